@@ -1,0 +1,6 @@
+export * from './agents';
+export * from './auth';
+export * from './ceo';
+export * from './columns';
+export * from './ops';
+export * from './work';

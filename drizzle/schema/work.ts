@@ -1,0 +1,122 @@
+import { index, integer, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { agents } from './agents';
+import { epochMs, json } from './columns';
+
+export const MISSION_STATUSES = ['PROPOSED', 'APPROVED', 'REJECTED', 'DONE', 'FAILED'] as const;
+export const TASK_STATUSES = [
+  'PENDING',
+  'ASSIGNED',
+  'RUNNING',
+  'REVIEW',
+  'CHANGES_REQUESTED',
+  'DONE',
+  'FAILED',
+  'CANCELLED',
+] as const;
+
+export const missions = sqliteTable(
+  'missions',
+  {
+    id: text('id').primaryKey(),
+    title: text('title').notNull(),
+    brief: text('brief').notNull(),
+    repository: text('repository').notNull(),
+    targetBranch: text('target_branch').notNull().default('main'),
+    budgetUsd: real('budget_usd'),
+    status: text('status', { enum: MISSION_STATUSES }).notNull().default('PROPOSED'),
+    proposedBy: text('proposed_by').notNull(),
+    decidedBy: text('decided_by'),
+    decidedAt: epochMs('decided_at'),
+    decisionReason: text('decision_reason'),
+    createdAt: epochMs('created_at').notNull(),
+    updatedAt: epochMs('updated_at').notNull(),
+  },
+  (t) => [index('missions_status_idx').on(t.status, t.createdAt)],
+);
+
+export const tasks = sqliteTable(
+  'tasks',
+  {
+    id: text('id').primaryKey(),
+    missionId: text('mission_id')
+      .notNull()
+      .references(() => missions.id),
+    title: text('title').notNull(),
+    spec: text('spec').notNull(),
+    expectedScope: json<string[]>('expected_scope').notNull(),
+    agentHint: text('agent_hint'),
+    roleHint: text('role_hint'),
+    agentId: text('agent_id').references(() => agents.id),
+    status: text('status', { enum: TASK_STATUSES }).notNull().default('PENDING'),
+    runnerId: text('runner_id'),
+    branch: text('branch'),
+    baseBranch: text('base_branch'),
+    requeues: integer('requeues').notNull().default(0),
+    timeoutSeconds: integer('timeout_seconds').notNull().default(300),
+    phase: text('phase'),
+    progress: real('progress'),
+    logTail: text('log_tail'),
+    commits: json<string[]>('commits'),
+    diffNumstat: json<{ path: string; added: number; removed: number }[]>('diff_numstat'),
+    scopeViolations: json<string[]>('scope_violations'),
+    reviewComments: text('review_comments'),
+    lastHeartbeatAt: epochMs('last_heartbeat_at'),
+    createdAt: epochMs('created_at').notNull(),
+    updatedAt: epochMs('updated_at').notNull(),
+    finishedAt: epochMs('finished_at'),
+  },
+  (t) => [
+    index('tasks_status_idx').on(t.status, t.createdAt),
+    index('tasks_mission_idx').on(t.missionId),
+    index('tasks_agent_idx').on(t.agentId, t.status),
+  ],
+);
+
+/** Every transition of a task: who, when, from, to, why. */
+export const taskEvents = sqliteTable(
+  'task_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    taskId: text('task_id')
+      .notNull()
+      .references(() => tasks.id),
+    actor: text('actor').notNull(),
+    fromStatus: text('from_status', { enum: TASK_STATUSES }),
+    toStatus: text('to_status', { enum: TASK_STATUSES }).notNull(),
+    reason: text('reason'),
+    createdAt: epochMs('created_at').notNull(),
+  },
+  (t) => [index('task_events_task_idx').on(t.taskId, t.id)],
+);
+
+/** Registered runners. Only the SHA-256 of the bearer token is kept. */
+export const runners = sqliteTable('runners', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  tokenHash: text('token_hash').notNull().unique(),
+  createdBy: text('created_by').notNull(),
+  createdAt: epochMs('created_at').notNull(),
+  lastSeenAt: epochMs('last_seen_at'),
+  revokedAt: epochMs('revoked_at'),
+});
+
+/** Money and tokens, one row per report or model call. */
+export const spendLedger = sqliteTable(
+  'spend_ledger',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    agentId: text('agent_id'),
+    provider: text('provider').notNull(),
+    model: text('model').notNull(),
+    source: text('source').notNull(),
+    taskId: text('task_id'),
+    inputTokens: integer('input_tokens').notNull().default(0),
+    outputTokens: integer('output_tokens').notNull().default(0),
+    costUsd: real('cost_usd').notNull().default(0),
+    createdAt: epochMs('created_at').notNull(),
+  },
+  (t) => [
+    index('spend_agent_idx').on(t.agentId, t.createdAt),
+    index('spend_time_idx').on(t.createdAt),
+  ],
+);

@@ -1,0 +1,48 @@
+import { fileURLToPath } from 'node:url';
+import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
+import { defineConfig } from 'vitest/config';
+
+const root = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+// Two projects: the worker's tests run inside workerd with real D1 and Durable Objects; the
+// node project holds what needs a real OS (browser, wrangler CLI, git, the runner).
+export default defineConfig({
+  test: {
+    restoreMocks: true,
+    projects: [
+      {
+        plugins: [
+          cloudflareTest(async () => ({
+            wrangler: { configPath: root('./wrangler.toml') },
+            miniflare: {
+              // Test configuration: a valid secret, no demo seeding, the real migrations.
+              bindings: {
+                SESSION_SECRET: 'test-session-secret-0123456789abcdef0123456789',
+                ADMIN_EMAILS: 'admin@test.hq',
+                OPERATOR_EMAILS: 'operator@test.hq',
+                VIEWER_EMAILS: 'viewer@test.hq',
+                DEV_LOGIN: 'true',
+                TEST_MIGRATIONS: await readD1Migrations(root('./drizzle')),
+              },
+            },
+          })),
+        ],
+        test: {
+          name: 'worker',
+          include: ['test/worker/**/*.test.ts'],
+          setupFiles: ['./test/worker/setup/apply-migrations.ts'],
+          // globalSetup: ['./test/support/global-setup.ts'],
+        },
+      },
+      {
+        test: {
+          name: 'node',
+          include: ['test/node/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+        },
+      },
+    ],
+  },
+});

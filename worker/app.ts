@@ -1,0 +1,43 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import { requestId } from 'hono/request-id';
+import { auditRoutes } from './audit/routes';
+import { oauthRoutes } from './auth/oauth/routes';
+import { authRoutes } from './auth/routes';
+import { demoCompany } from './demo/seed';
+import type { HonoEnv } from './env';
+import { healthRoutes } from './health/routes';
+import { csrfProtection } from './http/csrf';
+import { ApiError, handleError, handleNotFound } from './http/errors';
+import { validationHook } from './http/validation';
+import { mountOpenApi } from './openapi/routes';
+import { roleRoutes } from './roles/routes';
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** Builds the HQ application: shared middleware, every feature's routes, the API document. */
+export function createApp(): OpenAPIHono<HonoEnv> {
+  const app = new OpenAPIHono<HonoEnv>({ defaultHook: validationHook });
+  app.use(requestId({ generator: () => crypto.randomUUID() }));
+  app.use(
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new ApiError(413, 'payload_too_large', 'The request body is over 1 MiB.');
+      },
+    }),
+  );
+  app.use(csrfProtection());
+  app.use(demoCompany());
+
+  app.route('/', healthRoutes);
+  app.route('/', authRoutes);
+  app.route('/', oauthRoutes);
+  app.route('/', roleRoutes);
+  app.route('/', auditRoutes);
+  mountOpenApi(app);
+
+  app.notFound(handleNotFound);
+  app.onError(handleError);
+  return app;
+}

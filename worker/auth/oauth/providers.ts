@@ -1,0 +1,47 @@
+import { envValue } from '../../env';
+
+export type ProviderId = 'github' | 'google' | 'oidc';
+
+/** A sign-in provider configured from the environment. */
+export interface ProviderConfig {
+  id: ProviderId;
+  name: string;
+  clientId: string;
+  clientSecret: string;
+  /** OpenID Connect discovery URL; GitHub speaks plain OAuth 2 and has none. */
+  discoveryUrl?: string;
+}
+
+const GOOGLE_DISCOVERY = 'https://accounts.google.com/.well-known/openid-configuration';
+
+/** The providers whose client id and secret are both set. */
+export function configuredProviders(env: Env): ProviderConfig[] {
+  const providers: ProviderConfig[] = [];
+  const github = credentials(env, 'GITHUB_CLIENT_ID', 'GITHUB_CLIENT_SECRET');
+  if (github) providers.push({ id: 'github', name: 'GitHub', ...github });
+  const google = credentials(env, 'GOOGLE_CLIENT_ID', 'GOOGLE_CLIENT_SECRET');
+  if (google)
+    providers.push({ id: 'google', name: 'Google', ...google, discoveryUrl: GOOGLE_DISCOVERY });
+  const oidc = credentials(env, 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET');
+  const discoveryUrl = envValue(env, 'OIDC_DISCOVERY_URL');
+  if (oidc && discoveryUrl) {
+    providers.push({
+      id: 'oidc',
+      name: envValue(env, 'OIDC_NAME') ?? 'Single sign-on',
+      ...oidc,
+      discoveryUrl,
+    });
+  }
+  return providers;
+}
+
+function credentials(env: Env, idKey: keyof Env, secretKey: keyof Env) {
+  const clientId = envValue(env, idKey);
+  const clientSecret = envValue(env, secretKey);
+  return clientId && clientSecret ? { clientId, clientSecret } : undefined;
+}
+
+/** The provider `id` when it is configured. */
+export function findProvider(env: Env, id: string): ProviderConfig | undefined {
+  return configuredProviders(env).find((p) => p.id === id);
+}

@@ -1,0 +1,72 @@
+import { eq } from 'drizzle-orm';
+import type { Context } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { sessions, users } from '../../drizzle/schema';
+import { database } from '../db/client';
+import type { HonoEnv } from '../env';
+import { keyedHash, randomToken } from './crypto';
+
+export const SESSION_COOKIE = 'hq_session';
+const SESSION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+
+const cookieOptions = { httpOnly: true, secure: true, sameSite: 'Lax', path: '/' } as const;
+
+/** Starts a server-side session for `email` and sets its cookie. The caller checked the role. */
+export async function startSession(
+  c: Context<HonoEnv>,
+  secret: string,
+  email: string,
+  provider: string,
+): Promise<void> {
+  const token = randomToken();
+  const now = Date.now();
+  const db = database(c.env);
+  await db.batch([
+    db.insert(sessions).values({
+      tokenHash: await keyedHash(secret, token),
+      email,
+      provider,
+      userAgent: c.req.header('user-agent')?.slice(0, 300) ?? null,
+      createdAt: now,
+      expiresAt: now + SESSION_TTL_MS,
+    }),
+    db
+      .insert(users)
+      .values({ email, lastProvider: provider, createdAt: now, lastLoginAt: now })
+      .onConflictDoUpdate({
+        target: users.email,
+        set: { lastProvider: provider, lastLoginAt: now },
+      }),
+  ]);
+  setCookie(c, SESSION_COOKIE, token, { ...cookieOptions, maxAge: SESSION_TTL_MS / 1000 });
+}
+
+/** The email of the live session named by the cookie, or undefined. */
+export async function sessionEmail(
+  c: Context<HonoEnv>,
+  secret: string,
+): Promise<string | undefined> {
+  const token = getCookie(c, SESSION_COOKIE);
+  if (!token) return undefined;
+  const tokenHash = await keyedHash(secret, token);
+  const row = await database(c.env)
+    .select({ email: sessions.email, expiresAt: sessions.expiresAt })
+    .from(sessions)
+    .where(eq(sessions.tokenHash, tokenHash))
+    .get();
+  if (!row || row.expiresAt <= Date.now()) return undefined;
+  return row.email;
+}
+
+/** Ends the session on the server (so a stolen cookie dies with it) and clears the cookie. */
+export async function endSession(c: Context<HonoEnv>, secret: string): Promise<boolean> {
+  const token = getCookie(c, SESSION_COOKIE);
+  deleteCookie(c, SESSION_COOKIE, cookieOptions);
+  if (!token) return false;
+  const tokenHash = await keyedHash(secret, token);
+  const deleted = await database(c.env)
+    .delete(sessions)
+    .where(eq(sessions.tokenHash, tokenHash))
+    .returning({ email: sessions.email });
+  return deleted.length > 0;
+}

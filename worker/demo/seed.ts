@@ -1,0 +1,46 @@
+import { sql } from 'drizzle-orm';
+import type { MiddlewareHandler } from 'hono';
+import { agents, missions, tasks } from '../../drizzle/schema';
+import { database } from '../db/client';
+import { envValue, type HonoEnv } from '../env';
+import { demoAgents, demoMission, demoTasks } from './company';
+
+/** Seeds the demo company when the database has no agents. Fixed ids make it idempotent. */
+export async function seedDemoCompany(env: Env): Promise<boolean> {
+  const db = database(env);
+  const existing = await db.select({ n: sql<number>`count(*)` }).from(agents).get();
+  if ((existing?.n ?? 0) > 0) return false;
+  const now = Date.now();
+  const stamp = { createdAt: now, updatedAt: now };
+  await db.batch([
+    db
+      .insert(agents)
+      .values(demoAgents.map((a) => ({ ...a, ...stamp })))
+      .onConflictDoNothing(),
+    db
+      .insert(missions)
+      .values({ ...demoMission, ...stamp })
+      .onConflictDoNothing(),
+    db
+      .insert(tasks)
+      .values(demoTasks.map((t) => ({ ...t, ...stamp })))
+      .onConflictDoNothing(),
+  ]);
+  return true;
+}
+
+let seeded: Promise<boolean> | undefined;
+
+/** With DEMO_COMPANY=true (local development), seeds once per isolate before the first request. */
+export function demoCompany(): MiddlewareHandler<HonoEnv> {
+  return async function demoCompany(c, next) {
+    if (envValue(c.env, 'DEMO_COMPANY') === 'true') {
+      seeded ??= seedDemoCompany(c.env).catch((error: unknown) => {
+        seeded = undefined;
+        throw error;
+      });
+      await seeded;
+    }
+    await next();
+  };
+}

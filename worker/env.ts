@@ -1,0 +1,33 @@
+import type { Role } from '../drizzle/schema';
+
+/** The signed-in operator, resolved per request from the session cookie and the role tables. */
+export interface SignedInUser {
+  email: string;
+  role: Role;
+}
+
+/** The one Hono environment type: bindings from `wrangler types`, plus per-request variables. */
+export type HonoEnv = {
+  Bindings: Env;
+  Variables: {
+    requestId: string;
+    user: SignedInUser;
+  };
+};
+
+/**
+ * Configuration values may be absent at run time even though `wrangler types` types them as
+ * strings (it reads .dev.vars.example). Read them through this so absence is handled.
+ */
+export function envValue(env: Env, name: keyof Env): string | undefined {
+  const value: unknown = env[name];
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+}
+
+/** Comma-separated email list, normalised to lower case. */
+export function envEmails(env: Env, name: keyof Env): string[] {
+  return (envValue(env, name) ?? '')
+    .split(',')
+    .map((email) => email.trim().toLowerCase())
+    .filter(Boolean);
+}

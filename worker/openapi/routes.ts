@@ -1,0 +1,40 @@
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
+import type { HonoEnv } from '../env';
+import { defineRoute, jsonResponse } from '../http/route';
+
+const document = defineRoute('public', {
+  method: 'get',
+  path: '/api/openapi.json',
+  tags: ['Meta'],
+  summary: 'This document: every route, each with its minimum role in x-min-role',
+  responses: { 200: jsonResponse(z.record(z.string(), z.unknown()), 'OpenAPI 3.1 document.') },
+});
+
+const reference = defineRoute('public', {
+  method: 'get',
+  path: '/api/docs',
+  tags: ['Meta'],
+  summary: 'The interactive API reference (a page of the web app)',
+  responses: { 302: { description: 'Redirect to /docs/api/.' } },
+});
+
+/** Serves the OpenAPI 3.1 document of `app` and a link to its interactive reference. */
+export function mountOpenApi(app: OpenAPIHono<HonoEnv>): void {
+  app.openapi(document, (c) =>
+    c.json(
+      app.getOpenAPI31Document({
+        openapi: '3.1.0',
+        info: {
+          title: 'HQ API',
+          version: '0.1.0',
+          description:
+            'Control plane for a company of AI agents. Browsers authenticate with the session cookie; x-min-role on each operation is the least role that may call it.',
+        },
+        servers: [{ url: new URL(c.req.url).origin }],
+      }),
+      200,
+    ),
+  );
+  app.openapi(reference, (c) => c.redirect('/docs/api/', 302));
+}
