@@ -31,7 +31,7 @@ export default defineConfig({
           name: 'worker',
           include: ['test/worker/**/*.test.ts'],
           setupFiles: ['./test/worker/setup/apply-migrations.ts'],
-          // globalSetup: ['./test/support/global-setup.ts'],
+          globalSetup: ['./test/support/global-setup.ts'],
         },
       },
       {

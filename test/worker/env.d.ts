@@ -1,4 +1,5 @@
 import type { D1Migration } from 'cloudflare:test';
+import type {} from '../support/provided-context';
 
 declare global {
   namespace Cloudflare {

@@ -50,6 +50,7 @@ const codeForStatus: Partial<Record<number, ErrorCode>> = {
 
 /** Renders `{ error: { code, message, requestId, fields? } }`. */
 export function errorResponse(c: Context<HonoEnv>, error: ApiError): Response {
+  if (wantsPage(c)) return errorPage(c, error);
   const body = {
     error: {
       code: error.code,
@@ -92,4 +93,28 @@ export function handleNotFound(c: Context<HonoEnv>): Response {
     c,
     new ApiError(404, 'not_found', `No route for ${c.req.method} ${c.req.path}.`),
   );
+}
+
+/**
+ * Sign-in redirects are page navigations: a browser landing on a failed callback gets a
+ * readable page with the same status, not raw JSON.
+ */
+function wantsPage(c: Context<HonoEnv>): boolean {
+  return (
+    c.req.method === 'GET' &&
+    c.req.path.startsWith('/auth/') &&
+    (c.req.header('accept') ?? '').includes('text/html')
+  );
+}
+
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+
+function errorPage(c: Context<HonoEnv>, error: ApiError): Response {
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>HQ: sign-in failed</title>
+<meta name="viewport" content="width=device-width,initial-scale=1"></head>
+<body style="font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem">
+<h1>Sign-in failed</h1><p>${escapeHtml(error.message)}</p>
+<p><a href="/signin">Back to sign-in</a></p>
+<p style="color:#777;font-size:.85rem">Request ${escapeHtml(c.get('requestId'))}</p></body></html>`;
+  return c.html(html, error.status);
 }

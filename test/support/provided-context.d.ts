@@ -1,0 +1,18 @@
+// Types for what test/support/global-setup.ts provides, so `inject('oidc')` is typed in tests.
+// The import makes this file a module, which turns the block below into an augmentation of
+// vitest's ProvidedContext instead of a replacement of the whole 'vitest' module.
+import 'vitest';
+
+// Connection details of the local OpenID Connect provider (test/support/oidc-provider.ts).
+export interface OidcStandIn {
+  issuer: string;
+  discoveryUrl: string;
+  clientId: string;
+  clientSecret: string;
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    oidc: OidcStandIn;
+  }
+}
