@@ -4,17 +4,21 @@ import type { ProviderConfig } from './providers';
 
 const WELL_KNOWN = '/.well-known/openid-configuration';
 
-/** GitHub is OAuth 2 without discovery or id tokens: its endpoints are fixed. */
-const GITHUB: oauth.AuthorizationServer = {
-  issuer: 'https://github.com',
-  authorization_endpoint: 'https://github.com/login/oauth/authorize',
-  token_endpoint: 'https://github.com/login/oauth/access_token',
-};
+/** GitHub is OAuth 2 without discovery or id tokens: its endpoints sit under its web root. */
+function githubServer(webUrl: string): oauth.AuthorizationServer {
+  const root = webUrl.replace(/\/+$/, '');
+  return {
+    issuer: root,
+    authorization_endpoint: `${root}/login/oauth/authorize`,
+    token_endpoint: `${root}/login/oauth/access_token`,
+  };
+}
 
 const discovered = new Map<string, Promise<oauth.AuthorizationServer>>();
 
-/** Plain http is accepted only for an issuer on this machine (a local test provider). */
-export function insecureAllowed(url: string): boolean {
+/** Plain http is accepted only for a provider on this machine (a local test provider). */
+export function insecureAllowed(url: string | undefined): boolean {
+  if (!url) return false;
   const { protocol, hostname } = new URL(url);
   return protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(hostname);
 }
@@ -22,7 +26,7 @@ export function insecureAllowed(url: string): boolean {
 /** The provider's metadata, discovered once per isolate. A failed discovery is not cached. */
 export function authorizationServer(provider: ProviderConfig): Promise<oauth.AuthorizationServer> {
   const url = provider.discoveryUrl;
-  if (!url) return Promise.resolve(GITHUB);
+  if (!url) return Promise.resolve(githubServer(provider.github?.webUrl ?? 'https://github.com'));
   let metadata = discovered.get(url);
   if (!metadata) {
     metadata = discover(url);

@@ -10,7 +10,7 @@ export async function verifiedEmail(
   tokens: oauth.TokenEndpointResponse,
   insecure: boolean,
 ): Promise<string> {
-  if (provider.id === 'github') return githubEmail(tokens.access_token);
+  if (provider.github) return githubEmail(provider.github.apiUrl, tokens.access_token);
   const claims = oauth.getValidatedIdTokenClaims(tokens);
   if (!claims) throw new ApiError(400, 'bad_request', 'The provider returned no id token.');
   let email = claims.email;
@@ -38,8 +38,8 @@ interface GithubEmail {
   verified: boolean;
 }
 
-async function githubEmail(accessToken: string): Promise<string> {
-  const response = await fetch('https://api.github.com/user/emails', {
+async function githubEmail(apiUrl: string, accessToken: string): Promise<string> {
+  const response = await fetch(`${apiUrl.replace(/\/+$/, '')}/user/emails`, {
     headers: {
       authorization: `Bearer ${accessToken}`,
       accept: 'application/vnd.github+json',

@@ -10,6 +10,8 @@ export interface ProviderConfig {
   clientSecret: string;
   /** OpenID Connect discovery URL; GitHub speaks plain OAuth 2 and has none. */
   discoveryUrl?: string;
+  /** GitHub only: web and API roots (github.com, or a GitHub Enterprise Server). */
+  github?: { webUrl: string; apiUrl: string };
 }
 
 const GOOGLE_DISCOVERY = 'https://accounts.google.com/.well-known/openid-configuration';
@@ -18,7 +20,11 @@ const GOOGLE_DISCOVERY = 'https://accounts.google.com/.well-known/openid-configu
 export function configuredProviders(env: Env): ProviderConfig[] {
   const providers: ProviderConfig[] = [];
   const github = credentials(env, 'GITHUB_CLIENT_ID', 'GITHUB_CLIENT_SECRET');
-  if (github) providers.push({ id: 'github', name: 'GitHub', ...github });
+  if (github) {
+    const webUrl = envValue(env, 'GITHUB_URL') ?? 'https://github.com';
+    const apiUrl = envValue(env, 'GITHUB_API_URL') ?? 'https://api.github.com';
+    providers.push({ id: 'github', name: 'GitHub', ...github, github: { webUrl, apiUrl } });
+  }
   const google = credentials(env, 'GOOGLE_CLIENT_ID', 'GOOGLE_CLIENT_SECRET');
   if (google)
     providers.push({ id: 'google', name: 'Google', ...google, discoveryUrl: GOOGLE_DISCOVERY });

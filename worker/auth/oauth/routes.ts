@@ -131,7 +131,7 @@ async function exchange(
 ): Promise<string> {
   const as = await authorizationServer(p);
   const client: oauth.Client = { client_id: p.clientId };
-  const insecure = p.discoveryUrl ? insecureAllowed(p.discoveryUrl) : false;
+  const insecure = insecureAllowed(p.discoveryUrl ?? p.github?.webUrl);
   try {
     const params = oauth.validateAuthResponse(as, client, new URL(c.req.url), state);
     const auth =
