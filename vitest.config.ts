@@ -18,6 +18,7 @@ export default defineConfig({
               // Test configuration: a valid secret, no demo seeding, the real migrations.
               bindings: {
                 SESSION_SECRET: 'test-session-secret-0123456789abcdef0123456789',
+                ENCRYPTION_KEY: 'MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=',
                 ADMIN_EMAILS: 'admin@test.hq',
                 OPERATOR_EMAILS: 'operator@test.hq',
                 VIEWER_EMAILS: 'viewer@test.hq',

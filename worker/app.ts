@@ -1,6 +1,8 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
+import { revisionRoutes } from './agents/revision-routes';
+import { agentRoutes } from './agents/routes';
 import { auditRoutes } from './audit/routes';
 import { oauthRoutes } from './auth/oauth/routes';
 import { authRoutes } from './auth/routes';
@@ -35,6 +37,8 @@ export function createApp(): OpenAPIHono<HonoEnv> {
   app.route('/', oauthRoutes);
   app.route('/', roleRoutes);
   app.route('/', auditRoutes);
+  app.route('/', agentRoutes);
+  app.route('/', revisionRoutes);
   mountOpenApi(app);
 
   app.notFound(handleNotFound);

@@ -1,3 +1,4 @@
+import { encryptionKeyProblem } from './agents/seal';
 import { envValue } from './env';
 
 const MIN_SECRET_BYTES = 32;
@@ -20,6 +21,8 @@ export function configProblems(env: Env): string[] {
   const problems: string[] = [];
   const secret = sessionSecretProblem(env);
   if (secret) problems.push(secret);
+  const encryption = encryptionKeyProblem(env);
+  if (encryption) problems.push(encryption);
   if (!env.DB) problems.push('The D1 binding DB is missing from the worker configuration.');
   return problems;
 }

@@ -1,5 +1,7 @@
 import { createApp } from './app';
 
+export { AgentDO } from '../durable-objects/agent-do';
+
 const app = createApp();
 
 export default {

@@ -18,12 +18,21 @@ export interface AuditEntry {
  * land or neither does. The summary is redacted here, at write time.
  */
 export function auditInsert(db: Db, c: Context<HonoEnv>, entry: AuditEntry) {
-  return db.insert(auditLog).values({
+  return auditRow(db, {
+    ...entry,
     actor: entry.actor ?? c.get('user').email,
+    requestId: c.get('requestId'),
+  });
+}
+
+/** The same insert where there is no request context (a Durable Object acting for a request). */
+export function auditRow(db: Db, entry: AuditEntry & { actor: string; requestId: string }) {
+  return db.insert(auditLog).values({
+    actor: entry.actor,
     action: entry.action,
     entityType: entry.entityType,
     entityId: entry.entityId,
-    requestId: c.get('requestId'),
+    requestId: entry.requestId,
     summary: redact(entry.summary ?? {}),
     createdAt: Date.now(),
   });

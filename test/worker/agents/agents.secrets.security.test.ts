@@ -1,0 +1,131 @@
+import { env } from 'cloudflare:workers';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { unseal } from '../../../worker/agents/seal';
+import { call } from '../support/client';
+import { type AgentBody, createAgent, patch } from './support';
+
+const SECRET = 'ghp_PLANTED-SECRET-7f3a9c1e5b';
+const HEADER_SECRET = 'Bearer PLANTED-HEADER-4d2b8e';
+
+/** Every text cell of every table, as one string per row. */
+async function allRows(): Promise<string[]> {
+  const tables = await env.DB.prepare(
+    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'",
+  ).all<{ name: string }>();
+  const rows: string[] = [];
+  for (const { name } of tables.results) {
+    const result = await env.DB.prepare(`SELECT * FROM "${name}"`).all();
+    for (const row of result.results) rows.push(`${name}: ${JSON.stringify(row)}`);
+  }
+  return rows;
+}
+
+describe('agents: secrets never land in history', () => {
+  const logged: string[] = [];
+  beforeEach(() => {
+    for (const level of ['log', 'info', 'warn', 'error', 'debug'] as const) {
+      vi.spyOn(console, level).mockImplementation((...args: unknown[]) => {
+        logged.push(args.map(String).join(' '));
+      });
+    }
+  });
+  afterEach(() => {
+    logged.length = 0;
+  });
+
+  it('stores planted secrets only encrypted in the live config', async () => {
+    const servers = {
+      github: { command: 'github-mcp', env: { GITHUB_TOKEN: SECRET, LOG_LEVEL: 'debug' } },
+      search: { url: 'https://mcp.example.com/sse', headers: { Authorization: HEADER_SECRET } },
+    };
+    const { agent, admin } = await createAgent('vault', { mcpServers: servers });
+    const responses: string[] = [JSON.stringify(agent)];
+    const changed = await patch('vault', admin, {
+      mcpServers: {
+        ...servers,
+        github: {
+          command: 'github-mcp',
+          env: { GITHUB_TOKEN: `${SECRET}-rotated`, LOG_LEVEL: 'info' },
+        },
+      },
+    });
+    expect(changed.status).toBe(200);
+    const change = (await changed.json()) as {
+      revision: number;
+      changes: { path: unknown[]; kind: string; old?: unknown; new?: unknown }[];
+    };
+    responses.push(JSON.stringify(change));
+    // The diff says which secret changed without saying what it was or became.
+    expect(change.changes).toContainEqual({
+      field: 'mcpServers',
+      kind: 'changed',
+      path: ['github', 'env', 'GITHUB_TOKEN'],
+      old: '[REDACTED]',
+      new: '[REDACTED]',
+    });
+    for (const path of [
+      '/api/agents/vault',
+      '/api/agents',
+      '/api/agents/vault/revisions',
+      '/api/agents/vault/revisions/0',
+      '/api/agents/vault/revisions/1',
+      '/api/audit',
+    ]) {
+      responses.push(await (await call(path, { cookie: admin })).text());
+    }
+    const rollback = await call('/api/agents/vault/rollback', {
+      method: 'POST',
+      cookie: admin,
+      json: { toRevision: 0, reason: 'check' },
+    });
+    responses.push(await rollback.text());
+
+    const everything = [...(await allRows()), ...responses, ...logged];
+    const leaks = everything.filter((text) => text.includes('PLANTED'));
+    expect(leaks).toEqual([]);
+
+    // The live config still holds the real values, sealed with ENCRYPTION_KEY.
+    const row = await env.DB.prepare('SELECT mcp_servers_sealed FROM agents WHERE slug = ?')
+      .bind('vault')
+      .first<{ mcp_servers_sealed: string }>();
+    const live = await unseal<AgentBody['mcpServers']>(env, row?.mcp_servers_sealed ?? '');
+    expect(live.github?.env?.GITHUB_TOKEN).toBe(`${SECRET}-rotated`);
+    expect(live.search?.headers?.Authorization).toBe(HEADER_SECRET);
+  });
+
+  it('keeps a stored secret when an edit sends back [REDACTED]', async () => {
+    const { admin } = await createAgent('keeper', {
+      mcpServers: { github: { command: 'github-mcp', env: { GITHUB_TOKEN: SECRET } } },
+    });
+    const response = await patch('keeper', admin, {
+      mcpServers: { github: { command: 'github-mcp-v2', env: { GITHUB_TOKEN: '[REDACTED]' } } },
+    });
+    expect(response.status).toBe(200);
+    const row = await env.DB.prepare('SELECT mcp_servers_sealed FROM agents WHERE slug = ?')
+      .bind('keeper')
+      .first<{ mcp_servers_sealed: string }>();
+    const live = await unseal<AgentBody['mcpServers']>(env, row?.mcp_servers_sealed ?? '');
+    expect(live).toEqual({ github: { command: 'github-mcp-v2', env: { GITHUB_TOKEN: SECRET } } });
+  });
+
+  it('refuses a [REDACTED] placeholder with no stored value behind it', async () => {
+    const { admin } = await createAgent('empty');
+    const response = await patch('empty', admin, {
+      mcpServers: { fresh: { command: 'x', env: { API_KEY: '[REDACTED]' } } },
+    });
+    expect(response.status).toBe(400);
+    expect(await response.text()).toContain('mcpServers.fresh.env.API_KEY');
+  });
+
+  it('answers 503 naming ENCRYPTION_KEY when secrets cannot be sealed', async () => {
+    const { admin } = await createAgent('nokey');
+    const response = await call('/api/agents/nokey', {
+      method: 'PATCH',
+      cookie: admin,
+      json: { mcpServers: { a: { command: 'x', env: { T: 'v' } } } },
+      env: { ENCRYPTION_KEY: undefined },
+    });
+    expect(response.status).toBe(503);
+    expect(await response.text()).toContain('ENCRYPTION_KEY');
+  });
+});

@@ -1,0 +1,82 @@
+import { and, eq, gte, inArray, sql } from 'drizzle-orm';
+import type { Context } from 'hono';
+import { agents, spendLedger } from '../../drizzle/schema';
+import type { AgentChangeOutcome } from '../../durable-objects/agent-do';
+import { roleAtLeast } from '../auth/roles';
+import { database } from '../db/client';
+import type { HonoEnv } from '../env';
+import { ApiError } from '../http/errors';
+import { requireEncryptionKey } from './seal';
+import type { ChangeRequest, ChangeResult } from './store';
+
+/** The agent with this slug, archived or not, or a 404 naming it. */
+export async function findAgent(env: Env, slug: string) {
+  const row = await database(env).select().from(agents).where(eq(agents.slug, slug)).get();
+  if (!row) throw new ApiError(404, 'not_found', `No agent with slug "${slug}".`);
+  return row;
+}
+
+/** USD spent per agent since the first of this month (UTC). */
+export async function spendThisMonth(env: Env, agentIds: string[]): Promise<Map<string, number>> {
+  if (!agentIds.length) return new Map();
+  const now = new Date();
+  const monthStart = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1);
+  const rows = await database(env)
+    .select({ agentId: spendLedger.agentId, total: sql<number>`sum(${spendLedger.costUsd})` })
+    .from(spendLedger)
+    .where(and(inArray(spendLedger.agentId, agentIds), gte(spendLedger.createdAt, monthStart)))
+    .groupBy(spendLedger.agentId)
+    .all();
+  return new Map(rows.map((r) => [r.agentId ?? '', r.total]));
+}
+
+/** Refuses a reportsTo that names no agent, or the agent itself. */
+export async function assertReportsTo(
+  env: Env,
+  slug: string,
+  reportsTo: string | null | undefined,
+) {
+  if (!reportsTo) return;
+  const problem =
+    reportsTo === slug
+      ? 'an agent cannot report to itself'
+      : !(await database(env)
+            .select({ id: agents.id })
+            .from(agents)
+            .where(eq(agents.slug, reportsTo))
+            .get())
+        ? `no agent with slug "${reportsTo}"`
+        : undefined;
+  if (problem) {
+    throw new ApiError(400, 'validation_failed', `reportsTo: ${problem}.`, [
+      { field: 'reportsTo', in: 'body', message: problem },
+    ]);
+  }
+}
+
+/** MCP servers carry credentials: only admins may change them. */
+export function assertMayChangeMcp(c: Context<HonoEnv>) {
+  if (!roleAtLeast(c.get('user').role, 'admin')) {
+    throw new ApiError(403, 'forbidden', 'Changing mcpServers needs the admin role.');
+  }
+  // Checked here too, so a missing key is reported before the change is queued.
+  requireEncryptionKey(c.env);
+}
+
+/** Sends a change through the agent's Durable Object, which applies changes one at a time. */
+export async function changeThroughDo(
+  c: Context<HonoEnv>,
+  request: Omit<ChangeRequest, 'actor' | 'requestId'>,
+): Promise<ChangeResult> {
+  const stub = c.env.AGENT.get(c.env.AGENT.idFromName(request.agentId));
+  // The RPC type maps `unknown` diff values to never; the value itself is plain JSON.
+  const outcome = (await stub.change({
+    ...request,
+    actor: c.get('user').email,
+    requestId: c.get('requestId'),
+  })) as unknown as AgentChangeOutcome;
+  if (!outcome.ok) {
+    throw new ApiError(outcome.status as 400, outcome.code, outcome.message, outcome.fields);
+  }
+  return outcome.result;
+}

@@ -1,0 +1,175 @@
+import { and, eq } from 'drizzle-orm';
+import { agentRevisions, agents } from '../../drizzle/schema';
+import { auditRow } from '../audit/record';
+import { REDACTED } from '../audit/redact';
+import { database } from '../db/client';
+import { ApiError } from '../http/errors';
+import { type Change, diffConfigs } from './diff';
+import { type AgentPatch, type McpServersConfig, TRACKED_FIELDS } from './fields';
+import { seal, unseal } from './seal';
+import { type AgentConfig, mergeSecrets, redactConfig, redactDiff } from './snapshot';
+
+export type AgentRow = typeof agents.$inferSelect;
+
+/** What every reader sees of an agent: the live config with secrets redacted. */
+export function agentView(row: AgentRow, config: AgentConfig) {
+  return {
+    id: row.id,
+    slug: row.slug,
+    ...redactConfig(config),
+    reportsTo: row.reportsTo,
+    monthlyBudgetUsd: row.monthlyBudgetUsd,
+    revision: row.revision,
+    archivedAt: row.archivedAt ? new Date(row.archivedAt).toISOString() : null,
+    createdAt: new Date(row.createdAt).toISOString(),
+    updatedAt: new Date(row.updatedAt).toISOString(),
+  };
+}
+export type AgentView = ReturnType<typeof agentView>;
+
+/** The tracked config of a row, with the MCP servers decrypted. */
+export async function agentConfig(env: Env, row: AgentRow): Promise<AgentConfig> {
+  const mcpServers = row.mcpServersSealed
+    ? await unseal<McpServersConfig>(env, row.mcpServersSealed)
+    : {};
+  return {
+    name: row.name,
+    type: row.type,
+    role: row.role,
+    identity: row.identity,
+    model: row.model,
+    provider: row.provider,
+    tools: row.tools,
+    mcpServers,
+    schedule: row.schedule,
+    workerEnabled: row.workerEnabled,
+  };
+}
+
+/** MCP servers are stored sealed only when there is something to seal. */
+export async function sealServers(env: Env, servers: McpServersConfig): Promise<string | null> {
+  return Object.keys(servers).length ? seal(env, servers) : null;
+}
+
+/** Refuses a `[REDACTED]` placeholder that has no stored secret behind it. */
+export function assertNoDanglingPlaceholders(servers: McpServersConfig): void {
+  for (const [name, server] of Object.entries(servers)) {
+    for (const section of ['env', 'headers'] as const) {
+      for (const [key, value] of Object.entries(server[section] ?? {})) {
+        if (value === REDACTED) {
+          const field = `mcpServers.${name}.${section}.${key}`;
+          throw new ApiError(
+            400,
+            'validation_failed',
+            `${field} is ${REDACTED} but no value is stored for it.`,
+            [{ field, in: 'body', message: 'no stored value to keep' }],
+          );
+        }
+      }
+    }
+  }
+}
+
+export interface ChangeRequest {
+  agentId: string;
+  actor: string;
+  requestId: string;
+  reason?: string | undefined;
+  patch: AgentPatch;
+  action: 'agent.update' | 'agent.rollback' | 'agent.archive';
+  archive?: boolean;
+}
+
+export interface ChangeResult {
+  revision: number | null;
+  changes: Change[];
+  agent: AgentView;
+}
+
+/**
+ * Applies one change to an agent: merge, diff, and (when a tracked field changed) revision
+ * N+1, the row update and the audit entry in one D1 batch. Callers serialise per agent
+ * (AgentDO); the (agent, number) primary key refuses a collision if anything slips through.
+ */
+export async function applyChange(env: Env, request: ChangeRequest): Promise<ChangeResult> {
+  const db = database(env);
+  const row = await db.select().from(agents).where(eq(agents.id, request.agentId)).get();
+  if (!row) throw new ApiError(404, 'not_found', 'No such agent.');
+  if (row.archivedAt) throw new ApiError(409, 'conflict', `Agent ${row.slug} is archived.`);
+  const before = await agentConfig(env, row);
+  const { reason: _reason, reportsTo, monthlyBudgetUsd, ...tracked } = request.patch;
+  const after: AgentConfig = { ...before, ...definedOnly(tracked) };
+  if (tracked.mcpServers) {
+    after.mcpServers = mergeSecrets(tracked.mcpServers, before.mcpServers);
+    assertNoDanglingPlaceholders(after.mcpServers);
+  }
+  const changes = diffConfigs(before, after, TRACKED_FIELDS);
+  const untracked = {
+    ...(reportsTo !== undefined && reportsTo !== row.reportsTo ? { reportsTo } : {}),
+    ...(monthlyBudgetUsd !== undefined && monthlyBudgetUsd !== row.monthlyBudgetUsd
+      ? { monthlyBudgetUsd }
+      : {}),
+  };
+  const archiving = request.archive === true;
+  if (!changes.length && !Object.keys(untracked).length && !archiving) {
+    return { revision: null, changes: [], agent: agentView(row, before) };
+  }
+  const now = Date.now();
+  const number = changes.length ? row.revision + 1 : row.revision;
+  const update = {
+    ...after,
+    mcpServersSealed: await sealServers(env, after.mcpServers),
+    ...untracked,
+    revision: number,
+    updatedAt: now,
+    ...(archiving ? { archivedAt: now } : {}),
+  };
+  const { mcpServers: _plain, ...columns } = update;
+  const redactedDiff = redactDiff(changes);
+  const writes = [
+    db
+      .update(agents)
+      .set(columns)
+      .where(and(eq(agents.id, row.id), eq(agents.revision, row.revision))),
+    auditRow(db, {
+      actor: request.actor,
+      requestId: request.requestId,
+      action: request.action,
+      entityType: 'agent',
+      entityId: row.slug,
+      summary: {
+        revision: changes.length ? number : null,
+        reason: request.reason ?? null,
+        diff: redactedDiff,
+        ...untracked,
+      },
+    }),
+  ] as const;
+  if (changes.length) {
+    await db.batch([
+      ...writes,
+      db.insert(agentRevisions).values({
+        agentId: row.id,
+        number,
+        actor: request.actor,
+        reason: request.reason ?? null,
+        before: redactConfig(before),
+        after: redactConfig(after),
+        diff: redactedDiff,
+        createdAt: now,
+      }),
+    ]);
+  } else {
+    await db.batch(writes);
+  }
+  const updated = { ...row, ...columns };
+  return {
+    revision: changes.length ? number : null,
+    changes: redactedDiff,
+    agent: agentView(updated, after),
+  };
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
