@@ -14,6 +14,7 @@ import { ApiError, handleError, handleNotFound } from './http/errors';
 import { validationHook } from './http/validation';
 import { mountOpenApi } from './openapi/routes';
 import { roleRoutes } from './roles/routes';
+import { settingsRoutes } from './settings/routes';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -39,6 +40,7 @@ export function createApp(): OpenAPIHono<HonoEnv> {
   app.route('/', auditRoutes);
   app.route('/', agentRoutes);
   app.route('/', revisionRoutes);
+  app.route('/', settingsRoutes);
   mountOpenApi(app);
 
   app.notFound(handleNotFound);

@@ -1,0 +1,73 @@
+import { OpenAPIHono, z } from '@hono/zod-openapi';
+import { settings } from '../../drizzle/schema';
+import { auditInsert } from '../audit/record';
+import { database } from '../db/client';
+import type { HonoEnv } from '../env';
+import { defineRoute, jsonBody, jsonResponse } from '../http/route';
+import { validationHook } from '../http/validation';
+import { detectProviders } from './providers';
+import { type SettingKey, Settings, SettingsPatch } from './schema';
+import { readSettings } from './store';
+
+const Provider = z.object({
+  provider: z.string(),
+  configured: z.boolean(),
+  variables: z.array(z.string()),
+  missing: z.array(z.string()),
+});
+
+const SettingsView = z.object({ settings: Settings, providers: z.array(Provider) });
+
+const getSettings = defineRoute('admin', {
+  method: 'get',
+  path: '/api/settings',
+  tags: ['Settings'],
+  summary: 'Settings in force, and which model providers have credentials (never their values)',
+  responses: { 200: jsonResponse(SettingsView, 'Settings and provider detection.') },
+});
+
+const patchSettings = defineRoute('admin', {
+  method: 'patch',
+  path: '/api/settings',
+  tags: ['Settings'],
+  summary: 'Change settings; each named setting is replaced whole and audited',
+  request: { body: jsonBody(SettingsPatch) },
+  responses: { 200: jsonResponse(SettingsView, 'Settings after the change.') },
+});
+
+export const settingsRoutes = new OpenAPIHono<HonoEnv>({ defaultHook: validationHook });
+
+settingsRoutes.openapi(getSettings, async (c) =>
+  c.json({ settings: await readSettings(c.env), providers: detectProviders(c.env) }, 200),
+);
+
+settingsRoutes.openapi(patchSettings, async (c) => {
+  const patch = c.req.valid('json');
+  const current = await readSettings(c.env);
+  const changed = (Object.keys(patch) as SettingKey[]).filter(
+    (key) =>
+      patch[key] !== undefined && JSON.stringify(patch[key]) !== JSON.stringify(current[key]),
+  );
+  if (changed.length) {
+    const db = database(c.env);
+    const now = Date.now();
+    const by = c.get('user').email;
+    const writes = changed.flatMap((key) => [
+      db
+        .insert(settings)
+        .values({ key, value: patch[key], updatedBy: by, updatedAt: now })
+        .onConflictDoUpdate({
+          target: settings.key,
+          set: { value: patch[key], updatedBy: by, updatedAt: now },
+        }),
+      auditInsert(db, c, {
+        action: 'settings.update',
+        entityType: 'setting',
+        entityId: key,
+        summary: { from: current[key], to: patch[key] },
+      }),
+    ]);
+    await db.batch(writes as [(typeof writes)[0], ...typeof writes]);
+  }
+  return c.json({ settings: await readSettings(c.env), providers: detectProviders(c.env) }, 200);
+});

@@ -1,0 +1,86 @@
+import { z } from '@hono/zod-openapi';
+
+const Model = z.string().trim().min(1).max(120);
+
+const TimeZone = z
+  .string()
+  .min(1)
+  .max(64)
+  .refine((zone) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: zone });
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'not an IANA time zone (e.g. Europe/Paris)');
+
+/** Every operator-editable setting, with its rules and its default. */
+export const settingsShape = {
+  workerSwitch: z
+    .boolean()
+    .describe('Global worker switch: off means no task is assigned.')
+    .default(true),
+  defaultModels: z
+    .strictObject({
+      chat: Model,
+      voice: Model,
+      vision: Model,
+      transcription: Model,
+      executor: Model,
+    })
+    .default({
+      chat: 'gpt-4.1-mini',
+      voice: 'gpt-4.1-nano',
+      vision: 'gpt-4.1-mini',
+      transcription: 'whisper-1',
+      executor: 'gpt-4.1',
+    }),
+  thresholds: z
+    .strictObject({
+      dispatchDriftMinutes: z.number().int().min(1).max(10_080),
+      workerLagMinutes: z.number().int().min(1).max(10_080),
+      budgetHeadroomPercent: z.number().min(0).max(100),
+      reviewQueueDepth: z.number().int().min(1).max(10_000),
+      agentCooldowns: z.number().int().min(1).max(1_000),
+      worktreeCongestion: z.number().int().min(1).max(1_000),
+      failureRatePercent: z.number().min(0).max(100),
+      stalenessHours: z.number().min(1).max(48),
+    })
+    .describe('Thresholds of the CEO’s proactive ops scan.')
+    .default({
+      dispatchDriftMinutes: 30,
+      workerLagMinutes: 10,
+      budgetHeadroomPercent: 15,
+      reviewQueueDepth: 5,
+      agentCooldowns: 1,
+      worktreeCongestion: 8,
+      failureRatePercent: 30,
+      stalenessHours: 40,
+    }),
+  briefing: z
+    .strictObject({
+      time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM, 24-hour'),
+      timeZone: TimeZone,
+    })
+    .default({ time: '07:30', timeZone: 'UTC' }),
+};
+
+export const Settings = z.object(settingsShape).openapi('Settings');
+export type SettingsValue = z.infer<typeof Settings>;
+export type SettingKey = keyof SettingsValue;
+export const SETTING_KEYS = Object.keys(settingsShape) as SettingKey[];
+
+/** A PATCH names only the settings it changes; each is replaced whole. */
+export const SettingsPatch = z
+  .strictObject(
+    Object.fromEntries(
+      Object.entries(settingsShape).map(([key, schema]) => [
+        key,
+        schema.removeDefault().optional(),
+      ]),
+    ) as {
+      [K in SettingKey]: z.ZodOptional<ReturnType<(typeof settingsShape)[K]['removeDefault']>>;
+    },
+  )
+  .openapi('SettingsPatch');
