@@ -6,7 +6,7 @@ export const ORIGIN = 'http://localhost:8787';
 
 export interface CallOptions extends RequestInit {
   /** Replaces configuration values for this request only (e.g. an empty SESSION_SECRET). */
-  env?: Partial<Record<keyof Env, unknown>>;
+  env?: Partial<Record<keyof Env, unknown>> & Record<string, unknown>;
   /** A `name=value` cookie header. */
   cookie?: string;
   /** A JSON body; sets content-type. */
