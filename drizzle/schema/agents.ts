@@ -22,6 +22,9 @@ export const agents = sqliteTable(
     reportsTo: text('reports_to'),
     monthlyBudgetUsd: real('monthly_budget_usd'),
     revision: integer('revision').notNull().default(0),
+    /** Consecutive failed tasks; 3 in a row put the agent in cooldown. */
+    consecutiveFailures: integer('consecutive_failures').notNull().default(0),
+    cooldownUntil: epochMs('cooldown_until'),
     archivedAt: epochMs('archived_at'),
     createdAt: epochMs('created_at').notNull(),
     updatedAt: epochMs('updated_at').notNull(),

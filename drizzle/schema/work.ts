@@ -60,6 +60,12 @@ export const tasks = sqliteTable(
     diffNumstat: json<{ path: string; added: number; removed: number }[]>('diff_numstat'),
     scopeViolations: json<string[]>('scope_violations'),
     reviewComments: text('review_comments'),
+    /** Set by review: `approve` means ready for the runner to merge. */
+    verdict: text('verdict', { enum: ['approve', 'changes'] }),
+    failureReason: text('failure_reason'),
+    inputTokens: integer('input_tokens').notNull().default(0),
+    outputTokens: integer('output_tokens').notNull().default(0),
+    costUsd: real('cost_usd').notNull().default(0),
     lastHeartbeatAt: epochMs('last_heartbeat_at'),
     createdAt: epochMs('created_at').notNull(),
     updatedAt: epochMs('updated_at').notNull(),
@@ -108,7 +114,8 @@ export const spendLedger = sqliteTable(
     agentId: text('agent_id'),
     provider: text('provider').notNull(),
     model: text('model').notNull(),
-    source: text('source').notNull(),
+    /** What the money was for: task, chat, voice, vision, transcription, briefing... */
+    purpose: text('purpose').notNull(),
     taskId: text('task_id'),
     inputTokens: integer('input_tokens').notNull().default(0),
     outputTokens: integer('output_tokens').notNull().default(0),

@@ -1,0 +1,36 @@
+import type { TASK_STATUSES } from '../../drizzle/schema';
+import { ApiError } from '../http/errors';
+
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+
+/**
+ * Every legal move of a task. PENDING waits for an agent; ASSIGNED waits for a runner;
+ * RUNNING is on a runner; REVIEW waits for a verdict and then the merge; CHANGES_REQUESTED
+ * goes back to its agent. DONE, FAILED and CANCELLED are final.
+ */
+export const TRANSITIONS: Record<TaskStatus, readonly TaskStatus[]> = {
+  PENDING: ['ASSIGNED', 'CANCELLED', 'FAILED'],
+  ASSIGNED: ['RUNNING', 'PENDING', 'CANCELLED', 'FAILED'],
+  RUNNING: ['REVIEW', 'PENDING', 'FAILED', 'CANCELLED'],
+  REVIEW: ['DONE', 'CHANGES_REQUESTED', 'CANCELLED', 'FAILED'],
+  CHANGES_REQUESTED: ['ASSIGNED', 'PENDING', 'CANCELLED', 'FAILED'],
+  DONE: [],
+  FAILED: [],
+  CANCELLED: [],
+};
+
+/** True when a task may move from `from` to `to`. */
+export function canMove(from: TaskStatus, to: TaskStatus): boolean {
+  return TRANSITIONS[from].includes(to);
+}
+
+/** Refuses an illegal move with 409, naming the moves that are allowed. */
+export function assertMove(taskId: string, from: TaskStatus, to: TaskStatus): void {
+  if (canMove(from, to)) return;
+  const allowed = TRANSITIONS[from];
+  throw new ApiError(
+    409,
+    'conflict',
+    `Task ${taskId} cannot go from ${from} to ${to}; allowed: ${allowed.length ? allowed.join(', ') : 'none (final state)'}.`,
+  );
+}
