@@ -1,0 +1,37 @@
+import { useEffect } from 'preact/hooks';
+import { AuditLog } from './audit/AuditLog';
+import { Profile } from './auth/Profile';
+import { SignIn } from './auth/SignIn';
+import { loadMe, me } from './auth/session';
+import { currentPath, navigate } from './router';
+import { Frame, NotBuiltYet } from './shell/Frame';
+import { SECTIONS } from './shell/sections';
+
+function Page({ path }: { path: string }) {
+  if (path === '/profile') return <Profile />;
+  if (path === '/audit') return <AuditLog />;
+  const section = SECTIONS.find((s) => s.path === path);
+  return <NotBuiltYet title={section?.label ?? 'Not found'} />;
+}
+
+/** Signed out: the sign-in page. Signed in: the frame around the current section. */
+export function App() {
+  useEffect(() => {
+    void loadMe();
+  }, []);
+
+  const path = currentPath.value;
+  const user = me.value;
+  useEffect(() => {
+    if (user === null && path !== '/signin') navigate('/signin', true);
+    if (user && path === '/signin') navigate('/', true);
+  }, [user, path]);
+
+  if (user === undefined) return <p class="loading">Loading…</p>;
+  if (user === null) return <SignIn />;
+  return (
+    <Frame>
+      <Page path={path} />
+    </Frame>
+  );
+}

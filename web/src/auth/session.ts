@@ -1,0 +1,31 @@
+import { signal } from '@preact/signals';
+import { ApiFailure, api } from '../api/client';
+
+export type Role = 'viewer' | 'operator' | 'admin';
+export interface Me {
+  email: string;
+  role: Role;
+}
+
+/** undefined while loading, null when signed out. */
+export const me = signal<Me | null | undefined>(undefined);
+
+/** Asks the server who we are (the cookie decides; the browser holds no token). */
+export async function loadMe(): Promise<void> {
+  try {
+    me.value = await api<Me>('/api/me');
+  } catch (error) {
+    if (error instanceof ApiFailure && (error.status === 401 || error.status === 403))
+      me.value = null;
+    else throw error;
+  }
+}
+
+export async function signOut(): Promise<void> {
+  await api('/auth/logout', { method: 'POST' });
+  me.value = null;
+}
+
+export const ROLE_RANK: Record<Role, number> = { viewer: 0, operator: 1, admin: 2 };
+export const hasRole = (user: Me | null | undefined, min: Role) =>
+  !!user && ROLE_RANK[user.role] >= ROLE_RANK[min];

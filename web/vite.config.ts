@@ -1,0 +1,35 @@
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import preact from '@preact/preset-vite';
+import { defineConfig, type Plugin } from 'vite';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const require = createRequire(import.meta.url);
+
+/**
+ * The API reference page (public/docs/api/index.html) runs Swagger UI from files we ship,
+ * never from a CDN: copy them beside the page at build time.
+ */
+function swaggerUiAssets(): Plugin {
+  return {
+    name: 'hq-swagger-ui-assets',
+    apply: 'build',
+    closeBundle() {
+      const from = dirname(require.resolve('swagger-ui-dist/package.json'));
+      const to = resolve(here, 'dist/docs/api');
+      mkdirSync(to, { recursive: true });
+      for (const file of ['swagger-ui-bundle.js', 'swagger-ui.css']) {
+        copyFileSync(resolve(from, file), resolve(to, file));
+      }
+    },
+  };
+}
+
+export default defineConfig({
+  root: here,
+  plugins: [preact(), swaggerUiAssets()],
+  build: { outDir: resolve(here, 'dist'), emptyOutDir: true, target: 'es2022' },
+  server: { proxy: { '/api': 'http://127.0.0.1:8787', '/auth': 'http://127.0.0.1:8787' } },
+});
