@@ -1,0 +1,119 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const bin = (name: string) => join(root, 'node_modules', '.bin', name);
+
+/** The web app must be built for wrangler to serve it; build once when it is missing. */
+export function ensureWebBuilt(): void {
+  if (existsSync(join(root, 'web/dist/index.html'))) return;
+  execFileSync(bin('vite'), ['build', '--config', 'web/vite.config.ts'], {
+    cwd: root,
+    stdio: 'pipe',
+  });
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface LocalHq {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * HQ as `npm start` runs it: `wrangler dev` with local D1 (migrated from drizzle/) and local
+ * Durable Objects, in a throwaway state directory, with local sign-in on. Variables given
+ * with --var win over a developer's own .dev.vars.
+ */
+export async function startLocalHq(vars: Record<string, string> = {}): Promise<LocalHq> {
+  ensureWebBuilt();
+  const state = mkdtempSync(join(tmpdir(), 'hq-local-'));
+  const env = { ...process.env, CI: 'true', WRANGLER_SEND_METRICS: 'false' };
+  execFileSync(
+    bin('wrangler'),
+    ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', state],
+    {
+      cwd: root,
+      env,
+      stdio: 'pipe',
+    },
+  );
+  const port = await freePort();
+  const allVars = {
+    SESSION_SECRET: randomBytes(32).toString('hex'),
+    ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    DEV_LOGIN: 'true',
+    DEMO_COMPANY: 'true',
+    ADMIN_EMAILS: 'admin@hq.local',
+    OPERATOR_EMAILS: 'operator@hq.local',
+    VIEWER_EMAILS: 'viewer@hq.local',
+    ...vars,
+  };
+  const args = ['dev', '--port', String(port), '--ip', '127.0.0.1', '--persist-to', state];
+  for (const [key, value] of Object.entries(allVars)) args.push('--var', `${key}:${value}`);
+  const child = spawn(bin('wrangler'), args, {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    await kill(child);
+    rmSync(state, { recursive: true, force: true });
+  };
+  try {
+    await waitForHealth(url, child);
+  } catch (error) {
+    await stop();
+    throw new Error(`${(error as Error).message}\n--- wrangler output ---\n${output.slice(-4000)}`);
+  }
+  return { url, stop };
+}
+
+async function waitForHealth(url: string, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`wrangler dev exited with ${child.exitCode}`);
+    try {
+      const response = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(5000) });
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error('wrangler dev did not answer /api/health within 90 s');
+}
+
+/** Ends wrangler and its workerd children (one process group). */
+async function kill(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.pid === undefined) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  process.kill(-child.pid, 'SIGTERM');
+  const timer = setTimeout(() => child.pid && process.kill(-child.pid, 'SIGKILL'), 5000);
+  await exited;
+  clearTimeout(timer);
+}
