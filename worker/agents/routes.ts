@@ -125,6 +125,8 @@ agentRoutes.openapi(createAgent, async (c) => {
     reportsTo,
     monthlyBudgetUsd,
     revision: 0,
+    consecutiveFailures: 0,
+    cooldownUntil: null,
     archivedAt: null,
     createdAt: now,
     updatedAt: now,

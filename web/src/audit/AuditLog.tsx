@@ -36,7 +36,7 @@ export function AuditLog() {
     }
   }
 
-  // biome-ignore lint/correctness/useExhaustiveDependencies: load once on open; filters apply on submit.
+  // Load once on open; filters apply on submit.
   useEffect(() => {
     void load(null);
   }, []);
