@@ -89,7 +89,7 @@ function banner(vars, health) {
 const devVars = ensureDevVars(root);
 console.log(
   devVars.created
-    ? `▶ Created ${devVars.path} with a new SESSION_SECRET.`
+    ? `▶ Created ${devVars.path} with a new SESSION_SECRET and ENCRYPTION_KEY.`
     : `▶ Kept your existing ${devVars.path} (not modified).`,
 );
 

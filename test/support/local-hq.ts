@@ -9,15 +9,6 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const bin = (name: string) => join(root, 'node_modules', '.bin', name);
 
-/** The web app must be built for wrangler to serve it; build once when it is missing. */
-export function ensureWebBuilt(): void {
-  if (existsSync(join(root, 'web/dist/index.html'))) return;
-  execFileSync(bin('vite'), ['build', '--config', 'web/vite.config.ts'], {
-    cwd: root,
-    stdio: 'pipe',
-  });
-}
-
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -41,7 +32,8 @@ export interface LocalHq {
  * with --var win over a developer's own .dev.vars.
  */
 export async function startLocalHq(vars: Record<string, string> = {}): Promise<LocalHq> {
-  ensureWebBuilt();
+  // web/dist is built fresh by the node project's global setup (node-global-setup.ts).
+  if (!existsSync(join(root, 'web/dist/index.html'))) throw new Error('web/dist is not built');
   const state = mkdtempSync(join(tmpdir(), 'hq-local-'));
   const env = { ...process.env, CI: 'true', WRANGLER_SEND_METRICS: 'false' };
   execFileSync(

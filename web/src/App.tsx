@@ -1,15 +1,22 @@
 import { useEffect } from 'preact/hooks';
+import { AgentPage } from './agents/AgentPage';
+import { Roster } from './agents/Roster';
 import { AuditLog } from './audit/AuditLog';
 import { Profile } from './auth/Profile';
 import { SignIn } from './auth/SignIn';
 import { loadMe, me } from './auth/session';
 import { currentPath, navigate } from './router';
+import { SettingsPage } from './settings/SettingsPage';
 import { Frame, NotBuiltYet } from './shell/Frame';
 import { SECTIONS } from './shell/sections';
 
 function Page({ path }: { path: string }) {
   if (path === '/profile') return <Profile />;
   if (path === '/audit') return <AuditLog />;
+  if (path === '/agents') return <Roster />;
+  if (path.startsWith('/agents/'))
+    return <AgentPage slug={decodeURIComponent(path.slice('/agents/'.length))} />;
+  if (path === '/settings') return <SettingsPage />;
   const section = SECTIONS.find((s) => s.path === path);
   return <NotBuiltYet title={section?.label ?? 'Not found'} />;
 }

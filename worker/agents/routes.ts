@@ -7,8 +7,7 @@ import type { HonoEnv } from '../env';
 import { ApiError } from '../http/errors';
 import { defineRoute, jsonBody, jsonResponse } from '../http/route';
 import { validationHook } from '../http/validation';
-import { diffConfigs } from './diff';
-import { CreateAgent, PatchAgent, TRACKED_FIELDS } from './fields';
+import { CreateAgent, PatchAgent } from './fields';
 import {
   assertMayChangeMcp,
   assertReportsTo,
@@ -17,8 +16,13 @@ import {
   spendThisMonth,
 } from './queries';
 import { Agent, ChangeResponse, SlugParam } from './schemas';
-import { redactConfig, redactDiff } from './snapshot';
-import { agentConfig, agentView, assertNoDanglingPlaceholders, sealServers } from './store';
+import {
+  agentConfig,
+  agentView,
+  assertNoDanglingPlaceholders,
+  creationRevision,
+  sealServers,
+} from './store';
 
 const tags = ['Agents'];
 
@@ -132,25 +136,16 @@ agentRoutes.openapi(createAgent, async (c) => {
     updatedAt: now,
   };
   const { mcpServers: _plain, ...columns } = row;
-  const diff = redactDiff(diffConfigs(null, config, TRACKED_FIELDS));
+  const revision = creationRevision(row.id, c.get('user').email, config, now, reason);
   try {
     await db.batch([
       db.insert(agents).values(columns),
-      db.insert(agentRevisions).values({
-        agentId: row.id,
-        number: 0,
-        actor: c.get('user').email,
-        reason: reason ?? 'created',
-        before: null,
-        after: redactConfig(config),
-        diff,
-        createdAt: now,
-      }),
+      db.insert(agentRevisions).values(revision),
       auditInsert(db, c, {
         action: 'agent.create',
         entityType: 'agent',
         entityId: slug,
-        summary: { revision: 0, diff },
+        summary: { revision: 0, diff: revision.diff },
       }),
     ]);
   } catch (error) {

@@ -46,6 +46,26 @@ export async function agentConfig(env: Env, row: AgentRow): Promise<AgentConfig>
   };
 }
 
+/** Revision 0: the config an agent was created with, as every later diff's starting point. */
+export function creationRevision(
+  agentId: string,
+  actor: string,
+  config: AgentConfig,
+  createdAt: number,
+  reason = 'created',
+) {
+  return {
+    agentId,
+    number: 0,
+    actor,
+    reason,
+    before: null,
+    after: redactConfig(config),
+    diff: redactDiff(diffConfigs(null, config, TRACKED_FIELDS)),
+    createdAt,
+  };
+}
+
 /** MCP servers are stored sealed only when there is something to seal. */
 export async function sealServers(env: Env, servers: McpServersConfig): Promise<string | null> {
   return Object.keys(servers).length ? seal(env, servers) : null;

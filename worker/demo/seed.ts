@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { MiddlewareHandler } from 'hono';
-import { agents, missions, tasks } from '../../drizzle/schema';
+import { agentRevisions, agents, missions, tasks } from '../../drizzle/schema';
+import { creationRevision } from '../agents/store';
 import { database } from '../db/client';
 import { envValue, type HonoEnv } from '../env';
 import { demoAgents, demoMission, demoTasks } from './company';
@@ -18,6 +19,12 @@ export async function seedDemoCompany(env: Env): Promise<boolean> {
       .values(demoAgents.map((a) => ({ ...a, ...stamp })))
       .onConflictDoNothing(),
     db
+      .insert(agentRevisions)
+      .values(
+        demoAgents.map((a) => creationRevision(a.id, 'demo', demoConfig(a), now, 'demo company')),
+      )
+      .onConflictDoNothing(),
+    db
       .insert(missions)
       .values({ ...demoMission, ...stamp })
       .onConflictDoNothing(),
@@ -27,6 +34,22 @@ export async function seedDemoCompany(env: Env): Promise<boolean> {
       .onConflictDoNothing(),
   ]);
   return true;
+}
+
+/** The tracked config of a demo agent (demo agents have no MCP servers). */
+function demoConfig(agent: (typeof demoAgents)[number]) {
+  return {
+    name: agent.name,
+    type: agent.type,
+    role: agent.role,
+    identity: agent.identity ?? '',
+    model: agent.model,
+    provider: agent.provider,
+    tools: agent.tools ?? [],
+    mcpServers: {},
+    schedule: agent.schedule ?? null,
+    workerEnabled: agent.workerEnabled ?? true,
+  };
 }
 
 let seeded: Promise<boolean> | undefined;

@@ -1,0 +1,67 @@
+import { useState } from 'preact/hooks';
+import { ApiFailure, api, messageOf } from '../api/client';
+import { PROVIDERS } from './types';
+
+/** Creates an agent; the server's field errors are shown next to the form. */
+export function NewAgentForm({ onCreated }: { onCreated: () => void }) {
+  const [form, setForm] = useState({
+    slug: '',
+    name: '',
+    type: 'WORKER',
+    role: '',
+    model: '',
+    provider: 'openai',
+  });
+  const [error, setError] = useState<string | null>(null);
+  const set = (key: keyof typeof form) => (e: Event) =>
+    setForm({ ...form, [key]: (e.currentTarget as HTMLInputElement).value });
+
+  async function submit(event: Event) {
+    event.preventDefault();
+    try {
+      await api('/api/agents', { method: 'POST', body: form });
+      onCreated();
+    } catch (e) {
+      setError(
+        e instanceof ApiFailure && e.body.fields
+          ? e.body.fields.map((f) => `${f.field}: ${f.message}`).join('; ')
+          : messageOf(e),
+      );
+    }
+  }
+
+  return (
+    <form class="panel form-grid" onSubmit={submit}>
+      <label>
+        Slug <input value={form.slug} onInput={set('slug')} required />
+      </label>
+      <label>
+        Name <input value={form.name} onInput={set('name')} required />
+      </label>
+      <label>
+        Type
+        <select value={form.type} onChange={set('type')}>
+          <option>WORKER</option>
+          <option>REVIEWER</option>
+          <option>LEAD</option>
+        </select>
+      </label>
+      <label>
+        Role <input value={form.role} onInput={set('role')} required />
+      </label>
+      <label>
+        Model <input value={form.model} onInput={set('model')} required />
+      </label>
+      <label>
+        Provider
+        <select value={form.provider} onChange={set('provider')}>
+          {PROVIDERS.map((p) => (
+            <option key={p}>{p}</option>
+          ))}
+        </select>
+      </label>
+      {error && <p class="error wide">{error}</p>}
+      <button type="submit">Create</button>
+    </form>
+  );
+}
