@@ -1,6 +1,7 @@
 // vitest globalSetup: starts the local stand-ins for outside services in the Node process and
 // provides their addresses to the tests (read with `inject(...)`, typed in provided-context.d.ts).
 import type { TestProject } from 'vitest/node';
+import { startGithubStandIn } from './github-stand-in';
 import { startOidcProvider } from './oidc-provider';
 
 // Each starter starts one stand-in, provides its details, and returns how to stop it.
@@ -10,6 +11,11 @@ const starters: Starter[] = [
   async (project) => {
     const { close, ...oidc } = await startOidcProvider();
     project.provide('oidc', oidc);
+    return close;
+  },
+  async (project) => {
+    const { close, ...github } = await startGithubStandIn();
+    project.provide('github', github);
     return close;
   },
 ];

@@ -11,8 +11,17 @@ export interface OidcStandIn {
   clientSecret: string;
 }
 
+// Connection details of the local GitHub (test/support/github-stand-in.ts).
+export interface GithubStandIn {
+  webUrl: string;
+  apiUrl: string;
+  clientId: string;
+  clientSecret: string;
+}
+
 declare module 'vitest' {
   export interface ProvidedContext {
     oidc: OidcStandIn;
+    github: GithubStandIn;
   }
 }

@@ -87,11 +87,17 @@ oauthRoutes.openapi(login, async (c) => {
     code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
     code_challenge_method: 'S256',
     ...(p.id === 'github' ? {} : { nonce }),
-    ...(c.req.valid('query').login_hint ? { login_hint: c.req.valid('query').login_hint } : {}),
+    ...accountHint(p, c.req.valid('query').login_hint),
   }).toString();
   setCookie(c, STATE_COOKIE, state, { ...stateCookie, maxAge: STATE_TTL_MS / 1000 });
   return c.redirect(url.href, 302);
 });
+
+/** Suggests the account to sign in with: OIDC's login_hint, or GitHub's own `login`. */
+function accountHint(p: ProviderConfig, hint: string | undefined): Record<string, string> {
+  if (!hint) return {};
+  return p.id === 'github' ? { login: hint } : { login_hint: hint };
+}
 
 oauthRoutes.openapi(callback, async (c) => {
   const secret = secretOrFail(c.env);
@@ -147,6 +153,7 @@ async function exchange(
       pending.codeVerifier,
       { [oauth.allowInsecureRequests]: insecure },
     );
+    await refuseErrorBody(response);
     const tokens = await oauth.processAuthorizationCodeResponse(as, client, response, {
       expectedNonce: p.id === 'github' ? oauth.expectNoNonce : pending.nonce,
       requireIdToken: p.id !== 'github',
@@ -174,5 +181,21 @@ async function exchange(
       'upstream_failed',
       `Could not complete sign-in with ${p.name} (${message}).`,
     );
+  }
+}
+
+/** GitHub answers a bad code with 200 and an `error` body; surface it as the refusal it is. */
+async function refuseErrorBody(response: Response): Promise<void> {
+  if (!response.ok) return;
+  const body = (await response
+    .clone()
+    .json()
+    .catch(() => undefined)) as { error?: unknown; error_description?: unknown } | undefined;
+  if (typeof body?.error === 'string') {
+    const why =
+      typeof body.error_description === 'string'
+        ? `${body.error}: ${body.error_description}`
+        : body.error;
+    throw new ApiError(400, 'bad_request', `The provider refused the sign-in (${why}).`);
   }
 }
