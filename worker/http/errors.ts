@@ -83,7 +83,9 @@ export function handleError(err: Error, c: Context<HonoEnv>): Response {
     );
   }
   // Log the message and request id only: never headers or bodies, which may carry secrets.
-  console.error(`[${c.get('requestId')}] ${c.req.method} ${c.req.path} failed: ${err.message}`);
+  // Drizzle puts bound values after "params:" in its messages: cut them, they may be secrets.
+  const message = err.message.split('\nparams:')[0]?.slice(0, 500);
+  console.error(`[${c.get('requestId')}] ${c.req.method} ${c.req.path} failed: ${message}`);
   return errorResponse(c, new ApiError(500, 'internal', 'Something went wrong on our side.'));
 }
 

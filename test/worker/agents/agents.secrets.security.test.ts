@@ -73,6 +73,30 @@ describe('agents: secrets never land in history', () => {
     ]) {
       responses.push(await (await call(path, { cookie: admin })).text());
     }
+    // The Durable Object's own RPC answer, not only what the API makes of it.
+    const stub = env.AGENT.get(env.AGENT.idFromName(agent.id));
+    responses.push(
+      JSON.stringify(
+        await stub.change({
+          agentId: agent.id,
+          actor: 'admin@test.hq',
+          requestId: 'direct',
+          patch: {
+            mcpServers: {
+              github: {
+                command: 'github-mcp',
+                env: { GITHUB_TOKEN: '[REDACTED]', LOG_LEVEL: 'warn' },
+              },
+              search: {
+                url: 'https://mcp.example.com/sse',
+                headers: { Authorization: '[REDACTED]' },
+              },
+            },
+          },
+          action: 'agent.update',
+        }),
+      ),
+    );
     const rollback = await call('/api/agents/vault/rollback', {
       method: 'POST',
       cookie: admin,
