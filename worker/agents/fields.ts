@@ -1,38 +1,9 @@
 import { z } from '@hono/zod-openapi';
 import { AGENT_TYPES } from '../../drizzle/schema';
+import { PROVIDERS } from './catalog';
 import { cronProblem } from './cron';
 
-/** The ten fields whose every change is a numbered revision. */
-export const TRACKED_FIELDS = [
-  'name',
-  'type',
-  'role',
-  'identity',
-  'model',
-  'provider',
-  'tools',
-  'mcpServers',
-  'schedule',
-  'workerEnabled',
-] as const;
-export type TrackedField = (typeof TRACKED_FIELDS)[number];
-
-/** Model providers HQ knows how to reach (any OpenAI-compatible endpoint is `openai-compatible`). */
-export const PROVIDERS = [
-  'openai',
-  'anthropic',
-  'google',
-  'groq',
-  'mistral',
-  'deepseek',
-  'xai',
-  'openrouter',
-  'together',
-  'fireworks',
-  'cloudflare',
-  'ollama',
-  'openai-compatible',
-] as const;
+export { PROVIDERS, TRACKED_FIELDS, type TrackedField } from './catalog';
 
 export const McpServer = z
   .strictObject({

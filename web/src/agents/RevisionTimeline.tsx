@@ -2,19 +2,9 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, messageOf } from '../api/client';
 import { hasRole, me } from '../auth/session';
 import { DiffView } from './DiffView';
-import type { RevisionSummary } from './types';
+import { type RevisionSummary, TRACKED_FIELDS } from './types';
 
-const RESTORED = [
-  'name',
-  'type',
-  'role',
-  'identity',
-  'model',
-  'provider',
-  'tools',
-  'schedule',
-  'workerEnabled',
-];
+const RESTORED = TRACKED_FIELDS.filter((field) => field !== 'mcpServers');
 
 /** Every revision of the agent, newest first, each with its diff and (for admins) a rollback. */
 export function RevisionTimeline({

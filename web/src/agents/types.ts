@@ -1,3 +1,8 @@
+import type { Change } from '../../../worker/agents/diff';
+
+export { PROVIDERS, TRACKED_FIELDS } from '../../../worker/agents/catalog';
+export type { Change } from '../../../worker/agents/diff';
+
 /** The agent as the API returns it (secrets already redacted by the server). */
 export interface Agent {
   id: string;
@@ -19,15 +24,6 @@ export interface Agent {
   spentThisMonthUsd: number;
 }
 
-export interface Change {
-  field: string;
-  kind: 'set' | 'changed' | 'added' | 'removed';
-  path: (string | number)[];
-  old?: unknown;
-  new?: unknown;
-  lines?: string[];
-}
-
 export interface RevisionSummary {
   number: number;
   actor: string;
@@ -35,21 +31,5 @@ export interface RevisionSummary {
   createdAt: string;
   diff: Change[];
 }
-
-export const PROVIDERS = [
-  'openai',
-  'anthropic',
-  'google',
-  'groq',
-  'mistral',
-  'deepseek',
-  'xai',
-  'openrouter',
-  'together',
-  'fireworks',
-  'cloudflare',
-  'ollama',
-  'openai-compatible',
-];
 
 export const usd = (n: number) => `$${n.toFixed(2)}`;
