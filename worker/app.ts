@@ -12,6 +12,7 @@ import { healthRoutes } from './health/routes';
 import { csrfProtection } from './http/csrf';
 import { ApiError, handleError, handleNotFound } from './http/errors';
 import { validationHook } from './http/validation';
+import { missionRoutes } from './missions/routes';
 import { mountOpenApi } from './openapi/routes';
 import { roleRoutes } from './roles/routes';
 import { settingsRoutes } from './settings/routes';
@@ -41,6 +42,7 @@ export function createApp(): OpenAPIHono<HonoEnv> {
   app.route('/', agentRoutes);
   app.route('/', revisionRoutes);
   app.route('/', settingsRoutes);
+  app.route('/', missionRoutes);
   mountOpenApi(app);
 
   app.notFound(handleNotFound);

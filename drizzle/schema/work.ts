@@ -14,6 +14,15 @@ export const TASK_STATUSES = [
   'CANCELLED',
 ] as const;
 
+/** A task as proposed with its mission; it becomes a task row (PENDING) when the mission is approved. */
+export interface TaskPlan {
+  title: string;
+  spec: string;
+  expectedScope: string[];
+  agentHint?: string | null;
+  roleHint?: string | null;
+}
+
 export const missions = sqliteTable(
   'missions',
   {
@@ -28,6 +37,9 @@ export const missions = sqliteTable(
     decidedBy: text('decided_by'),
     decidedAt: epochMs('decided_at'),
     decisionReason: text('decision_reason'),
+    /** The request that decided the mission: only that request creates its tasks. */
+    decisionRequestId: text('decision_request_id'),
+    plan: json<TaskPlan[]>('plan').notNull().default([]),
     createdAt: epochMs('created_at').notNull(),
     updatedAt: epochMs('updated_at').notNull(),
   },

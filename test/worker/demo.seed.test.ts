@@ -30,10 +30,16 @@ describe('demo company', () => {
     expect(new Set(others.map((a) => a.role)).size).toBe(others.length);
     expect(new Set(agents.map((a) => a.model)).size).toBeGreaterThanOrEqual(3);
     const missions = (
-      await env.DB.prepare('SELECT id, status FROM missions').all<{ id: string; status: string }>()
+      await env.DB.prepare('SELECT id, status, plan FROM missions').all<{
+        id: string;
+        status: string;
+        plan: string;
+      }>()
     ).results;
     expect(missions).toEqual([expect.objectContaining({ status: 'PROPOSED' })]);
-    expect(await count('tasks')).toBeGreaterThanOrEqual(1);
+    // Its tasks are planned; they become task rows (PENDING) when the mission is approved.
+    expect(JSON.parse(missions[0]?.plan ?? '[]').length).toBeGreaterThanOrEqual(1);
+    expect(await count('tasks')).toBe(0);
     // Every demo agent starts its permanent record at revision 0.
     expect(await count('agent_revisions')).toBe(agents.length);
   });

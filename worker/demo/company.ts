@@ -1,4 +1,4 @@
-import type { agents, missions, tasks } from '../../drizzle/schema';
+import type { agents, missions } from '../../drizzle/schema';
 
 type NewAgent = Omit<typeof agents.$inferInsert, 'createdAt' | 'updatedAt'>;
 
@@ -74,7 +74,6 @@ export const demoAgents: NewAgent[] = [
 ];
 
 type NewMission = Omit<typeof missions.$inferInsert, 'createdAt' | 'updatedAt'>;
-type NewTask = Omit<typeof tasks.$inferInsert, 'createdAt' | 'updatedAt'>;
 
 export const demoMission: NewMission = {
   id: 'demo-mission-rate-limits',
@@ -86,23 +85,18 @@ export const demoMission: NewMission = {
   budgetUsd: 25,
   status: 'PROPOSED',
   proposedBy: 'agent:ceo',
+  plan: [
+    {
+      title: 'Token-bucket limiter middleware',
+      spec: 'Add a per-token token-bucket limiter in front of /search; answer 429 with Retry-After.',
+      expectedScope: ['src/middleware/**', 'test/middleware/**'],
+      roleHint: 'Backend engineer',
+    },
+    {
+      title: 'Document the limits',
+      spec: 'Describe the limits and the 429 answer in the API reference.',
+      expectedScope: ['docs/**'],
+      agentHint: 'pixel',
+    },
+  ],
 };
-
-export const demoTasks: NewTask[] = [
-  {
-    id: 'demo-task-limiter',
-    missionId: demoMission.id,
-    title: 'Token-bucket limiter middleware',
-    spec: 'Add a per-token token-bucket limiter in front of /search; answer 429 with Retry-After.',
-    expectedScope: ['src/middleware/**', 'test/middleware/**'],
-    roleHint: 'Backend engineer',
-  },
-  {
-    id: 'demo-task-docs',
-    missionId: demoMission.id,
-    title: 'Document the limits',
-    spec: 'Describe the limits and the 429 answer in the API reference.',
-    expectedScope: ['docs/**'],
-    agentHint: 'pixel',
-  },
-];

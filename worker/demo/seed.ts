@@ -1,10 +1,10 @@
 import { sql } from 'drizzle-orm';
 import type { MiddlewareHandler } from 'hono';
-import { agentRevisions, agents, missions, tasks } from '../../drizzle/schema';
+import { agentRevisions, agents, missions } from '../../drizzle/schema';
 import { creationRevision } from '../agents/store';
 import { database } from '../db/client';
 import { envValue, type HonoEnv } from '../env';
-import { demoAgents, demoMission, demoTasks } from './company';
+import { demoAgents, demoMission } from './company';
 
 /** Seeds the demo company when the database has no agents. Fixed ids make it idempotent. */
 export async function seedDemoCompany(env: Env): Promise<boolean> {
@@ -27,10 +27,6 @@ export async function seedDemoCompany(env: Env): Promise<boolean> {
     db
       .insert(missions)
       .values({ ...demoMission, ...stamp })
-      .onConflictDoNothing(),
-    db
-      .insert(tasks)
-      .values(demoTasks.map((t) => ({ ...t, ...stamp })))
       .onConflictDoNothing(),
   ]);
   return true;

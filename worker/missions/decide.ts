@@ -1,0 +1,100 @@
+import type { Context } from 'hono';
+import type { missions } from '../../drizzle/schema';
+import type { HonoEnv } from '../env';
+import { ApiError } from '../http/errors';
+import { dispatch } from '../tasks/dispatch';
+
+type MissionRow = typeof missions.$inferSelect;
+
+/**
+ * Approves or rejects a proposed mission, exactly once however many times it is asked.
+ * One D1 batch: the status update matches only while the mission is PROPOSED and stamps it
+ * with this request's id; every insert after it (tasks, their first events, the audit entry)
+ * runs only where that stamp is this request's, so a lost race writes nothing.
+ */
+export async function decide(
+  c: Context<HonoEnv>,
+  mission: MissionRow,
+  verdict: 'APPROVED' | 'REJECTED',
+  reason: string | null,
+): Promise<{ changed: boolean }> {
+  const db = c.env.DB;
+  const now = Date.now();
+  const requestId = c.get('requestId');
+  const actor = c.get('user').email;
+  const won = 'EXISTS (SELECT 1 FROM missions WHERE id = ? AND decision_request_id = ?)';
+  const statements: D1PreparedStatement[] = [
+    db
+      .prepare(
+        `UPDATE missions SET status = ?, decided_by = ?, decided_at = ?, decision_reason = ?,
+         decision_request_id = ?, updated_at = ? WHERE id = ? AND status = 'PROPOSED'`,
+      )
+      .bind(verdict, actor, now, reason, requestId, now, mission.id),
+  ];
+  if (verdict === 'APPROVED') {
+    for (const [i, task] of mission.plan.entries()) {
+      const taskId = crypto.randomUUID();
+      statements.push(
+        db
+          .prepare(
+            `INSERT INTO tasks (id, mission_id, title, spec, expected_scope, agent_hint, role_hint, status, created_at, updated_at)
+             SELECT ?, ?, ?, ?, ?, ?, ?, 'PENDING', ?, ? WHERE ${won}`,
+          )
+          .bind(
+            taskId,
+            mission.id,
+            task.title,
+            task.spec,
+            JSON.stringify(task.expectedScope),
+            task.agentHint ?? null,
+            task.roleHint ?? null,
+            now + i, // keeps the plan's order when tasks are listed by creation time
+            now,
+            mission.id,
+            requestId,
+          ),
+        db
+          .prepare(
+            `INSERT INTO task_events (task_id, actor, from_status, to_status, reason, created_at)
+             SELECT ?, ?, NULL, 'PENDING', 'mission approved', ? WHERE ${won}`,
+          )
+          .bind(taskId, actor, now, mission.id, requestId),
+      );
+    }
+  }
+  statements.push(
+    db
+      .prepare(
+        `INSERT INTO audit_log (actor, action, entity_type, entity_id, request_id, summary, created_at)
+         SELECT ?, ?, 'mission', ?, ?, ?, ? WHERE ${won}`,
+      )
+      .bind(
+        actor,
+        verdict === 'APPROVED' ? 'mission.approve' : 'mission.reject',
+        mission.id,
+        requestId,
+        JSON.stringify({ title: mission.title, tasks: mission.plan.length, reason }),
+        now,
+        mission.id,
+        requestId,
+      ),
+  );
+  const [update] = await db.batch(statements);
+  const changed = (update?.meta.changes ?? 0) === 1;
+  if (!changed) {
+    const current = await db
+      .prepare('SELECT status FROM missions WHERE id = ?')
+      .bind(mission.id)
+      .first<{ status: string }>();
+    // Asking again for what already happened is fine; asking for the opposite is not.
+    if (current?.status !== verdict) {
+      throw new ApiError(
+        409,
+        'conflict',
+        `Mission ${mission.id} is already ${current?.status ?? 'gone'}.`,
+      );
+    }
+  }
+  if (changed && verdict === 'APPROVED') await dispatch(c.env, now);
+  return { changed };
+}

@@ -1,0 +1,159 @@
+import { OpenAPIHono, z } from '@hono/zod-openapi';
+import { and, asc, desc, eq, lt } from 'drizzle-orm';
+import { MISSION_STATUSES, missions, tasks } from '../../drizzle/schema';
+import { auditInsert } from '../audit/record';
+import { database } from '../db/client';
+import type { HonoEnv } from '../env';
+import { ApiError } from '../http/errors';
+import { defineRoute, jsonBody, jsonResponse } from '../http/route';
+import { validationHook } from '../http/validation';
+import { decide } from './decide';
+import { Mission, MissionDetail, ProposeMission } from './schemas';
+import { missionView, taskView } from './views';
+
+const tags = ['Missions'];
+const IdParam = z.object({ id: z.string().min(1).max(100) });
+const Decision = z.strictObject({ reason: z.string().trim().max(1000).optional() });
+
+const list = defineRoute('viewer', {
+  method: 'get',
+  path: '/api/missions',
+  tags,
+  summary: 'Missions, newest first',
+  request: {
+    query: z.strictObject({
+      status: z.enum(MISSION_STATUSES).optional(),
+      cursor: z.string().regex(/^\d+$/, 'must be the nextCursor of a previous page').optional(),
+      limit: z.coerce.number().int().min(1).max(100).default(50),
+    }),
+  },
+  responses: {
+    200: jsonResponse(
+      z.object({ items: z.array(Mission), nextCursor: z.string().nullable() }),
+      'A page of missions.',
+    ),
+  },
+});
+
+const get = defineRoute('viewer', {
+  method: 'get',
+  path: '/api/missions/{id}',
+  tags,
+  summary: 'One mission with its tasks',
+  request: { params: IdParam },
+  responses: { 200: jsonResponse(MissionDetail, 'The mission.') },
+});
+
+const propose = defineRoute('operator', {
+  method: 'post',
+  path: '/api/missions',
+  tags,
+  summary: 'Propose a mission with its planned tasks',
+  request: { body: jsonBody(ProposeMission) },
+  responses: { 201: jsonResponse(Mission, 'Proposed.') },
+});
+
+const decision = (verb: 'approve' | 'reject') =>
+  defineRoute('operator', {
+    method: 'post',
+    path: `/api/missions/{id}/${verb}`,
+    tags,
+    summary:
+      verb === 'approve'
+        ? 'Approve (idempotent): its tasks become PENDING and are dispatched'
+        : 'Reject (idempotent)',
+    request: { params: IdParam, body: jsonBody(Decision) },
+    responses: {
+      200: jsonResponse(
+        MissionDetail.extend({ changed: z.boolean() }),
+        'Decided (changed false: it already was).',
+      ),
+      409: jsonResponse(z.object({}), 'Already decided the other way.'),
+    },
+  });
+
+export const missionRoutes = new OpenAPIHono<HonoEnv>({ defaultHook: validationHook });
+
+async function detail(env: Env, id: string) {
+  const db = database(env);
+  const row = await db.select().from(missions).where(eq(missions.id, id)).get();
+  if (!row) throw new ApiError(404, 'not_found', `No mission ${id}.`);
+  const rows = await db
+    .select()
+    .from(tasks)
+    .where(eq(tasks.missionId, id))
+    .orderBy(asc(tasks.createdAt))
+    .all();
+  return { row, view: { ...missionView(row), tasks: rows.map(taskView) } };
+}
+
+missionRoutes.openapi(list, async (c) => {
+  const { status, cursor, limit } = c.req.valid('query');
+  const rows = await database(c.env)
+    .select()
+    .from(missions)
+    .where(
+      and(
+        status ? eq(missions.status, status) : undefined,
+        cursor ? lt(missions.createdAt, Number(cursor)) : undefined,
+      ),
+    )
+    .orderBy(desc(missions.createdAt))
+    .limit(limit + 1)
+    .all();
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return c.json(
+    {
+      items: page.map(missionView),
+      nextCursor: rows.length > limit && last ? String(last.createdAt) : null,
+    },
+    200,
+  );
+});
+
+missionRoutes.openapi(get, async (c) =>
+  c.json((await detail(c.env, c.req.valid('param').id)).view, 200),
+);
+
+missionRoutes.openapi(propose, async (c) => {
+  const { tasks: plan, ...input } = c.req.valid('json');
+  const db = database(c.env);
+  const now = Date.now();
+  const row = {
+    id: crypto.randomUUID(),
+    ...input,
+    budgetUsd: input.budgetUsd ?? null,
+    plan,
+    status: 'PROPOSED' as const,
+    proposedBy: c.get('user').email,
+    createdAt: now,
+    updatedAt: now,
+  };
+  await db.batch([
+    db.insert(missions).values(row),
+    auditInsert(db, c, {
+      action: 'mission.propose',
+      entityType: 'mission',
+      entityId: row.id,
+      summary: { title: row.title, tasks: plan.length },
+    }),
+  ]);
+  const created = await db.select().from(missions).where(eq(missions.id, row.id)).get();
+  if (!created) throw new Error('mission vanished after insert');
+  return c.json(missionView(created), 201);
+});
+
+for (const verb of ['approve', 'reject'] as const) {
+  missionRoutes.openapi(decision(verb), async (c) => {
+    const { id } = c.req.valid('param');
+    const { row } = await detail(c.env, id);
+    const { changed } = await decide(
+      c,
+      row,
+      verb === 'approve' ? 'APPROVED' : 'REJECTED',
+      c.req.valid('json').reason ?? null,
+    );
+    return c.json({ ...(await detail(c.env, id)).view, changed }, 200);
+  });
+}

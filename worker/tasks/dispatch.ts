@@ -1,0 +1,89 @@
+import { readSettings } from '../settings/store';
+import type { TaskStatus } from './state-machine';
+import { moveTask } from './transition';
+
+interface Candidate {
+  id: string;
+  slug: string;
+  type: string;
+  role: string;
+  load: number;
+}
+
+interface Waiting {
+  id: string;
+  status: TaskStatus;
+  agent_id: string | null;
+  agent_hint: string | null;
+  role_hint: string | null;
+}
+
+/**
+ * Agents that may take work now: enabled, not archived, not cooling down, and under their
+ * monthly budget. `load` is how many tasks each already holds.
+ */
+async function candidates(db: D1Database, now: number): Promise<Candidate[]> {
+  const month = new Date(now);
+  const monthStart = Date.UTC(month.getUTCFullYear(), month.getUTCMonth(), 1);
+  const { results } = await db
+    .prepare(
+      `SELECT a.id, a.slug, a.type, a.role,
+        (SELECT count(*) FROM tasks t WHERE t.agent_id = a.id AND t.status IN ('ASSIGNED', 'RUNNING')) AS load
+       FROM agents a
+       WHERE a.archived_at IS NULL AND a.worker_enabled = 1
+         AND (a.cooldown_until IS NULL OR a.cooldown_until <= ?1)
+         AND (a.monthly_budget_usd IS NULL OR a.monthly_budget_usd >
+              (SELECT coalesce(sum(s.cost_usd), 0) FROM spend_ledger s WHERE s.agent_id = a.id AND s.created_at >= ?2))`,
+    )
+    .bind(now, monthStart)
+    .all<Candidate>();
+  return results;
+}
+
+/** The agent for a task: its previous agent after a review, else the hint, else the least busy worker. */
+function choose(task: Waiting, pool: Candidate[]): Candidate | undefined {
+  if (task.status === 'CHANGES_REQUESTED' && task.agent_id)
+    return pool.find((a) => a.id === task.agent_id);
+  if (task.agent_hint) return pool.find((a) => a.slug === task.agent_hint);
+  const fitting = task.role_hint
+    ? pool.filter((a) => a.role.toLowerCase() === task.role_hint?.toLowerCase())
+    : pool.filter((a) => a.type === 'WORKER');
+  return fitting.sort((a, b) => a.load - b.load)[0];
+}
+
+/**
+ * Assigns waiting tasks of approved missions to agents. Nothing moves while the global worker
+ * switch is off. A task whose hinted agent cannot take work now stays waiting.
+ */
+export async function dispatch(env: Env, now = Date.now()): Promise<number> {
+  if (!(await readSettings(env)).workerSwitch) return 0;
+  const db = env.DB;
+  const { results: waiting } = await db
+    .prepare(
+      `SELECT t.id, t.status, t.agent_id, t.agent_hint, t.role_hint FROM tasks t
+       JOIN missions m ON m.id = t.mission_id
+       WHERE t.status IN ('PENDING', 'CHANGES_REQUESTED') AND m.status = 'APPROVED'
+       ORDER BY t.created_at, t.id LIMIT 200`,
+    )
+    .all<Waiting>();
+  if (!waiting.length) return 0;
+  const pool = await candidates(db, now);
+  let assigned = 0;
+  for (const task of waiting) {
+    const agent = choose(task, pool);
+    if (!agent) continue;
+    const moved = await moveTask(db, {
+      taskId: task.id,
+      from: task.status,
+      to: 'ASSIGNED',
+      actor: 'dispatcher',
+      reason: `assigned to ${agent.slug}`,
+      set: { agent_id: agent.id },
+    });
+    if (moved) {
+      agent.load++;
+      assigned++;
+    }
+  }
+  return assigned;
+}

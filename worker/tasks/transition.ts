@@ -1,0 +1,77 @@
+import { ApiError } from '../http/errors';
+import { assertMove, type TaskStatus } from './state-machine';
+
+/** Task columns a transition may set besides its status (snake_case, as in SQL). */
+type Column =
+  | 'agent_id'
+  | 'runner_id'
+  | 'branch'
+  | 'base_branch'
+  | 'requeues'
+  | 'phase'
+  | 'progress'
+  | 'log_tail'
+  | 'commits'
+  | 'diff_numstat'
+  | 'scope_violations'
+  | 'review_comments'
+  | 'verdict'
+  | 'failure_reason'
+  | 'last_heartbeat_at'
+  | 'finished_at';
+
+export interface Move {
+  taskId: string;
+  from: TaskStatus;
+  to: TaskStatus;
+  actor: string;
+  reason?: string | null;
+  set?: Partial<Record<Column, string | number | null>>;
+}
+
+/**
+ * The statements of one move: the update only matches while the task is still in `from`,
+ * and the event is inserted only when that update changed a row (`changes()` within the
+ * same batch), so a lost race writes nothing.
+ */
+export function moveStatements(
+  db: D1Database,
+  move: Move,
+  now = Date.now(),
+): D1PreparedStatement[] {
+  assertMove(move.taskId, move.from, move.to);
+  const set = Object.entries(move.set ?? {});
+  const assignments = [
+    'status = ?',
+    'updated_at = ?',
+    ...set.map(([column]) => `${column} = ?`),
+  ].join(', ');
+  return [
+    db
+      .prepare(`UPDATE tasks SET ${assignments} WHERE id = ? AND status = ?`)
+      .bind(move.to, now, ...set.map(([, value]) => value), move.taskId, move.from),
+    db
+      .prepare(
+        'INSERT INTO task_events (task_id, actor, from_status, to_status, reason, created_at) SELECT ?, ?, ?, ?, ?, ? WHERE changes() = 1',
+      )
+      .bind(move.taskId, move.actor, move.from, move.to, move.reason ?? null, now),
+  ];
+}
+
+/** Applies one move; false when the task was no longer in `from` (someone else moved it). */
+export async function moveTask(db: D1Database, move: Move): Promise<boolean> {
+  const [update] = await db.batch(moveStatements(db, move));
+  return (update?.meta.changes ?? 0) === 1;
+}
+
+/** Applies one move or answers 409 naming the task's current state and its allowed moves. */
+export async function moveTaskOrFail(db: D1Database, move: Move): Promise<void> {
+  if (await moveTask(db, move)) return;
+  const row = await db
+    .prepare('SELECT status FROM tasks WHERE id = ?')
+    .bind(move.taskId)
+    .first<{ status: TaskStatus }>();
+  if (!row) throw new ApiError(404, 'not_found', `No task ${move.taskId}.`);
+  assertMove(move.taskId, row.status, move.to);
+  throw new ApiError(409, 'conflict', `Task ${move.taskId} is ${row.status}, not ${move.from}.`);
+}
