@@ -15,7 +15,10 @@ import { validationHook } from './http/validation';
 import { missionRoutes } from './missions/routes';
 import { mountOpenApi } from './openapi/routes';
 import { roleRoutes } from './roles/routes';
+import { runnerAdminRoutes } from './runners/admin-routes';
+import { runnerApiRoutes } from './runners/api-routes';
 import { settingsRoutes } from './settings/routes';
+import { taskRoutes } from './tasks/routes';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -43,6 +46,9 @@ export function createApp(): OpenAPIHono<HonoEnv> {
   app.route('/', revisionRoutes);
   app.route('/', settingsRoutes);
   app.route('/', missionRoutes);
+  app.route('/', runnerAdminRoutes);
+  app.route('/', runnerApiRoutes);
+  app.route('/', taskRoutes);
   mountOpenApi(app);
 
   app.notFound(handleNotFound);

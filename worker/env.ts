@@ -12,6 +12,8 @@ export type HonoEnv = {
   Variables: {
     requestId: string;
     user: SignedInUser;
+    /** The runner calling the runner API (bearer token). */
+    runner: { id: string; name: string };
   };
 };
 

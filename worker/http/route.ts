@@ -1,6 +1,7 @@
 import { createRoute, type RouteConfig, z } from '@hono/zod-openapi';
 import type { Role } from '../../drizzle/schema';
 import { requireRole } from '../auth/guard';
+import { requireRunner } from '../runners/guard';
 
 export const ErrorBody = z
   .object({
@@ -38,12 +39,15 @@ type RouteSpec = Omit<RouteConfig, 'middleware'>;
  * Declares a route with its minimum role: the guard runs before validation, and the
  * OpenAPI operation carries `x-min-role` so the document says who may call it.
  */
-export function defineRoute<const R extends RouteSpec>(minRole: 'public' | Role, route: R) {
+export function defineRoute<const R extends RouteSpec>(
+  minRole: 'public' | Role | 'runner',
+  route: R,
+) {
   const errors = minRole === 'public' ? commonErrors : signedInErrors;
   return createRoute({
     ...route,
     'x-min-role': minRole,
-    middleware: [requireRole(minRole)] as const,
+    middleware: [minRole === 'runner' ? requireRunner : requireRole(minRole)] as const,
     responses: { ...errors, ...route.responses },
   });
 }

@@ -58,6 +58,22 @@ export const settingsShape = {
       failureRatePercent: 30,
       stalenessHours: 40,
     }),
+  workLoop: z
+    .strictObject({
+      heartbeatTimeoutSeconds: z.number().int().min(30).max(86_400),
+      maxRequeues: z.number().int().min(0).max(20),
+      failuresBeforeCooldown: z.number().int().min(1).max(100),
+      cooldownMinutes: z.number().int().min(1).max(10_080),
+      maxTaskAgeHours: z.number().min(1).max(720),
+    })
+    .describe('Task timeouts, requeues and agent cooldowns.')
+    .default({
+      heartbeatTimeoutSeconds: 300,
+      maxRequeues: 3,
+      failuresBeforeCooldown: 3,
+      cooldownMinutes: 30,
+      maxTaskAgeHours: 48,
+    }),
   briefing: z
     .strictObject({
       time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM, 24-hour'),

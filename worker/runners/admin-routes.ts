@@ -1,0 +1,110 @@
+import { OpenAPIHono, z } from '@hono/zod-openapi';
+import { desc, eq } from 'drizzle-orm';
+import { runners } from '../../drizzle/schema';
+import { auditInsert } from '../audit/record';
+import { randomToken, sha256 } from '../auth/crypto';
+import { database } from '../db/client';
+import type { HonoEnv } from '../env';
+import { ApiError } from '../http/errors';
+import { defineRoute, jsonBody, jsonResponse } from '../http/route';
+import { validationHook } from '../http/validation';
+import { TOKEN_PREFIX } from './guard';
+
+const tags = ['Runners'];
+const Runner = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    createdBy: z.string(),
+    createdAt: z.string(),
+    lastSeenAt: z.string().nullable(),
+    revokedAt: z.string().nullable(),
+  })
+  .openapi('Runner');
+
+const register = defineRoute('admin', {
+  method: 'post',
+  path: '/api/runners',
+  tags,
+  summary: 'Register a runner; its token is in this answer only (HQ keeps a hash)',
+  request: { body: jsonBody(z.strictObject({ name: z.string().trim().min(1).max(80) })) },
+  responses: {
+    201: jsonResponse(Runner.extend({ token: z.string() }), 'Registered; copy the token now.'),
+  },
+});
+
+const list = defineRoute('admin', {
+  method: 'get',
+  path: '/api/runners',
+  tags,
+  summary: 'Registered runners',
+  responses: { 200: jsonResponse(z.object({ runners: z.array(Runner) }), 'Runners.') },
+});
+
+const revoke = defineRoute('admin', {
+  method: 'delete',
+  path: '/api/runners/{id}',
+  tags,
+  summary: 'Revoke a runner: its token stops working at once',
+  request: { params: z.object({ id: z.string().min(1).max(100) }) },
+  responses: { 200: jsonResponse(Runner, 'Revoked.') },
+});
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+const view = (r: typeof runners.$inferSelect) => ({
+  id: r.id,
+  name: r.name,
+  createdBy: r.createdBy,
+  createdAt: new Date(r.createdAt).toISOString(),
+  lastSeenAt: iso(r.lastSeenAt),
+  revokedAt: iso(r.revokedAt),
+});
+
+export const runnerAdminRoutes = new OpenAPIHono<HonoEnv>({ defaultHook: validationHook });
+
+runnerAdminRoutes.openapi(register, async (c) => {
+  const token = `${TOKEN_PREFIX}${randomToken(32)}`;
+  const row = {
+    id: crypto.randomUUID(),
+    name: c.req.valid('json').name,
+    tokenHash: await sha256(token),
+    createdBy: c.get('user').email,
+    createdAt: Date.now(),
+    lastSeenAt: null,
+    revokedAt: null,
+  };
+  const db = database(c.env);
+  await db.batch([
+    db.insert(runners).values(row),
+    auditInsert(db, c, {
+      action: 'runner.register',
+      entityType: 'runner',
+      entityId: row.id,
+      summary: { name: row.name },
+    }),
+  ]);
+  return c.json({ ...view(row), token }, 201);
+});
+
+runnerAdminRoutes.openapi(list, async (c) => {
+  const rows = await database(c.env).select().from(runners).orderBy(desc(runners.createdAt)).all();
+  return c.json({ runners: rows.map(view) }, 200);
+});
+
+runnerAdminRoutes.openapi(revoke, async (c) => {
+  const { id } = c.req.valid('param');
+  const db = database(c.env);
+  const row = await db.select().from(runners).where(eq(runners.id, id)).get();
+  if (!row) throw new ApiError(404, 'not_found', `No runner ${id}.`);
+  const revokedAt = row.revokedAt ?? Date.now();
+  await db.batch([
+    db.update(runners).set({ revokedAt }).where(eq(runners.id, id)),
+    auditInsert(db, c, {
+      action: 'runner.revoke',
+      entityType: 'runner',
+      entityId: id,
+      summary: { name: row.name },
+    }),
+  ]);
+  return c.json(view({ ...row, revokedAt }), 200);
+});

@@ -1,0 +1,34 @@
+import { and, eq, isNull } from 'drizzle-orm';
+import { runners } from '../../drizzle/schema';
+import { sha256 } from '../auth/crypto';
+import { markGuard } from '../auth/guard';
+import { database } from '../db/client';
+import { ApiError } from '../http/errors';
+
+/** Runner tokens carry a prefix so a leaked one is recognisable in logs and scanners. */
+export const TOKEN_PREFIX = 'hqr_';
+
+/** The guard of the runner API: a bearer token whose SHA-256 names a live runner. */
+export const requireRunner = markGuard('runner', async function requireRunner(c, next) {
+  const header = c.req.header('authorization') ?? '';
+  const token = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
+  if (!token.startsWith(TOKEN_PREFIX)) {
+    throw new ApiError(
+      401,
+      'unauthenticated',
+      'Send the runner token as Authorization: Bearer hqr_...',
+    );
+  }
+  const db = database(c.env);
+  const runner = await db
+    .select({ id: runners.id, name: runners.name })
+    .from(runners)
+    .where(and(eq(runners.tokenHash, await sha256(token)), isNull(runners.revokedAt)))
+    .get();
+  if (!runner) throw new ApiError(401, 'unauthenticated', 'Unknown or revoked runner token.');
+  c.set('runner', runner);
+  c.executionCtx.waitUntil(
+    db.update(runners).set({ lastSeenAt: Date.now() }).where(eq(runners.id, runner.id)).run(),
+  );
+  await next();
+});

@@ -1,0 +1,93 @@
+import type { tasks } from '../../drizzle/schema';
+import { readSettings } from '../settings/store';
+import { agentFailureStatements, agentSuccessStatement } from '../tasks/failures';
+import { outOfScope } from '../tasks/scope';
+import { moveStatements } from '../tasks/transition';
+
+export interface Report {
+  outcome: 'success' | 'failure';
+  commits: string[];
+  numstat: { path: string; added: number; removed: number }[];
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+  provider: string;
+  model: string;
+  error?: string | undefined;
+}
+
+/**
+ * A runner's report of one run, in one batch: the move (RUNNING → REVIEW, or FAILED), the
+ * scope check, the task's running totals, the spend ledger and the agent's failure streak.
+ * Paths outside the expected scope are flagged for the reviewer, never refused.
+ */
+export async function applyReport(
+  env: Env,
+  task: typeof tasks.$inferSelect,
+  runnerId: string,
+  report: Report,
+) {
+  const db = env.DB;
+  const now = Date.now();
+  const success = report.outcome === 'success';
+  const violations = outOfScope(
+    report.numstat.map((f) => f.path),
+    task.expectedScope,
+  );
+  const statements = moveStatements(
+    db,
+    {
+      taskId: task.id,
+      from: 'RUNNING',
+      to: success ? 'REVIEW' : 'FAILED',
+      actor: `runner:${runnerId}`,
+      reason: success
+        ? `${report.commits.length} commit(s), ${violations.length} outside scope`
+        : (report.error ?? 'run failed'),
+      set: {
+        commits: JSON.stringify(report.commits),
+        diff_numstat: JSON.stringify(report.numstat),
+        scope_violations: JSON.stringify(violations),
+        verdict: null,
+        phase: success ? 'review' : 'failed',
+        progress: success ? 1 : null,
+        failure_reason: success ? null : (report.error ?? 'run failed'),
+        finished_at: success ? null : now,
+      },
+    },
+    now,
+  );
+  statements.push(
+    db
+      .prepare(
+        'UPDATE tasks SET input_tokens = input_tokens + ?, output_tokens = output_tokens + ?, cost_usd = cost_usd + ? WHERE id = ?',
+      )
+      .bind(report.inputTokens, report.outputTokens, report.costUsd, task.id),
+    db
+      .prepare(
+        "INSERT INTO spend_ledger (agent_id, provider, model, purpose, task_id, input_tokens, output_tokens, cost_usd, created_at) VALUES (?, ?, ?, 'task', ?, ?, ?, ?, ?)",
+      )
+      .bind(
+        task.agentId,
+        report.provider,
+        report.model,
+        task.id,
+        report.inputTokens,
+        report.outputTokens,
+        report.costUsd,
+        now,
+      ),
+  );
+  if (task.agentId) {
+    if (success) statements.push(agentSuccessStatement(db, task.agentId));
+    else
+      statements.push(
+        ...agentFailureStatements(db, task.agentId, (await readSettings(env)).workLoop, now),
+      );
+  }
+  await db.batch(statements);
+  return {
+    status: success ? ('REVIEW' as const) : ('FAILED' as const),
+    scopeViolations: violations,
+  };
+}
