@@ -1,6 +1,7 @@
 import { DurableObject } from 'cloudflare:workers';
 import { applyChange, type ChangeRequest, type ChangeResult } from '../worker/agents/store';
 import { ApiError, type ErrorCode, type FieldProblem } from '../worker/http/errors';
+import { sweep } from '../worker/tasks/sweep';
 
 /** Errors cross the RPC boundary as data: class identity does not survive it. */
 export type AgentChangeOutcome =
@@ -15,7 +16,8 @@ export type AgentChangeOutcome =
 
 /**
  * One per agent (named by the agent's id). Every config write for the agent goes through
- * `change`, one at a time, so revision numbers are dense and never collide.
+ * `change`, one at a time, so revision numbers are dense and never collide. Its alarm
+ * watches the agent's running tasks and requeues or fails the ones whose runner went quiet.
  */
 export class AgentDO extends DurableObject<Env> {
   private tail: Promise<unknown> = Promise.resolve();
@@ -40,5 +42,20 @@ export class AgentDO extends DurableObject<Env> {
       }
       throw error;
     }
+  }
+
+  /** Wakes this object at `deadline` (or earlier if already set sooner) to check the agent's running tasks. */
+  async watch(agentId: string, deadline: number): Promise<void> {
+    await this.ctx.storage.put('agentId', agentId);
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || deadline < current) await this.ctx.storage.setAlarm(deadline);
+  }
+
+  /** Runs the sweep for this agent, then sleeps until its next running task could go stale. */
+  override async alarm(): Promise<void> {
+    const agentId = await this.ctx.storage.get<string>('agentId');
+    if (!agentId) return;
+    const { nextDeadline } = await sweep(this.env, Date.now(), agentId);
+    if (nextDeadline !== null) await this.ctx.storage.setAlarm(nextDeadline + 1000);
   }
 }

@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import type { missions } from '../../drizzle/schema';
 import type { HonoEnv } from '../env';
 import { ApiError } from '../http/errors';
+import { readSettings } from '../settings/store';
 import { dispatch } from '../tasks/dispatch';
 
 type MissionRow = typeof missions.$inferSelect;
@@ -22,6 +23,7 @@ export async function decide(
   const now = Date.now();
   const requestId = c.get('requestId');
   const actor = c.get('user').email;
+  const timeoutSeconds = (await readSettings(c.env)).workLoop.heartbeatTimeoutSeconds;
   const won = 'EXISTS (SELECT 1 FROM missions WHERE id = ? AND decision_request_id = ?)';
   const statements: D1PreparedStatement[] = [
     db
@@ -37,8 +39,8 @@ export async function decide(
       statements.push(
         db
           .prepare(
-            `INSERT INTO tasks (id, mission_id, title, spec, expected_scope, agent_hint, role_hint, status, created_at, updated_at)
-             SELECT ?, ?, ?, ?, ?, ?, ?, 'PENDING', ?, ? WHERE ${won}`,
+            `INSERT INTO tasks (id, mission_id, title, spec, expected_scope, agent_hint, role_hint, status, timeout_seconds, created_at, updated_at)
+             SELECT ?, ?, ?, ?, ?, ?, ?, 'PENDING', ?, ?, ? WHERE ${won}`,
           )
           .bind(
             taskId,
@@ -48,6 +50,7 @@ export async function decide(
             JSON.stringify(task.expectedScope),
             task.agentHint ?? null,
             task.roleHint ?? null,
+            timeoutSeconds,
             now + i, // keeps the plan's order when tasks are listed by creation time
             now,
             mission.id,

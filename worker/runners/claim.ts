@@ -32,7 +32,17 @@ async function claimOnce(env: Env, runnerId: string) {
         progress: 0,
       },
     });
-    if (won) return claimed(env, candidate.id);
+    if (won) {
+      const found = await claimed(env, candidate.id);
+      const agentId = found?.task.agentId;
+      // The agent's Durable Object wakes when this run would go stale without heartbeats.
+      if (agentId)
+        await env.AGENT.get(env.AGENT.idFromName(agentId)).watch(
+          agentId,
+          now + (found.timeoutSeconds + 1) * 1000,
+        );
+      return found;
+    }
   }
   return undefined;
 }
@@ -47,6 +57,7 @@ async function claimed(env: Env, taskId: string) {
     ? await db.select().from(agents).where(eq(agents.id, task.agentId)).get()
     : undefined;
   return {
+    timeoutSeconds: task.timeoutSeconds,
     task: taskView(task),
     mission: {
       id: task.missionId,
