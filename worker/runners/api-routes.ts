@@ -17,7 +17,10 @@ import { applyReport } from './report';
 const tags = ['Runner API'];
 const TaskParam = z.object({ id: z.string().min(1).max(100) });
 const Claimed = z.object({
-  timeoutSeconds: z.number().int().describe('Heartbeat at least this often, or the task is requeued.'),
+  timeoutSeconds: z
+    .number()
+    .int()
+    .describe('Heartbeat at least this often, or the task is requeued.'),
   task: Task,
   mission: z.object({
     id: z.string(),
