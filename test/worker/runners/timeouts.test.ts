@@ -1,9 +1,4 @@
-import {
-  createExecutionContext,
-  createScheduledController,
-  runDurableObjectAlarm,
-  waitOnExecutionContext,
-} from 'cloudflare:test';
+import { createScheduledController, runDurableObjectAlarm } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import worker from '../../../worker/index';
@@ -39,13 +34,10 @@ const age = (id: string, column: 'last_heartbeat_at' | 'created_at', seconds: nu
     .run();
 
 async function cron(at = Date.now()) {
-  const ctx = createExecutionContext();
   await worker.scheduled(
     createScheduledController({ scheduledTime: at, cron: '*/5 * * * *' }),
     env,
-    ctx,
   );
-  await waitOnExecutionContext(ctx);
 }
 
 describe('work loop clocks', () => {
