@@ -18,6 +18,7 @@ import { roleRoutes } from './roles/routes';
 import { runnerAdminRoutes } from './runners/admin-routes';
 import { runnerApiRoutes } from './runners/api-routes';
 import { settingsRoutes } from './settings/routes';
+import { spendRoutes } from './spend/routes';
 import { taskRoutes } from './tasks/routes';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -49,6 +50,7 @@ export function createApp(): OpenAPIHono<HonoEnv> {
   app.route('/', runnerAdminRoutes);
   app.route('/', runnerApiRoutes);
   app.route('/', taskRoutes);
+  app.route('/', spendRoutes);
   mountOpenApi(app);
 
   app.notFound(handleNotFound);

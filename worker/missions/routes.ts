@@ -1,13 +1,13 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { and, asc, desc, eq, lt } from 'drizzle-orm';
 import { MISSION_STATUSES, missions, tasks } from '../../drizzle/schema';
-import { auditInsert } from '../audit/record';
 import { database } from '../db/client';
 import type { HonoEnv } from '../env';
 import { ApiError } from '../http/errors';
 import { defineRoute, jsonBody, jsonResponse } from '../http/route';
 import { validationHook } from '../http/validation';
 import { decide } from './decide';
+import { insertMission } from './propose';
 import { Mission, MissionDetail, ProposeMission } from './schemas';
 import { missionView, taskView } from './views';
 
@@ -117,31 +117,11 @@ missionRoutes.openapi(get, async (c) =>
 );
 
 missionRoutes.openapi(propose, async (c) => {
-  const { tasks: plan, ...input } = c.req.valid('json');
-  const db = database(c.env);
-  const now = Date.now();
-  const row = {
-    id: crypto.randomUUID(),
-    ...input,
-    budgetUsd: input.budgetUsd ?? null,
-    plan,
-    status: 'PROPOSED' as const,
-    proposedBy: c.get('user').email,
-    createdAt: now,
-    updatedAt: now,
-  };
-  await db.batch([
-    db.insert(missions).values(row),
-    auditInsert(db, c, {
-      action: 'mission.propose',
-      entityType: 'mission',
-      entityId: row.id,
-      summary: { title: row.title, tasks: plan.length },
-    }),
-  ]);
-  const created = await db.select().from(missions).where(eq(missions.id, row.id)).get();
-  if (!created) throw new Error('mission vanished after insert');
-  return c.json(missionView(created), 201);
+  const mission = await insertMission(c.env, c.req.valid('json'), c.get('user').email, {
+    actor: c.get('user').email,
+    requestId: c.get('requestId'),
+  });
+  return c.json(mission, 201);
 });
 
 for (const verb of ['approve', 'reject'] as const) {

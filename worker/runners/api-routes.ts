@@ -1,157 +1,18 @@
-import { OpenAPIHono, z } from '@hono/zod-openapi';
-import { and, eq } from 'drizzle-orm';
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { and, eq, isNull } from 'drizzle-orm';
 import type { Context } from 'hono';
-import { missions, tasks } from '../../drizzle/schema';
+import { agents, missions, tasks } from '../../drizzle/schema';
 import { database } from '../db/client';
 import type { HonoEnv } from '../env';
 import { ApiError } from '../http/errors';
-import { defineRoute, jsonBody, jsonResponse } from '../http/route';
 import { validationHook } from '../http/validation';
-import { Task } from '../missions/schemas';
+import { insertMission } from '../missions/propose';
 import { dispatch } from '../tasks/dispatch';
 import { agentSuccessStatement } from '../tasks/failures';
 import { moveStatements } from '../tasks/transition';
+import { claimRoute, heartbeat, merged, proposeMission, report, verdicts } from './api-definitions';
 import { claim } from './claim';
 import { applyReport } from './report';
-
-const tags = ['Runner API'];
-const TaskParam = z.object({ id: z.string().min(1).max(100) });
-const Claimed = z.object({
-  timeoutSeconds: z
-    .number()
-    .int()
-    .describe('Heartbeat at least this often, or the task is requeued.'),
-  task: Task,
-  mission: z.object({
-    id: z.string(),
-    title: z.string(),
-    repository: z.string(),
-    targetBranch: z.string(),
-  }),
-  agent: z
-    .object({
-      slug: z.string(),
-      name: z.string(),
-      model: z.string(),
-      provider: z.string(),
-      identity: z.string(),
-      tools: z.array(z.string()),
-    })
-    .nullable(),
-});
-const Numstat = z.strictObject({
-  path: z.string().min(1).max(1000),
-  added: z.number().int().min(0),
-  removed: z.number().int().min(0),
-});
-
-const claimRoute = defineRoute('runner', {
-  method: 'post',
-  path: '/api/runner/claim',
-  tags,
-  summary: 'Claim the next assigned task (long-poll up to 25 s); 204 when none came',
-  request: {
-    body: jsonBody(z.strictObject({ waitSeconds: z.number().min(0).max(25).default(25) })),
-  },
-  responses: {
-    200: jsonResponse(Claimed, 'A task is now RUNNING on this runner.'),
-    204: { description: 'No task.' },
-  },
-});
-
-const heartbeat = defineRoute('runner', {
-  method: 'post',
-  path: '/api/runner/tasks/{id}/heartbeat',
-  tags,
-  summary: 'Progress, phase and log tail of a running task; 409 tells the runner to stop',
-  request: {
-    params: TaskParam,
-    body: jsonBody(
-      z.strictObject({
-        phase: z.string().max(60).optional(),
-        progress: z.number().min(0).max(1).optional(),
-        logTail: z.string().max(16_384).optional(),
-      }),
-    ),
-  },
-  responses: { 200: jsonResponse(z.object({ status: z.literal('RUNNING') }), 'Recorded.') },
-});
-
-const report = defineRoute('runner', {
-  method: 'post',
-  path: '/api/runner/tasks/{id}/report',
-  tags,
-  summary: 'Finish a run: commits, git diff --numstat against the base, tokens, cost, outcome',
-  request: {
-    params: TaskParam,
-    body: jsonBody(
-      z.strictObject({
-        outcome: z.enum(['success', 'failure']),
-        commits: z.array(z.string().regex(/^[0-9a-f]{7,64}$/, 'not a commit hash')).max(1000),
-        numstat: z.array(Numstat).max(10_000),
-        inputTokens: z.number().int().min(0),
-        outputTokens: z.number().int().min(0),
-        costUsd: z.number().min(0).max(100_000),
-        provider: z.string().min(1).max(60),
-        model: z.string().min(1).max(120),
-        error: z.string().max(4000).optional(),
-      }),
-    ),
-  },
-  responses: {
-    200: jsonResponse(
-      z.object({ status: z.enum(['REVIEW', 'FAILED']), scopeViolations: z.array(z.string()) }),
-      'Recorded.',
-    ),
-  },
-});
-
-const verdicts = defineRoute('runner', {
-  method: 'get',
-  path: '/api/runner/verdicts',
-  tags,
-  summary: 'Tasks this runner ran that reviewers approved: merge them, then confirm',
-  responses: {
-    200: jsonResponse(
-      z.object({
-        approved: z.array(
-          z.object({
-            taskId: z.string(),
-            branch: z.string(),
-            baseBranch: z.string(),
-            repository: z.string(),
-          }),
-        ),
-      }),
-      'Approved tasks waiting for their merge.',
-    ),
-  },
-});
-
-const merged = defineRoute('runner', {
-  method: 'post',
-  path: '/api/runner/tasks/{id}/merge',
-  tags,
-  summary: 'Confirm the merge of an approved task (DONE), or report a conflict (CHANGES_REQUESTED)',
-  request: {
-    params: TaskParam,
-    body: jsonBody(
-      z.discriminatedUnion('result', [
-        z.strictObject({
-          result: z.literal('merged'),
-          mergeCommit: z.string().regex(/^[0-9a-f]{7,64}$/),
-        }),
-        z.strictObject({
-          result: z.literal('conflict'),
-          files: z.array(z.string().max(1000)).min(1).max(1000),
-        }),
-      ]),
-    ),
-  },
-  responses: {
-    200: jsonResponse(z.object({ status: z.enum(['DONE', 'CHANGES_REQUESTED']) }), 'Recorded.'),
-  },
-});
 
 export const runnerApiRoutes = new OpenAPIHono<HonoEnv>({ defaultHook: validationHook });
 
@@ -269,4 +130,24 @@ runnerApiRoutes.openapi(merged, async (c) => {
   );
   await dispatch(c.env);
   return c.json({ status: 'CHANGES_REQUESTED' as const }, 200);
+});
+
+runnerApiRoutes.openapi(proposeMission, async (c) => {
+  const { agent: slug, ...input } = c.req.valid('json');
+  const agent = await database(c.env)
+    .select({ id: agents.id })
+    .from(agents)
+    .where(and(eq(agents.slug, slug), isNull(agents.archivedAt)))
+    .get();
+  if (!agent) {
+    throw new ApiError(400, 'validation_failed', `agent: no active agent "${slug}".`, [
+      { field: 'agent', in: 'body', message: 'no such active agent' },
+    ]);
+  }
+  const runner = c.get('runner');
+  const mission = await insertMission(c.env, input, `agent:${slug}`, {
+    actor: `runner:${runner.id}`,
+    requestId: c.get('requestId'),
+  });
+  return c.json(mission, 201);
 });

@@ -140,3 +140,22 @@ describe('the work loop through the runner API', () => {
     expect(await twice.text()).toContain('allowed: none (final state)');
   });
 });
+
+describe('agents propose missions through their runner', () => {
+  it('records the agent as proposer and waits for the operator', async () => {
+    const { token } = await registerRunner('proposer');
+    await hire({ slug: 'idea-agent' });
+    const response = await runnerCall(token, '/api/runner/missions', {
+      json: { ...plan(), agent: 'idea-agent' },
+    });
+    expect(response.status).toBe(201);
+    expect(await response.json()).toMatchObject({
+      status: 'PROPOSED',
+      proposedBy: 'agent:idea-agent',
+    });
+    const unknown = await runnerCall(token, '/api/runner/missions', {
+      json: { ...plan(), agent: 'nobody' },
+    });
+    expect(unknown.status).toBe(400);
+  });
+});

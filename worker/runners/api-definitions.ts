@@ -1,0 +1,158 @@
+import { z } from '@hono/zod-openapi';
+import { defineRoute, jsonBody, jsonResponse } from '../http/route';
+import { Mission, ProposeMission, Task } from '../missions/schemas';
+
+// The runner API's routes: what a runner may call with its bearer token.
+const tags = ['Runner API'];
+const TaskParam = z.object({ id: z.string().min(1).max(100) });
+const Claimed = z.object({
+  timeoutSeconds: z
+    .number()
+    .int()
+    .describe('Heartbeat at least this often, or the task is requeued.'),
+  task: Task,
+  mission: z.object({
+    id: z.string(),
+    title: z.string(),
+    repository: z.string(),
+    targetBranch: z.string(),
+  }),
+  agent: z
+    .object({
+      slug: z.string(),
+      name: z.string(),
+      model: z.string(),
+      provider: z.string(),
+      identity: z.string(),
+      tools: z.array(z.string()),
+    })
+    .nullable(),
+});
+const Numstat = z.strictObject({
+  path: z.string().min(1).max(1000),
+  added: z.number().int().min(0),
+  removed: z.number().int().min(0),
+});
+
+export const claimRoute = defineRoute('runner', {
+  method: 'post',
+  path: '/api/runner/claim',
+  tags,
+  summary: 'Claim the next assigned task (long-poll up to 25 s); 204 when none came',
+  request: {
+    body: jsonBody(z.strictObject({ waitSeconds: z.number().min(0).max(25).default(25) })),
+  },
+  responses: {
+    200: jsonResponse(Claimed, 'A task is now RUNNING on this runner.'),
+    204: { description: 'No task.' },
+  },
+});
+
+export const heartbeat = defineRoute('runner', {
+  method: 'post',
+  path: '/api/runner/tasks/{id}/heartbeat',
+  tags,
+  summary: 'Progress, phase and log tail of a running task; 409 tells the runner to stop',
+  request: {
+    params: TaskParam,
+    body: jsonBody(
+      z.strictObject({
+        phase: z.string().max(60).optional(),
+        progress: z.number().min(0).max(1).optional(),
+        logTail: z.string().max(16_384).optional(),
+      }),
+    ),
+  },
+  responses: { 200: jsonResponse(z.object({ status: z.literal('RUNNING') }), 'Recorded.') },
+});
+
+export const report = defineRoute('runner', {
+  method: 'post',
+  path: '/api/runner/tasks/{id}/report',
+  tags,
+  summary: 'Finish a run: commits, git diff --numstat against the base, tokens, cost, outcome',
+  request: {
+    params: TaskParam,
+    body: jsonBody(
+      z.strictObject({
+        outcome: z.enum(['success', 'failure']),
+        commits: z.array(z.string().regex(/^[0-9a-f]{7,64}$/, 'not a commit hash')).max(1000),
+        numstat: z.array(Numstat).max(10_000),
+        inputTokens: z.number().int().min(0),
+        outputTokens: z.number().int().min(0),
+        costUsd: z.number().min(0).max(100_000),
+        provider: z.string().min(1).max(60),
+        model: z.string().min(1).max(120),
+        error: z.string().max(4000).optional(),
+      }),
+    ),
+  },
+  responses: {
+    200: jsonResponse(
+      z.object({ status: z.enum(['REVIEW', 'FAILED']), scopeViolations: z.array(z.string()) }),
+      'Recorded.',
+    ),
+  },
+});
+
+export const verdicts = defineRoute('runner', {
+  method: 'get',
+  path: '/api/runner/verdicts',
+  tags,
+  summary: 'Tasks this runner ran that reviewers approved: merge them, then confirm',
+  responses: {
+    200: jsonResponse(
+      z.object({
+        approved: z.array(
+          z.object({
+            taskId: z.string(),
+            branch: z.string(),
+            baseBranch: z.string(),
+            repository: z.string(),
+          }),
+        ),
+      }),
+      'Approved tasks waiting for their merge.',
+    ),
+  },
+});
+
+export const merged = defineRoute('runner', {
+  method: 'post',
+  path: '/api/runner/tasks/{id}/merge',
+  tags,
+  summary: 'Confirm the merge of an approved task (DONE), or report a conflict (CHANGES_REQUESTED)',
+  request: {
+    params: TaskParam,
+    body: jsonBody(
+      z.discriminatedUnion('result', [
+        z.strictObject({
+          result: z.literal('merged'),
+          mergeCommit: z.string().regex(/^[0-9a-f]{7,64}$/),
+        }),
+        z.strictObject({
+          result: z.literal('conflict'),
+          files: z.array(z.string().max(1000)).min(1).max(1000),
+        }),
+      ]),
+    ),
+  },
+  responses: {
+    200: jsonResponse(z.object({ status: z.enum(['DONE', 'CHANGES_REQUESTED']) }), 'Recorded.'),
+  },
+});
+
+export const proposeMission = defineRoute('runner', {
+  method: 'post',
+  path: '/api/runner/missions',
+  tags,
+  summary: 'An agent proposes a mission through its runner; the operator decides',
+  request: {
+    body: jsonBody(
+      ProposeMission.extend({
+        agent: z.string().min(1).max(60).describe('Slug of the proposing agent.'),
+      }),
+    ),
+  },
+  responses: { 201: jsonResponse(Mission, 'Proposed.') },
+});
