@@ -8,6 +8,7 @@ import { oauthRoutes } from './auth/oauth/routes';
 import { authRoutes } from './auth/routes';
 import { demoCompany } from './demo/seed';
 import type { HonoEnv } from './env';
+import { eventRoutes } from './events/routes';
 import { healthRoutes } from './health/routes';
 import { csrfProtection } from './http/csrf';
 import { ApiError, handleError, handleNotFound } from './http/errors';
@@ -51,6 +52,7 @@ export function createApp(): OpenAPIHono<HonoEnv> {
   app.route('/', runnerApiRoutes);
   app.route('/', taskRoutes);
   app.route('/', spendRoutes);
+  app.route('/', eventRoutes);
   mountOpenApi(app);
 
   app.notFound(handleNotFound);

@@ -29,3 +29,20 @@ export const settings = sqliteTable('settings', {
   updatedBy: text('updated_by').notNull(),
   updatedAt: epochMs('updated_at').notNull(),
 });
+
+/**
+ * The outbox of domain events: written in the same batch as the change it describes, read
+ * in order by whoever follows the company (the CEO, the office, live dashboards).
+ */
+export const domainEvents = sqliteTable(
+  'domain_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    type: text('type').notNull(),
+    entityType: text('entity_type').notNull(),
+    entityId: text('entity_id').notNull(),
+    payload: json<Record<string, unknown>>('payload').notNull(),
+    createdAt: epochMs('created_at').notNull(),
+  },
+  (t) => [index('domain_events_entity_idx').on(t.entityType, t.entityId, t.id)],
+);

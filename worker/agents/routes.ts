@@ -4,6 +4,7 @@ import { agentRevisions, agents } from '../../drizzle/schema';
 import { auditInsert } from '../audit/record';
 import { database } from '../db/client';
 import type { HonoEnv } from '../env';
+import { agentRevisedInsert } from '../events/outbox';
 import { ApiError } from '../http/errors';
 import { defineRoute, jsonBody, jsonResponse } from '../http/route';
 import { validationHook } from '../http/validation';
@@ -21,6 +22,7 @@ import {
   agentView,
   assertNoDanglingPlaceholders,
   creationRevision,
+  revisedEvent,
   sealServers,
 } from './store';
 
@@ -141,6 +143,11 @@ agentRoutes.openapi(createAgent, async (c) => {
     await db.batch([
       db.insert(agents).values(columns),
       db.insert(agentRevisions).values(revision),
+      agentRevisedInsert(
+        db,
+        revisedEvent(row.id, slug, 0, revision.diff, c.get('user').email),
+        now,
+      ),
       auditInsert(db, c, {
         action: 'agent.create',
         entityType: 'agent',

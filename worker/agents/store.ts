@@ -3,6 +3,7 @@ import { agentRevisions, agents } from '../../drizzle/schema';
 import { auditRow } from '../audit/record';
 import { REDACTED } from '../audit/redact';
 import { database } from '../db/client';
+import { agentRevisedInsert } from '../events/outbox';
 import { ApiError } from '../http/errors';
 import { type Change, diffConfigs } from './diff';
 import { type AgentPatch, type McpServersConfig, TRACKED_FIELDS } from './fields';
@@ -64,6 +65,17 @@ export function creationRevision(
     diff: redactDiff(diffConfigs(null, config, TRACKED_FIELDS)),
     createdAt,
   };
+}
+
+/** The domain event of a new revision: which fields changed, not their values. */
+export function revisedEvent(
+  agentId: string,
+  slug: string,
+  revision: number,
+  changes: Change[],
+  actor: string,
+) {
+  return { agentId, slug, revision, fields: [...new Set(changes.map((c) => c.field))], actor };
 }
 
 /** MCP servers are stored sealed only when there is something to seal. */
@@ -178,6 +190,7 @@ export async function applyChange(env: Env, request: ChangeRequest): Promise<Cha
         diff: redactedDiff,
         createdAt: now,
       }),
+      agentRevisedInsert(db, revisedEvent(row.id, row.slug, number, changes, request.actor), now),
     ]);
   } else {
     await db.batch(writes);

@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import type { missions } from '../../drizzle/schema';
 import type { HonoEnv } from '../env';
+import { taskMovedStatement } from '../events/outbox';
 import { ApiError } from '../http/errors';
 import { readSettings } from '../settings/store';
 import { dispatch } from '../tasks/dispatch';
@@ -62,6 +63,14 @@ export async function decide(
              SELECT ?, ?, NULL, 'PENDING', 'mission approved', ? WHERE ${won}`,
           )
           .bind(taskId, actor, now, mission.id, requestId),
+        taskMovedStatement(
+          db,
+          { taskId, from: null, to: 'PENDING', actor, reason: 'mission approved' },
+          now,
+          won,
+          mission.id,
+          requestId,
+        ),
       );
     }
   }

@@ -1,3 +1,4 @@
+import { taskMovedStatement } from '../events/outbox';
 import { ApiError } from '../http/errors';
 import { assertMove, type TaskStatus } from './state-machine';
 
@@ -55,6 +56,19 @@ export function moveStatements(
         'INSERT INTO task_events (task_id, actor, from_status, to_status, reason, created_at) SELECT ?, ?, ?, ?, ?, ? WHERE changes() = 1',
       )
       .bind(move.taskId, move.actor, move.from, move.to, move.reason ?? null, now),
+    // Published only when the event above was written, i.e. when the move happened.
+    taskMovedStatement(
+      db,
+      {
+        taskId: move.taskId,
+        from: move.from,
+        to: move.to,
+        actor: move.actor,
+        reason: move.reason ?? null,
+      },
+      now,
+      'changes() = 1',
+    ),
   ];
 }
 

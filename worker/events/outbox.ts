@@ -1,0 +1,36 @@
+import { domainEvents } from '../../drizzle/schema';
+import type { Db } from '../db/client';
+import type { AgentRevised, TaskMoved } from './types';
+
+type Payload<E> = Omit<E, 'type'>;
+
+/**
+ * The outbox insert for a task move. `onlyIf` is an SQL condition evaluated in the same
+ * batch (for example `changes() = 1` after the guarded insert of the task event), so an
+ * event exists exactly when its move happened.
+ */
+export function taskMovedStatement(
+  db: D1Database,
+  event: Payload<TaskMoved>,
+  at: number,
+  onlyIf = '1',
+  ...onlyIfParams: unknown[]
+) {
+  return db
+    .prepare(
+      `INSERT INTO domain_events (type, entity_type, entity_id, payload, created_at)
+       SELECT 'task.moved', 'task', ?, ?, ? WHERE ${onlyIf}`,
+    )
+    .bind(event.taskId, JSON.stringify(event), at, ...onlyIfParams);
+}
+
+/** The outbox insert for an agent's new revision. */
+export function agentRevisedInsert(db: Db, event: Payload<AgentRevised>, at: number) {
+  return db.insert(domainEvents).values({
+    type: 'agent.revised',
+    entityType: 'agent',
+    entityId: event.agentId,
+    payload: { ...event },
+    createdAt: at,
+  });
+}
