@@ -5,10 +5,15 @@ import { AuditLog } from './audit/AuditLog';
 import { Profile } from './auth/Profile';
 import { SignIn } from './auth/SignIn';
 import { loadMe, me } from './auth/session';
+import { Dashboard } from './dashboard/Dashboard';
+import { Missions } from './missions/Missions';
 import { currentPath, navigate } from './router';
 import { SettingsPage } from './settings/SettingsPage';
 import { Frame, NotBuiltYet } from './shell/Frame';
 import { SECTIONS } from './shell/sections';
+import { Board } from './tasks/Board';
+import { ReviewQueue } from './tasks/ReviewQueue';
+import { TaskDetail } from './tasks/TaskDetail';
 
 function Page({ path }: { path: string }) {
   if (path === '/profile') return <Profile />;
@@ -17,6 +22,12 @@ function Page({ path }: { path: string }) {
   if (path.startsWith('/agents/'))
     return <AgentPage slug={decodeURIComponent(path.slice('/agents/'.length))} />;
   if (path === '/settings') return <SettingsPage />;
+  if (path === '/') return <Dashboard />;
+  if (path === '/missions') return <Missions />;
+  if (path === '/tasks') return <Board />;
+  if (path.startsWith('/tasks/'))
+    return <TaskDetail id={decodeURIComponent(path.slice('/tasks/'.length))} />;
+  if (path === '/review') return <ReviewQueue />;
   const section = SECTIONS.find((s) => s.path === path);
   return <NotBuiltYet title={section?.label ?? 'Not found'} />;
 }

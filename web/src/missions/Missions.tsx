@@ -1,0 +1,96 @@
+import { useEffect, useState } from 'preact/hooks';
+import { api, messageOf } from '../api/client';
+import { hasRole, me } from '../auth/session';
+import { ProposeForm } from './ProposeForm';
+
+interface Mission {
+  id: string;
+  title: string;
+  brief: string;
+  repository: string;
+  targetBranch: string;
+  status: string;
+  proposedBy: string;
+  decidedBy: string | null;
+  decidedAt: string | null;
+  plan: { title: string }[];
+}
+
+/** Missions: propose, and approve or reject what waits for a decision. */
+export function Missions() {
+  const [missions, setMissions] = useState<Mission[]>([]);
+  const [proposing, setProposing] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const operator = hasRole(me.value, 'operator');
+
+  const load = () =>
+    api<{ items: Mission[] }>('/api/missions').then(
+      (r) => setMissions(r.items),
+      (e) => setError(messageOf(e)),
+    );
+  useEffect(() => {
+    void load();
+  }, []);
+
+  async function decide(id: string, verb: 'approve' | 'reject') {
+    try {
+      await api(`/api/missions/${id}/${verb}`, { method: 'POST', body: {} });
+      await load();
+    } catch (e) {
+      setError(messageOf(e));
+    }
+  }
+
+  return (
+    <section>
+      <div class="heading-row">
+        <h2>Missions</h2>
+        {operator && (
+          <button type="button" onClick={() => setProposing(!proposing)}>
+            {proposing ? 'Close' : 'Propose a mission'}
+          </button>
+        )}
+      </div>
+      {proposing && (
+        <ProposeForm
+          onProposed={() => {
+            setProposing(false);
+            void load();
+          }}
+        />
+      )}
+      {error && <p class="error">{error}</p>}
+      <div class="cards">
+        {missions.map((m) => (
+          <article key={m.id} class="card mission" data-testid={`mission-${m.title}`}>
+            <div class="card-title">
+              <strong>{m.title}</strong>
+              <span class={`badge mission-${m.status.toLowerCase()}`}>{m.status}</span>
+            </div>
+            <p class="muted">
+              {m.repository} → {m.targetBranch} · proposed by {m.proposedBy}
+            </p>
+            <p>{m.brief}</p>
+            <p class="muted">{m.plan.length} task(s)</p>
+            {m.decidedBy && (
+              <p class="muted">
+                {m.status.toLowerCase()} by {m.decidedBy}
+              </p>
+            )}
+            {operator && m.status === 'PROPOSED' && (
+              <div class="inline">
+                <button type="button" onClick={() => void decide(m.id, 'approve')}>
+                  Approve
+                </button>
+                <button type="button" class="secondary" onClick={() => void decide(m.id, 'reject')}>
+                  Reject
+                </button>
+              </div>
+            )}
+          </article>
+        ))}
+      </div>
+      {!missions.length && <p class="muted">No missions yet.</p>}
+    </section>
+  );
+}

@@ -1,0 +1,116 @@
+import { useState } from 'preact/hooks';
+import { ApiFailure, api, messageOf } from '../api/client';
+
+interface TaskDraft {
+  title: string;
+  spec: string;
+  scope: string;
+  agentHint: string;
+}
+
+const emptyTask = (): TaskDraft => ({ title: '', spec: '', scope: '', agentHint: '' });
+
+/** Proposes a mission with one or more tasks; field errors come from the server. */
+export function ProposeForm({ onProposed }: { onProposed: () => void }) {
+  const [mission, setMission] = useState({
+    title: '',
+    brief: '',
+    repository: '',
+    targetBranch: 'main',
+  });
+  const [tasks, setTasks] = useState<TaskDraft[]>([emptyTask()]);
+  const [error, setError] = useState<string | null>(null);
+
+  const setTask = (i: number, key: keyof TaskDraft, value: string) =>
+    setTasks(tasks.map((t, j) => (j === i ? { ...t, [key]: value } : t)));
+
+  async function submit(event: Event) {
+    event.preventDefault();
+    try {
+      await api('/api/missions', {
+        method: 'POST',
+        body: {
+          ...mission,
+          tasks: tasks.map((t) => ({
+            title: t.title,
+            spec: t.spec,
+            expectedScope: t.scope
+              .split(',')
+              .map((s) => s.trim())
+              .filter(Boolean),
+            ...(t.agentHint.trim() ? { agentHint: t.agentHint.trim() } : {}),
+          })),
+        },
+      });
+      onProposed();
+    } catch (e) {
+      setError(
+        e instanceof ApiFailure && e.body.fields
+          ? e.body.fields.map((f) => `${f.field}: ${f.message}`).join('; ')
+          : messageOf(e),
+      );
+    }
+  }
+
+  const field = (key: keyof typeof mission, label: string) => (
+    <label>
+      {label}
+      <input
+        name={key}
+        value={mission[key]}
+        onInput={(e) => setMission({ ...mission, [key]: e.currentTarget.value })}
+      />
+    </label>
+  );
+
+  return (
+    <form class="panel form-grid" aria-label="Propose a mission" onSubmit={submit}>
+      {field('title', 'Title')}
+      {field('repository', 'Repository')}
+      {field('targetBranch', 'Target branch')}
+      <label class="wide">
+        Brief
+        <textarea
+          name="brief"
+          rows={3}
+          value={mission.brief}
+          onInput={(e) => setMission({ ...mission, brief: e.currentTarget.value })}
+        />
+      </label>
+      {tasks.map((t, i) => (
+        <fieldset key={i} class="wide task-draft">
+          <legend>Task {i + 1}</legend>
+          <input
+            aria-label={`Task ${i + 1} title`}
+            placeholder="title"
+            value={t.title}
+            onInput={(e) => setTask(i, 'title', e.currentTarget.value)}
+          />
+          <input
+            aria-label={`Task ${i + 1} spec`}
+            placeholder="what to do"
+            value={t.spec}
+            onInput={(e) => setTask(i, 'spec', e.currentTarget.value)}
+          />
+          <input
+            aria-label={`Task ${i + 1} scope`}
+            placeholder="scope globs, comma-separated"
+            value={t.scope}
+            onInput={(e) => setTask(i, 'scope', e.currentTarget.value)}
+          />
+          <input
+            aria-label={`Task ${i + 1} agent`}
+            placeholder="agent slug (optional)"
+            value={t.agentHint}
+            onInput={(e) => setTask(i, 'agentHint', e.currentTarget.value)}
+          />
+        </fieldset>
+      ))}
+      <button type="button" class="secondary" onClick={() => setTasks([...tasks, emptyTask()])}>
+        Add a task
+      </button>
+      {error && <p class="error wide">{error}</p>}
+      <button type="submit">Propose</button>
+    </form>
+  );
+}

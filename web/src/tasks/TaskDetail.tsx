@@ -1,0 +1,109 @@
+import { useEffect, useState } from 'preact/hooks';
+import { api, messageOf } from '../api/client';
+import { hasRole, me } from '../auth/session';
+import { needsReview, type Task, type TaskEvent } from './types';
+
+/** One task: its timeline, what it changed (with scope flags), and the review form. */
+export function TaskDetail({ id }: { id: string }) {
+  const [task, setTask] = useState<(Task & { events: TaskEvent[] }) | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const load = () =>
+    api<Task & { events: TaskEvent[] }>(`/api/tasks/${id}`).then(setTask, (e) =>
+      setError(messageOf(e)),
+    );
+  // Reload when the id changes.
+  useEffect(() => {
+    void load();
+  }, [id]);
+
+  if (error) return <p class="error">{error}</p>;
+  if (!task) return <p class="muted">Loading…</p>;
+  const outside = new Set(task.scopeViolations ?? []);
+  return (
+    <section>
+      <a href="/tasks">← Tasks</a>
+      <h2>{task.title}</h2>
+      <p>
+        <span class={`badge state-${task.status.toLowerCase()}`} data-testid="task-status">
+          {task.status}
+        </span>{' '}
+        {task.verdict === 'approve' && <span class="badge">approved, waiting for merge</span>}{' '}
+        <span class="muted">
+          {task.branch ?? 'no branch yet'} · ${task.costUsd.toFixed(2)}
+        </span>
+      </p>
+      <p class="spec">{task.spec}</p>
+      <p class="muted">Expected scope: {task.expectedScope.join(', ')}</p>
+      {task.failureReason && <p class="error">{task.failureReason}</p>}
+      {task.reviewComments && <p class="notice">Review: {task.reviewComments}</p>}
+      {task.diffNumstat && (
+        <table class="table" aria-label="Diff stat">
+          <thead>
+            <tr>
+              <th>File</th>
+              <th>+</th>
+              <th>−</th>
+              <th>Scope</th>
+            </tr>
+          </thead>
+          <tbody>
+            {task.diffNumstat.map((f) => (
+              <tr key={f.path} class={outside.has(f.path) ? 'outside' : ''}>
+                <td class="mono">{f.path}</td>
+                <td class="ok">{f.added}</td>
+                <td class="removed">{f.removed}</td>
+                <td>{outside.has(f.path) ? <span class="flag">outside scope</span> : ''}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {needsReview(task) && hasRole(me.value, 'operator') && (
+        <ReviewForm id={task.id} onDone={load} />
+      )}
+      <h3>Timeline</h3>
+      <ol class="events">
+        {task.events.map((e) => (
+          <li key={`${e.at}-${e.to}`}>
+            <span class="muted">{new Date(e.at).toLocaleString()}</span> {e.from ?? 'new'} →{' '}
+            <strong>{e.to}</strong> by {e.actor}
+            {e.reason && <span class="muted"> — {e.reason}</span>}
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}
+
+function ReviewForm({ id, onDone }: { id: string; onDone: () => void }) {
+  const [comments, setComments] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const send = async (verdict: 'approve' | 'changes') => {
+    try {
+      await api(`/api/tasks/${id}/review`, { method: 'POST', body: { verdict, comments } });
+      onDone();
+    } catch (e) {
+      setError(messageOf(e));
+    }
+  };
+  return (
+    <form class="panel" aria-label="Review" onSubmit={(e) => e.preventDefault()}>
+      <h3>Review</h3>
+      <textarea
+        aria-label="Review comments"
+        rows={3}
+        value={comments}
+        onInput={(e) => setComments(e.currentTarget.value)}
+      />
+      {error && <p class="error">{error}</p>}
+      <div class="inline">
+        <button type="button" onClick={() => void send('approve')}>
+          Approve
+        </button>
+        <button type="button" class="secondary" onClick={() => void send('changes')}>
+          Request changes
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,43 @@
+export const TASK_STATES = [
+  'PENDING',
+  'ASSIGNED',
+  'RUNNING',
+  'REVIEW',
+  'CHANGES_REQUESTED',
+  'DONE',
+  'FAILED',
+  'CANCELLED',
+] as const;
+
+export interface Task {
+  id: string;
+  missionId: string;
+  title: string;
+  spec: string;
+  expectedScope: string[];
+  agentId: string | null;
+  status: (typeof TASK_STATES)[number];
+  branch: string | null;
+  phase: string | null;
+  progress: number | null;
+  commits: string[] | null;
+  diffNumstat: { path: string; added: number; removed: number }[] | null;
+  scopeViolations: string[] | null;
+  reviewComments: string | null;
+  verdict: 'approve' | 'changes' | null;
+  failureReason: string | null;
+  costUsd: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface TaskEvent {
+  actor: string;
+  from: string | null;
+  to: string;
+  reason: string | null;
+  at: string;
+}
+
+/** Review is needed when a task waits in REVIEW without a verdict. */
+export const needsReview = (t: Task) => t.status === 'REVIEW' && t.verdict === null;
