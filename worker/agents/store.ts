@@ -1,9 +1,10 @@
 import { and, eq } from 'drizzle-orm';
+import type { BatchItem } from 'drizzle-orm/batch';
 import { agentRevisions, agents } from '../../drizzle/schema';
 import { auditRow } from '../audit/record';
 import { REDACTED } from '../audit/redact';
 import { database } from '../db/client';
-import { agentRevisedInsert } from '../events/outbox';
+import { agentArchivedInsert, agentRevisedInsert } from '../events/outbox';
 import { ApiError } from '../http/errors';
 import { type Change, diffConfigs } from './diff';
 import { type AgentPatch, type McpServersConfig, TRACKED_FIELDS } from './fields';
@@ -158,7 +159,7 @@ export async function applyChange(env: Env, request: ChangeRequest): Promise<Cha
   };
   const { mcpServers: _plain, ...columns } = update;
   const redactedDiff = redactDiff(changes);
-  const writes = [
+  const writes: [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]] = [
     db
       .update(agents)
       .set(columns)
@@ -176,7 +177,10 @@ export async function applyChange(env: Env, request: ChangeRequest): Promise<Cha
         ...untracked,
       },
     }),
-  ] as const;
+    ...(archiving
+      ? [agentArchivedInsert(db, { agentId: row.id, slug: row.slug, actor: request.actor }, now)]
+      : []),
+  ];
   if (changes.length) {
     await db.batch([
       ...writes,

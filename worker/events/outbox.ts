@@ -1,6 +1,6 @@
 import { domainEvents } from '../../drizzle/schema';
 import type { Db } from '../db/client';
-import type { AgentRevised, TaskMoved } from './types';
+import type { AgentArchived, AgentRevised, TaskMoved } from './types';
 
 type Payload<E> = Omit<E, 'type'>;
 
@@ -33,4 +33,33 @@ export function agentRevisedInsert(db: Db, event: Payload<AgentRevised>, at: num
     payload: { ...event },
     createdAt: at,
   });
+}
+
+/** The outbox insert for an archived agent. */
+export function agentArchivedInsert(db: Db, event: Payload<AgentArchived>, at: number) {
+  return db.insert(domainEvents).values({
+    type: 'agent.archived',
+    entityType: 'agent',
+    entityId: event.agentId,
+    payload: { ...event },
+    createdAt: at,
+  });
+}
+
+/**
+ * The outbox insert for a cooldown, written only if this batch's update set exactly this
+ * cooldown on the agent (the agent's failure streak reached the limit).
+ */
+export function agentCooledDownStatement(
+  db: D1Database,
+  agentId: string,
+  until: number,
+  at: number,
+) {
+  return db
+    .prepare(
+      `INSERT INTO domain_events (type, entity_type, entity_id, payload, created_at)
+       SELECT 'agent.cooldown', 'agent', id, json_object('agentId', id, 'until', ?), ? FROM agents WHERE id = ? AND cooldown_until = ?`,
+    )
+    .bind(new Date(until).toISOString(), at, agentId, until);
 }

@@ -20,5 +20,23 @@ export interface AgentRevised {
   actor: string;
 }
 
+/** An agent stopped taking work for a while after repeated failures. */
+export interface AgentCooledDown {
+  type: 'agent.cooldown';
+  agentId: string;
+  until: string;
+}
+
+/** An agent left the roster (its record stays). */
+export interface AgentArchived {
+  type: 'agent.archived';
+  agentId: string;
+  slug: string;
+  actor: string;
+}
+
 /** Everything HQ publishes about its agents and tasks. Later parts subscribe to this union. */
-export type DomainEvent = (TaskMoved | AgentRevised) & { id: number; at: string };
+export type DomainEvent = (TaskMoved | AgentRevised | AgentCooledDown | AgentArchived) & {
+  id: number;
+  at: string;
+};

@@ -1,3 +1,4 @@
+import { agentCooledDownStatement } from '../events/outbox';
 import type { SettingsValue } from '../settings/schema';
 
 /**
@@ -10,6 +11,7 @@ export function agentFailureStatements(
   loop: SettingsValue['workLoop'],
   now: number,
 ) {
+  const until = now + loop.cooldownMinutes * 60_000;
   return [
     db
       .prepare('UPDATE agents SET consecutive_failures = consecutive_failures + 1 WHERE id = ?')
@@ -18,7 +20,8 @@ export function agentFailureStatements(
       .prepare(
         'UPDATE agents SET cooldown_until = ?, consecutive_failures = 0 WHERE id = ? AND consecutive_failures >= ?',
       )
-      .bind(now + loop.cooldownMinutes * 60_000, agentId, loop.failuresBeforeCooldown),
+      .bind(until, agentId, loop.failuresBeforeCooldown),
+    agentCooledDownStatement(db, agentId, until, now),
   ];
 }
 

@@ -113,5 +113,11 @@ describe('agents: roster and revisions', () => {
     ).json()) as { agents: { slug: string }[] };
     expect(all.agents.map((a) => a.slug)).toContain('retired');
     expect((await patch('retired', admin, { model: 'x' })).status).toBe(409);
+    const feed = (await (await call('/api/events?limit=500', { cookie: admin })).json()) as {
+      events: { type: string; slug?: string }[];
+    };
+    expect(feed.events.filter((e) => e.type === 'agent.archived').map((e) => e.slug)).toEqual([
+      'retired',
+    ]);
   });
 });

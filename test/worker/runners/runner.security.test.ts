@@ -112,6 +112,12 @@ describe('runner API: tokens, atomic claims, ownership', () => {
       "SELECT cooldown_until FROM agents WHERE slug = 'clumsy'",
     ).first<{ cooldown_until: number | null }>();
     expect(agent?.cooldown_until).toBeGreaterThan(Date.now() + 25 * 60_000);
+    const published = await env.DB.prepare(
+      "SELECT payload FROM domain_events WHERE type = 'agent.cooldown'",
+    ).all<{ payload: string }>();
+    expect(published.results.map((r) => JSON.parse(r.payload).until)).toEqual([
+      new Date(agent?.cooldown_until ?? 0).toISOString(),
+    ]);
     const { mission, operator } = await propose(
       plan({ tasks: [{ title: 'next', spec: 's', expectedScope: ['**'] }] }),
     );
