@@ -1,18 +1,9 @@
 import { index, integer, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { agents } from './agents';
 import { epochMs, json } from './columns';
+import { MISSION_STATUSES, TASK_STATUSES } from './states';
 
-export const MISSION_STATUSES = ['PROPOSED', 'APPROVED', 'REJECTED', 'DONE', 'FAILED'] as const;
-export const TASK_STATUSES = [
-  'PENDING',
-  'ASSIGNED',
-  'RUNNING',
-  'REVIEW',
-  'CHANGES_REQUESTED',
-  'DONE',
-  'FAILED',
-  'CANCELLED',
-] as const;
+export { MISSION_STATUSES, TASK_STATUSES } from './states';
 
 /** A task as proposed with its mission; it becomes a task row (PENDING) when the mission is approved. */
 export interface TaskPlan {

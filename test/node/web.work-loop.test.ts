@@ -1,25 +1,18 @@
-import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from '../support/browser';
-import { type LocalHq, startLocalHq } from '../support/local-hq';
+import { type SignedIn, startSignedIn } from '../support/signed-in';
 
 // Against the demo company that local HQ seeds (forge is a backend engineer).
-let hq: LocalHq;
-let browser: Browser;
-let page: Page;
+let session: SignedIn;
+let hq: SignedIn['hq'];
+let page: SignedIn['page'];
 
 beforeAll(async () => {
-  [hq, browser] = await Promise.all([startLocalHq(), launchBrowser()]);
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  await page.goto(`${hq.url}/signin`);
-  await page.getByLabel('Local sign-in (development only)').fill('admin@hq.local');
-  await page.getByRole('button', { name: 'Sign in locally' }).click();
-  await page.getByTestId('whoami').waitFor();
+  session = await startSignedIn('admin@hq.local', { width: 1400, height: 900 });
+  ({ hq, page } = session);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await hq?.stop();
+  await session?.close();
 });
 
 /** An API call from Node with the browser's session, as the same admin. */

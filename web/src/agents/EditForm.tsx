@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { ApiFailure, api, messageOf } from '../api/client';
+import { api, describeFailure } from '../api/client';
 import { hasRole, me } from '../auth/session';
 import { type Agent, PROVIDERS } from './types';
 
@@ -60,11 +60,7 @@ export function EditForm({ agent, onSaved }: { agent: Agent; onSaved: (message: 
       );
       setDraft({ ...draft, reason: '' });
     } catch (e) {
-      setError(
-        e instanceof ApiFailure && e.body.fields
-          ? e.body.fields.map((f) => `${f.field}: ${f.message}`).join('; ')
-          : messageOf(e),
-      );
+      setError(describeFailure(e));
     }
   }
 

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { ApiFailure, api, messageOf } from '../api/client';
+import { api, describeFailure } from '../api/client';
 import { PROVIDERS } from './types';
 
 /** Creates an agent; the server's field errors are shown next to the form. */
@@ -22,11 +22,7 @@ export function NewAgentForm({ onCreated }: { onCreated: () => void }) {
       await api('/api/agents', { method: 'POST', body: form });
       onCreated();
     } catch (e) {
-      setError(
-        e instanceof ApiFailure && e.body.fields
-          ? e.body.fields.map((f) => `${f.field}: ${f.message}`).join('; ')
-          : messageOf(e),
-      );
+      setError(describeFailure(e));
     }
   }
 

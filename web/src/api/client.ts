@@ -46,3 +46,11 @@ export async function api<T>(
 /** A message for any thrown value. */
 export const messageOf = (error: unknown) =>
   error instanceof Error ? error.message : String(error);
+
+/** A message for a failed form submission: the server's field problems when it named any. */
+export function describeFailure(error: unknown): string {
+  if (error instanceof ApiFailure && error.body.fields?.length) {
+    return error.body.fields.map((f) => `${f.field}: ${f.message}`).join('; ');
+  }
+  return messageOf(error);
+}

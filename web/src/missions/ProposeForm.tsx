@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { ApiFailure, api, messageOf } from '../api/client';
+import { api, describeFailure } from '../api/client';
 
 interface TaskDraft {
   title: string;
@@ -44,11 +44,7 @@ export function ProposeForm({ onProposed }: { onProposed: () => void }) {
       });
       onProposed();
     } catch (e) {
-      setError(
-        e instanceof ApiFailure && e.body.fields
-          ? e.body.fields.map((f) => `${f.field}: ${f.message}`).join('; ')
-          : messageOf(e),
-      );
+      setError(describeFailure(e));
     }
   }
 

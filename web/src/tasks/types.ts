@@ -1,13 +1,6 @@
-export const TASK_STATES = [
-  'PENDING',
-  'ASSIGNED',
-  'RUNNING',
-  'REVIEW',
-  'CHANGES_REQUESTED',
-  'DONE',
-  'FAILED',
-  'CANCELLED',
-] as const;
+import type { TASK_STATUSES } from '../../../drizzle/schema/states';
+
+export { TASK_STATUSES as TASK_STATES } from '../../../drizzle/schema/states';
 
 export interface Task {
   id: string;
@@ -16,7 +9,7 @@ export interface Task {
   spec: string;
   expectedScope: string[];
   agentId: string | null;
-  status: (typeof TASK_STATES)[number];
+  status: (typeof TASK_STATUSES)[number];
   branch: string | null;
   phase: string | null;
   progress: number | null;
