@@ -156,3 +156,17 @@ export const proposeMission = defineRoute('runner', {
   },
   responses: { 201: jsonResponse(Mission, 'Proposed.') },
 });
+
+export const release = defineRoute('runner', {
+  method: 'post',
+  path: '/api/runner/tasks/{id}/release',
+  tags,
+  summary: 'Give a running task back (the runner is stopping): it is requeued at once',
+  request: {
+    params: TaskParam,
+    body: jsonBody(
+      z.strictObject({ reason: z.string().trim().min(1).max(500).default('runner stopped') }),
+    ),
+  },
+  responses: { 200: jsonResponse(z.object({ status: z.literal('PENDING') }), 'Requeued.') },
+});

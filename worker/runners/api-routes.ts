@@ -10,7 +10,15 @@ import { insertMission } from '../missions/propose';
 import { dispatch } from '../tasks/dispatch';
 import { agentSuccessStatement } from '../tasks/failures';
 import { moveStatements } from '../tasks/transition';
-import { claimRoute, heartbeat, merged, proposeMission, report, verdicts } from './api-definitions';
+import {
+  claimRoute,
+  heartbeat,
+  merged,
+  proposeMission,
+  release,
+  report,
+  verdicts,
+} from './api-definitions';
 import { claim } from './claim';
 import { applyReport } from './report';
 
@@ -150,4 +158,20 @@ runnerApiRoutes.openapi(proposeMission, async (c) => {
     requestId: c.get('requestId'),
   });
   return c.json(mission, 201);
+});
+
+runnerApiRoutes.openapi(release, async (c) => {
+  const task = await heldTask(c, c.req.valid('param').id, 'RUNNING');
+  await c.env.DB.batch(
+    moveStatements(c.env.DB, {
+      taskId: task.id,
+      from: 'RUNNING',
+      to: 'PENDING',
+      actor: `runner:${c.get('runner').id}`,
+      reason: c.req.valid('json').reason,
+      set: { runner_id: null, phase: 'released' },
+    }),
+  );
+  await dispatch(c.env);
+  return c.json({ status: 'PENDING' as const }, 200);
 });

@@ -159,3 +159,36 @@ describe('agents propose missions through their runner', () => {
     expect(unknown.status).toBe(400);
   });
 });
+
+describe('a stopping runner gives its task back', () => {
+  it('release requeues the task at once, and only its holder may release it', async () => {
+    const { token } = await registerRunner('leaving');
+    const other = await registerRunner('bystander');
+    await hire({ slug: 'release-agent' });
+    const { mission, operator } = await propose(
+      plan({ tasks: [{ title: 't', spec: 's', expectedScope: ['**'] }] }),
+    );
+    await approve(mission.id, operator);
+    const { task } = (await (
+      await runnerCall(token, '/api/runner/claim', { json: { waitSeconds: 0 } })
+    ).json()) as ClaimBody;
+    expect(
+      (await runnerCall(other.token, `/api/runner/tasks/${task.id}/release`, { json: {} })).status,
+    ).toBe(409);
+    const released = await runnerCall(token, `/api/runner/tasks/${task.id}/release`, {
+      json: { reason: 'Ctrl-C' },
+    });
+    expect(await released.json()).toEqual({ status: 'PENDING' });
+    const viewer = await signInAs('viewer@test.hq');
+    const detail = (await (await call(`/api/tasks/${task.id}`, { cookie: viewer })).json()) as {
+      status: string;
+      events: { from: string | null; to: string; reason: string | null }[];
+    };
+    expect(detail.status).toBe('ASSIGNED');
+    expect(detail.events.at(-2)).toMatchObject({
+      from: 'RUNNING',
+      to: 'PENDING',
+      reason: 'Ctrl-C',
+    });
+  });
+});
