@@ -1,0 +1,114 @@
+/** What HQ hands a runner with a claimed task (see worker/runners/api-definitions.ts). */
+export interface Claim {
+  timeoutSeconds: number;
+  task: {
+    id: string;
+    title: string;
+    spec: string;
+    expectedScope: string[];
+    branch: string;
+    baseBranch: string;
+    reviewComments: string | null;
+  };
+  mission: { id: string; title: string; repository: string; targetBranch: string };
+  agent: {
+    slug: string;
+    name: string;
+    model: string;
+    provider: string;
+    identity: string;
+    tools: string[];
+  } | null;
+}
+
+export interface RunReport {
+  outcome: 'success' | 'failure';
+  commits: string[];
+  numstat: { path: string; added: number; removed: number }[];
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+  provider: string;
+  model: string;
+  error?: string;
+}
+
+/** A refusal from HQ: the status tells the runner whether to let go of the task (409). */
+export class HqError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The runner API over HTTP, authenticated with the runner's bearer token. */
+export class HqClient {
+  constructor(
+    private readonly server: string,
+    private readonly token: string,
+  ) {}
+
+  private async call<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    signal?: AbortSignal,
+  ): Promise<T | undefined> {
+    const response = await fetch(new URL(path, this.server), {
+      method,
+      headers: {
+        authorization: `Bearer ${this.token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: signal ?? null,
+    });
+    if (response.status === 204) return undefined;
+    const text = await response.text();
+    if (!response.ok) {
+      let message = text;
+      try {
+        message = (JSON.parse(text) as { error: { message: string } }).error.message;
+      } catch {
+        // not our error shape: keep the raw text
+      }
+      throw new HqError(response.status, `${method} ${path}: ${response.status} ${message}`);
+    }
+    return JSON.parse(text) as T;
+  }
+
+  claim(waitSeconds: number, signal?: AbortSignal) {
+    return this.call<Claim>('POST', '/api/runner/claim', { waitSeconds }, signal);
+  }
+  heartbeat(taskId: string, beat: { phase?: string; progress?: number; logTail?: string }) {
+    return this.call('POST', `/api/runner/tasks/${taskId}/heartbeat`, beat);
+  }
+  report(taskId: string, report: RunReport) {
+    return this.call<{ status: string; scopeViolations: string[] }>(
+      'POST',
+      `/api/runner/tasks/${taskId}/report`,
+      report,
+    );
+  }
+  release(taskId: string, reason: string) {
+    return this.call('POST', `/api/runner/tasks/${taskId}/release`, { reason });
+  }
+  async verdicts() {
+    return (
+      (
+        await this.call<{ approved: { taskId: string; branch: string; baseBranch: string }[] }>(
+          'GET',
+          '/api/runner/verdicts',
+        )
+      )?.approved ?? []
+    );
+  }
+  merged(
+    taskId: string,
+    result: { result: 'merged'; mergeCommit: string } | { result: 'conflict'; files: string[] },
+  ) {
+    return this.call('POST', `/api/runner/tasks/${taskId}/merge`, result);
+  }
+}

@@ -1,0 +1,82 @@
+import { HqClient, HqError } from './api';
+import { readOptions, UsageError } from './options';
+import { Progress } from './progress';
+import { mergeApproved, type RunnerOptions, runTask } from './task-run';
+import { Worktrees } from './worktrees';
+
+/** `npm run runner`: claims tasks from HQ and runs them in git worktrees until Ctrl-C. */
+async function main(): Promise<number> {
+  let cli: ReturnType<typeof readOptions>;
+  try {
+    cli = readOptions(process.argv.slice(2));
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`${error.message ? `${error.message}\n\n` : ''}${error.usage}`);
+    return error.message ? 2 : 0;
+  }
+  const progress = new Progress();
+  const worktrees = new Worktrees(cli.repo);
+  const pruned = await worktrees.prune();
+  if (pruned.length) progress.info(`pruned ${pruned.length} worktree(s) left by an earlier run`);
+  const opts: RunnerOptions = {
+    client: new HqClient(cli.server, cli.token),
+    worktrees,
+    progress,
+    command: cli.command,
+    declaredEnv: cli.env,
+    heartbeatSeconds: cli.heartbeatSeconds,
+  };
+  const stop = new AbortController();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      progress.info(`\n${signal}: giving running tasks back to HQ…`);
+      stop.abort();
+    });
+  }
+  progress.info(`runner on ${cli.repo} → ${cli.server}, ${cli.concurrency} at a time`);
+
+  const worker = async () => {
+    while (!stop.signal.aborted) {
+      try {
+        const claim = await opts.client.claim(25, stop.signal);
+        if (!claim) continue;
+        progress.counts.claimed++;
+        await runTask(opts, claim, stop.signal);
+      } catch (error) {
+        if (stop.signal.aborted) break;
+        progress.info(`error: ${(error as Error).message}`);
+        // HQ refused or was unreachable: back off a little instead of spinning.
+        await sleep(error instanceof HqError && error.status === 401 ? 10_000 : 2_000, stop.signal);
+      }
+    }
+  };
+  const merger = async () => {
+    while (!stop.signal.aborted) {
+      await mergeApproved(opts).catch((error: Error) => progress.info(`merge: ${error.message}`));
+      await sleep(cli.mergePollSeconds * 1000, stop.signal);
+    }
+  };
+  await Promise.all([...Array.from({ length: cli.concurrency }, worker), merger()]);
+  progress.summary();
+  return 0;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(
+      `runner failed: ${error instanceof Error ? error.stack : String(error)}\n`,
+    );
+    process.exit(1);
+  },
+);

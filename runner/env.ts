@@ -1,0 +1,49 @@
+import type { Claim } from './api';
+
+/** The only variables of the runner's own environment a child ever sees. */
+export const INHERITED = ['PATH', 'HOME', 'LANG', 'TMPDIR'] as const;
+
+/**
+ * The environment of an agent's process: the four inherited variables, the variables the
+ * agent declares (`--env NAME` or the config file), and the task's details as HQ_TASK_*.
+ * Never the runner's whole environment: its token and any other secret stay out.
+ */
+export function childEnv(
+  claim: Claim,
+  worktree: string,
+  declared: string[],
+  source: NodeJS.ProcessEnv = process.env,
+) {
+  const env: Record<string, string> = {};
+  for (const name of [...INHERITED, ...declared]) {
+    const value = source[name];
+    if (value !== undefined) env[name] = value;
+  }
+  return {
+    ...env,
+    HQ_TASK_ID: claim.task.id,
+    HQ_TASK_TITLE: claim.task.title,
+    HQ_TASK_SPEC: claim.task.spec,
+    HQ_TASK_SCOPE: claim.task.expectedScope.join('\n'),
+    HQ_TASK_BRANCH: claim.task.branch,
+    HQ_TASK_BASE: claim.task.baseBranch,
+    HQ_TASK_WORKTREE: worktree,
+    HQ_TASK_REVIEW_COMMENTS: claim.task.reviewComments ?? '',
+    HQ_AGENT_SLUG: claim.agent?.slug ?? '',
+    HQ_AGENT_MODEL: claim.agent?.model ?? '',
+    HQ_AGENT_PROVIDER: claim.agent?.provider ?? '',
+  };
+}
+
+/** The prompt written to the agent's standard input. */
+export function taskPrompt(claim: Claim): string {
+  const lines = [
+    claim.agent?.identity ?? '',
+    `Task: ${claim.task.title}`,
+    claim.task.spec,
+    `Change only files matching: ${claim.task.expectedScope.join(', ')}`,
+  ];
+  if (claim.task.reviewComments)
+    lines.push(`Review comments to address: ${claim.task.reviewComments}`);
+  return `${lines.filter(Boolean).join('\n\n')}\n`;
+}

@@ -1,0 +1,56 @@
+import { spawn } from 'node:child_process';
+
+export interface ExecutorResult {
+  ok: boolean;
+  logTail: string;
+  error?: string;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+}
+
+const TAIL = 8_000;
+
+/**
+ * Runs any coding-agent CLI in the worktree: the prompt on standard input, the task in the
+ * environment (already reduced to the allowlist by the caller). `onOutput` sees the log tail.
+ */
+export function runCommand(
+  command: string,
+  cwd: string,
+  env: Record<string, string>,
+  prompt: string,
+  onOutput: (tail: string) => void,
+  signal: AbortSignal,
+): Promise<ExecutorResult> {
+  return new Promise((resolve) => {
+    const child = spawn('/bin/sh', ['-c', command], {
+      cwd,
+      env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      signal,
+    });
+    let tail = '';
+    const collect = (chunk: Buffer) => {
+      tail = (tail + chunk.toString()).slice(-TAIL);
+      onOutput(tail);
+    };
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
+    child.stdin.on('error', () => undefined); // a command that ignores its input may close it early
+    child.stdin.end(prompt);
+    const done = (ok: boolean, error?: string) =>
+      resolve({
+        ok,
+        logTail: tail,
+        inputTokens: 0,
+        outputTokens: 0,
+        costUsd: 0,
+        ...(error ? { error } : {}),
+      });
+    child.on('error', (error) => done(false, error.message));
+    child.on('close', (code, sig) =>
+      done(code === 0, code === 0 ? undefined : `command exited with ${code ?? sig}`),
+    );
+  });
+}

@@ -1,0 +1,129 @@
+import type { Claim, HqClient } from './api';
+import { childEnv, taskPrompt } from './env';
+import { runCommand } from './executors/command';
+import { commitsSince, git, mergeWithoutCheckout, numstat } from './git';
+import type { Progress } from './progress';
+import type { Worktrees } from './worktrees';
+
+export interface RunnerOptions {
+  client: HqClient;
+  worktrees: Worktrees;
+  progress: Progress;
+  command: string;
+  declaredEnv: string[];
+  heartbeatSeconds: number;
+}
+
+/**
+ * Runs one claimed task: worktree, executor, steady heartbeats, then the report (commits and
+ * numstat against the base). A stop request (`signal`) gives the task back to HQ instead.
+ */
+export async function runTask(
+  opts: RunnerOptions,
+  claim: Claim,
+  signal: AbortSignal,
+): Promise<void> {
+  const { client, worktrees, progress } = opts;
+  const { task } = claim;
+  const started = Date.now();
+  let phase = 'worktree';
+  let tail = '';
+  const beat = () =>
+    client.heartbeat(task.id, { phase, logTail: tail.slice(-4000) }).catch(() => undefined);
+  const timer = setInterval(() => {
+    void beat();
+    progress.task(task.id, task.title, phase, started);
+  }, opts.heartbeatSeconds * 1000);
+  let dir = '';
+  try {
+    dir = await worktrees.create(task.id, task.branch, task.baseBranch);
+    phase = 'running';
+    progress.task(task.id, task.title, phase, started);
+    await beat();
+    const env = childEnv(claim, dir, opts.declaredEnv);
+    const result = await runCommand(
+      opts.command,
+      dir,
+      env,
+      taskPrompt(claim),
+      (t) => (tail = t),
+      signal,
+    );
+    if (signal.aborted) {
+      await client.release(task.id, 'runner stopped');
+      progress.counts.released++;
+      await worktrees.remove(task.id);
+      return;
+    }
+    phase = 'reporting';
+    await commitLeftovers(dir, task.title);
+    const report = {
+      outcome: result.ok ? ('success' as const) : ('failure' as const),
+      commits: await commitsSince(dir, task.baseBranch),
+      numstat: await numstat(dir, task.baseBranch),
+      inputTokens: result.inputTokens,
+      outputTokens: result.outputTokens,
+      costUsd: result.costUsd,
+      provider: claim.agent?.provider ?? 'none',
+      model: claim.agent?.model ?? 'none',
+      ...(result.error ? { error: `${result.error}\n${result.logTail.slice(-1000)}` } : {}),
+    };
+    const answer = await client.report(task.id, report);
+    progress.task(
+      task.id,
+      task.title,
+      answer?.status === 'REVIEW' ? 'in review' : 'failed',
+      started,
+    );
+    if (answer?.status === 'REVIEW') progress.counts.reviewed++;
+    else {
+      progress.counts.failed++;
+      await worktrees.remove(task.id);
+    }
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+/** Work the agent left uncommitted is committed for it, so the report tells the whole truth. */
+async function commitLeftovers(dir: string, title: string): Promise<void> {
+  if (!(await git(dir, ['status', '--porcelain']))) return;
+  await git(dir, ['add', '-A']);
+  await git(dir, [
+    '-c',
+    'user.name=HQ runner',
+    '-c',
+    'user.email=runner@hq.local',
+    'commit',
+    '-m',
+    `hq: ${title} (uncommitted work)`,
+  ]);
+}
+
+/** Merges every approved task into its target branch and confirms; a conflict goes back to the agent. */
+export async function mergeApproved(opts: RunnerOptions): Promise<void> {
+  for (const approved of await opts.client.verdicts()) {
+    const result = await mergeWithoutCheckout(
+      opts.worktrees.repo,
+      approved.baseBranch,
+      approved.branch,
+      `Merge task ${approved.taskId} (${approved.branch}) into ${approved.baseBranch}`,
+    );
+    if (result.merged) {
+      await opts.client.merged(approved.taskId, { result: 'merged', mergeCommit: result.commit });
+      opts.progress.counts.merged++;
+      opts.progress.info(
+        `merged ${approved.taskId.slice(0, 8)} into ${approved.baseBranch} as ${result.commit.slice(0, 10)}`,
+      );
+      await opts.worktrees.remove(approved.taskId);
+      await git(opts.worktrees.repo, ['branch', '-D', approved.branch]).catch(() => undefined);
+    } else {
+      await opts.client.merged(approved.taskId, { result: 'conflict', files: result.files });
+      opts.progress.counts.conflicts++;
+      opts.progress.info(
+        `conflict merging ${approved.taskId.slice(0, 8)}: ${result.files.join(', ')}`,
+      );
+      await opts.worktrees.remove(approved.taskId);
+    }
+  }
+}

@@ -1,0 +1,167 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalHq, startLocalHq } from '../support/local-hq';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+let hq: LocalHq;
+let cookie: string;
+let repo: string;
+const runners: ChildProcess[] = [];
+
+const git = (...args: string[]) =>
+  execFileSync('git', args, { cwd: repo, encoding: 'utf8' }).trim();
+
+/** An admin API call against the local HQ. */
+async function api<T>(path: string, body?: unknown): Promise<T> {
+  const response = await fetch(`${hq.url}${path}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { cookie, origin: hq.url, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined>,
+  seconds = 60,
+): Promise<T> {
+  const deadline = Date.now() + seconds * 1000;
+  while (Date.now() < deadline) {
+    const value = await check();
+    if (value !== undefined) return value;
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** Starts the runner CLI as a user would, with a secret planted in its own environment. */
+function startRunner(
+  token: string,
+  command: string,
+): { child: ChildProcess; output: () => string } {
+  const child = spawn(
+    join(root, 'node_modules/.bin/tsx'),
+    [
+      'runner/cli.ts',
+      '--server',
+      hq.url,
+      '--token',
+      token,
+      '--repo',
+      repo,
+      '--command',
+      command,
+      '--heartbeat',
+      '1',
+    ],
+    {
+      cwd: root,
+      env: { ...process.env, HQ_PLANTED_SECRET: 'planted-secret-value-1234' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let out = '';
+  child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr?.on('data', (c: Buffer) => (out += c.toString()));
+  runners.push(child);
+  return { child, output: () => out };
+}
+
+beforeAll(async () => {
+  hq = await startLocalHq();
+  const login = await fetch(`${hq.url}/auth/dev/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: hq.url },
+    body: JSON.stringify({ email: 'admin@hq.local' }),
+  });
+  cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  repo = mkdtempSync(join(tmpdir(), 'hq-repo-'));
+  git('init', '-q', '-b', 'main');
+  writeFileSync(join(repo, 'README.md'), '# demo\n');
+  git('add', '.');
+  git('-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'initial');
+});
+
+afterAll(async () => {
+  for (const child of runners) child.kill('SIGKILL');
+  await hq?.stop();
+  rmSync(repo, { recursive: true, force: true });
+});
+
+describe('runner end to end: real worker, real git, the runner CLI', () => {
+  it('takes a task from PENDING to DONE; the target branch holds the merge; the child saw no secret', async () => {
+    const { token } = await api<{ token: string }>('/api/runners', { name: 'e2e' });
+    // The "agent": writes its prompt into a file inside its scope and commits it, with the names
+    // of the environment variables it was given in the commit body.
+    const command =
+      'mkdir -p src && cat > src/feature.txt && git add src && git -c user.name=agent -c user.email=a@a commit -qm "$HQ_TASK_TITLE" -m "$(env | cut -d= -f1 | sort | tr \'\\n\' \' \')"';
+    const runner = startRunner(token, command);
+    const mission = await api<{ id: string }>('/api/missions', {
+      title: 'E2E mission',
+      brief: 'Add a feature file.',
+      repository: repo,
+      tasks: [
+        {
+          title: 'Write the feature',
+          spec: 'Create src/feature.txt',
+          expectedScope: ['src/**'],
+          agentHint: 'forge',
+        },
+      ],
+    });
+    const approved = await api<{ tasks: { id: string }[] }>(
+      `/api/missions/${mission.id}/approve`,
+      {},
+    );
+    const taskId = approved.tasks[0]?.id ?? '';
+    const review = await waitFor('REVIEW', async () => {
+      const t = await api<{
+        status: string;
+        commits: string[];
+        diffNumstat: { path: string }[];
+        scopeViolations: string[];
+      }>(`/api/tasks/${taskId}`);
+      return t.status === 'REVIEW' ? t : undefined;
+    });
+    expect(review.diffNumstat.map((f) => f.path)).toEqual(['src/feature.txt']);
+    expect(review.scopeViolations).toEqual([]);
+    expect(review.commits).toHaveLength(1);
+
+    await api(`/api/tasks/${taskId}/review`, { verdict: 'approve', comments: 'ship it' });
+    await waitFor('DONE', async () =>
+      (await api<{ status: string }>(`/api/tasks/${taskId}`)).status === 'DONE' ? true : undefined,
+    );
+    expect(git('log', '-1', '--format=%s', 'main')).toBe(
+      `Merge task ${taskId} (hq/${taskId}) into main`,
+    );
+    expect(git('show', 'main:src/feature.txt')).toContain('Task: Write the feature');
+    expect(git('worktree', 'list')).not.toContain(taskId);
+
+    const seen = git('log', '-1', '--format=%b', `main^2`).split(/\s+/);
+    // The runner had HQ_PLANTED_SECRET (and its token) in its environment; the agent saw neither.
+    expect(seen).toContain('HQ_TASK_ID');
+    expect(seen).not.toContain('HQ_PLANTED_SECRET');
+    expect(seen).not.toContain('HQ_RUNNER_TOKEN');
+    expect(
+      seen.filter(
+        (n) =>
+          n &&
+          !n.startsWith('HQ_') &&
+          !['PATH', 'HOME', 'LANG', 'TMPDIR', 'PWD', 'SHLVL', 'OLDPWD', '_'].includes(n),
+      ),
+    ).toEqual([]);
+
+    runner.child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => runner.child.once('exit', resolve));
+    expect(code).toBe(0);
+    expect(runner.output()).toMatch(
+      /Runner stopped after .*1 claimed, 1 sent to review, 0 failed, 1 merged/,
+    );
+  });
+});
