@@ -64,6 +64,7 @@ function startRunner(
       cwd: root,
       env: { ...process.env, HQ_PLANTED_SECRET: 'planted-secret-value-1234' },
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
     },
   );
   let out = '';
@@ -71,6 +72,45 @@ function startRunner(
   child.stderr?.on('data', (c: Buffer) => (out += c.toString()));
   runners.push(child);
   return { child, output: () => out };
+}
+
+/** The runner and everything it started (its agent's processes). */
+function killGroup(child: ChildProcess, signal: NodeJS.Signals) {
+  if (child.pid && child.exitCode === null) {
+    try {
+      process.kill(-child.pid, signal);
+    } catch {
+      // already gone
+    }
+  }
+}
+
+const GOOD_AGENT =
+  'mkdir -p src && cat > src/feature-$HQ_TASK_ID.txt && git add src && git -c user.name=agent -c user.email=a@a commit -qm "$HQ_TASK_TITLE"';
+
+async function taskAfterApproval(title: string, scope = ['src/**']) {
+  const mission = await api<{ id: string }>('/api/missions', {
+    title,
+    brief: 'e2e',
+    repository: repo,
+    tasks: [{ title, spec: 'Create a file under src/', expectedScope: scope, agentHint: 'forge' }],
+  });
+  const approved = await api<{ tasks: { id: string }[] }>(
+    `/api/missions/${mission.id}/approve`,
+    {},
+  );
+  return approved.tasks[0]?.id ?? '';
+}
+
+const status = async (id: string) => (await api<{ status: string }>(`/api/tasks/${id}`)).status;
+
+async function patchSettings(body: unknown) {
+  const response = await fetch(`${hq.url}/api/settings`, {
+    method: 'PATCH',
+    headers: { cookie, origin: hq.url, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`settings: ${response.status} ${await response.text()}`);
 }
 
 beforeAll(async () => {
@@ -89,7 +129,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const child of runners) child.kill('SIGKILL');
+  for (const child of runners) killGroup(child, 'SIGKILL');
   await hq?.stop();
   rmSync(repo, { recursive: true, force: true });
 });
@@ -164,4 +204,66 @@ describe('runner end to end: real worker, real git, the runner CLI', () => {
       /Runner stopped after .*1 claimed, 1 sent to review, 0 failed, 1 merged/,
     );
   });
+
+  it('flags an edit outside the expected scope in the review queue', async () => {
+    const { token } = await api<{ token: string }>('/api/runners', { name: 'e2e-scope' });
+    const runner = startRunner(
+      token,
+      `${GOOD_AGENT} && echo '{}' > package.json && git add package.json && git -c user.name=agent -c user.email=a@a commit -qm bump`,
+    );
+    const id = await taskAfterApproval('Scope creep');
+    await waitFor('REVIEW', async () => ((await status(id)) === 'REVIEW' ? true : undefined));
+    const queue = await api<{ items: { id: string; scopeViolations: string[] }[] }>(
+      '/api/tasks?status=REVIEW',
+    );
+    expect(queue.items.find((t) => t.id === id)?.scopeViolations).toEqual(['package.json']);
+    killGroup(runner.child, 'SIGINT');
+    await new Promise((resolve) => runner.child.once('exit', resolve));
+  });
+
+  it('requeues the task of a runner killed mid-task; a second runner finishes it', async () => {
+    await patchSettings({
+      workLoop: {
+        heartbeatTimeoutSeconds: 5,
+        maxRequeues: 3,
+        failuresBeforeCooldown: 3,
+        cooldownMinutes: 30,
+        maxTaskAgeHours: 48,
+      },
+    });
+    const first = await api<{ token: string }>('/api/runners', { name: 'e2e-doomed' });
+    const doomed = startRunner(first.token, 'sleep 300');
+    const id = await taskAfterApproval('Survive a crash');
+    await waitFor('RUNNING on the first runner', async () =>
+      (await status(id)) === 'RUNNING' ? true : undefined,
+    );
+    killGroup(doomed.child, 'SIGKILL');
+    const second = await api<{ token: string }>('/api/runners', { name: 'e2e-rescue' });
+    const rescue = startRunner(second.token, GOOD_AGENT);
+    // The agent's Durable Object alarm notices the silence after 5 s and requeues the task.
+    await waitFor(
+      'REVIEW after the requeue',
+      async () => ((await status(id)) === 'REVIEW' ? true : undefined),
+      90,
+    );
+    const detail = await api<{ requeues: number; events: { to: string; actor: string }[] }>(
+      `/api/tasks/${id}`,
+    );
+    expect(detail.requeues).toBe(1);
+    expect(detail.events.map((e) => e.to)).toEqual([
+      'PENDING',
+      'ASSIGNED',
+      'RUNNING',
+      'PENDING',
+      'ASSIGNED',
+      'RUNNING',
+      'REVIEW',
+    ]);
+    expect(detail.events[3]).toMatchObject({ actor: 'sweeper' });
+    await api(`/api/tasks/${id}/review`, { verdict: 'approve', comments: '' });
+    await waitFor('DONE', async () => ((await status(id)) === 'DONE' ? true : undefined));
+    expect(git('show', `main:src/feature-${id}.txt`)).toContain('Survive a crash');
+    killGroup(rescue.child, 'SIGINT');
+    await new Promise((resolve) => rescue.child.once('exit', resolve));
+  }, 150_000);
 });

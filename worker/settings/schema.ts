@@ -60,7 +60,7 @@ export const settingsShape = {
     }),
   workLoop: z
     .strictObject({
-      heartbeatTimeoutSeconds: z.number().int().min(30).max(86_400),
+      heartbeatTimeoutSeconds: z.number().int().min(5).max(86_400),
       maxRequeues: z.number().int().min(0).max(20),
       failuresBeforeCooldown: z.number().int().min(1).max(100),
       cooldownMinutes: z.number().int().min(1).max(10_080),
