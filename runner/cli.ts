@@ -4,6 +4,9 @@ import { Progress } from './progress';
 import { mergeApproved, type RunnerOptions, runTask } from './task-run';
 import { Worktrees } from './worktrees';
 
+/** How long one claim waits for work before asking again (HQ allows up to 25 s). */
+const CLAIM_WAIT_SECONDS = 5;
+
 /** `npm run runner`: claims tasks from HQ and runs them in git worktrees until Ctrl-C. */
 async function main(): Promise<number> {
   let cli: ReturnType<typeof readOptions>;
@@ -22,14 +25,18 @@ async function main(): Promise<number> {
     client: new HqClient(cli.server, cli.token),
     worktrees,
     progress,
+    executor: cli.executor,
     command: cli.command,
+    openai: cli.openai,
     declaredEnv: cli.env,
     heartbeatSeconds: cli.heartbeatSeconds,
   };
   const stop = new AbortController();
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
-      progress.info(`\n${signal}: giving running tasks back to HQ…`);
+      progress.info(
+        `\n${signal}: giving running tasks back to HQ (up to ${CLAIM_WAIT_SECONDS} s)…`,
+      );
       stop.abort();
     });
   }
@@ -38,9 +45,16 @@ async function main(): Promise<number> {
   const worker = async () => {
     while (!stop.signal.aborted) {
       try {
-        const claim = await opts.client.claim(25, stop.signal);
+        // The claim is not aborted on Ctrl-C: HQ may hand over a task just as we hang up.
+        // Polls are short instead, and a task that arrives while stopping goes straight back.
+        const claim = await opts.client.claim(CLAIM_WAIT_SECONDS);
         if (!claim) continue;
         progress.counts.claimed++;
+        if (stop.signal.aborted) {
+          await opts.client.release(claim.task.id, 'runner stopped');
+          progress.counts.released++;
+          break;
+        }
         await runTask(opts, claim, stop.signal);
       } catch (error) {
         if (stop.signal.aborted) break;

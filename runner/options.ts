@@ -7,8 +7,15 @@ export interface CliOptions {
   token: string;
   repo: string;
   concurrency: number;
-  executor: 'command';
+  executor: 'command' | 'openai';
   command: string;
+  openai: {
+    baseURL: string;
+    apiKey: string;
+    model: string | undefined;
+    maxSteps: number;
+    pricing?: { input: number; output: number };
+  };
   env: string[];
   heartbeatSeconds: number;
   mergePollSeconds: number;
@@ -20,8 +27,14 @@ const USAGE = `Usage: npm run runner -- --server URL --token hqr_... --repo PATH
   --token TOKEN        this runner's token (Settings > Runners, or POST /api/runners); or HQ_RUNNER_TOKEN
   --repo PATH          the git repository tasks run against
   --concurrency N      tasks at once (default 1)
-  --executor command   how tasks run (default command)
-  --command CMD        the coding-agent CLI to run in each worktree (prompt on stdin)
+  --executor NAME      command (default): run a coding-agent CLI; openai: the built-in tool loop
+  --command CMD        command executor: the CLI to run in each worktree (prompt on stdin)
+  --base-url URL       openai executor: any OpenAI-compatible endpoint (default https://api.openai.com/v1)
+  --model NAME         openai executor: model (default: the agent's model)
+  --api-key-env NAME   openai executor: variable holding the API key (default OPENAI_API_KEY)
+  --max-steps N        openai executor: tool-calling steps per task (default 20)
+  --price-in USD       openai executor: USD per million input tokens (for cost; default unknown = 0)
+  --price-out USD      openai executor: USD per million output tokens
   --env NAME           pass this variable of the runner's environment to the agent (repeatable)
   --config FILE        JSON file with any of the options above
   --heartbeat SECONDS  heartbeat interval (default 10)
@@ -41,6 +54,12 @@ export function readOptions(argv: string[], env: NodeJS.ProcessEnv = process.env
       env: { type: 'string', multiple: true },
       config: { type: 'string' },
       heartbeat: { type: 'string' },
+      'base-url': { type: 'string' },
+      model: { type: 'string' },
+      'api-key-env': { type: 'string' },
+      'max-steps': { type: 'string' },
+      'price-in': { type: 'string' },
+      'price-out': { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -54,8 +73,18 @@ export function readOptions(argv: string[], env: NodeJS.ProcessEnv = process.env
     token: String(pick('token') ?? env.HQ_RUNNER_TOKEN ?? ''),
     repo: resolve(String(pick('repo') ?? '.')),
     concurrency: Number(pick('concurrency') ?? 1),
-    executor: 'command',
+    executor: pick('executor') === 'openai' ? 'openai' : 'command',
     command: String(pick('command') ?? ''),
+    openai: {
+      baseURL: String(pick('base-url') ?? 'https://api.openai.com/v1'),
+      // The key stays in the runner: it is read here and never put in a child's environment.
+      apiKey: env[String(pick('api-key-env') ?? 'OPENAI_API_KEY')] ?? '',
+      model: pick('model') === undefined ? undefined : String(pick('model')),
+      maxSteps: Number(pick('max-steps') ?? 20),
+      ...(pick('price-in') !== undefined
+        ? { pricing: { input: Number(pick('price-in')), output: Number(pick('price-out') ?? 0) } }
+        : {}),
+    },
     env: (pick('env') as string[] | undefined) ?? [],
     heartbeatSeconds: Number(pick('heartbeat') ?? 10),
     mergePollSeconds: 2,
@@ -64,9 +93,16 @@ export function readOptions(argv: string[], env: NodeJS.ProcessEnv = process.env
     !/^https?:\/\//.test(options.server) && '--server must be an http(s) URL',
     !options.token.startsWith('hqr_') && '--token must be a runner token (hqr_...)',
     !(options.concurrency >= 1 && options.concurrency <= 32) && '--concurrency must be 1 to 32',
-    (pick('executor') ?? 'command') !== 'command' &&
-      '--executor must be command (openai comes later)',
-    !options.command && '--command is required for the command executor',
+    !['command', 'openai'].includes(String(pick('executor') ?? 'command')) &&
+      '--executor must be command or openai',
+    options.executor === 'command' &&
+      !options.command &&
+      '--command is required for the command executor',
+    options.executor === 'openai' &&
+      !options.openai.apiKey &&
+      'the openai executor needs an API key in the variable named by --api-key-env',
+    !(options.openai.maxSteps >= 1 && options.openai.maxSteps <= 200) &&
+      '--max-steps must be 1 to 200',
     !(options.heartbeatSeconds >= 1) && '--heartbeat must be at least 1',
   ].filter(Boolean);
   if (problems.length) throw new UsageError(problems.join('\n'));

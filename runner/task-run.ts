@@ -1,7 +1,9 @@
 import type { Claim, HqClient } from './api';
 import { childEnv, taskPrompt } from './env';
 import { runCommand } from './executors/command';
+import { runOpenAi } from './executors/openai';
 import { commitsSince, git, mergeWithoutCheckout, numstat } from './git';
+import type { CliOptions } from './options';
 import type { Progress } from './progress';
 import type { Worktrees } from './worktrees';
 
@@ -9,7 +11,9 @@ export interface RunnerOptions {
   client: HqClient;
   worktrees: Worktrees;
   progress: Progress;
+  executor: CliOptions['executor'];
   command: string;
+  openai: CliOptions['openai'];
   declaredEnv: string[];
   heartbeatSeconds: number;
 }
@@ -41,14 +45,14 @@ export async function runTask(
     progress.task(task.id, task.title, phase, started);
     await beat();
     const env = childEnv(claim, dir, opts.declaredEnv);
-    const result = await runCommand(
-      opts.command,
-      dir,
-      env,
-      taskPrompt(claim),
-      (t) => (tail = t),
-      signal,
-    );
+    const onOutput = (t: string) => {
+      tail = t;
+    };
+    const model = opts.openai.model ?? claim.agent?.model ?? 'gpt-4.1';
+    const result =
+      opts.executor === 'openai'
+        ? await runOpenAi({ ...opts.openai, model }, dir, env, taskPrompt(claim), onOutput, signal)
+        : await runCommand(opts.command, dir, env, taskPrompt(claim), onOutput, signal);
     if (signal.aborted) {
       await client.release(task.id, 'runner stopped');
       progress.counts.released++;
@@ -64,8 +68,9 @@ export async function runTask(
       inputTokens: result.inputTokens,
       outputTokens: result.outputTokens,
       costUsd: result.costUsd,
-      provider: claim.agent?.provider ?? 'none',
-      model: claim.agent?.model ?? 'none',
+      provider:
+        opts.executor === 'openai' ? 'openai-compatible' : (claim.agent?.provider ?? 'none'),
+      model: opts.executor === 'openai' ? model : (claim.agent?.model ?? 'none'),
       ...(result.error ? { error: `${result.error}\n${result.logTail.slice(-1000)}` } : {}),
     };
     const answer = await client.report(task.id, report);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalHq, startLocalHq } from '../support/local-hq';
+import { startOpenAiStandIn } from '../support/openai-stand-in';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 let hq: LocalHq;
@@ -44,25 +45,26 @@ async function waitFor<T>(
 function startRunner(
   token: string,
   command: string,
+  extraArgs: string[] = [],
+  extraEnv: Record<string, string> = {},
 ): { child: ChildProcess; output: () => string } {
+  const args = [
+    'runner/cli.ts',
+    '--server',
+    hq.url,
+    '--token',
+    token,
+    '--repo',
+    repo,
+    '--heartbeat',
+    '1',
+  ];
   const child = spawn(
     join(root, 'node_modules/.bin/tsx'),
-    [
-      'runner/cli.ts',
-      '--server',
-      hq.url,
-      '--token',
-      token,
-      '--repo',
-      repo,
-      '--command',
-      command,
-      '--heartbeat',
-      '1',
-    ],
+    [...args, ...(command ? ['--command', command] : []), ...extraArgs],
     {
       cwd: root,
-      env: { ...process.env, HQ_PLANTED_SECRET: 'planted-secret-value-1234' },
+      env: { ...process.env, HQ_PLANTED_SECRET: 'planted-secret-value-1234', ...extraEnv },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     },
@@ -212,7 +214,13 @@ describe('runner end to end: real worker, real git, the runner CLI', () => {
       `${GOOD_AGENT} && echo '{}' > package.json && git add package.json && git -c user.name=agent -c user.email=a@a commit -qm bump`,
     );
     const id = await taskAfterApproval('Scope creep');
-    await waitFor('REVIEW', async () => ((await status(id)) === 'REVIEW' ? true : undefined));
+    await waitFor('REVIEW', async () => ((await status(id)) === 'REVIEW' ? true : undefined)).catch(
+      async (e) => {
+        throw new Error(
+          `${e}\n${runner.output()}\n${JSON.stringify(await api(`/api/tasks/${id}`))}`,
+        );
+      },
+    );
     const queue = await api<{ items: { id: string; scopeViolations: string[] }[] }>(
       '/api/tasks?status=REVIEW',
     );
@@ -266,4 +274,67 @@ describe('runner end to end: real worker, real git, the runner CLI', () => {
     killGroup(rescue.child, 'SIGINT');
     await new Promise((resolve) => rescue.child.once('exit', resolve));
   }, 150_000);
+
+  it('runs the built-in OpenAI-compatible tool loop: tools confined, tokens counted, key kept in the runner', async () => {
+    const model = await startOpenAiStandIn([
+      {
+        calls: [
+          {
+            name: 'write_file',
+            args: { path: 'src/from-model.txt', content: 'written by the model\n' },
+          },
+        ],
+      },
+      { calls: [{ name: 'read_file', args: { path: '../../../../etc/hostname' } }] },
+      { calls: [{ name: 'run_command', args: { command: 'env | cut -d= -f1 | sort' } }] },
+      { text: 'Done: src/from-model.txt added.' },
+    ]);
+    try {
+      const { token } = await api<{ token: string }>('/api/runners', { name: 'e2e-openai' });
+      const runner = startRunner(
+        token,
+        '',
+        [
+          '--executor',
+          'openai',
+          '--base-url',
+          model.baseURL,
+          '--model',
+          'scripted-model',
+          '--api-key-env',
+          'HQ_TEST_MODEL_KEY',
+          '--price-in',
+          '2',
+          '--price-out',
+          '8',
+        ],
+        { HQ_TEST_MODEL_KEY: 'sk-test-model-key' },
+      );
+      const id = await taskAfterApproval('Let the model write');
+      await waitFor('REVIEW', async () => ((await status(id)) === 'REVIEW' ? true : undefined));
+      const task = await api<{ diffNumstat: { path: string }[]; costUsd: number }>(
+        `/api/tasks/${id}`,
+      );
+      expect(task.diffNumstat.map((f) => f.path)).toEqual(['src/from-model.txt']);
+      // 4 calls x (100 in, 20 out) at $2 / $8 per million tokens.
+      expect(task.costUsd).toBeCloseTo((400 * 2 + 80 * 8) / 1e6, 10);
+      expect(model.requests).toHaveLength(4);
+      expect(model.requests[0]?.authorization).toBe('Bearer sk-test-model-key');
+      expect(model.requests[0]?.body.model).toBe('scripted-model');
+      const toolAnswers =
+        model.requests[3]?.body.messages
+          .filter((m) => m.role === 'tool')
+          .map((m) => m.content ?? '') ?? [];
+      expect(toolAnswers[0]).toBe('wrote 21 characters to src/from-model.txt');
+      expect(toolAnswers[1]).toMatch(/^refused: .*outside the worktree/);
+      // The command tool ran with the allowlisted environment: no key, no planted secret.
+      expect(toolAnswers[2]).toContain('HQ_TASK_ID');
+      expect(toolAnswers[2]).not.toContain('HQ_TEST_MODEL_KEY');
+      expect(toolAnswers[2]).not.toContain('HQ_PLANTED_SECRET');
+      killGroup(runner.child, 'SIGINT');
+      await new Promise((resolve) => runner.child.once('exit', resolve));
+    } finally {
+      await model.close();
+    }
+  });
 });

@@ -40,7 +40,12 @@ async function heldTask(c: Context<HonoEnv>, id: string, status: 'RUNNING' | 'RE
 }
 
 runnerApiRoutes.openapi(claimRoute, async (c) => {
-  const found = await claim(c.env, c.get('runner').id, c.req.valid('json').waitSeconds);
+  const found = await claim(
+    c.env,
+    c.get('runner').id,
+    c.req.valid('json').waitSeconds,
+    c.req.raw.signal,
+  );
   return found ? c.json(found, 200) : c.body(null, 204);
 });
 

@@ -80,14 +80,19 @@ async function claimed(env: Env, taskId: string) {
 
 export type Claim = NonNullable<Awaited<ReturnType<typeof claimOnce>>>;
 
-/** Long-polls for work: tries now, then every half second until `waitSeconds` pass. */
+/**
+ * Long-polls for work: tries now, then every half second until `waitSeconds` pass. Stops as
+ * soon as the runner hangs up (`signal`), so a stopped runner is never handed a task.
+ */
 export async function claim(
   env: Env,
   runnerId: string,
   waitSeconds: number,
+  signal?: AbortSignal,
 ): Promise<Claim | undefined> {
   const deadline = Date.now() + waitSeconds * 1000;
   for (;;) {
+    if (signal?.aborted) return undefined;
     const found = await claimOnce(env, runnerId);
     if (found || Date.now() + POLL_MS > deadline) return found;
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
