@@ -1,4 +1,4 @@
-import type { Claim, HqClient } from './api';
+import { type Claim, type HqClient, HqError } from './api';
 import { childEnv, taskPrompt } from './env';
 import { runCommand } from './executors/command';
 import { runOpenAi } from './executors/openai';
@@ -32,8 +32,13 @@ export async function runTask(
   const started = Date.now();
   let phase = 'worktree';
   let tail = '';
+  // HQ answers 409 when the task is no longer ours (cancelled, or requeued after silence):
+  // stop the agent and let go instead of reporting work nobody waits for.
+  const lost = new AbortController();
   const beat = () =>
-    client.heartbeat(task.id, { phase, logTail: tail.slice(-4000) }).catch(() => undefined);
+    client.heartbeat(task.id, { phase, logTail: tail.slice(-4000) }).catch((error: unknown) => {
+      if (error instanceof HqError && error.status === 409) lost.abort();
+    });
   const timer = setInterval(() => {
     void beat();
     progress.task(task.id, task.title, phase, started);
@@ -49,10 +54,23 @@ export async function runTask(
       tail = t;
     };
     const model = opts.openai.model ?? claim.agent?.model ?? 'gpt-4.1';
+    const stopAgent = AbortSignal.any([signal, lost.signal]);
     const result =
       opts.executor === 'openai'
-        ? await runOpenAi({ ...opts.openai, model }, dir, env, taskPrompt(claim), onOutput, signal)
-        : await runCommand(opts.command, dir, env, taskPrompt(claim), onOutput, signal);
+        ? await runOpenAi(
+            { ...opts.openai, model },
+            dir,
+            env,
+            taskPrompt(claim),
+            onOutput,
+            stopAgent,
+          )
+        : await runCommand(opts.command, dir, env, taskPrompt(claim), onOutput, stopAgent);
+    if (lost.signal.aborted && !signal.aborted) {
+      progress.task(task.id, task.title, 'taken back by HQ', started);
+      await worktrees.remove(task.id);
+      return;
+    }
     if (signal.aborted) {
       await client.release(task.id, 'runner stopped');
       progress.counts.released++;

@@ -337,4 +337,23 @@ describe('runner end to end: real worker, real git, the runner CLI', () => {
       await model.close();
     }
   });
+
+  it('stops the agent and removes the worktree when the task is cancelled while it runs', async () => {
+    const { token } = await api<{ token: string }>('/api/runners', { name: 'e2e-cancel' });
+    const runner = startRunner(token, 'sleep 300');
+    const id = await taskAfterApproval('Cancelled midway');
+    await waitFor('RUNNING', async () => ((await status(id)) === 'RUNNING' ? true : undefined));
+    await waitFor('its worktree', async () =>
+      git('worktree', 'list').includes(id) ? true : undefined,
+    );
+    await api(`/api/tasks/${id}/cancel`, { reason: 'changed my mind' });
+    await waitFor(
+      'the worktree to go',
+      async () => (git('worktree', 'list').includes(id) ? undefined : true),
+      20,
+    );
+    expect(runner.output()).toContain('taken back by HQ');
+    killGroup(runner.child, 'SIGINT');
+    await new Promise((resolve) => runner.child.once('exit', resolve));
+  });
 });
