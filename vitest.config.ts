@@ -1,8 +1,18 @@
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
 
 const root = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+/** Every variable named in .dev.vars.example, set to an empty string. */
+function blankDevVars(): Record<string, string> {
+  const names = readFileSync(root('./.dev.vars.example'), 'utf8')
+    .split('\n')
+    .map((line) => /^([A-Z0-9_]+)=/.exec(line.trim())?.[1])
+    .filter((name): name is string => Boolean(name));
+  return Object.fromEntries(names.map((name) => [name, '']));
+}
 
 // Two projects: the worker's tests run inside workerd with real D1 and Durable Objects; the
 // node project holds what needs a real OS (browser, wrangler CLI, git, the runner).
@@ -15,8 +25,10 @@ export default defineConfig({
           cloudflareTest(async () => ({
             wrangler: { configPath: root('./wrangler.toml') },
             miniflare: {
-              // Test configuration: a valid secret, no demo seeding, the real migrations.
+              // Test configuration: every variable of .dev.vars.example blanked first, so a
+              // developer's own .dev.vars (which wrangler would read) never leaks into tests.
               bindings: {
+                ...blankDevVars(),
                 SESSION_SECRET: 'test-session-secret-0123456789abcdef0123456789',
                 ENCRYPTION_KEY: 'MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=',
                 ADMIN_EMAILS: 'admin@test.hq',

@@ -9,6 +9,8 @@ import { ensureDevVars, readDevVars } from './dev-vars.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const port = process.env.PORT || '8787';
+// Local D1 and Durable Object state; HQ_STATE_DIR keeps a demo or a test apart from your own.
+const persist = process.env.HQ_STATE_DIR ? ['--persist-to', process.env.HQ_STATE_DIR] : [];
 const skipBuild = process.argv.includes('--skip-build');
 
 // The project's own pinned binaries, never whatever happens to be on PATH.
@@ -98,11 +100,11 @@ if (!skipBuild)
 
 // CI=true makes wrangler take the default answer instead of asking to confirm the migrations.
 const nonInteractive = { ...process.env, CI: 'true' };
-const migrate = ['d1', 'migrations', 'apply', 'DB', '--local'];
+const migrate = ['d1', 'migrations', 'apply', 'DB', '--local', ...persist];
 await step('Applying D1 migrations to the local database', 'wrangler', migrate, nonInteractive);
 
 console.log(`\n▶ Starting wrangler dev on http://localhost:${port}`);
-const dev = spawn(bin('wrangler'), ['dev', '--port', port, '--ip', '127.0.0.1'], {
+const dev = spawn(bin('wrangler'), ['dev', '--port', port, '--ip', '127.0.0.1', ...persist], {
   cwd: root,
   stdio: 'inherit',
   shell: false,

@@ -1,0 +1,121 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readDevVars } from '../../scripts/dev-vars.mjs';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const state = mkdtempSync(join(tmpdir(), 'hq-demo-'));
+const repo = join(state, 'repo');
+let demo: ChildProcess | undefined;
+
+afterAll(() => {
+  if (demo?.pid && demo.exitCode === null) process.kill(-demo.pid, 'SIGKILL');
+  rmSync(state, { recursive: true, force: true });
+});
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+
+async function until<T>(
+  what: string,
+  check: () => Promise<T | undefined>,
+  seconds: number,
+): Promise<T> {
+  const deadline = Date.now() + seconds * 1000;
+  while (Date.now() < deadline) {
+    const value = await check().catch(() => undefined);
+    if (value !== undefined) return value;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+describe('npm run demo', () => {
+  it('runs HQ with a runner and an offline agent: approving the demo mission ends in merges', async () => {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    let output = '';
+    demo = spawn(process.execPath, ['scripts/demo.mjs'], {
+      cwd: root,
+      env: {
+        ...process.env,
+        PORT: String(port),
+        HQ_STATE_DIR: join(state, 'wrangler'),
+        HQ_DEMO_REPO: repo,
+        CI: 'true',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    demo.stdout?.on('data', (c: Buffer) => (output += c.toString()));
+    demo.stderr?.on('data', (c: Buffer) => (output += c.toString()));
+    await until(
+      'the demo banner',
+      async () => (output.includes('HQ demo:') ? true : undefined),
+      150,
+    ).catch((e) => {
+      throw new Error(`${e}\n${output.slice(-3000)}`);
+    });
+
+    const admin = (readDevVars(join(root, '.dev.vars')).ADMIN_EMAILS ?? '').split(',')[0]?.trim();
+    const login = await fetch(`${url}/auth/dev/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: url },
+      body: JSON.stringify({ email: admin }),
+    });
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    const api = async <T>(path: string, body?: unknown) => {
+      const response = await fetch(`${url}${path}`, {
+        method: body === undefined ? 'GET' : 'POST',
+        headers: { cookie, origin: url, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return (await response.json()) as T;
+    };
+    const missions = await api<{ items: { id: string; title: string }[] }>(
+      '/api/missions?status=PROPOSED',
+    );
+    const mission = missions.items.find((m) => m.title === 'Rate-limit the public API');
+    expect(mission, 'the demo company has its proposed mission').toBeDefined();
+    const approved = await api<{ tasks: { id: string }[] }>(
+      `/api/missions/${mission?.id}/approve`,
+      {},
+    );
+    expect(approved.tasks).toHaveLength(2);
+    for (const task of approved.tasks) {
+      await until(
+        'review',
+        async () =>
+          (await api<{ status: string }>(`/api/tasks/${task.id}`)).status === 'REVIEW'
+            ? true
+            : undefined,
+        60,
+      );
+      await api(`/api/tasks/${task.id}/review`, { verdict: 'approve', comments: 'demo' });
+    }
+    for (const task of approved.tasks) {
+      await until(
+        'merge',
+        async () =>
+          (await api<{ status: string }>(`/api/tasks/${task.id}`)).status === 'DONE'
+            ? true
+            : undefined,
+        60,
+      );
+    }
+    const log = execFileSync('git', ['log', '--format=%s', 'main'], {
+      cwd: repo,
+      encoding: 'utf8',
+    });
+    expect(log.match(/^Merge task /gm)).toHaveLength(2);
+  }, 240_000);
+});
