@@ -50,6 +50,8 @@ export default defineConfig({
       {
         test: {
           name: 'node',
+          // One file at a time: each starts wrangler dev (and often Chromium) on a 2-core machine.
+          fileParallelism: false,
           include: ['test/node/**/*.test.ts'],
           globalSetup: ['./test/support/node-global-setup.ts'],
           environment: 'node',

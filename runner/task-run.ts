@@ -32,6 +32,7 @@ export async function runTask(
   const started = Date.now();
   let phase = 'worktree';
   let tail = '';
+  let tokens = 0;
   // HQ answers 409 when the task is no longer ours (cancelled, or requeued after silence):
   // stop the agent and let go instead of reporting work nobody waits for.
   const lost = new AbortController();
@@ -41,7 +42,7 @@ export async function runTask(
     });
   const timer = setInterval(() => {
     void beat();
-    progress.task(task.id, task.title, phase, started);
+    progress.task(task.id, task.title, phase, started, tokens);
   }, opts.heartbeatSeconds * 1000);
   let dir = '';
   try {
@@ -50,8 +51,9 @@ export async function runTask(
     progress.task(task.id, task.title, phase, started);
     await beat();
     const env = childEnv(claim, dir, opts.declaredEnv);
-    const onOutput = (t: string) => {
+    const onOutput = (t: string, used = 0) => {
       tail = t;
+      tokens = used;
     };
     const model = opts.openai.model ?? claim.agent?.model ?? 'gpt-4.1';
     const stopAgent = AbortSignal.any([signal, lost.signal]);
@@ -71,7 +73,10 @@ export async function runTask(
       await worktrees.remove(task.id);
       return;
     }
-    if (signal.aborted) {
+    // Ctrl-C reaches the agent too (same process group); give the runner's handler a moment.
+    if (result.interrupted && !signal.aborted)
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    if (signal.aborted || result.interrupted) {
       await client.release(task.id, 'runner stopped');
       progress.counts.released++;
       await worktrees.remove(task.id);
@@ -97,6 +102,7 @@ export async function runTask(
       task.title,
       answer?.status === 'REVIEW' ? 'in review' : 'failed',
       started,
+      result.inputTokens + result.outputTokens,
     );
     if (answer?.status === 'REVIEW') progress.counts.reviewed++;
     else {

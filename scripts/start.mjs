@@ -11,6 +11,10 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const port = process.env.PORT || '8787';
 // Local D1 and Durable Object state; HQ_STATE_DIR keeps a demo or a test apart from your own.
 const persist = process.env.HQ_STATE_DIR ? ['--persist-to', process.env.HQ_STATE_DIR] : [];
+// The devtools port (wrangler's default is 9229); two HQs on one machine need different ones.
+const inspector = process.env.HQ_INSPECTOR_PORT
+  ? ['--inspector-port', process.env.HQ_INSPECTOR_PORT]
+  : [];
 const skipBuild = process.argv.includes('--skip-build');
 
 // The project's own pinned binaries, never whatever happens to be on PATH.
@@ -104,11 +108,15 @@ const migrate = ['d1', 'migrations', 'apply', 'DB', '--local', ...persist];
 await step('Applying D1 migrations to the local database', 'wrangler', migrate, nonInteractive);
 
 console.log(`\n▶ Starting wrangler dev on http://localhost:${port}`);
-const dev = spawn(bin('wrangler'), ['dev', '--port', port, '--ip', '127.0.0.1', ...persist], {
-  cwd: root,
-  stdio: 'inherit',
-  shell: false,
-});
+const dev = spawn(
+  bin('wrangler'),
+  ['dev', '--port', port, '--ip', '127.0.0.1', ...persist, ...inspector],
+  {
+    cwd: root,
+    stdio: 'inherit',
+    shell: false,
+  },
+);
 dev.on('error', (error) => fail(`wrangler dev: ${error.message}`));
 dev.on('exit', (code, signal) => process.exit(exitStatus(code, signal)));
 

@@ -2,6 +2,8 @@ import { spawn } from 'node:child_process';
 
 export interface ExecutorResult {
   ok: boolean;
+  /** The agent was stopped by Ctrl-C (it shares the terminal's process group with the runner). */
+  interrupted?: boolean;
   logTail: string;
   error?: string;
   inputTokens: number;
@@ -49,8 +51,19 @@ export function runCommand(
         ...(error ? { error } : {}),
       });
     child.on('error', (error) => done(false, error.message));
-    child.on('close', (code, sig) =>
-      done(code === 0, code === 0 ? undefined : `command exited with ${code ?? sig}`),
-    );
+    child.on('close', (code, sig) => {
+      if (sig === 'SIGINT' || code === 130) {
+        resolve({
+          ok: false,
+          interrupted: true,
+          logTail: tail,
+          inputTokens: 0,
+          outputTokens: 0,
+          costUsd: 0,
+        });
+        return;
+      }
+      done(code === 0, code === 0 ? undefined : `command exited with ${code ?? sig}`);
+    });
   });
 }

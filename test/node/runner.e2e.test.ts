@@ -133,7 +133,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const child of runners) killGroup(child, 'SIGKILL');
   await hq?.stop();
-  rmSync(repo, { recursive: true, force: true });
+  if (repo) rmSync(repo, { recursive: true, force: true });
 });
 
 describe('runner end to end: real worker, real git, the runner CLI', () => {
@@ -331,6 +331,8 @@ describe('runner end to end: real worker, real git, the runner CLI', () => {
       expect(toolAnswers[2]).toContain('HQ_TASK_ID');
       expect(toolAnswers[2]).not.toContain('HQ_TEST_MODEL_KEY');
       expect(toolAnswers[2]).not.toContain('HQ_PLANTED_SECRET');
+      // Progress shows the tokens used so far.
+      expect(runner.output()).toMatch(/"Let the model write" · in review · 480 tokens/);
       killGroup(runner.child, 'SIGINT');
       await new Promise((resolve) => runner.child.once('exit', resolve));
     } finally {
@@ -355,5 +357,32 @@ describe('runner end to end: real worker, real git, the runner CLI', () => {
     expect(runner.output()).toContain('taken back by HQ');
     killGroup(runner.child, 'SIGINT');
     await new Promise((resolve) => runner.child.once('exit', resolve));
+  });
+
+  it('gives its running task back on Ctrl-C and prints a summary', async () => {
+    const { token } = await api<{ token: string }>('/api/runners', { name: 'e2e-ctrl-c' });
+    const runner = startRunner(token, 'sleep 300');
+    const id = await taskAfterApproval('Interrupted');
+    await waitFor('RUNNING', async () => ((await status(id)) === 'RUNNING' ? true : undefined));
+    await waitFor('its worktree', async () =>
+      git('worktree', 'list').includes(id) ? true : undefined,
+    );
+    // Ctrl-C in a terminal signals the whole process group: the runner and its agent.
+    killGroup(runner.child, 'SIGINT');
+    const code = await new Promise<number | null>((resolve) => runner.child.once('exit', resolve));
+    expect(code).toBe(0);
+    expect(runner.output()).toMatch(
+      /1 claimed, 0 sent to review, 0 failed, 0 merged, 0 merge conflicts, 1 given back/,
+    );
+    const detail = await api<{
+      status: string;
+      events: { from: string | null; to: string; reason: string | null }[];
+    }>(`/api/tasks/${id}`);
+    expect(detail.events).toContainEqual(
+      expect.objectContaining({ from: 'RUNNING', to: 'PENDING', reason: 'runner stopped' }),
+    );
+    expect(['PENDING', 'ASSIGNED']).toContain(detail.status);
+    expect(git('worktree', 'list')).not.toContain(id);
+    await api(`/api/tasks/${id}/cancel`, { reason: 'test done' });
   });
 });

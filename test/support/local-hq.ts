@@ -32,6 +32,17 @@ export interface LocalHq {
  * with --var win over a developer's own .dev.vars.
  */
 export async function startLocalHq(vars: Record<string, string> = {}): Promise<LocalHq> {
+  // A free port can be taken between our check and wrangler's bind: try again on that race.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(vars);
+    } catch (error) {
+      if (attempt >= 3 || !String(error).includes('Address already in use')) throw error;
+    }
+  }
+}
+
+async function startOnce(vars: Record<string, string>): Promise<LocalHq> {
   // web/dist is built fresh by the node project's global setup (node-global-setup.ts).
   if (!existsSync(join(root, 'web/dist/index.html'))) throw new Error('web/dist is not built');
   const state = mkdtempSync(join(tmpdir(), 'hq-local-'));
@@ -56,7 +67,20 @@ export async function startLocalHq(vars: Record<string, string> = {}): Promise<L
     VIEWER_EMAILS: 'viewer@hq.local',
     ...vars,
   };
-  const args = ['dev', '--port', String(port), '--ip', '127.0.0.1', '--persist-to', state];
+  // Each instance needs its own devtools port too: the default (9229) is shared and parallel
+  // test files would race for it.
+  const inspector = String(await freePort());
+  const args = [
+    'dev',
+    '--port',
+    String(port),
+    '--ip',
+    '127.0.0.1',
+    '--inspector-port',
+    inspector,
+    '--persist-to',
+    state,
+  ];
   for (const [key, value] of Object.entries(allVars)) args.push('--var', `${key}:${value}`);
   const child = spawn(bin('wrangler'), args, {
     cwd: root,
