@@ -1,3 +1,5 @@
+import type { RunReport } from '../worker/runners/wire';
+
 /** What HQ hands a runner with a claimed task (see worker/runners/api-definitions.ts). */
 export interface Claim {
   timeoutSeconds: number;
@@ -21,17 +23,7 @@ export interface Claim {
   } | null;
 }
 
-export interface RunReport {
-  outcome: 'success' | 'failure';
-  commits: string[];
-  numstat: { path: string; added: number; removed: number }[];
-  inputTokens: number;
-  outputTokens: number;
-  costUsd: number;
-  provider: string;
-  model: string;
-  error?: string;
-}
+export type { RunReport } from '../worker/runners/wire';
 
 /** A refusal from HQ: the status tells the runner whether to let go of the task (409). */
 export class HqError extends Error {

@@ -3,18 +3,9 @@ import { readSettings } from '../settings/store';
 import { agentFailureStatements, agentSuccessStatement } from '../tasks/failures';
 import { outOfScope } from '../tasks/scope';
 import { moveStatements } from '../tasks/transition';
+import type { RunReport } from './wire';
 
-export interface Report {
-  outcome: 'success' | 'failure';
-  commits: string[];
-  numstat: { path: string; added: number; removed: number }[];
-  inputTokens: number;
-  outputTokens: number;
-  costUsd: number;
-  provider: string;
-  model: string;
-  error?: string | undefined;
-}
+export type Report = RunReport;
 
 /**
  * A runner's report of one run, in one batch: the move (RUNNING → REVIEW, or FAILED), the
