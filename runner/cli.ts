@@ -33,7 +33,10 @@ async function main(): Promise<number> {
   };
   const stop = new AbortController();
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
+    // `on`, not `once`: under npm or tsx a Ctrl-C arrives twice (from the terminal's process
+    // group and relayed by the parent); a second one must not kill the runner mid-release.
+    process.on(signal, () => {
+      if (stop.signal.aborted) return;
       progress.info(
         `\n${signal}: giving running tasks back to HQ (up to ${CLAIM_WAIT_SECONDS} s)…`,
       );

@@ -367,10 +367,16 @@ describe('runner end to end: real worker, real git, the runner CLI', () => {
     await waitFor('its worktree', async () =>
       git('worktree', 'list').includes(id) ? true : undefined,
     );
-    // Ctrl-C in a terminal signals the whole process group: the runner and its agent.
-    killGroup(runner.child, 'SIGINT');
+    runner.child.kill('SIGINT');
     const code = await new Promise<number | null>((resolve) => runner.child.once('exit', resolve));
-    expect(code).toBe(0);
+    // tsx, in the same process group, may report the signal itself (130), as shells do.
+    expect([0, 130], runner.output()).toContain(code);
+    // The runner itself may still be finishing after tsx has exited: wait for its summary.
+    await waitFor(
+      'the summary',
+      async () => (runner.output().includes('Runner stopped') ? true : undefined),
+      20,
+    );
     expect(runner.output()).toMatch(
       /1 claimed, 0 sent to review, 0 failed, 0 merged, 0 merge conflicts, 1 given back/,
     );
