@@ -1,5 +1,6 @@
 import { DurableObject } from 'cloudflare:workers';
 import { applyChange, type ChangeRequest, type ChangeResult } from '../worker/agents/store';
+import { ceo } from '../worker/ceo/client';
 import { ApiError, type ErrorCode, type FieldProblem } from '../worker/http/errors';
 import { sweep } from '../worker/tasks/sweep';
 
@@ -56,6 +57,10 @@ export class AgentDO extends DurableObject<Env> {
     const agentId = await this.ctx.storage.get<string>('agentId');
     if (!agentId) return;
     const { nextDeadline } = await sweep(this.env, Date.now(), agentId);
+    // The sweep may have requeued or failed tasks: the CEO hears of it now, not at its next tick.
+    await ceo(this.env)
+      .poke()
+      .catch((error: unknown) => console.warn(`CEO poke failed: ${String(error)}`));
     if (nextDeadline !== null) await this.ctx.storage.setAlarm(nextDeadline + 1000);
   }
 }

@@ -6,6 +6,8 @@ import { agentRoutes } from './agents/routes';
 import { auditRoutes } from './audit/routes';
 import { oauthRoutes } from './auth/oauth/routes';
 import { authRoutes } from './auth/routes';
+import { pokeCeoAfterWrites } from './ceo/client';
+import { ceoRoutes } from './ceo/routes';
 import { demoCompany } from './demo/seed';
 import type { HonoEnv } from './env';
 import { eventRoutes } from './events/routes';
@@ -13,7 +15,9 @@ import { healthRoutes } from './health/routes';
 import { csrfProtection } from './http/csrf';
 import { ApiError, handleError, handleNotFound } from './http/errors';
 import { validationHook } from './http/validation';
+import { memoryRoutes } from './memory/routes';
 import { missionRoutes } from './missions/routes';
+import { notificationRoutes } from './notifications/routes';
 import { mountOpenApi } from './openapi/routes';
 import { roleRoutes } from './roles/routes';
 import { runnerAdminRoutes } from './runners/admin-routes';
@@ -38,6 +42,7 @@ export function createApp(): OpenAPIHono<HonoEnv> {
   );
   app.use(csrfProtection());
   app.use(demoCompany());
+  app.use(pokeCeoAfterWrites());
 
   app.route('/', healthRoutes);
   app.route('/', authRoutes);
@@ -53,6 +58,9 @@ export function createApp(): OpenAPIHono<HonoEnv> {
   app.route('/', taskRoutes);
   app.route('/', spendRoutes);
   app.route('/', eventRoutes);
+  app.route('/', ceoRoutes);
+  app.route('/', notificationRoutes);
+  app.route('/', memoryRoutes);
   mountOpenApi(app);
 
   app.notFound(handleNotFound);

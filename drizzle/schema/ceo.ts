@@ -1,9 +1,14 @@
-import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
-import { epochMs } from './columns';
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { epochMs, flag, json } from './columns';
 
 export const TIERS = ['IMMEDIATE', 'DIGEST', 'SILENT'] as const;
+export const NOTIFICATION_STATUSES = ['pending', 'sent', 'suppressed', 'failed'] as const;
 
-/** Every notification the CEO considered, sent or suppressed, with the reason. */
+/**
+ * Every notification the CEO considered, sent or suppressed, with the reason. The id is
+ * derived from what caused it (`event-<id>`, `digest-<flush>`, `briefing-<date>`...), so
+ * processing the same cause twice cannot store or send it twice.
+ */
 export const notifications = sqliteTable(
   'notifications',
   {
@@ -12,17 +17,30 @@ export const notifications = sqliteTable(
     entityType: text('entity_type'),
     entityId: text('entity_id'),
     tier: text('tier', { enum: TIERS }).notNull(),
-    status: text('status', { enum: ['sent', 'suppressed', 'pending'] }).notNull(),
+    status: text('status', { enum: NOTIFICATION_STATUSES }).notNull(),
     reason: text('reason'),
     fingerprint: text('fingerprint'),
     channel: text('channel'),
+    /** Digests, scans and briefings: the CEO started the conversation (spacing guard applies). */
+    proactive: flag('proactive').notNull().default(false),
+    /** Low-signal events only matter in numbers (digest quality gate). */
+    lowSignal: flag('low_signal').notNull().default(false),
     text: text('text').notNull(),
+    /** The text before the voice layer rewrote it. */
+    rawText: text('raw_text'),
+    /** How the text was voiced: persona, or raw and why (no_model, budget, timeout, error). */
+    voice: text('voice'),
+    /** The digest this event went out in (or was suppressed with). */
+    digestId: text('digest_id'),
+    details: json<Record<string, unknown>>('details'),
     createdAt: epochMs('created_at').notNull(),
     sentAt: epochMs('sent_at'),
   },
   (t) => [
     index('notifications_time_idx').on(t.createdAt),
     index('notifications_status_idx').on(t.status, t.createdAt),
+    index('notifications_subject_idx').on(t.eventType, t.entityId, t.createdAt),
+    index('notifications_digest_idx').on(t.digestId),
   ],
 );
 
@@ -36,6 +54,8 @@ export const conversations = sqliteTable(
     startedAt: epochMs('started_at').notNull(),
     lastMessageAt: epochMs('last_message_at').notNull(),
     endedAt: epochMs('ended_at'),
+    /** What memory extraction made of it once idle: done, empty, no_model, failed. */
+    extraction: text('extraction'),
   },
   (t) => [index('conversations_user_idx').on(t.userEmail, t.lastMessageAt)],
 );
@@ -49,9 +69,14 @@ export const conversationMessages = sqliteTable(
       .references(() => conversations.id),
     sender: text('sender', { enum: ['operator', 'ceo'] }).notNull(),
     content: text('content').notNull(),
+    /** What the message came from (a queue item key): stored once however often it is processed. */
+    sourceKey: text('source_key'),
     createdAt: epochMs('created_at').notNull(),
   },
-  (t) => [index('conversation_messages_idx').on(t.conversationId, t.id)],
+  (t) => [
+    index('conversation_messages_idx').on(t.conversationId, t.id),
+    uniqueIndex('conversation_messages_source_idx').on(t.sourceKey),
+  ],
 );
 
 export const MEMORY_KINDS = ['decision', 'preference', 'open_loop'] as const;

@@ -2,6 +2,7 @@
 // provides their addresses to the tests (read with `inject(...)`, typed in provided-context.d.ts).
 import type { TestProject } from 'vitest/node';
 import { startGithubStandIn } from './github-stand-in';
+import { startModelStandIn } from './model-stand-in';
 import { startOidcProvider } from './oidc-provider';
 
 // Each starter starts one stand-in, provides its details, and returns how to stop it.
@@ -16,6 +17,11 @@ const starters: Starter[] = [
   async (project) => {
     const { close, ...github } = await startGithubStandIn();
     project.provide('github', github);
+    return close;
+  },
+  async (project) => {
+    const { close, ...models } = await startModelStandIn();
+    project.provide('models', models);
     return close;
   },
 ];

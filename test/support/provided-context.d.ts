@@ -19,9 +19,23 @@ export interface GithubStandIn {
   clientSecret: string;
 }
 
+// The local OpenAI-compatible server (test/support/model-stand-in.ts): `root` for scripting.
+export interface ModelStandIn {
+  root: string;
+  baseUrl: string;
+}
+
+/** One scripted answer: text (optionally late), a JSON document as text, an HTTP error, or silence. */
+export type Reply =
+  | { text: string; delayMs?: number; usage?: { prompt: number; completion: number } }
+  | { json: unknown }
+  | { status: number; message: string }
+  | { hang: true };
+
 declare module 'vitest' {
   export interface ProvidedContext {
     oidc: OidcStandIn;
     github: GithubStandIn;
+    models: ModelStandIn;
   }
 }

@@ -12,6 +12,8 @@ interface FeedEvent {
   slug?: string;
   revision?: number;
   fields?: string[];
+  missionId?: string;
+  verdict?: string;
 }
 
 async function feed(after = 0) {
@@ -65,7 +67,15 @@ describe('domain event feed', () => {
     const { task } = (await (
       await runnerCall(token, '/api/runner/claim', { json: { waitSeconds: 0 } })
     ).json()) as ClaimBody;
-    const after = (await feed(next)).events;
+    const all = (await feed(next)).events;
+    // The mission's own events: proposed once, decided once however many approvals raced.
+    expect(
+      all.filter((e) => e.type.startsWith('mission.')).map((e) => [e.type, e.missionId, e.verdict]),
+    ).toEqual([
+      ['mission.proposed', mission.id, undefined],
+      ['mission.decided', mission.id, 'APPROVED'],
+    ]);
+    const after = all.filter((e) => e.type === 'task.moved');
     expect(after.map((e) => `${e.type}:${e.from ?? '-'}>${e.to}`)).toEqual([
       'task.moved:->PENDING',
       'task.moved:PENDING>ASSIGNED',

@@ -1,6 +1,12 @@
 import { domainEvents } from '../../drizzle/schema';
 import type { Db } from '../db/client';
-import type { AgentArchived, AgentRevised, TaskMoved } from './types';
+import type {
+  AgentArchived,
+  AgentRevised,
+  MissionDecided,
+  MissionProposed,
+  TaskMoved,
+} from './types';
 
 type Payload<E> = Omit<E, 'type'>;
 
@@ -62,4 +68,31 @@ export function agentCooledDownStatement(
        SELECT 'agent.cooldown', 'agent', id, json_object('agentId', id, 'until', ?), ? FROM agents WHERE id = ? AND cooldown_until = ?`,
     )
     .bind(new Date(until).toISOString(), at, agentId, until);
+}
+
+/** The outbox insert for a proposed mission. */
+export function missionProposedInsert(db: Db, event: Payload<MissionProposed>, at: number) {
+  return db.insert(domainEvents).values({
+    type: 'mission.proposed',
+    entityType: 'mission',
+    entityId: event.missionId,
+    payload: { ...event },
+    createdAt: at,
+  });
+}
+
+/** The outbox insert for a decision, written only where `onlyIf` holds (the decision won). */
+export function missionDecidedStatement(
+  db: D1Database,
+  event: Payload<MissionDecided>,
+  at: number,
+  onlyIf: string,
+  ...onlyIfParams: unknown[]
+) {
+  return db
+    .prepare(
+      `INSERT INTO domain_events (type, entity_type, entity_id, payload, created_at)
+       SELECT 'mission.decided', 'mission', ?, ?, ? WHERE ${onlyIf}`,
+    )
+    .bind(event.missionId, JSON.stringify(event), at, ...onlyIfParams);
 }

@@ -35,8 +35,34 @@ export interface AgentArchived {
   actor: string;
 }
 
-/** Everything HQ publishes about its agents and tasks. Later parts subscribe to this union. */
-export type DomainEvent = (TaskMoved | AgentRevised | AgentCooledDown | AgentArchived) & {
+/** A mission was proposed and waits for the operator. */
+export interface MissionProposed {
+  type: 'mission.proposed';
+  missionId: string;
+  title: string;
+  proposedBy: string;
+  tasks: number;
+}
+
+/** The operator approved or rejected a mission. */
+export interface MissionDecided {
+  type: 'mission.decided';
+  missionId: string;
+  title: string;
+  verdict: 'APPROVED' | 'REJECTED';
+  actor: string;
+  reason: string | null;
+}
+
+/** Everything HQ publishes about its agents, missions and tasks. The CEO and the office follow it. */
+export type DomainEvent = (
+  | TaskMoved
+  | AgentRevised
+  | AgentCooledDown
+  | AgentArchived
+  | MissionProposed
+  | MissionDecided
+) & {
   id: number;
   at: string;
 };

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import type { missions } from '../../drizzle/schema';
 import type { HonoEnv } from '../env';
-import { taskMovedStatement } from '../events/outbox';
+import { missionDecidedStatement, taskMovedStatement } from '../events/outbox';
 import { ApiError } from '../http/errors';
 import { readSettings } from '../settings/store';
 import { dispatch } from '../tasks/dispatch';
@@ -75,6 +75,14 @@ export async function decide(
     }
   }
   statements.push(
+    missionDecidedStatement(
+      db,
+      { missionId: mission.id, title: mission.title, verdict, actor, reason },
+      now,
+      won,
+      mission.id,
+      requestId,
+    ),
     db
       .prepare(
         `INSERT INTO audit_log (actor, action, entity_type, entity_id, request_id, summary, created_at)

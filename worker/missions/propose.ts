@@ -3,6 +3,7 @@ import { eq } from 'drizzle-orm';
 import { missions } from '../../drizzle/schema';
 import { auditRow } from '../audit/record';
 import { database } from '../db/client';
+import { missionProposedInsert } from '../events/outbox';
 import type { ProposeMission } from './schemas';
 import { missionView } from './views';
 
@@ -28,6 +29,11 @@ export async function insertMission(
   };
   await db.batch([
     db.insert(missions).values(row),
+    missionProposedInsert(
+      db,
+      { missionId: row.id, title: row.title, proposedBy, tasks: plan.length },
+      now,
+    ),
     auditRow(db, {
       ...by,
       action: 'mission.propose',

@@ -1,4 +1,10 @@
 import { z } from '@hono/zod-openapi';
+import {
+  DEFAULT_TIER_RULES,
+  NOTIFICATION_TIERS,
+  NOTIFICATION_TYPES,
+  type NotificationType,
+} from '../ceo/catalog';
 
 const Model = z.string().trim().min(1).max(120);
 
@@ -14,6 +20,8 @@ const TimeZone = z
       return false;
     }
   }, 'not an IANA time zone (e.g. Europe/Paris)');
+
+const TierRule = z.strictObject({ tier: z.enum(NOTIFICATION_TIERS), lowSignal: z.boolean() });
 
 /** Every operator-editable setting, with its rules and its default. */
 export const settingsShape = {
@@ -80,6 +88,42 @@ export const settingsShape = {
       timeZone: TimeZone,
     })
     .default({ time: '07:30', timeZone: 'UTC' }),
+  modelEndpoint: z
+    .strictObject({
+      baseUrl: z
+        .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+        .max(500)
+        .nullable(),
+    })
+    .describe(
+      'Where the CEO’s models are reached: any OpenAI-compatible base URL (its key is OPENAI_COMPATIBLE_API_KEY). Null: OPENAI_COMPATIBLE_BASE_URL, else OpenAI itself when OPENAI_API_KEY is set, else no model.',
+    )
+    .default({ baseUrl: null }),
+  notificationRules: z
+    .strictObject(
+      Object.fromEntries(NOTIFICATION_TYPES.map((type) => [type, TierRule])) as Record<
+        NotificationType,
+        typeof TierRule
+      >,
+    )
+    .describe('Which tier each kind of event gets: IMMEDIATE, DIGEST or SILENT.')
+    .default(DEFAULT_TIER_RULES),
+  ceo: z
+    .strictObject({
+      voiceDailyBudgetUsd: z.number().min(0).max(1_000),
+      voiceTimeoutMs: z.number().int().min(100).max(120_000),
+      immediateDedupMinutes: z.number().int().min(0).max(1_440),
+      findingRepeatHours: z.number().min(0).max(168),
+      memoryIdleMinutes: z.number().int().min(1).max(1_440),
+    })
+    .describe('The CEO’s voice budget, dedup windows and when a conversation counts as over.')
+    .default({
+      voiceDailyBudgetUsd: 0.5,
+      voiceTimeoutMs: 8_000,
+      immediateDedupMinutes: 30,
+      findingRepeatHours: 6,
+      memoryIdleMinutes: 30,
+    }),
 };
 
 export const Settings = z.object(settingsShape).openapi('Settings');

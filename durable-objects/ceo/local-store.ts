@@ -1,0 +1,110 @@
+import type { InboundMessage } from '../../worker/ceo/conversations';
+import type { BufferedMember } from '../../worker/ceo/digest';
+import type { DomainEvent } from '../../worker/events/types';
+
+/** One unit of the CEO's work, in arrival order. */
+export type QueueItem =
+  | { kind: 'event'; event: DomainEvent }
+  | { kind: 'message'; message: InboundMessage };
+
+/** How long processed keys are remembered, so a late duplicate (a Telegram retry) is ignored. */
+const SEEN_FOR_MS = 7 * 24 * 3_600_000;
+
+/**
+ * The CEO's own durable state, in its Durable Object's SQLite: the queue, the digest buffer
+ * and a few marks. Every change here is synchronous and transactional, so a restart finds it
+ * exactly as the last completed step left it.
+ */
+export class CeoLocalStore {
+  constructor(private readonly storage: DurableObjectStorage) {
+    storage.sql.exec(`
+      CREATE TABLE IF NOT EXISTS queue (seq INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT NOT NULL UNIQUE,
+        item TEXT NOT NULL, enqueued_at INTEGER NOT NULL);
+      CREATE TABLE IF NOT EXISTS seen (key TEXT PRIMARY KEY, at INTEGER NOT NULL);
+      CREATE TABLE IF NOT EXISTS digest_buffer (id TEXT PRIMARY KEY, member TEXT NOT NULL, at INTEGER NOT NULL);
+      CREATE TABLE IF NOT EXISTS marks (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+    `);
+  }
+
+  /** Adds an item unless its key is queued or was processed; false when it was a duplicate. */
+  enqueue(key: string, item: QueueItem, now: number): boolean {
+    const seen = this.storage.sql.exec('SELECT 1 FROM seen WHERE key = ?', key).toArray();
+    if (seen.length) return false;
+    const cursor = this.storage.sql.exec(
+      'INSERT INTO queue (key, item, enqueued_at) VALUES (?, ?, ?) ON CONFLICT (key) DO NOTHING',
+      key,
+      JSON.stringify(item),
+      now,
+    );
+    return cursor.rowsWritten > 0;
+  }
+
+  /** Queues a page of domain events and moves the feed cursor, in one transaction. */
+  enqueueEvents(events: DomainEvent[], now: number): void {
+    this.storage.transactionSync(() => {
+      for (const event of events) this.enqueue(`event-${event.id}`, { kind: 'event', event }, now);
+      const last = events.at(-1);
+      if (last !== undefined) this.setMark('cursor', String(last.id));
+    });
+  }
+
+  /** The oldest waiting item. */
+  head(): { key: string; item: QueueItem } | null {
+    const row = this.storage.sql
+      .exec<{ key: string; item: string }>('SELECT key, item FROM queue ORDER BY seq LIMIT 1')
+      .toArray()[0];
+    return row ? { key: row.key, item: JSON.parse(row.item) as QueueItem } : null;
+  }
+
+  /** Marks an item processed (and buffers its digest member, if any) in one transaction. */
+  complete(key: string, member: BufferedMember | null, now: number): void {
+    this.storage.transactionSync(() => {
+      if (member) {
+        this.storage.sql.exec(
+          'INSERT INTO digest_buffer (id, member, at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING',
+          member.id,
+          JSON.stringify(member),
+          now,
+        );
+      }
+      this.storage.sql.exec('DELETE FROM queue WHERE key = ?', key);
+      this.storage.sql.exec('INSERT OR REPLACE INTO seen (key, at) VALUES (?, ?)', key, now);
+      this.storage.sql.exec('DELETE FROM seen WHERE at < ?', now - SEEN_FOR_MS);
+    });
+  }
+
+  depth(): number {
+    return this.storage.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM queue').one().n;
+  }
+
+  buffer(): BufferedMember[] {
+    return this.storage.sql
+      .exec<{ member: string }>('SELECT member FROM digest_buffer ORDER BY at, id')
+      .toArray()
+      .map((row) => JSON.parse(row.member) as BufferedMember);
+  }
+
+  /** Removes flushed members and the flush record together. */
+  clearFlushed(ids: string[]): void {
+    this.storage.transactionSync(() => {
+      for (const id of ids) this.storage.sql.exec('DELETE FROM digest_buffer WHERE id = ?', id);
+      this.deleteMark('flush');
+      this.deleteMark('digestNotBefore');
+    });
+  }
+
+  mark(name: string): string | null {
+    const row = this.storage.sql
+      .exec<{ value: string }>('SELECT value FROM marks WHERE name = ?', name)
+      .toArray()[0];
+    return row?.value ?? null;
+  }
+
+  setMark(name: string, value: string): void {
+    this.storage.sql.exec('INSERT OR REPLACE INTO marks (name, value) VALUES (?, ?)', name, value);
+  }
+
+  deleteMark(name: string): void {
+    this.storage.sql.exec('DELETE FROM marks WHERE name = ?', name);
+  }
+}

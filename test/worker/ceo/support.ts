@@ -1,0 +1,92 @@
+import { env } from 'cloudflare:workers';
+import { expect, inject } from 'vitest';
+import type { Reply } from '../../support/provided-context';
+import { call, signInAs } from '../support/client';
+
+/** The company's CEO Durable Object, as the worker reaches it. */
+export const ceo = () => env.CEO.getByName('ceo');
+
+/** Scripts the local OpenAI-compatible server's next answers for one model name. */
+export async function script(model: string, replies: Reply[]): Promise<void> {
+  const response = await fetch(`${inject('models').root}/__script`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ model, replies }),
+  });
+  expect(response.status).toBe(200);
+}
+
+/** Every request the local model server received for one model name. */
+export async function modelRequests(model: string) {
+  const response = await fetch(
+    `${inject('models').root}/__requests?model=${encodeURIComponent(model)}`,
+  );
+  return (await response.json()) as { model: string; body: Record<string, unknown>; at: number }[];
+}
+
+/** Changes settings through the admin API (the real path, audited). */
+export async function patchSettings(patch: Record<string, unknown>): Promise<void> {
+  const admin = await signInAs('admin@test.hq');
+  const response = await call('/api/settings', { method: 'PATCH', cookie: admin, json: patch });
+  expect(response.status, await response.clone().text()).toBe(200);
+}
+
+/** Points the CEO at the local model server, with the given model names. */
+export async function useModels(models: { voice?: string; chat?: string }, ceoSettings = {}) {
+  await patchSettings({
+    modelEndpoint: { baseUrl: inject('models').baseUrl },
+    defaultModels: {
+      chat: models.chat ?? 'chat-default',
+      voice: models.voice ?? 'voice-default',
+      vision: 'vision-default',
+      transcription: 'whisper-default',
+      executor: 'executor-default',
+    },
+    ceo: {
+      voiceDailyBudgetUsd: 0.5,
+      voiceTimeoutMs: 8_000,
+      immediateDedupMinutes: 30,
+      findingRepeatHours: 6,
+      memoryIdleMinutes: 30,
+      ...ceoSettings,
+    },
+  });
+}
+
+export async function noModel(): Promise<void> {
+  await patchSettings({ modelEndpoint: { baseUrl: null } });
+}
+
+export interface NotificationView {
+  id: string;
+  eventType: string;
+  entityId: string | null;
+  tier: string;
+  status: string;
+  reason: string | null;
+  explanation: string | null;
+  text: string;
+  rawText: string | null;
+  voice: string | null;
+  digestId: string | null;
+  fingerprint: string | null;
+  proactive: boolean;
+  sentAt: string | null;
+}
+
+/** Notifications through the API, newest first. */
+export async function listNotifications(query = ''): Promise<NotificationView[]> {
+  const viewer = await signInAs('viewer@test.hq');
+  const response = await call(`/api/notifications?limit=200&${query}`, { cookie: viewer });
+  expect(response.status, await response.clone().text()).toBe(200);
+  return ((await response.json()) as { items: NotificationView[] }).items;
+}
+
+/** Inserts a domain event as the work loop's outbox would (for event kinds that are slow to cause). */
+export async function emit(type: string, entityType: string, entityId: string, payload: object) {
+  await env.DB.prepare(
+    'INSERT INTO domain_events (type, entity_type, entity_id, payload, created_at) VALUES (?, ?, ?, ?, ?)',
+  )
+    .bind(type, entityType, entityId, JSON.stringify(payload), Date.now())
+    .run();
+}

@@ -1,0 +1,116 @@
+import { notifications } from '../../drizzle/schema';
+import { database } from '../db/client';
+import type { SettingsValue } from '../settings/schema';
+import { localClock } from './local-time';
+import { WEB_CHANNEL } from './store';
+import { voice } from './voice';
+
+const DAY = 24 * 3_600_000;
+
+interface Overnight {
+  done: number;
+  failed: number;
+  proposed: number;
+  waitingMissions: { title: string }[];
+  inReview: { title: string }[];
+  spentToday: number;
+  spentMonth: number;
+  budget: number;
+  openLoops: { content: string }[];
+}
+
+async function gather(env: Env, now: number): Promise<Overnight> {
+  const since = now - DAY;
+  const month = Date.parse(`${new Date(now).toISOString().slice(0, 7)}-01T00:00:00Z`);
+  const [counts, waitingMissions, inReview, loops] = await env.DB.batch([
+    env.DB.prepare(
+      `SELECT
+         (SELECT COUNT(*) FROM tasks WHERE status = 'DONE' AND finished_at >= ?1) AS done,
+         (SELECT COUNT(*) FROM tasks WHERE status = 'FAILED' AND finished_at >= ?1) AS failed,
+         (SELECT COUNT(*) FROM missions WHERE created_at >= ?1) AS proposed,
+         (SELECT COALESCE(SUM(cost_usd), 0) FROM spend_ledger WHERE created_at >= ?1) AS spentToday,
+         (SELECT COALESCE(SUM(cost_usd), 0) FROM spend_ledger WHERE created_at >= ?2) AS spentMonth,
+         (SELECT COALESCE(SUM(monthly_budget_usd), 0) FROM agents WHERE archived_at IS NULL) AS budget`,
+    ).bind(since, month),
+    env.DB.prepare(`SELECT title FROM missions WHERE status = 'PROPOSED' ORDER BY created_at`),
+    env.DB.prepare(`SELECT title FROM tasks WHERE status = 'REVIEW' ORDER BY updated_at`),
+    env.DB.prepare(
+      `SELECT content FROM memory_items WHERE kind = 'open_loop' AND resolved_at IS NULL ORDER BY created_at`,
+    ),
+  ]);
+  const c = (counts?.results[0] ?? {}) as Record<string, number>;
+  return {
+    done: c.done ?? 0,
+    failed: c.failed ?? 0,
+    proposed: c.proposed ?? 0,
+    spentToday: c.spentToday ?? 0,
+    spentMonth: c.spentMonth ?? 0,
+    budget: c.budget ?? 0,
+    waitingMissions: (waitingMissions?.results ?? []) as { title: string }[],
+    inReview: (inReview?.results ?? []) as { title: string }[],
+    openLoops: (loops?.results ?? []) as { content: string }[],
+  };
+}
+
+const list = (items: string[]) =>
+  items.length ? items.map((item) => `  • ${item}`).join('\n') : '  • nothing';
+
+/** The morning briefing's raw text: overnight, what waits, spend against budget, open loops. */
+export async function briefingText(env: Env, now: number): Promise<string> {
+  const o = await gather(env, now);
+  const budget =
+    o.budget > 0 ? ` of $${o.budget.toFixed(2)} this month` : ' this month (no budget set)';
+  return [
+    'Good morning. Here is the briefing.',
+    `Overnight (last 24 hours): ${o.done} task(s) done, ${o.failed} failed, ${o.proposed} mission(s) proposed.`,
+    `Waiting for you: ${o.waitingMissions.length} mission(s) to approve, ${o.inReview.length} task(s) to review.`,
+    list([
+      ...o.waitingMissions.map((m) => `Approve or reject: ${m.title}`),
+      ...o.inReview.map((t) => `Review: ${t.title}`),
+    ]),
+    `Spend: $${o.spentToday.toFixed(2)} in the last 24 hours, $${o.spentMonth.toFixed(2)}${budget}.`,
+    `Open loops (${o.openLoops.length}):`,
+    list(o.openLoops.map((l) => l.content)),
+  ].join('\n');
+}
+
+/**
+ * Sends today's briefing if it is due (the local time has reached the configured time) and
+ * not yet sent. The notification's id is the local date, so overlapping or late crons send
+ * it once: the first claims the row, a claim left pending by a crash is finished later.
+ */
+export async function briefIfDue(
+  env: Env,
+  settings: SettingsValue,
+  now: number,
+): Promise<{ id: string; sent: boolean } | null> {
+  const { date, time } = localClock(now, settings.briefing.timeZone);
+  if (time < settings.briefing.time) return null;
+  const id = `briefing-${date}`;
+  const db = database(env);
+  await db
+    .insert(notifications)
+    .values({
+      id,
+      eventType: 'briefing',
+      tier: 'IMMEDIATE',
+      status: 'pending',
+      proactive: true,
+      text: '',
+      createdAt: now,
+    })
+    .onConflictDoNothing();
+  const row = await env.DB.prepare('SELECT status FROM notifications WHERE id = ?')
+    .bind(id)
+    .first<{ status: string }>();
+  if (row?.status !== 'pending') return { id, sent: false };
+  const raw = await briefingText(env, now);
+  const voiced = await voice(env, settings, raw, now);
+  const result = await env.DB.prepare(
+    `UPDATE notifications SET status = 'sent', channel = ?, text = ?, raw_text = ?, voice = ?, sent_at = ?
+     WHERE id = ? AND status = 'pending'`,
+  )
+    .bind(WEB_CHANNEL, voiced.text, raw, voiced.voice, now, id)
+    .run();
+  return { id, sent: result.meta.changes === 1 };
+}

@@ -1,0 +1,62 @@
+// Plain data shared by the worker and the web app (no runtime dependencies, so the web
+// bundle can import it): what the CEO can be told about, and how loudly by default.
+
+export const NOTIFICATION_TIERS = ['IMMEDIATE', 'DIGEST', 'SILENT'] as const;
+export type Tier = (typeof NOTIFICATION_TIERS)[number];
+
+/** The kinds of event the CEO sorts into tiers. Task moves are named by where the task went. */
+export const NOTIFICATION_TYPES = [
+  'mission.proposed',
+  'mission.approved',
+  'mission.rejected',
+  'task.queued',
+  'task.assigned',
+  'task.started',
+  'task.review',
+  'task.changes_requested',
+  'task.done',
+  'task.failed',
+  'task.cancelled',
+  'agent.revised',
+  'agent.cooldown',
+  'agent.archived',
+] as const;
+export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
+
+export interface TierRule {
+  tier: Tier;
+  /** Low-signal events only matter in numbers: the digest quality gate weighs them. */
+  lowSignal: boolean;
+}
+
+/** The rules table in force until an admin edits it in settings. */
+export const DEFAULT_TIER_RULES: Record<NotificationType, TierRule> = {
+  'mission.proposed': { tier: 'IMMEDIATE', lowSignal: false },
+  'mission.approved': { tier: 'DIGEST', lowSignal: true },
+  'mission.rejected': { tier: 'DIGEST', lowSignal: true },
+  'task.queued': { tier: 'SILENT', lowSignal: true },
+  'task.assigned': { tier: 'SILENT', lowSignal: true },
+  'task.started': { tier: 'SILENT', lowSignal: true },
+  'task.review': { tier: 'DIGEST', lowSignal: false },
+  'task.changes_requested': { tier: 'DIGEST', lowSignal: true },
+  'task.done': { tier: 'DIGEST', lowSignal: true },
+  'task.failed': { tier: 'IMMEDIATE', lowSignal: false },
+  'task.cancelled': { tier: 'DIGEST', lowSignal: true },
+  'agent.revised': { tier: 'DIGEST', lowSignal: true },
+  'agent.cooldown': { tier: 'IMMEDIATE', lowSignal: false },
+  'agent.archived': { tier: 'DIGEST', lowSignal: true },
+};
+
+/** Why a notification was not sent: shown in the app, so the operator sees why the CEO kept quiet. */
+export const SUPPRESSION_REASONS: Record<string, string> = {
+  silent_tier: 'The rules table says this kind of event is never sent.',
+  duplicate_immediate: 'The same event about the same thing was sent a moment ago.',
+  weak_singleton: 'A single low-signal event is not worth a message.',
+  thin_low_signal_batch: 'Fewer than 3 low-signal events, about fewer than 2 things.',
+  duplicate_digest: 'This digest says exactly what the last one said.',
+  duplicate_finding: 'The same finding was reported recently.',
+  operator_active: 'The operator wrote in the last 90 seconds: no interruptions.',
+  recent_send_failure: 'A proactive message failed in the last 5 minutes.',
+  too_soon: 'Another proactive message went out less than 3 minutes ago.',
+  muted: 'Notifications are muted.',
+};

@@ -1,0 +1,121 @@
+import type { DomainEvent } from '../events/types';
+import type { TaskStatus } from '../tasks/state-machine';
+import type { NotificationType } from './catalog';
+
+/** Something the CEO may tell the operator about, in plain words, before tiering. */
+export interface Happening {
+  /** Stable id of the cause: the notification id, so the same cause is stored once. */
+  key: string;
+  type: NotificationType;
+  entityType: string;
+  entityId: string;
+  text: string;
+}
+
+const TASK_TYPES: Record<TaskStatus, NotificationType> = {
+  PENDING: 'task.queued',
+  ASSIGNED: 'task.assigned',
+  RUNNING: 'task.started',
+  REVIEW: 'task.review',
+  CHANGES_REQUESTED: 'task.changes_requested',
+  DONE: 'task.done',
+  FAILED: 'task.failed',
+  CANCELLED: 'task.cancelled',
+};
+
+async function taskLabel(env: Env, taskId: string): Promise<string> {
+  const row = await env.DB.prepare(
+    `SELECT t.title, a.name AS agent FROM tasks t LEFT JOIN agents a ON a.id = t.agent_id WHERE t.id = ?`,
+  )
+    .bind(taskId)
+    .first<{ title: string; agent: string | null }>();
+  if (!row) return `Task ${taskId}`;
+  return `Task "${row.title}"${row.agent ? ` (${row.agent})` : ''}`;
+}
+
+async function agentName(env: Env, agentId: string): Promise<string> {
+  const row = await env.DB.prepare('SELECT name, slug FROM agents WHERE id = ?')
+    .bind(agentId)
+    .first<{ name: string; slug: string }>();
+  return row ? `${row.name} (${row.slug})` : `Agent ${agentId}`;
+}
+
+function taskText(label: string, to: TaskStatus, reason: string | null): string {
+  const why = reason ? `: ${reason}` : '';
+  switch (to) {
+    case 'PENDING':
+      return `${label} is waiting for an agent${why}.`;
+    case 'ASSIGNED':
+      return `${label} was assigned.`;
+    case 'RUNNING':
+      return `${label} started.`;
+    case 'REVIEW':
+      return `${label} is ready for review.`;
+    case 'CHANGES_REQUESTED':
+      return `${label} needs changes${why}.`;
+    case 'DONE':
+      return `${label} is done and merged.`;
+    case 'FAILED':
+      return `${label} failed${why}.`;
+    case 'CANCELLED':
+      return `${label} was cancelled${why}.`;
+  }
+}
+
+/** Turns a domain event into plain words about one entity. */
+export async function describe(env: Env, event: DomainEvent): Promise<Happening> {
+  const key = `event-${event.id}`;
+  switch (event.type) {
+    case 'task.moved':
+      return {
+        key,
+        type: TASK_TYPES[event.to],
+        entityType: 'task',
+        entityId: event.taskId,
+        text: taskText(await taskLabel(env, event.taskId), event.to, event.reason),
+      };
+    case 'mission.proposed':
+      return {
+        key,
+        type: 'mission.proposed',
+        entityType: 'mission',
+        entityId: event.missionId,
+        text: `New mission proposed by ${event.proposedBy}: "${event.title}" (${event.tasks} task${event.tasks === 1 ? '' : 's'}). It waits for your approval.`,
+      };
+    case 'mission.decided':
+      return {
+        key,
+        type: event.verdict === 'APPROVED' ? 'mission.approved' : 'mission.rejected',
+        entityType: 'mission',
+        entityId: event.missionId,
+        text: `Mission "${event.title}" was ${event.verdict === 'APPROVED' ? 'approved' : 'rejected'} by ${event.actor}${event.reason ? `: ${event.reason}` : ''}.`,
+      };
+    case 'agent.revised':
+      return {
+        key,
+        type: 'agent.revised',
+        entityType: 'agent',
+        entityId: event.agentId,
+        text:
+          event.revision === 0
+            ? `${await agentName(env, event.agentId)} joined the company.`
+            : `${await agentName(env, event.agentId)} changed (${event.fields.join(', ')}), revision ${event.revision}, by ${event.actor}.`,
+      };
+    case 'agent.cooldown':
+      return {
+        key,
+        type: 'agent.cooldown',
+        entityType: 'agent',
+        entityId: event.agentId,
+        text: `${await agentName(env, event.agentId)} failed repeatedly and is cooling down until ${event.until}.`,
+      };
+    case 'agent.archived':
+      return {
+        key,
+        type: 'agent.archived',
+        entityType: 'agent',
+        entityId: event.agentId,
+        text: `${await agentName(env, event.agentId)} was archived by ${event.actor}.`,
+      };
+  }
+}

@@ -1,0 +1,134 @@
+import { z } from '@hono/zod-openapi';
+import type { SettingsValue } from '../settings/schema';
+import { complete, modelEndpoint } from './model';
+
+const Extracted = z.strictObject({
+  decisions: z.array(z.string().trim().min(1).max(500)).max(20),
+  preferences: z.array(z.string().trim().min(1).max(500)).max(20),
+  openLoops: z.array(z.string().trim().min(1).max(500)).max(20),
+});
+
+/** The JSON schema the model must answer with (OpenAI structured outputs). */
+const EXTRACTION_FORMAT = {
+  type: 'json_schema' as const,
+  json_schema: {
+    name: 'conversation_memory',
+    strict: true,
+    schema: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['decisions', 'preferences', 'openLoops'],
+      properties: {
+        decisions: { type: 'array', items: { type: 'string' } },
+        preferences: { type: 'array', items: { type: 'string' } },
+        openLoops: { type: 'array', items: { type: 'string' } },
+      },
+    },
+  },
+};
+
+const PROMPT =
+  'From this conversation between an operator and the CEO of their company of AI agents, list: the decisions the operator made, the preferences they stated, and the open loops (things promised or asked for and not yet done). One short sentence each. Empty lists when there are none.';
+
+/** Extracts what one conversation should leave in memory; throws when the answer does not validate. */
+async function extract(env: Env, settings: SettingsValue, conversationId: string) {
+  const endpoint = modelEndpoint(env, settings);
+  if (!endpoint) return null;
+  const { results } = await env.DB.prepare(
+    'SELECT sender, content FROM conversation_messages WHERE conversation_id = ? ORDER BY id',
+  )
+    .bind(conversationId)
+    .all<{ sender: string; content: string }>();
+  const transcript = results.map((m) => `${m.sender}: ${m.content}`).join('\n');
+  const answer = await complete(env, endpoint, {
+    purpose: 'memory',
+    model: settings.defaultModels.chat,
+    timeoutMs: 30_000,
+    responseFormat: EXTRACTION_FORMAT,
+    messages: [
+      { role: 'system', content: PROMPT },
+      { role: 'user', content: transcript },
+    ],
+  });
+  return Extracted.parse(JSON.parse(answer));
+}
+
+/**
+ * Closes conversations idle for longer than the setting and stores what they leave in
+ * memory. Items and the conversation's extraction mark are written in one batch guarded by
+ * `extraction IS NULL`, so a conversation is extracted once, even across restarts.
+ */
+export async function extractIdleConversations(
+  env: Env,
+  settings: SettingsValue,
+  now: number,
+): Promise<{ conversationId: string; extraction: string }[]> {
+  const { results } = await env.DB.prepare(
+    `SELECT id FROM conversations WHERE extraction IS NULL AND (ended_at IS NOT NULL OR last_message_at < ?)
+     ORDER BY last_message_at LIMIT 10`,
+  )
+    .bind(now - settings.ceo.memoryIdleMinutes * 60_000)
+    .all<{ id: string }>();
+  const done: { conversationId: string; extraction: string }[] = [];
+  for (const { id } of results) {
+    let items: { kind: string; content: string }[] = [];
+    let extraction: string;
+    try {
+      const found = await extract(env, settings, id);
+      if (!found) extraction = 'no_model';
+      else {
+        items = [
+          ...found.decisions.map((content) => ({ kind: 'decision', content })),
+          ...found.preferences.map((content) => ({ kind: 'preference', content })),
+          ...found.openLoops.map((content) => ({ kind: 'open_loop', content })),
+        ];
+        extraction = items.length ? 'done' : 'empty';
+      }
+    } catch (error) {
+      console.warn(
+        `memory extraction of ${id} failed: ${error instanceof Error ? error.message : error}`,
+      );
+      extraction = 'failed';
+    }
+    const guard = 'EXISTS (SELECT 1 FROM conversations WHERE id = ? AND extraction IS NULL)';
+    await env.DB.batch([
+      ...items.map((item) =>
+        env.DB.prepare(
+          `INSERT INTO memory_items (id, kind, content, conversation_id, created_at)
+           SELECT ?, ?, ?, ?, ? WHERE ${guard}`,
+        ).bind(crypto.randomUUID(), item.kind, item.content, id, now, id),
+      ),
+      env.DB.prepare(
+        `UPDATE conversations SET extraction = ?, ended_at = COALESCE(ended_at, ?) WHERE id = ? AND extraction IS NULL`,
+      ).bind(extraction, now, id),
+    ]);
+    done.push({ conversationId: id, extraction });
+  }
+  return done;
+}
+
+/** What a new conversation starts with: the decisions of the last six conversations, every open loop, recent preferences. */
+export async function memoryContext(env: Env) {
+  const [decisions, openLoops, preferences] = await env.DB.batch([
+    env.DB.prepare(
+      `SELECT m.id, m.content, m.conversation_id AS conversationId, m.created_at AS createdAt
+       FROM memory_items m WHERE m.kind = 'decision' AND m.resolved_at IS NULL AND m.conversation_id IN (
+         SELECT id FROM conversations WHERE extraction IN ('done', 'empty') ORDER BY last_message_at DESC LIMIT 6)
+       ORDER BY m.created_at`,
+    ),
+    env.DB.prepare(
+      `SELECT id, content, conversation_id AS conversationId, created_at AS createdAt FROM memory_items
+       WHERE kind = 'open_loop' AND resolved_at IS NULL ORDER BY created_at`,
+    ),
+    env.DB.prepare(
+      `SELECT id, content, conversation_id AS conversationId, created_at AS createdAt FROM memory_items
+       WHERE kind = 'preference' AND resolved_at IS NULL ORDER BY created_at DESC LIMIT 20`,
+    ),
+  ]);
+  type Item = { id: string; content: string; conversationId: string | null; createdAt: number };
+  return {
+    decisions: (decisions?.results ?? []) as Item[],
+    openLoops: (openLoops?.results ?? []) as Item[],
+    preferences: (preferences?.results ?? []) as Item[],
+  };
+}

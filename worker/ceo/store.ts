@@ -1,0 +1,66 @@
+import { notifications } from '../../drizzle/schema';
+import { database } from '../db/client';
+import type { GuardClock } from './policy';
+
+export type NotificationInsert = typeof notifications.$inferInsert;
+export type NotificationRow = typeof notifications.$inferSelect;
+
+/** Where sent notifications go today: the app's notification list. Telegram joins it when linked. */
+export const WEB_CHANNEL = 'web';
+
+/** Stores a notification unless one with its id exists; true when this call stored it. */
+export async function storeOnce(env: Env, row: NotificationInsert): Promise<boolean> {
+  const result = await database(env)
+    .insert(notifications)
+    .values(row)
+    .onConflictDoNothing({ target: notifications.id })
+    .run();
+  return result.meta.changes === 1;
+}
+
+export async function notificationExists(env: Env, id: string): Promise<boolean> {
+  const row = await env.DB.prepare('SELECT 1 AS found FROM notifications WHERE id = ?')
+    .bind(id)
+    .first();
+  return row !== null;
+}
+
+/** Was a notification of this type about this entity sent since `since`? (dedup layers 1 and 3) */
+export async function sentSince(
+  env: Env,
+  eventType: string,
+  entityId: string,
+  since: number,
+): Promise<boolean> {
+  const row = await env.DB.prepare(
+    `SELECT 1 AS found FROM notifications
+     WHERE event_type = ? AND entity_id = ? AND status = 'sent' AND sent_at >= ? LIMIT 1`,
+  )
+    .bind(eventType, entityId, since)
+    .first();
+  return row !== null;
+}
+
+/** The fingerprint of the last digest that went out (dedup layer 2). */
+export async function lastDigestFingerprint(env: Env): Promise<string | null> {
+  const row = await env.DB.prepare(
+    `SELECT fingerprint FROM notifications WHERE event_type = 'digest' AND status = 'sent'
+     ORDER BY sent_at DESC LIMIT 1`,
+  ).first<{ fingerprint: string | null }>();
+  return row?.fingerprint ?? null;
+}
+
+/** The guards' clock, read from D1, so it survives the CEO's restarts. */
+export async function readGuardClock(env: Env): Promise<GuardClock> {
+  const row = await env.DB.prepare(
+    `SELECT
+       (SELECT MAX(created_at) FROM conversation_messages WHERE sender = 'operator') AS operator,
+       (SELECT MAX(created_at) FROM notifications WHERE proactive = 1 AND status = 'failed') AS failed,
+       (SELECT MAX(sent_at) FROM notifications WHERE proactive = 1 AND status = 'sent') AS sent`,
+  ).first<{ operator: number | null; failed: number | null; sent: number | null }>();
+  return {
+    lastOperatorMessageAt: row?.operator ?? null,
+    lastFailedProactiveAt: row?.failed ?? null,
+    lastProactiveSentAt: row?.sent ?? null,
+  };
+}

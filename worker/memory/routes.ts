@@ -1,0 +1,156 @@
+import { OpenAPIHono, z } from '@hono/zod-openapi';
+import { and, desc, eq, isNotNull, isNull, type SQL } from 'drizzle-orm';
+import { MEMORY_KINDS, memoryItems } from '../../drizzle/schema';
+import { auditInsert } from '../audit/record';
+import { memoryContext } from '../ceo/memory';
+import { database } from '../db/client';
+import type { HonoEnv } from '../env';
+import { ApiError } from '../http/errors';
+import { defineRoute, jsonResponse } from '../http/route';
+import { validationHook } from '../http/validation';
+
+const MemoryItem = z
+  .object({
+    id: z.string(),
+    kind: z.enum(MEMORY_KINDS),
+    content: z.string(),
+    conversationId: z.string().nullable(),
+    resolvedAt: z.string().nullable(),
+    createdAt: z.string(),
+  })
+  .openapi('MemoryItem');
+
+const ContextItem = z.object({
+  id: z.string(),
+  content: z.string(),
+  conversationId: z.string().nullable(),
+  createdAt: z.number(),
+});
+
+const IdParam = z.object({ id: z.string().min(1).max(100) });
+
+const listMemory = defineRoute('operator', {
+  method: 'get',
+  path: '/api/memory',
+  tags: ['CEO'],
+  summary: 'What the CEO remembers: decisions, preferences and open loops, newest first',
+  request: {
+    query: z.strictObject({
+      kind: z.enum(MEMORY_KINDS).optional(),
+      resolved: z.enum(['true', 'false']).optional(),
+      limit: z.coerce.number().int().min(1).max(500).default(100),
+    }),
+  },
+  responses: { 200: jsonResponse(z.object({ items: z.array(MemoryItem) }), 'Memory items.') },
+});
+
+const context = defineRoute('operator', {
+  method: 'get',
+  path: '/api/memory/context',
+  tags: ['CEO'],
+  summary: 'What a new conversation starts with: recent decisions, every open loop, preferences',
+  responses: {
+    200: jsonResponse(
+      z.object({
+        decisions: z.array(ContextItem),
+        openLoops: z.array(ContextItem),
+        preferences: z.array(ContextItem),
+      }),
+      'The memory context.',
+    ),
+  },
+});
+
+const resolve = defineRoute('operator', {
+  method: 'post',
+  path: '/api/memory/{id}/resolve',
+  tags: ['CEO'],
+  summary: 'Mark a memory item resolved (an open loop closed): it leaves the context',
+  request: { params: IdParam },
+  responses: {
+    200: jsonResponse(MemoryItem, 'The item, resolved.'),
+    404: jsonResponse(z.object({}), 'No such item.'),
+  },
+});
+
+const remove = defineRoute('operator', {
+  method: 'delete',
+  path: '/api/memory/{id}',
+  tags: ['CEO'],
+  summary: 'Forget a memory item',
+  request: { params: IdParam },
+  responses: {
+    204: { description: 'Forgotten.' },
+    404: jsonResponse(z.object({}), 'No such item.'),
+  },
+});
+
+type Row = typeof memoryItems.$inferSelect;
+const view = (row: Row) => ({
+  ...row,
+  resolvedAt: row.resolvedAt === null ? null : new Date(row.resolvedAt).toISOString(),
+  createdAt: new Date(row.createdAt).toISOString(),
+});
+
+async function find(env: Env, id: string): Promise<Row> {
+  const row = await database(env).select().from(memoryItems).where(eq(memoryItems.id, id)).get();
+  if (!row) throw new ApiError(404, 'not_found', `No memory item ${id}.`);
+  return row;
+}
+
+export const memoryRoutes = new OpenAPIHono<HonoEnv>({ defaultHook: validationHook });
+
+memoryRoutes.openapi(listMemory, async (c) => {
+  const q = c.req.valid('query');
+  const where: SQL[] = [];
+  if (q.kind) where.push(eq(memoryItems.kind, q.kind));
+  if (q.resolved === 'true') where.push(isNotNull(memoryItems.resolvedAt));
+  if (q.resolved === 'false') where.push(isNull(memoryItems.resolvedAt));
+  const rows = await database(c.env)
+    .select()
+    .from(memoryItems)
+    .where(and(...where))
+    .orderBy(desc(memoryItems.createdAt))
+    .limit(q.limit);
+  return c.json({ items: rows.map(view) }, 200);
+});
+
+memoryRoutes.openapi(context, async (c) => c.json(await memoryContext(c.env), 200));
+
+memoryRoutes.openapi(resolve, async (c) => {
+  const { id } = c.req.valid('param');
+  const row = await find(c.env, id);
+  if (row.resolvedAt === null) {
+    const db = database(c.env);
+    const at = Date.now();
+    await db.batch([
+      db
+        .update(memoryItems)
+        .set({ resolvedAt: at })
+        .where(and(eq(memoryItems.id, id), isNull(memoryItems.resolvedAt))),
+      auditInsert(db, c, {
+        action: 'memory.resolve',
+        entityType: 'memory',
+        entityId: id,
+        summary: { kind: row.kind },
+      }),
+    ]);
+  }
+  return c.json(view(await find(c.env, id)), 200);
+});
+
+memoryRoutes.openapi(remove, async (c) => {
+  const { id } = c.req.valid('param');
+  const row = await find(c.env, id);
+  const db = database(c.env);
+  await db.batch([
+    db.delete(memoryItems).where(eq(memoryItems.id, id)),
+    auditInsert(db, c, {
+      action: 'memory.delete',
+      entityType: 'memory',
+      entityId: id,
+      summary: { kind: row.kind },
+    }),
+  ]);
+  return c.body(null, 204);
+});
