@@ -1,6 +1,6 @@
 import { DurableObject } from 'cloudflare:workers';
 import { applyChange, type ChangeRequest, type ChangeResult } from '../worker/agents/store';
-import { ceo } from '../worker/ceo/client';
+import { pokeFollowers } from '../worker/events/subscribers';
 import { ApiError, type ErrorCode, type FieldProblem } from '../worker/http/errors';
 import { sweep } from '../worker/tasks/sweep';
 
@@ -57,10 +57,9 @@ export class AgentDO extends DurableObject<Env> {
     const agentId = await this.ctx.storage.get<string>('agentId');
     if (!agentId) return;
     const { nextDeadline } = await sweep(this.env, Date.now(), agentId);
-    // The sweep may have requeued or failed tasks: the CEO hears of it now, not at its next tick.
-    await ceo(this.env)
-      .poke()
-      .catch((error: unknown) => console.warn(`CEO poke failed: ${String(error)}`));
     if (nextDeadline !== null) await this.ctx.storage.setAlarm(nextDeadline + 1000);
+    // The sweep may have requeued or failed tasks: followers hear of it now, not at their next
+    // tick. After the alarm is set again, so a slow follower can never delay this agent's clock.
+    await pokeFollowers(this.env);
   }
 }

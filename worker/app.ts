@@ -6,11 +6,11 @@ import { agentRoutes } from './agents/routes';
 import { auditRoutes } from './audit/routes';
 import { oauthRoutes } from './auth/oauth/routes';
 import { authRoutes } from './auth/routes';
-import { pokeCeoAfterWrites } from './ceo/client';
 import { ceoRoutes } from './ceo/routes';
 import { demoCompany } from './demo/seed';
 import type { HonoEnv } from './env';
 import { eventRoutes } from './events/routes';
+import { pokeFollowersAfterWrites } from './events/subscribers';
 import { healthRoutes } from './health/routes';
 import { csrfProtection } from './http/csrf';
 import { ApiError, handleError, handleNotFound } from './http/errors';
@@ -42,7 +42,7 @@ export function createApp(): OpenAPIHono<HonoEnv> {
   );
   app.use(csrfProtection());
   app.use(demoCompany());
-  app.use(pokeCeoAfterWrites());
+  app.use(pokeFollowersAfterWrites());
 
   app.route('/', healthRoutes);
   app.route('/', authRoutes);

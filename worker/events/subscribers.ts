@@ -1,0 +1,39 @@
+import type { Context, MiddlewareHandler } from 'hono';
+import { ceo } from '../ceo/client';
+import type { HonoEnv } from '../env';
+
+/**
+ * Everything that follows the domain event feed, told to read it now. The outbox in D1 is the
+ * record; a poke only makes a follower notice sooner than its own clock would. A follower
+ * that cannot be reached is logged and skipped, never allowed to fail the write that poked.
+ */
+const followers: Record<string, (env: Env) => Promise<unknown>> = {
+  ceo: (env) => ceo(env).poke(),
+};
+
+/** Pokes every follower of the feed; resolves when all have answered or failed. */
+export async function pokeFollowers(env: Env): Promise<void> {
+  await Promise.all(
+    Object.entries(followers).map(([name, poke]) =>
+      poke(env).catch((error: unknown) => console.warn(`${name} poke failed: ${String(error)}`)),
+    ),
+  );
+}
+
+/** After every successful write request, the followers read the new events (after the response). */
+export function pokeFollowersAfterWrites(): MiddlewareHandler<HonoEnv> {
+  return async function pokeFollowersAfterWrite(c, next) {
+    await next();
+    if (c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.method === 'OPTIONS') return;
+    if (c.res.status >= 400) return;
+    waitUntil(c, pokeFollowers(c.env));
+  };
+}
+
+function waitUntil(c: Context<HonoEnv>, work: Promise<unknown>) {
+  try {
+    c.executionCtx.waitUntil(work);
+  } catch {
+    // No execution context (app.request in a unit test): let it run on its own.
+  }
+}
