@@ -35,6 +35,11 @@ export default defineConfig({
                 OPERATOR_EMAILS: 'operator@test.hq',
                 VIEWER_EMAILS: 'viewer@test.hq',
                 DEV_LOGIN: 'true',
+                // A bot that exists only for the tests: its API root is the local Bot API
+                // stand-in, set per test through settings (telegram.apiRoot).
+                TELEGRAM_BOT_TOKEN: '123456:test-token-for-the-local-bot-api',
+                TELEGRAM_BOT_USERNAME: 'hq_test_bot',
+                TELEGRAM_WEBHOOK_SECRET: 'test-webhook-secret-0123456789',
                 TEST_MIGRATIONS: await readD1Migrations(root('./drizzle')),
               },
             },

@@ -1,17 +1,18 @@
 import { DurableObject } from 'cloudflare:workers';
+import type { Update } from 'grammy/types';
 import { briefIfDue } from '../worker/ceo/briefing';
-import { type InboundMessage, recordInbound } from '../worker/ceo/conversations';
-import { describe } from '../worker/ceo/describe';
-import { flushDigest } from '../worker/ceo/digest';
+import type { InboundMessage } from '../worker/ceo/conversations';
 import { extractIdleConversations } from '../worker/ceo/memory';
-import { DIGEST_DELAY_MS, PROACTIVE_SPACING_MS, SCAN_INTERVAL_MS } from '../worker/ceo/policy';
+import { DIGEST_DELAY_MS, SCAN_INTERVAL_MS } from '../worker/ceo/policy';
 import { runScan, type ScanResult } from '../worker/ceo/scan';
-import { readGuardClock } from '../worker/ceo/store';
-import { place } from '../worker/ceo/tiering';
 import { eventsAfter } from '../worker/events/feed';
+import type { SettingsValue } from '../worker/settings/schema';
 import { readSettings } from '../worker/settings/store';
+import { flushBuffer } from './ceo/flush';
 import { CeoLocalStore } from './ceo/local-store';
+import { type ProcessContext, processItem, type WebChatInput } from './ceo/process';
 import { ceoState } from './ceo/state';
+import { ChatStreams } from './ceo/streams';
 
 /** Events older than this when the CEO first starts are history, not news. */
 const HISTORY_MS = 3_600_000;
@@ -23,11 +24,12 @@ const RETRY_MS = 30_000;
 
 /**
  * The CEO's brain, one per company (named "ceo"). Every domain event and every operator
- * message goes through one durable queue, processed one at a time, in order. Its alarm is its
- * clock: digests, memory, the morning briefing and the hourly ops scan.
+ * message, from any face, goes through one durable queue, processed one at a time, in order.
+ * Its alarm is its clock: digests, memory, the morning briefing and the hourly ops scan.
  */
 export class CeoDO extends DurableObject<Env> {
   private readonly store: CeoLocalStore;
+  private readonly streams = new ChatStreams();
   private tail: Promise<unknown> = Promise.resolve();
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -43,43 +45,58 @@ export class CeoDO extends DurableObject<Env> {
   }
 
   /** Something was written: read the new domain events and work through the queue. */
-  async poke(): Promise<void> {
-    await this.serial(async () => {
-      const now = Date.now();
-      await this.ctx.storage.setAlarm(now + RETRY_MS);
-      await this.pull(now);
-      await this.drain();
-      await this.schedule();
-    });
+  async poke(now = Date.now()): Promise<void> {
+    await this.serial(() => this.work(now));
   }
 
-  /** An operator's message from any face; a key seen before is ignored. */
+  /**
+   * A Telegram update, queued durably and answered at once: the webhook's 200 never waits
+   * for the work. An update_id seen before is dropped (Telegram retries).
+   */
+  async receiveTelegram(update: Update): Promise<{ queued: boolean }> {
+    const queued = this.store.enqueue(
+      `telegram-${update.update_id}`,
+      { kind: 'telegram', update },
+      Date.now(),
+    );
+    if (queued) await this.kick();
+    return { queued };
+  }
+
+  /** An operator's message recorded in their conversation, in queue order (no answer). */
   async receive(message: InboundMessage): Promise<{ queued: boolean }> {
     const queued = this.store.enqueue(
       `message-${message.key}`,
       { kind: 'message', message },
       Date.now(),
     );
-    await this.serial(async () => {
-      await this.drain();
-      await this.schedule();
-    });
+    await this.serial(() => this.work(Date.now()));
     return { queued };
+  }
+
+  /**
+   * A web chat turn, queued like every other message; its answer streams back as server-sent
+   * events while the request is open. A key seen before answers `duplicate` and nothing else.
+   */
+  async chat(input: WebChatInput): Promise<ReadableStream<Uint8Array>> {
+    const key = `chat-${input.key}`;
+    const queued = this.store.enqueue(key, { kind: 'chat', chat: input }, Date.now());
+    if (!queued) return ChatStreams.duplicate();
+    const stream = this.streams.open(key);
+    await this.kick();
+    return stream;
   }
 
   /** Everything due at `now`: the queue, the digest, memory, the briefing, the hourly scan. */
   async tick(now = Date.now()) {
     return this.serial(async () => {
-      await this.ctx.storage.setAlarm(Date.now() + RETRY_MS);
       const settings = await readSettings(this.env);
-      await this.pull(now);
-      const processed = await this.drain();
-      const digest = await this.flushIfDue(now);
+      const processed = await this.work(now, settings);
+      const digest = await flushBuffer(this.env, settings, this.store, now);
       const memory = await extractIdleConversations(this.env, settings, now);
       const briefing = await briefIfDue(this.env, settings, now);
       let scan: ScanResult | null = null;
-      const lastScan = Number(this.store.mark('lastScanAt') ?? 0);
-      if (now - lastScan >= SCAN_INTERVAL_MS) {
+      if (now - Number(this.store.mark('lastScanAt') ?? 0) >= SCAN_INTERVAL_MS) {
         const hour = new Date(now).toISOString().slice(0, 13);
         scan = await runScan(this.env, settings, hour, now, true);
         this.store.setMark('lastScanAt', String(now));
@@ -89,20 +106,58 @@ export class CeoDO extends DurableObject<Env> {
     });
   }
 
-  /** The ops scan on demand (/scan): a reply to the operator, so the proactive guards do not apply. */
+  /** The ops scan on demand: a reply to the operator, so the proactive guards do not apply. */
   async scan(now = Date.now()): Promise<ScanResult> {
     return this.serial(async () =>
       runScan(this.env, await readSettings(this.env), crypto.randomUUID(), now, false),
     );
   }
 
-  /** What is inside: queue, digest buffer, guards, last sends. */
+  /** What is inside: queue, digest buffer, guards, last sends. Not queued behind the work. */
   async state(now = Date.now()) {
-    return this.serial(() => ceoState(this.env, this.store, now));
+    return ceoState(this.env, this.store, now);
   }
 
   override async alarm(): Promise<void> {
     await this.tick(Date.now());
+  }
+
+  /** Starts the queue's work without waiting for it; the alarm is the backstop if it dies. */
+  private async kick(): Promise<void> {
+    await this.ctx.storage.setAlarm(Date.now() + RETRY_MS);
+    this.ctx.waitUntil(this.serial(() => this.work(Date.now())).catch(() => undefined));
+  }
+
+  /** Reads new domain events and processes the queue until both are empty; sets the next alarm. */
+  private async work(now: number, known?: SettingsValue): Promise<number> {
+    await this.ctx.storage.setAlarm(Date.now() + RETRY_MS);
+    const settings = known ?? (await readSettings(this.env));
+    const levers = {
+      flushDigest: () =>
+        flushBuffer(this.env, settings, this.store, now, true).then((r) =>
+          r && 'status' in r ? r : null,
+        ),
+      scan: () => runScan(this.env, settings, crypto.randomUUID(), now, false),
+    };
+    let processed = 0;
+    await this.pull(now);
+    for (let next = this.store.head(); next; next = this.store.head()) {
+      const context: ProcessContext = {
+        env: this.env,
+        settings,
+        now,
+        levers,
+        ...this.streams.sinksFor(next.key),
+      };
+      const member = await processItem(context, next.item);
+      this.store.complete(next.key, member, now);
+      this.streams.close(next.key);
+      processed++;
+      // Handling an item may have written events (a decision from a button): read them now.
+      await this.pull(now);
+    }
+    await this.schedule();
+    return processed;
   }
 
   private async pull(now: number): Promise<void> {
@@ -122,52 +177,6 @@ export class CeoDO extends DurableObject<Env> {
       if (page.length < PAGE) return;
       cursor = page.at(-1)?.id ?? cursor;
     }
-  }
-
-  /** Processes queued items one at a time, oldest first, until the queue is empty. */
-  private async drain(): Promise<number> {
-    const settings = await readSettings(this.env);
-    let processed = 0;
-    for (let next = this.store.head(); next; next = this.store.head()) {
-      const now = Date.now();
-      let member = null;
-      if (next.item.kind === 'event') {
-        member = await place(this.env, settings, await describe(this.env, next.item.event), now);
-      } else {
-        await recordInbound(this.env, settings, next.item.message);
-      }
-      this.store.complete(next.key, member, now);
-      processed++;
-    }
-    return processed;
-  }
-
-  /** Flushes the digest buffer once its first member has waited 5 minutes and spacing allows. */
-  private async flushIfDue(now: number) {
-    const buffer = this.store.buffer();
-    const first = buffer[0];
-    if (!first || now < first.at + DIGEST_DELAY_MS) return null;
-    const resumed = this.store.mark('flush');
-    let flush: { id: string; ids: string[] };
-    if (resumed) {
-      flush = JSON.parse(resumed) as { id: string; ids: string[] };
-    } else {
-      const clock = await readGuardClock(this.env);
-      const last = clock.lastProactiveSentAt;
-      if (last !== null && now - last < PROACTIVE_SPACING_MS) {
-        const until = last + PROACTIVE_SPACING_MS;
-        this.store.setMark('digestNotBefore', String(until));
-        return { postponedUntil: new Date(until).toISOString() };
-      }
-      flush = { id: crypto.randomUUID(), ids: buffer.map((m) => m.id) };
-      // Recorded before any outside call: a restart resumes this flush, never starts a second.
-      this.store.setMark('flush', JSON.stringify(flush));
-    }
-    const members = buffer.filter((m) => flush.ids.includes(m.id));
-    const settings = await readSettings(this.env);
-    const result = await flushDigest(this.env, settings, flush.id, members, now);
-    this.store.clearFlushed(flush.ids);
-    return result;
   }
 
   /** Sets the alarm for the next thing due: queued work now, the digest, or the heartbeat. */

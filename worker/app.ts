@@ -7,6 +7,7 @@ import { auditRoutes } from './audit/routes';
 import { oauthRoutes } from './auth/oauth/routes';
 import { authRoutes } from './auth/routes';
 import { ceoRoutes } from './ceo/routes';
+import { chatRoutes } from './chat/routes';
 import { demoCompany } from './demo/seed';
 import type { HonoEnv } from './env';
 import { eventRoutes } from './events/routes';
@@ -25,6 +26,7 @@ import { runnerApiRoutes } from './runners/api-routes';
 import { settingsRoutes } from './settings/routes';
 import { spendRoutes } from './spend/routes';
 import { taskRoutes } from './tasks/routes';
+import { telegramRoutes } from './telegram/routes';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -61,6 +63,8 @@ export function createApp(): OpenAPIHono<HonoEnv> {
   app.route('/', ceoRoutes);
   app.route('/', notificationRoutes);
   app.route('/', memoryRoutes);
+  app.route('/', chatRoutes);
+  app.route('/', telegramRoutes);
   mountOpenApi(app);
 
   app.notFound(handleNotFound);

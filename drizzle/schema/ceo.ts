@@ -2,7 +2,13 @@ import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqli
 import { epochMs, flag, json } from './columns';
 
 export const TIERS = ['IMMEDIATE', 'DIGEST', 'SILENT'] as const;
-export const NOTIFICATION_STATUSES = ['pending', 'sent', 'suppressed', 'failed'] as const;
+export const NOTIFICATION_STATUSES = [
+  'pending',
+  'sending',
+  'sent',
+  'suppressed',
+  'failed',
+] as const;
 
 /**
  * Every notification the CEO considered, sent or suppressed, with the reason. The id is
@@ -93,4 +99,27 @@ export const memoryItems = sqliteTable(
     createdAt: epochMs('created_at').notNull(),
   },
   (t) => [index('memory_kind_idx').on(t.kind, t.createdAt)],
+);
+
+/**
+ * A write the CEO proposed in a conversation and the operator has not confirmed yet. It runs
+ * only on an explicit confirmation by the same operator, once, before it expires.
+ */
+export const pendingActions = sqliteTable(
+  'pending_actions',
+  {
+    id: text('id').primaryKey(),
+    conversationId: text('conversation_id').notNull(),
+    userEmail: text('user_email').notNull(),
+    tool: text('tool').notNull(),
+    args: json<Record<string, unknown>>('args').notNull(),
+    /** What will happen, in words, as the operator was asked. */
+    summary: text('summary').notNull(),
+    createdAt: epochMs('created_at').notNull(),
+    expiresAt: epochMs('expires_at').notNull(),
+    /** confirmed, cancelled or superseded, once decided. */
+    outcome: text('outcome'),
+    decidedAt: epochMs('decided_at'),
+  },
+  (t) => [index('pending_actions_conversation_idx').on(t.conversationId, t.createdAt)],
 );

@@ -3,4 +3,5 @@ export * from './auth';
 export * from './ceo';
 export * from './columns';
 export * from './ops';
+export * from './telegram';
 export * from './work';

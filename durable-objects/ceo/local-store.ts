@@ -1,11 +1,6 @@
-import type { InboundMessage } from '../../worker/ceo/conversations';
 import type { BufferedMember } from '../../worker/ceo/digest';
 import type { DomainEvent } from '../../worker/events/types';
-
-/** One unit of the CEO's work, in arrival order. */
-export type QueueItem =
-  | { kind: 'event'; event: DomainEvent }
-  | { kind: 'message'; message: InboundMessage };
+import type { QueueItem } from './process';
 
 /** How long processed keys are remembered, so a late duplicate (a Telegram retry) is ignored. */
 const SEEN_FOR_MS = 7 * 24 * 3_600_000;
@@ -28,15 +23,19 @@ export class CeoLocalStore {
 
   /** Adds an item unless its key is queued or was processed; false when it was a duplicate. */
   enqueue(key: string, item: QueueItem, now: number): boolean {
-    const seen = this.storage.sql.exec('SELECT 1 FROM seen WHERE key = ?', key).toArray();
-    if (seen.length) return false;
-    const cursor = this.storage.sql.exec(
-      'INSERT INTO queue (key, item, enqueued_at) VALUES (?, ?, ?) ON CONFLICT (key) DO NOTHING',
+    // Checked, not left to ON CONFLICT: rowsWritten counts the AUTOINCREMENT bookkeeping even
+    // when the insert is skipped. The object's SQL is synchronous, so nothing runs in between.
+    const known = this.storage.sql
+      .exec('SELECT 1 FROM seen WHERE key = ?1 UNION ALL SELECT 1 FROM queue WHERE key = ?1', key)
+      .toArray();
+    if (known.length) return false;
+    this.storage.sql.exec(
+      'INSERT INTO queue (key, item, enqueued_at) VALUES (?, ?, ?)',
       key,
       JSON.stringify(item),
       now,
     );
-    return cursor.rowsWritten > 0;
+    return true;
   }
 
   /** Queues a page of domain events and moves the feed cursor, in one transaction. */

@@ -4,6 +4,7 @@ import type { TestProject } from 'vitest/node';
 import { startGithubStandIn } from './github-stand-in';
 import { startModelStandIn } from './model-stand-in';
 import { startOidcProvider } from './oidc-provider';
+import { startTelegramStandIn } from './telegram-stand-in';
 
 // Each starter starts one stand-in, provides its details, and returns how to stop it.
 type Starter = (project: TestProject) => Promise<() => Promise<void>>;
@@ -22,6 +23,11 @@ const starters: Starter[] = [
   async (project) => {
     const { close, ...models } = await startModelStandIn();
     project.provide('models', models);
+    return close;
+  },
+  async (project) => {
+    const { close, ...telegram } = await startTelegramStandIn();
+    project.provide('telegram', telegram);
     return close;
   },
 ];

@@ -32,10 +32,35 @@ export type Reply =
   | { status: number; message: string }
   | { hang: true };
 
+// The local Telegram Bot API server (test/support/telegram-stand-in.ts).
+export interface TelegramStandIn {
+  apiRoot: string;
+}
+
+/** One Bot API call the stand-in received. */
+export interface BotApiCall {
+  token: string;
+  method: string;
+  chatId: string | null;
+  payload: Record<string, unknown>;
+  at: number;
+}
+
+/** Makes the next `times` calls of `method` (to `chatId`, if given) slow, failing, or both. */
+export interface BotApiScript {
+  method: string;
+  chatId?: string;
+  times: number;
+  delayMs?: number;
+  status?: number;
+  description?: string;
+}
+
 declare module 'vitest' {
   export interface ProvidedContext {
     oidc: OidcStandIn;
     github: GithubStandIn;
     models: ModelStandIn;
+    telegram: TelegramStandIn;
   }
 }

@@ -1,8 +1,8 @@
-import { notifications } from '../../drizzle/schema';
-import { database } from '../db/client';
 import type { SettingsValue } from '../settings/schema';
 import { localClock } from './local-time';
-import { WEB_CHANNEL } from './store';
+import { proactiveGuard } from './policy';
+import { sendOnce } from './send';
+import { notificationStatus, readGuardClock } from './store';
 import { voice } from './voice';
 
 const DAY = 24 * 3_600_000;
@@ -75,42 +75,39 @@ export async function briefingText(env: Env, now: number): Promise<string> {
 }
 
 /**
- * Sends today's briefing if it is due (the local time has reached the configured time) and
- * not yet sent. The notification's id is the local date, so overlapping or late crons send
- * it once: the first claims the row, a claim left pending by a crash is finished later.
+ * Sends today's briefing if it is due (the local time has reached the configured time), not
+ * yet sent, and the proactive guards allow it (otherwise the next tick tries again). The
+ * notification's id is the local date, so overlapping or late crons send it once.
  */
 export async function briefIfDue(
   env: Env,
   settings: SettingsValue,
   now: number,
-): Promise<{ id: string; sent: boolean } | null> {
+): Promise<{ id: string; status: string } | null> {
   const { date, time } = localClock(now, settings.briefing.timeZone);
   if (time < settings.briefing.time) return null;
   const id = `briefing-${date}`;
-  const db = database(env);
-  await db
-    .insert(notifications)
-    .values({
+  const earlier = await notificationStatus(env, id);
+  if (earlier !== null && earlier !== 'sending') return { id, status: `already_${earlier}` };
+  const guard = earlier === null ? proactiveGuard(await readGuardClock(env), now) : null;
+  if (guard) return { id, status: `waiting:${guard}` };
+  const raw = await briefingText(env, now);
+  const voiced = earlier === null ? await voice(env, settings, raw, now) : null;
+  const outcome = await sendOnce(
+    env,
+    settings,
+    {
       id,
       eventType: 'briefing',
       tier: 'IMMEDIATE',
-      status: 'pending',
+      status: 'sending',
       proactive: true,
-      text: '',
+      text: voiced?.text ?? raw,
+      rawText: raw,
+      voice: voiced?.voice,
       createdAt: now,
-    })
-    .onConflictDoNothing();
-  const row = await env.DB.prepare('SELECT status FROM notifications WHERE id = ?')
-    .bind(id)
-    .first<{ status: string }>();
-  if (row?.status !== 'pending') return { id, sent: false };
-  const raw = await briefingText(env, now);
-  const voiced = await voice(env, settings, raw, now);
-  const result = await env.DB.prepare(
-    `UPDATE notifications SET status = 'sent', channel = ?, text = ?, raw_text = ?, voice = ?, sent_at = ?
-     WHERE id = ? AND status = 'pending'`,
-  )
-    .bind(WEB_CHANNEL, voiced.text, raw, voiced.voice, now, id)
-    .run();
-  return { id, sent: result.meta.changes === 1 };
+    },
+    now,
+  );
+  return { id, status: outcome.claimedNow ? outcome.status : `already_${outcome.status}` };
 }

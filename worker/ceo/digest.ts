@@ -3,7 +3,8 @@ import { notifications } from '../../drizzle/schema';
 import { database } from '../db/client';
 import type { SettingsValue } from '../settings/schema';
 import { type DigestMember, digestFingerprint, digestGate } from './policy';
-import { lastDigestFingerprint, notificationExists, WEB_CHANNEL } from './store';
+import { sendOnce } from './send';
+import { lastDigestFingerprint, notificationStatus } from './store';
 import { voice } from './voice';
 
 /** A DIGEST event waiting in the CEO's buffer. */
@@ -13,7 +14,15 @@ export interface BufferedMember extends DigestMember {
   at: number;
 }
 
+export interface DigestOutcome {
+  id: string;
+  status: 'sent' | 'failed' | 'suppressed';
+  reason: string | null;
+}
+
 const MAX_LINES = 20;
+/** D1 binds at most 100 parameters per statement: members are marked in chunks. */
+const CHUNK = 90;
 
 function chunks<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];
@@ -30,7 +39,7 @@ function digestText(members: BufferedMember[]): string {
 /**
  * Sends or suppresses one digest: the quality gate, then dedup layer 2 (same fingerprint as
  * the last digest sent). The digest's id is its flush's id, so a flush resumed after a
- * restart finds its own digest and does nothing twice.
+ * restart finds its own digest and sends nothing twice.
  */
 export async function flushDigest(
   env: Env,
@@ -38,57 +47,81 @@ export async function flushDigest(
   flushId: string,
   members: BufferedMember[],
   now: number,
-): Promise<{ id: string; status: 'sent' | 'suppressed'; reason: string | null }> {
+): Promise<DigestOutcome> {
   const id = `digest-${flushId}`;
-  if (await notificationExists(env, id)) {
-    const row = await env.DB.prepare('SELECT status, reason FROM notifications WHERE id = ?')
-      .bind(id)
-      .first<{ status: 'sent' | 'suppressed'; reason: string | null }>();
-    return { id, status: row?.status ?? 'sent', reason: row?.reason ?? null };
-  }
   const fingerprint = await digestFingerprint(members);
+  const earlier = await notificationStatus(env, id);
   const gate = digestGate(members);
   const reason =
-    gate !== 'send'
-      ? gate
-      : fingerprint === (await lastDigestFingerprint(env))
-        ? 'duplicate_digest'
-        : null;
+    earlier !== null
+      ? null
+      : gate !== 'send'
+        ? gate
+        : fingerprint === (await lastDigestFingerprint(env))
+          ? 'duplicate_digest'
+          : null;
   const raw = digestText(members);
-  const voiced = reason ? { text: raw, voice: null } : await voice(env, settings, raw, now);
-  const status = reason ? ('suppressed' as const) : ('sent' as const);
+  const row = {
+    id,
+    eventType: 'digest',
+    tier: 'DIGEST' as const,
+    fingerprint,
+    proactive: true,
+    lowSignal: members.every((m) => m.lowSignal),
+    text: raw,
+    rawText: raw,
+    details: { members: members.map((m) => m.id) },
+    createdAt: now,
+  };
+  if (reason) {
+    await suppress(env, row, members, reason);
+    return { id, status: 'suppressed', reason };
+  }
+  if (earlier === 'suppressed') return { id, status: 'suppressed', reason: null };
+  const voiced = earlier === null ? await voice(env, settings, raw, now) : null;
+  const attached = members.map((m) => ({
+    id: m.id,
+    eventType: m.type,
+    entityType: m.entityType,
+    entityId: m.entityId,
+    tier: 'DIGEST' as const,
+    status: 'sending' as const,
+    lowSignal: m.lowSignal,
+    reason: 'in_digest',
+    text: m.text,
+    createdAt: m.at,
+  }));
+  const sent = await sendOnce(
+    env,
+    settings,
+    { ...row, status: 'sending', text: voiced?.text ?? raw, voice: voiced?.voice },
+    now,
+    attached,
+  );
+  return { id, status: sent.status, reason: null };
+}
+
+/** Records a suppressed digest and marks its members with the same reason, in one batch. */
+async function suppress(
+  env: Env,
+  row: Omit<typeof notifications.$inferInsert, 'status'>,
+  members: BufferedMember[],
+  reason: string,
+) {
   const db = database(env);
   await db.batch([
     db
       .insert(notifications)
-      .values({
-        id,
-        eventType: 'digest',
-        tier: 'DIGEST',
-        status,
-        reason,
-        fingerprint,
-        proactive: true,
-        lowSignal: members.every((m) => m.lowSignal),
-        channel: reason ? null : WEB_CHANNEL,
-        text: voiced.text,
-        rawText: raw,
-        voice: voiced.voice,
-        details: { members: members.map((m) => m.id) },
-        createdAt: now,
-        sentAt: reason ? null : now,
-      })
+      .values({ ...row, status: 'suppressed', reason })
       .onConflictDoNothing({ target: notifications.id }),
-    // D1 binds at most 100 parameters per statement: members are marked in chunks.
     ...chunks(
       members.map((m) => m.id),
-      90,
+      CHUNK,
     ).map((ids) =>
       db
         .update(notifications)
-        .set({ status, reason: reason ?? 'in_digest', digestId: id, sentAt: reason ? null : now })
+        .set({ status: 'suppressed', reason, digestId: row.id })
         .where(and(inArray(notifications.id, ids), eq(notifications.status, 'pending'))),
     ),
   ]);
-  return { id, status, reason };
 }

@@ -1,9 +1,8 @@
-import { notifications } from '../../drizzle/schema';
-import { database } from '../db/client';
 import type { SettingsValue } from '../settings/schema';
 import { detect, type Finding } from './ops-triggers';
 import { proactiveGuard } from './policy';
-import { notificationExists, readGuardClock, sentSince, WEB_CHANNEL } from './store';
+import { sendOnce } from './send';
+import { notificationStatus, readGuardClock, sentSince, storeOnce } from './store';
 import { voice } from './voice';
 
 export interface ScanResult {
@@ -11,14 +10,14 @@ export interface ScanResult {
   findings: (Finding & { status: 'sent' | 'suppressed'; reason: string | null })[];
   /** Whether a message went out. */
   sent: boolean;
-  /** Why nothing went out, when findings were kept back. */
+  /** Why nothing went out: nothing_found, already_run, duplicate_finding or a guard. */
   reason: string | null;
 }
 
 /**
  * The ops scan: every trigger, then dedup layer 3 (the same finding sent recently), then
  * (for the hourly, proactive scan) the guards in order. Fresh findings that pass go out as
- * one message. `scanId` names the run: a scan resumed after a restart does nothing twice.
+ * one message. `scanId` names the run: a scan resumed after a restart sends nothing twice.
  */
 export async function runScan(
   env: Env,
@@ -47,49 +46,55 @@ export async function runScan(
     reason: f.duplicate ? 'duplicate_finding' : guard,
   }));
   if (!found.length) return { id, findings, sent: false, reason: 'nothing_found' };
-  if (await notificationExists(env, id))
+  if ((await notificationStatus(env, id)) !== null)
     return { id, findings, sent: false, reason: 'already_run' };
-  const reason = sending ? null : (guard ?? 'duplicate_finding');
 
   const raw = `Ops scan: ${fresh.length} thing(s) need a look.\n${fresh.map((f) => `• ${f.text}`).join('\n')}`;
-  const voiced = sending ? await voice(env, settings, raw, now) : null;
-  const db = database(env);
-  const rows = findings.map((f) => ({
+  const findingRow = (f: (typeof findings)[number]) => ({
     id: `${id}-${f.trigger}`,
     eventType: `ops.${f.trigger}`,
     entityType: 'ops',
     entityId: f.subject,
     tier: 'IMMEDIATE' as const,
-    status: f.status,
+    status: 'suppressed' as const,
     reason: f.reason,
     proactive,
-    channel: f.status === 'sent' ? WEB_CHANNEL : null,
     text: f.text,
-    digestId: sending ? id : null,
     createdAt: now,
-    sentAt: f.status === 'sent' ? now : null,
-  }));
-  // One batch (one transaction): the scan's row and its findings' rows exist together or not at all.
-  await db.batch([
-    db
-      .insert(notifications)
-      .values({
-        id,
-        eventType: 'ops.scan',
-        tier: 'IMMEDIATE',
-        status: sending ? 'sent' : 'suppressed',
-        reason,
-        proactive,
-        channel: sending ? WEB_CHANNEL : null,
-        text: voiced?.text ?? raw,
-        rawText: raw,
-        voice: voiced?.voice ?? null,
-        details: { findings: findings.map((f) => f.trigger) },
-        createdAt: now,
-        sentAt: sending ? now : null,
-      })
-      .onConflictDoNothing(),
-    ...rows.map((row) => db.insert(notifications).values(row).onConflictDoNothing()),
-  ]);
-  return { id, findings, sent: sending, reason };
+  });
+  const scanRow = {
+    id,
+    eventType: 'ops.scan',
+    tier: 'IMMEDIATE' as const,
+    proactive,
+    text: raw,
+    rawText: raw,
+    details: { findings: findings.map((f) => f.trigger) },
+    createdAt: now,
+  };
+  if (!sending) {
+    const reason = guard ?? 'duplicate_finding';
+    for (const row of [
+      { ...scanRow, status: 'suppressed' as const, reason },
+      ...findings.map(findingRow),
+    ])
+      await storeOnce(env, row);
+    return { id, findings, sent: false, reason };
+  }
+  const voiced = await voice(env, settings, raw, now);
+  for (const f of findings.filter((f) => f.status === 'suppressed'))
+    await storeOnce(env, findingRow(f));
+  const outcome = await sendOnce(
+    env,
+    settings,
+    { ...scanRow, status: 'sending', text: voiced.text, voice: voiced.voice },
+    now,
+    findings.filter((f) => f.status === 'sent').map((f) => ({ ...findingRow(f), reason: null })),
+  );
+  return {
+    id,
+    findings,
+    sent: outcome.status === 'sent',
+    reason: outcome.status === 'sent' ? null : 'send_failed',
+  };
 }

@@ -1,14 +1,9 @@
 import { notifications } from '../../drizzle/schema';
 import { database } from '../db/client';
 import type { GuardClock } from './policy';
+import type { NotificationInsert } from './send';
 
-export type NotificationInsert = typeof notifications.$inferInsert;
-export type NotificationRow = typeof notifications.$inferSelect;
-
-/** Where sent notifications go today: the app's notification list. Telegram joins it when linked. */
-export const WEB_CHANNEL = 'web';
-
-/** Stores a notification unless one with its id exists; true when this call stored it. */
+/** Stores a notification that is not sent (suppressed, or pending in the digest buffer) unless its id exists. */
 export async function storeOnce(env: Env, row: NotificationInsert): Promise<boolean> {
   const result = await database(env)
     .insert(notifications)
@@ -18,11 +13,12 @@ export async function storeOnce(env: Env, row: NotificationInsert): Promise<bool
   return result.meta.changes === 1;
 }
 
-export async function notificationExists(env: Env, id: string): Promise<boolean> {
-  const row = await env.DB.prepare('SELECT 1 AS found FROM notifications WHERE id = ?')
+/** The status of a notification, or null when none has that id. */
+export async function notificationStatus(env: Env, id: string): Promise<string | null> {
+  const row = await env.DB.prepare('SELECT status FROM notifications WHERE id = ?')
     .bind(id)
-    .first();
-  return row !== null;
+    .first<{ status: string }>();
+  return row?.status ?? null;
 }
 
 /** Was a notification of this type about this entity sent since `since`? (dedup layers 1 and 3) */

@@ -2,6 +2,7 @@ import { createRoute, type RouteConfig, z } from '@hono/zod-openapi';
 import type { Role } from '../../drizzle/schema';
 import { requireRole } from '../auth/guard';
 import { requireRunner } from '../runners/guard';
+import { requireTelegram } from '../telegram/guard';
 
 export const ErrorBody = z
   .object({
@@ -40,14 +41,20 @@ type RouteSpec = Omit<RouteConfig, 'middleware'>;
  * OpenAPI operation carries `x-min-role` so the document says who may call it.
  */
 export function defineRoute<const R extends RouteSpec>(
-  minRole: 'public' | Role | 'runner',
+  minRole: 'public' | Role | 'runner' | 'telegram',
   route: R,
 ) {
   const errors = minRole === 'public' ? commonErrors : signedInErrors;
+  const guard =
+    minRole === 'runner'
+      ? requireRunner
+      : minRole === 'telegram'
+        ? requireTelegram
+        : requireRole(minRole);
   return createRoute({
     ...route,
     'x-min-role': minRole,
-    middleware: [minRole === 'runner' ? requireRunner : requireRole(minRole)] as const,
+    middleware: [guard] as const,
     responses: { ...errors, ...route.responses },
   });
 }

@@ -1,13 +1,14 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { and, desc, eq, isNotNull, isNull, type SQL } from 'drizzle-orm';
+import type { Context } from 'hono';
 import { MEMORY_KINDS, memoryItems } from '../../drizzle/schema';
-import { auditInsert } from '../audit/record';
 import { memoryContext } from '../ceo/memory';
 import { database } from '../db/client';
 import type { HonoEnv } from '../env';
 import { ApiError } from '../http/errors';
 import { defineRoute, jsonResponse } from '../http/route';
 import { validationHook } from '../http/validation';
+import { deleteMemory, findMemory, type MemoryRow, resolveMemory } from './store';
 
 const MemoryItem = z
   .object({
@@ -85,18 +86,19 @@ const remove = defineRoute('operator', {
   },
 });
 
-type Row = typeof memoryItems.$inferSelect;
-const view = (row: Row) => ({
+const view = (row: MemoryRow) => ({
   ...row,
   resolvedAt: row.resolvedAt === null ? null : new Date(row.resolvedAt).toISOString(),
   createdAt: new Date(row.createdAt).toISOString(),
 });
 
-async function find(env: Env, id: string): Promise<Row> {
-  const row = await database(env).select().from(memoryItems).where(eq(memoryItems.id, id)).get();
+async function find(env: Env, id: string): Promise<MemoryRow> {
+  const row = await findMemory(env, id);
   if (!row) throw new ApiError(404, 'not_found', `No memory item ${id}.`);
   return row;
 }
+
+const by = (c: Context<HonoEnv>) => ({ actor: c.get('user').email, requestId: c.get('requestId') });
 
 export const memoryRoutes = new OpenAPIHono<HonoEnv>({ defaultHook: validationHook });
 
@@ -119,38 +121,12 @@ memoryRoutes.openapi(context, async (c) => c.json(await memoryContext(c.env), 20
 
 memoryRoutes.openapi(resolve, async (c) => {
   const { id } = c.req.valid('param');
-  const row = await find(c.env, id);
-  if (row.resolvedAt === null) {
-    const db = database(c.env);
-    const at = Date.now();
-    await db.batch([
-      db
-        .update(memoryItems)
-        .set({ resolvedAt: at })
-        .where(and(eq(memoryItems.id, id), isNull(memoryItems.resolvedAt))),
-      auditInsert(db, c, {
-        action: 'memory.resolve',
-        entityType: 'memory',
-        entityId: id,
-        summary: { kind: row.kind },
-      }),
-    ]);
-  }
+  await resolveMemory(c.env, await find(c.env, id), by(c));
   return c.json(view(await find(c.env, id)), 200);
 });
 
 memoryRoutes.openapi(remove, async (c) => {
   const { id } = c.req.valid('param');
-  const row = await find(c.env, id);
-  const db = database(c.env);
-  await db.batch([
-    db.delete(memoryItems).where(eq(memoryItems.id, id)),
-    auditInsert(db, c, {
-      action: 'memory.delete',
-      entityType: 'memory',
-      entityId: id,
-      summary: { kind: row.kind },
-    }),
-  ]);
+  await deleteMemory(c.env, await find(c.env, id), by(c));
   return c.body(null, 204);
 });

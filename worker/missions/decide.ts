@@ -1,6 +1,4 @@
-import type { Context } from 'hono';
 import type { missions } from '../../drizzle/schema';
-import type { HonoEnv } from '../env';
 import { missionDecidedStatement, taskMovedStatement } from '../events/outbox';
 import { ApiError } from '../http/errors';
 import { readSettings } from '../settings/store';
@@ -15,16 +13,16 @@ type MissionRow = typeof missions.$inferSelect;
  * runs only where that stamp is this request's, so a lost race writes nothing.
  */
 export async function decide(
-  c: Context<HonoEnv>,
+  env: Env,
+  by: { actor: string; requestId: string },
   mission: MissionRow,
   verdict: 'APPROVED' | 'REJECTED',
   reason: string | null,
 ): Promise<{ changed: boolean }> {
-  const db = c.env.DB;
+  const db = env.DB;
   const now = Date.now();
-  const requestId = c.get('requestId');
-  const actor = c.get('user').email;
-  const timeoutSeconds = (await readSettings(c.env)).workLoop.heartbeatTimeoutSeconds;
+  const { actor, requestId } = by;
+  const timeoutSeconds = (await readSettings(env)).workLoop.heartbeatTimeoutSeconds;
   const won = 'EXISTS (SELECT 1 FROM missions WHERE id = ? AND decision_request_id = ?)';
   const statements: D1PreparedStatement[] = [
     db
@@ -115,6 +113,6 @@ export async function decide(
       );
     }
   }
-  if (changed && verdict === 'APPROVED') await dispatch(c.env, now);
+  if (changed && verdict === 'APPROVED') await dispatch(env, now);
   return { changed };
 }

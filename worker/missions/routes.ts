@@ -129,7 +129,8 @@ for (const verb of ['approve', 'reject'] as const) {
     const { id } = c.req.valid('param');
     const { row } = await detail(c.env, id);
     const { changed } = await decide(
-      c,
+      c.env,
+      { actor: c.get('user').email, requestId: c.get('requestId') },
       row,
       verb === 'approve' ? 'APPROVED' : 'REJECTED',
       c.req.valid('json').reason ?? null,

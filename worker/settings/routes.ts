@@ -1,11 +1,10 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
-import { settings } from '../../drizzle/schema';
-import { auditInsert } from '../audit/record';
 import { database } from '../db/client';
 import type { HonoEnv } from '../env';
 import { defineRoute, jsonBody, jsonResponse } from '../http/route';
 import { validationHook } from '../http/validation';
 import { detectProviders } from './providers';
+import { settingWrites } from './save';
 import { type SettingKey, Settings, SettingsPatch } from './schema';
 import { readSettings } from './store';
 
@@ -50,23 +49,10 @@ settingsRoutes.openapi(patchSettings, async (c) => {
   );
   if (changed.length) {
     const db = database(c.env);
-    const now = Date.now();
-    const by = c.get('user').email;
-    const writes = changed.flatMap((key) => [
-      db
-        .insert(settings)
-        .values({ key, value: patch[key], updatedBy: by, updatedAt: now })
-        .onConflictDoUpdate({
-          target: settings.key,
-          set: { value: patch[key], updatedBy: by, updatedAt: now },
-        }),
-      auditInsert(db, c, {
-        action: 'settings.update',
-        entityType: 'setting',
-        entityId: key,
-        summary: { from: current[key], to: patch[key] },
-      }),
-    ]);
+    const by = { actor: c.get('user').email, requestId: c.get('requestId') };
+    const writes = changed.flatMap((key) =>
+      settingWrites(db, key, current[key], patch[key] as never, by),
+    );
     await db.batch(writes as [(typeof writes)[0], ...typeof writes]);
   }
   return c.json({ settings: await readSettings(c.env), providers: detectProviders(c.env) }, 200);

@@ -99,14 +99,28 @@ export const settingsShape = {
       'Where the CEO’s models are reached: any OpenAI-compatible base URL (its key is OPENAI_COMPATIBLE_API_KEY). Null: OPENAI_COMPATIBLE_BASE_URL, else OpenAI itself when OPENAI_API_KEY is set, else no model.',
     )
     .default({ baseUrl: null }),
+  telegram: z
+    .strictObject({
+      apiRoot: z
+        .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+        .max(500)
+        .nullable(),
+    })
+    .describe(
+      'The Telegram Bot API server: null for Telegram’s own, or the root of a self-hosted telegram-bot-api.',
+    )
+    .default({ apiRoot: null }),
   notificationRules: z
     .strictObject(
-      Object.fromEntries(NOTIFICATION_TYPES.map((type) => [type, TierRule])) as Record<
-        NotificationType,
-        typeof TierRule
-      >,
+      // Each kind defaults on its own: a PATCH may name only the kinds it changes, and a kind
+      // added in a later version gets its default instead of invalidating stored rules.
+      Object.fromEntries(
+        NOTIFICATION_TYPES.map((type) => [type, TierRule.default(DEFAULT_TIER_RULES[type])]),
+      ) as Record<NotificationType, z.ZodDefault<typeof TierRule>>,
     )
-    .describe('Which tier each kind of event gets: IMMEDIATE, DIGEST or SILENT.')
+    .describe(
+      'Which tier each kind of event gets (IMMEDIATE, DIGEST or SILENT), and whether it is low-signal (weighed by the digest quality gate).',
+    )
     .default(DEFAULT_TIER_RULES),
   ceo: z
     .strictObject({

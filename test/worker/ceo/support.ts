@@ -1,5 +1,6 @@
+import { runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
-import { expect, inject } from 'vitest';
+import { expect, inject, vi } from 'vitest';
 import type { Reply } from '../../support/provided-context';
 import { call, signInAs } from '../support/client';
 
@@ -60,6 +61,7 @@ export async function noModel(): Promise<void> {
 export interface NotificationView {
   id: string;
   eventType: string;
+  entityType: string | null;
   entityId: string | null;
   tier: string;
   status: string;
@@ -71,6 +73,10 @@ export interface NotificationView {
   digestId: string | null;
   fingerprint: string | null;
   proactive: boolean;
+  lowSignal: boolean;
+  channel: string | null;
+  details: Record<string, unknown> | null;
+  createdAt: string;
   sentAt: string | null;
 }
 
@@ -82,11 +88,55 @@ export async function listNotifications(query = ''): Promise<NotificationView[]>
   return ((await response.json()) as { items: NotificationView[] }).items;
 }
 
-/** Inserts a domain event as the work loop's outbox would (for event kinds that are slow to cause). */
+/**
+ * Inserts a domain event as the work loop's outbox would (for event kinds that are slow to
+ * cause through the API) and returns the notification id the CEO will give it.
+ */
 export async function emit(type: string, entityType: string, entityId: string, payload: object) {
-  await env.DB.prepare(
+  const result = await env.DB.prepare(
     'INSERT INTO domain_events (type, entity_type, entity_id, payload, created_at) VALUES (?, ?, ?, ?, ?)',
   )
-    .bind(type, entityType, entityId, JSON.stringify(payload), Date.now())
+    .bind(type, entityType, entityId, JSON.stringify({ type, ...payload }), Date.now())
     .run();
+  return `event-${result.meta.last_row_id}`;
+}
+
+/** An agent revision event about a made-up agent: a low-signal DIGEST event by default. */
+export const emitRevision = (agentId: string, revision = 1) =>
+  emit('agent.revised', 'agent', agentId, {
+    agentId,
+    slug: agentId,
+    revision,
+    fields: ['model'],
+    actor: 'admin@test.hq',
+  });
+
+/**
+ * Fakes the clock (Date only; timers stay real) from `start`. Durable Objects run in the
+ * tests' isolate, so the CEO sees the same time. Tests move it forward, never back: rows
+ * written at a later time would otherwise look like the future.
+ */
+export function fakeClock(start: string) {
+  let now = Date.parse(start);
+  vi.useFakeTimers({ toFake: ['Date'] });
+  vi.setSystemTime(now);
+  return {
+    now: () => now,
+    advance(ms: number) {
+      now += ms;
+      vi.setSystemTime(now);
+      return now;
+    },
+  };
+}
+
+export const MINUTE = 60_000;
+
+/** When the CEO's alarm will next fire. */
+export const ceoAlarm = () =>
+  runInDurableObject(ceo(), (_instance, state: DurableObjectState) => state.storage.getAlarm());
+
+/** Notifications about one entity (oldest first). */
+export async function about(entityId: string) {
+  return (await listNotifications()).filter((n) => n.entityId === entityId).reverse();
 }

@@ -1,0 +1,124 @@
+import type { Update } from 'grammy/types';
+import { converse } from '../../worker/ceo/chat/converse';
+import type { TokenSink } from '../../worker/ceo/chat/engine';
+import { settleAction } from '../../worker/ceo/chat/pending';
+import type { CommandContext } from '../../worker/ceo/commands/types';
+import { type InboundMessage, recordInbound } from '../../worker/ceo/conversations';
+import { describe } from '../../worker/ceo/describe';
+import type { BufferedMember } from '../../worker/ceo/digest';
+import type { Operator, Reply } from '../../worker/ceo/reply';
+import { place } from '../../worker/ceo/tiering';
+import type { DomainEvent } from '../../worker/events/types';
+import type { SettingsValue } from '../../worker/settings/schema';
+import { handleUpdate } from '../../worker/telegram/bot';
+import { telegramConfig } from '../../worker/telegram/config';
+import type { ConversationInput } from '../../worker/telegram/context';
+import { showDecision } from '../../worker/telegram/edits';
+
+/** A web chat turn: a message, or a button's action (confirm / cancel). */
+export interface WebChatInput {
+  key: string;
+  operator: Operator;
+  text?: string;
+  action?: string;
+}
+
+/** One unit of the CEO's work, in arrival order. */
+export type QueueItem =
+  | { kind: 'event'; event: DomainEvent }
+  | { kind: 'message'; message: InboundMessage }
+  | { kind: 'telegram'; update: Update }
+  | { kind: 'chat'; chat: WebChatInput };
+
+export interface ProcessContext {
+  env: Env;
+  settings: SettingsValue;
+  now: number;
+  levers: CommandContext['ceo'];
+  /** Where a web chat's answer streams, while its request is still open. */
+  sink?: TokenSink;
+  /** The web chat's last word: the whole reply, with its buttons. */
+  onReply?: (reply: Reply) => void;
+}
+
+/** A confirmation or cancellation, answered and recorded in the operator's conversation. */
+async function settle(
+  p: ProcessContext,
+  channel: 'telegram' | 'web',
+  operator: Operator,
+  action: string,
+  key: string,
+) {
+  const reply = await settleAction(p.env, p.settings, operator, action, key, p.now);
+  if (reply) {
+    const message = {
+      key: `${key}:reply`,
+      channel,
+      userEmail: operator.email,
+      text: reply.text,
+      at: p.now,
+    };
+    await recordInbound(p.env, p.settings, message, 'ceo');
+  }
+  return reply;
+}
+
+/** Processes one queue item; returns the digest member an event became, if any. */
+export async function processItem(
+  p: ProcessContext,
+  item: QueueItem,
+): Promise<BufferedMember | null> {
+  switch (item.kind) {
+    case 'event': {
+      const member = await place(p.env, p.settings, await describe(p.env, item.event), p.now);
+      if (item.event.type === 'mission.decided') {
+        await showDecision(p.env, p.settings, item.event).catch((error: unknown) =>
+          console.warn(`editing the mission's Telegram messages failed: ${String(error)}`),
+        );
+      }
+      return member;
+    }
+    case 'message':
+      await recordInbound(p.env, p.settings, item.message);
+      return null;
+    case 'telegram': {
+      const config = telegramConfig(p.env, p.settings);
+      if (!config) return null;
+      await handleUpdate(
+        config,
+        {
+          env: p.env,
+          settings: p.settings,
+          now: p.now,
+          ceo: p.levers,
+          converse: (input: ConversationInput) => converse(p.env, p.settings, input),
+          confirm: (operator, action, key) => settle(p, 'telegram', operator, action, key),
+        },
+        item.update,
+      );
+      return null;
+    }
+    case 'chat': {
+      const { chat } = item;
+      const reply = chat.action
+        ? ((await settle(p, 'web', chat.operator, chat.action, chat.key)) ?? {
+            text: 'That button has expired.',
+          })
+        : await converse(
+            p.env,
+            p.settings,
+            {
+              channel: 'web',
+              operator: chat.operator,
+              text: chat.text ?? '',
+              key: chat.key,
+              at: p.now,
+            },
+            p.sink,
+          );
+      if (chat.action) p.sink?.(reply.text);
+      p.onReply?.(reply);
+      return null;
+    }
+  }
+}

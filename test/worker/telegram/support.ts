@@ -1,0 +1,127 @@
+import type { Update } from 'grammy/types';
+import { expect, inject } from 'vitest';
+import type { BotApiCall, BotApiScript } from '../../support/provided-context';
+import { ceo, patchSettings } from '../ceo/support';
+import { call, signInAs } from '../support/client';
+
+export const SECRET = 'test-webhook-secret-0123456789';
+const root = () => inject('telegram').apiRoot;
+
+/** Points the bot at the local Bot API server. */
+export const useTelegram = () => patchSettings({ telegram: { apiRoot: root() } });
+
+/** Every Bot API call made about one chat (or all, without a chat). */
+export async function botCalls(chatId?: string | number, method?: string): Promise<BotApiCall[]> {
+  const query = chatId === undefined ? '' : `?chat_id=${chatId}`;
+  const calls = (await (await fetch(`${root()}/__calls${query}`)).json()) as BotApiCall[];
+  return method ? calls.filter((c) => c.method === method) : calls;
+}
+
+/** What the bot said to a chat, in order. */
+export const said = async (chatId: number) =>
+  (await botCalls(chatId, 'sendMessage')).map((c) => String(c.payload.text));
+
+/** Makes the local Bot API slow or failing for the next calls. */
+export async function scriptBot(script: BotApiScript) {
+  const response = await fetch(`${root()}/__script`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(script),
+  });
+  expect(response.status).toBe(200);
+}
+
+/** Serves a file from the local Bot API (getFile + download). */
+export async function serveFile(fileId: string, path: string, bytes: Uint8Array) {
+  const base64 = btoa(String.fromCharCode(...bytes));
+  const response = await fetch(`${root()}/__files`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ fileId, path, base64 }),
+  });
+  expect(response.status).toBe(200);
+}
+
+let nextUpdateId = Math.floor(Math.random() * 1_000_000_000);
+let nextMessageId = 1;
+
+/** A fresh chat id, so tests never share a chat. */
+export const newChat = () => 5_000_000 + Math.floor(Math.random() * 1_000_000_000);
+
+const chatOf = (chatId: number) => ({ id: chatId, type: 'private' as const, first_name: 'Op' });
+const fromOf = (chatId: number) => ({
+  id: chatId,
+  is_bot: false,
+  first_name: 'Op',
+  last_name: 'Erator',
+});
+
+/** A message update as Telegram sends it; `extra` adds photo, voice, document... */
+export function messageUpdate(chatId: number, extra: Record<string, unknown>): Update {
+  return {
+    update_id: ++nextUpdateId,
+    message: {
+      message_id: ++nextMessageId,
+      date: Math.floor(Date.now() / 1000),
+      chat: chatOf(chatId),
+      from: fromOf(chatId),
+      ...extra,
+    },
+  } as Update;
+}
+
+/** A text message; a leading slash command gets its bot_command entity, as Telegram adds it. */
+export function textUpdate(chatId: number, text: string): Update {
+  const command = /^\/\w+(@\w+)?/.exec(text)?.[0];
+  return messageUpdate(chatId, {
+    text,
+    ...(command ? { entities: [{ type: 'bot_command', offset: 0, length: command.length }] } : {}),
+  });
+}
+
+/** A tap on an inline button under the bot's message `messageId`. */
+export function callbackUpdate(chatId: number, data: string, messageId = 1): Update {
+  return {
+    update_id: ++nextUpdateId,
+    callback_query: {
+      id: `cb-${nextUpdateId}`,
+      from: fromOf(chatId),
+      chat_instance: `ci-${chatId}`,
+      data,
+      message: {
+        message_id: messageId,
+        date: Math.floor(Date.now() / 1000),
+        chat: chatOf(chatId),
+        text: '…',
+      },
+    },
+  } as Update;
+}
+
+/** Delivers an update to the webhook as Telegram does (with the secret header). */
+export function deliver(update: unknown, secret: string | null = SECRET) {
+  return call('/telegram/webhook', {
+    method: 'POST',
+    json: update,
+    headers: secret === null ? {} : { 'x-telegram-bot-api-secret-token': secret },
+  });
+}
+
+/** Delivers an update and waits until the CEO has processed it. */
+export async function send(update: Update) {
+  const response = await deliver(update);
+  expect(response.status, await response.clone().text()).toBe(200);
+  await ceo().poke();
+  return response;
+}
+
+/** Links a new chat to `email` the real way: a code from the web app, then /start CODE. */
+export async function linkChat(email: string, chatId = newChat()): Promise<number> {
+  const cookie = await signInAs(email);
+  const response = await call('/api/telegram/link-code', { method: 'POST', cookie });
+  expect(response.status, await response.clone().text()).toBe(201);
+  const { code } = (await response.json()) as { code: string };
+  await send(textUpdate(chatId, `/start ${code}`));
+  expect((await said(chatId)).at(-1)).toContain(`Linked to ${email}`);
+  return chatId;
+}

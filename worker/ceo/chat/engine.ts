@@ -1,0 +1,161 @@
+import type OpenAI from 'openai';
+import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
+import { roleAtLeast } from '../../auth/roles';
+import type { SettingsValue } from '../../settings/schema';
+import type { ConversationInput } from '../../telegram/context';
+import { type ModelEndpoint, recordSpend } from '../model';
+import type { Reply } from '../reply';
+import { statusText } from '../views/company';
+import { conversationContext } from './context';
+import { confirmButtons, pendingYes, proposeAction, settleAction } from './pending';
+import { describeWrite, READ_TOOLS, runReadTool, WRITE_TOOL_NAMES, WRITE_TOOLS } from './tools';
+
+/** Receives the answer's text as the model produces it (the web chat streams it). */
+export type TokenSink = (text: string) => void;
+
+type Message = OpenAI.Chat.ChatCompletionMessageParam;
+type ToolCall = { id: string; name: string; arguments: string };
+
+const MAX_STEPS = 6;
+const TURN_TIMEOUT_MS = 60_000;
+
+/** One streamed model turn: its text (passed on as it comes), its tool calls, its spend. */
+async function streamTurn(
+  env: Env,
+  endpoint: ModelEndpoint,
+  model: string,
+  messages: Message[],
+  tools: OpenAI.Chat.ChatCompletionTool[],
+  sink?: TokenSink,
+): Promise<{ text: string; calls: ToolCall[] }> {
+  const stream = await endpoint.client.chat.completions.create(
+    { model, messages, tools, stream: true, stream_options: { include_usage: true } },
+    { timeout: TURN_TIMEOUT_MS, signal: AbortSignal.timeout(TURN_TIMEOUT_MS) },
+  );
+  let text = '';
+  const calls: ToolCall[] = [];
+  let usage: OpenAI.CompletionUsage | undefined;
+  for await (const chunk of stream) {
+    const delta = chunk.choices[0]?.delta;
+    if (delta?.content) {
+      text += delta.content;
+      sink?.(delta.content);
+    }
+    for (const part of delta?.tool_calls ?? []) {
+      const call = calls[part.index] ?? { id: '', name: '', arguments: '' };
+      calls[part.index] = call;
+      call.id ||= part.id ?? '';
+      call.name += part.function?.name ?? '';
+      call.arguments += part.function?.arguments ?? '';
+    }
+    usage = chunk.usage ?? usage;
+  }
+  await recordSpend(env, {
+    provider: endpoint.provider,
+    model,
+    purpose: 'chat',
+    inputTokens: usage?.prompt_tokens ?? 0,
+    outputTokens: usage?.completion_tokens ?? 0,
+  });
+  return { text: text.trim(), calls: calls.filter((c) => c.name) };
+}
+
+/** Why a model call failed, in words safe to show (never the endpoint's own text, which may echo a key). */
+export function modelProblem(error: unknown): string {
+  if (error instanceof APIConnectionTimeoutError || error instanceof APIUserAbortError)
+    return 'it timed out';
+  if (error instanceof APIConnectionError) return 'it could not be reached';
+  if (error instanceof APIError && error.status) return `it answered ${error.status}`;
+  return 'it failed';
+}
+
+function parseArgs(raw: string): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(raw || '{}');
+    return value && typeof value === 'object' ? (value as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * Answers one message with the model: read tools run as the model asks, a write is only
+ * proposed (with Confirm / Cancel) and runs when the operator confirms. A plain "yes" to an
+ * open question confirms it without a model call. When the model fails, the status is the
+ * answer, with the reason.
+ */
+export async function chatWithModel(
+  env: Env,
+  settings: SettingsValue,
+  endpoint: ModelEndpoint,
+  input: ConversationInput & { conversationId: string },
+  sink?: TokenSink,
+): Promise<Reply> {
+  const yes = await pendingYes(env, input.conversationId, input.text, input.at);
+  if (yes) {
+    const reply = await settleAction(
+      env,
+      settings,
+      input.operator,
+      `confirm:${yes}`,
+      input.key,
+      input.at,
+    );
+    if (reply) {
+      sink?.(reply.text);
+      return reply;
+    }
+  }
+  const mayWrite = roleAtLeast(input.operator.role, 'operator');
+  const tools = [...READ_TOOLS, ...(mayWrite ? WRITE_TOOLS : [])];
+  const model = input.images?.length ? settings.defaultModels.vision : settings.defaultModels.chat;
+  let pending: string | null = null;
+  try {
+    const messages = await conversationContext(env, input);
+    for (let step = 0; step < MAX_STEPS; step++) {
+      const turn = await streamTurn(env, endpoint, model, messages, tools, sink);
+      if (!turn.calls.length) {
+        const text = turn.text || 'Done.';
+        return pending ? { text, buttons: [confirmButtons(pending)] } : { text };
+      }
+      messages.push({
+        role: 'assistant',
+        content: turn.text || null,
+        tool_calls: turn.calls.map((c) => ({
+          id: c.id,
+          type: 'function',
+          function: { name: c.name, arguments: c.arguments },
+        })),
+      });
+      for (const call of turn.calls) {
+        const args = parseArgs(call.arguments);
+        let result: string;
+        if (WRITE_TOOL_NAMES.has(call.name)) {
+          const plan = await describeWrite(env, call.name, args);
+          if ('problem' in plan) result = plan.problem;
+          else {
+            pending = await proposeAction(
+              env,
+              {
+                conversationId: input.conversationId,
+                email: input.operator.email,
+                tool: call.name,
+                args,
+                summary: plan.summary,
+              },
+              input.at,
+            );
+            result = `Not done yet. The operator must confirm: "${plan.summary}". Tell them and ask them to confirm (buttons, or answer yes).`;
+          }
+        } else result = await runReadTool(env, call.name, args, input.at);
+        messages.push({ role: 'tool', tool_call_id: call.id, content: result });
+      }
+    }
+    return { text: 'That took too many steps; ask me again more simply.' };
+  } catch (error) {
+    const reason = modelProblem(error);
+    const text = `I could not reach the model just now (${reason}). Here is the status:\n${await statusText(env, input.at)}`;
+    sink?.(text);
+    return { text };
+  }
+}

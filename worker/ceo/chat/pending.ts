@@ -1,0 +1,121 @@
+import type { SettingsValue } from '../../settings/schema';
+import { decideMission, setWorkerSwitch } from '../actions';
+import type { Button, Operator, Reply } from '../reply';
+
+/** How long the operator has to confirm a proposed write. */
+const CONFIRM_WITHIN_MS = 15 * 60_000;
+const YES = /^\s*(yes|y|confirm|confirmed|ok|okay|do it|go ahead)\s*[.!]*\s*$/i;
+
+/** Confirm / Cancel buttons for a pending action. */
+export const confirmButtons = (id: string): Button[] => [
+  { label: '✔ Confirm', action: `confirm:${id}` },
+  { label: '✖ Cancel', action: `cancel:${id}` },
+];
+
+/** Records a write the model wants to make; an earlier unconfirmed one in the conversation is superseded. */
+export async function proposeAction(
+  env: Env,
+  p: {
+    conversationId: string;
+    email: string;
+    tool: string;
+    args: Record<string, unknown>;
+    summary: string;
+  },
+  now: number,
+): Promise<string> {
+  const id = crypto.randomUUID();
+  await env.DB.batch([
+    env.DB.prepare(
+      `UPDATE pending_actions SET outcome = 'superseded', decided_at = ? WHERE conversation_id = ? AND outcome IS NULL`,
+    ).bind(now, p.conversationId),
+    env.DB.prepare(
+      `INSERT INTO pending_actions (id, conversation_id, user_email, tool, args, summary, created_at, expires_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).bind(
+      id,
+      p.conversationId,
+      p.email,
+      p.tool,
+      JSON.stringify(p.args),
+      p.summary,
+      now,
+      now + CONFIRM_WITHIN_MS,
+    ),
+  ]);
+  return id;
+}
+
+/** The open action of a conversation, when the operator's message is a plain "yes". */
+export async function pendingYes(env: Env, conversationId: string, text: string, now: number) {
+  if (!YES.test(text)) return null;
+  const row = await env.DB.prepare(
+    `SELECT id FROM pending_actions WHERE conversation_id = ? AND outcome IS NULL AND expires_at > ?
+     ORDER BY created_at DESC LIMIT 1`,
+  )
+    .bind(conversationId, now)
+    .first<{ id: string }>();
+  return row?.id ?? null;
+}
+
+/**
+ * Confirms or cancels a pending action (`confirm:<id>` or `cancel:<id>`), for the operator
+ * who was asked, once: the outcome is claimed before the write runs. Null when `action` is
+ * not one of these.
+ */
+export async function settleAction(
+  env: Env,
+  settings: SettingsValue,
+  operator: Operator,
+  action: string,
+  requestId: string,
+  now: number,
+): Promise<Reply | null> {
+  const match = /^(confirm|cancel):([\w-]{36})$/.exec(action);
+  if (!match) return null;
+  const [, verb, id] = match;
+  const claim = await env.DB.prepare(
+    `UPDATE pending_actions SET outcome = ?, decided_at = ?
+     WHERE id = ? AND user_email = ? AND outcome IS NULL AND expires_at > ?
+     RETURNING tool, args, summary`,
+  )
+    .bind(verb === 'confirm' ? 'confirmed' : 'cancelled', now, id, operator.email, now)
+    .first<{ tool: string; args: string; summary: string }>();
+  if (!claim) return { text: 'That question is no longer open (answered, replaced or expired).' };
+  if (verb === 'cancel') return { text: `Cancelled: ${claim.summary}` };
+  const args = JSON.parse(claim.args) as Record<string, string>;
+  switch (claim.tool) {
+    case 'approve_mission':
+      return {
+        text: (
+          await decideMission(env, operator, args.mission_id ?? '', 'APPROVED', null, requestId)
+        ).text,
+      };
+    case 'reject_mission':
+      return {
+        text: (
+          await decideMission(
+            env,
+            operator,
+            args.mission_id ?? '',
+            'REJECTED',
+            args.reason ?? null,
+            requestId,
+          )
+        ).text,
+      };
+    case 'pause_workers':
+    case 'resume_workers':
+      return {
+        text: await setWorkerSwitch(
+          env,
+          settings,
+          operator,
+          claim.tool === 'resume_workers',
+          requestId,
+        ),
+      };
+    default:
+      return { text: `I cannot do ${claim.tool}.` };
+  }
+}

@@ -1,0 +1,109 @@
+import type OpenAI from 'openai';
+import { TASK_STATUSES } from '../../../drizzle/schema';
+import { memoryContext } from '../memory';
+import { agentsText, budgetText, statusText } from '../views/company';
+import { findMission, missionsReply, reviewText, tasksText } from '../views/work';
+
+type Tool = OpenAI.Chat.ChatCompletionTool;
+const fn = (
+  name: string,
+  description: string,
+  properties: Record<string, unknown> = {},
+  required: string[] = [],
+): Tool => ({
+  type: 'function',
+  function: {
+    name,
+    description,
+    parameters: { type: 'object', properties, required, additionalProperties: false },
+  },
+});
+
+/** Tools that only read: the model may call them freely. */
+export const READ_TOOLS: Tool[] = [
+  fn('get_status', 'The company at a glance: agents, open tasks, what waits, spend.'),
+  fn('list_agents', 'The roster and what each agent is doing.'),
+  fn('list_missions', 'Missions waiting for a decision, and recently decided ones, with ids.'),
+  fn('list_tasks', 'Open tasks, or the tasks in one state.', {
+    status: { type: 'string', enum: [...TASK_STATUSES] },
+  }),
+  fn('get_review_queue', 'Tasks waiting for review, with scope flags.'),
+  fn('get_spend', 'Spend this month against each agent’s budget.'),
+  fn('get_memory', 'Recent decisions, preferences and open loops the CEO remembers.'),
+];
+
+/** Tools that change something: never run before the operator confirms. */
+export const WRITE_TOOLS: Tool[] = [
+  fn(
+    'approve_mission',
+    'Approve a proposed mission (asks the operator to confirm first).',
+    { mission_id: { type: 'string' } },
+    ['mission_id'],
+  ),
+  fn(
+    'reject_mission',
+    'Reject a proposed mission with a reason (asks the operator to confirm first).',
+    { mission_id: { type: 'string' }, reason: { type: 'string' } },
+    ['mission_id', 'reason'],
+  ),
+  fn('pause_workers', 'Stop assigning new tasks (asks the operator to confirm first).'),
+  fn('resume_workers', 'Assign tasks again (asks the operator to confirm first).'),
+];
+
+export const WRITE_TOOL_NAMES = new Set(
+  WRITE_TOOLS.map((t) => (t as { function: { name: string } }).function.name),
+);
+
+/** Runs a read tool; unknown names and bad arguments come back as text the model can read. */
+export async function runReadTool(
+  env: Env,
+  name: string,
+  args: Record<string, unknown>,
+  now: number,
+): Promise<string> {
+  switch (name) {
+    case 'get_status':
+      return statusText(env, now);
+    case 'list_agents':
+      return agentsText(env, now);
+    case 'list_missions': {
+      const reply = await missionsReply(env);
+      const ids = reply.buttons?.map((row) => row[0]?.action.split(':')[2]).filter(Boolean) ?? [];
+      return `${reply.text}\nFull ids of the waiting missions: ${ids.join(', ') || 'none'}.`;
+    }
+    case 'list_tasks': {
+      const status = typeof args.status === 'string' ? args.status.toUpperCase() : null;
+      if (status && !(TASK_STATUSES as readonly string[]).includes(status))
+        return `Unknown status ${status}.`;
+      return tasksText(env, status);
+    }
+    case 'get_review_queue':
+      return reviewText(env);
+    case 'get_spend':
+      return budgetText(env, now);
+    case 'get_memory':
+      return JSON.stringify(await memoryContext(env));
+    default:
+      return `There is no tool ${name}.`;
+  }
+}
+
+/** What a write tool would do, in words for the operator, or why it cannot be proposed. */
+export async function describeWrite(
+  env: Env,
+  name: string,
+  args: Record<string, unknown>,
+): Promise<{ summary: string } | { problem: string }> {
+  if (name === 'pause_workers') return { summary: 'Pause all workers: no new task is assigned.' };
+  if (name === 'resume_workers')
+    return { summary: 'Resume the workers: waiting tasks are assigned again.' };
+  const id = typeof args.mission_id === 'string' ? args.mission_id : '';
+  const mission = await findMission(env, id);
+  if (typeof mission === 'string') return { problem: mission };
+  if (mission.status !== 'PROPOSED')
+    return { problem: `Mission "${mission.title}" is already ${mission.status}.` };
+  if (name === 'approve_mission') return { summary: `Approve mission "${mission.title}".` };
+  const reason = typeof args.reason === 'string' ? args.reason.trim() : '';
+  if (!reason) return { problem: 'A rejection needs a reason.' };
+  return { summary: `Reject mission "${mission.title}": ${reason}` };
+}

@@ -1,0 +1,117 @@
+import { deleteMemory, findMemory, resolveMemory } from '../../memory/store';
+import { roleProblem, setWorkerSwitch } from '../actions';
+import { memoryContext } from '../memory';
+import { bullets, shortId } from '../reply';
+import { type Command, type CommandContext, usage } from './types';
+
+const DURATION = /^(\d{1,4})([mhd])$/;
+const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+const mute: Command = {
+  name: 'mute',
+  args: '[30m|2h|1d|off]',
+  help: 'Hold back notifications to this chat for a while (1 hour by default); off ends it.',
+  minRole: 'viewer',
+  async run(ctx, args) {
+    if (!ctx.chatId)
+      return 'Muting applies to a Telegram chat; the web app only shows what you open.';
+    const [arg = '1h'] = args;
+    const match = DURATION.exec(arg);
+    if (args.length > 1 || (arg !== 'off' && !match)) return usage(mute);
+    const until = match ? ctx.now + Number(match[1]) * UNIT_MS[match[2] as 'm' | 'h' | 'd'] : null;
+    await ctx.env.DB.prepare('UPDATE telegram_chats SET muted_until = ? WHERE chat_id = ?')
+      .bind(until, ctx.chatId)
+      .run();
+    return until
+      ? `Muted until ${new Date(until).toISOString().slice(0, 16).replace('T', ' ')} UTC. Replies still come; notifications wait in the web app.`
+      : 'Unmuted: notifications come here again.';
+  },
+};
+
+/** The memory item whose id starts with `prefix`, or why not. */
+async function memoryItem(ctx: CommandContext, prefix: string) {
+  const { results } = await ctx.env.DB.prepare(
+    `SELECT id FROM memory_items WHERE id LIKE ? ESCAPE '\\' LIMIT 2`,
+  )
+    .bind(`${prefix.replace(/[\\%_]/g, '\\$&')}%`)
+    .all<{ id: string }>();
+  const [only] = results;
+  if (prefix.length < 4 || results.length !== 1 || !only) return null;
+  return (await findMemory(ctx.env, only.id)) ?? null;
+}
+
+const memory: Command = {
+  name: 'memory',
+  args: '[resolve <id> | delete <id>]',
+  help: 'What the CEO remembers: recent decisions, preferences, open loops; resolve or delete one.',
+  minRole: 'viewer',
+  async run(ctx, args) {
+    const [verb, id, ...rest] = args;
+    if (!verb) {
+      const m = await memoryContext(ctx.env);
+      const line = (i: { id: string; content: string }) => `${shortId(i.id)} ${i.content}`;
+      return [
+        `Decisions (last six conversations):\n${bullets(m.decisions.map(line), 'none')}`,
+        `Open loops:\n${bullets(m.openLoops.map(line), 'none')}`,
+        `Preferences:\n${bullets(m.preferences.map(line), 'none')}`,
+      ].join('\n');
+    }
+    if ((verb !== 'resolve' && verb !== 'delete') || !id || rest.length) return usage(memory);
+    const denied = roleProblem(ctx.operator, 'operator');
+    if (denied) return denied;
+    const item = await memoryItem(ctx, id);
+    if (!item) return `No single memory item starts with ${id}.`;
+    const by = { actor: ctx.operator.email, requestId: ctx.requestId };
+    if (verb === 'resolve') await resolveMemory(ctx.env, item, by);
+    else await deleteMemory(ctx.env, item, by);
+    return `${verb === 'resolve' ? 'Resolved' : 'Forgot'}: ${item.content}`;
+  },
+};
+
+/** Commands that steer the CEO and the company. */
+export const ceoCommands: Command[] = [
+  {
+    name: 'digest',
+    args: '',
+    help: 'What waits in the digest buffer, sent now.',
+    minRole: 'viewer',
+    async run(ctx) {
+      const outcome = await ctx.ceo.flushDigest();
+      if (!outcome) return 'Nothing is waiting in the digest buffer.';
+      if (outcome.status === 'suppressed')
+        return `The waiting events were not worth a digest (${outcome.reason}).`;
+      return outcome.status === 'sent' ? 'Digest sent.' : 'The digest could not be sent.';
+    },
+  },
+  {
+    name: 'scan',
+    args: '',
+    help: 'Run the ops scan now.',
+    minRole: 'viewer',
+    async run(ctx) {
+      const result = await ctx.ceo.scan();
+      if (!result.findings.length) return 'Ops scan: nothing needs a look.';
+      return `Ops scan: ${result.findings.length} finding(s).\n${bullets(
+        result.findings.map(
+          (f) => `${f.text}${f.reason === 'duplicate_finding' ? ' (already reported)' : ''}`,
+        ),
+      )}`;
+    },
+  },
+  mute,
+  {
+    name: 'pause',
+    args: '',
+    help: 'Pause all workers: no new task is assigned.',
+    minRole: 'admin',
+    run: async (ctx) => setWorkerSwitch(ctx.env, ctx.settings, ctx.operator, false, ctx.requestId),
+  },
+  {
+    name: 'resume',
+    args: '',
+    help: 'Resume the workers.',
+    minRole: 'admin',
+    run: async (ctx) => setWorkerSwitch(ctx.env, ctx.settings, ctx.operator, true, ctx.requestId),
+  },
+  memory,
+];

@@ -1,0 +1,28 @@
+import type { Role } from '../../drizzle/schema';
+
+/** A button under a reply; `action` comes back when it is pressed (Telegram callback data). */
+export interface Button {
+  label: string;
+  action: string;
+}
+
+/** What the CEO says back, on any face: text, and optionally rows of buttons. */
+export interface Reply {
+  text: string;
+  buttons?: Button[][];
+}
+
+/** The signed-in person a message comes from, with their role now. */
+export interface Operator {
+  email: string;
+  role: Role;
+}
+
+/** A mission's short id, as lists show it and commands accept it. */
+export const shortId = (id: string) => id.slice(0, 8);
+
+export const money = (usd: number) => `$${usd.toFixed(2)}`;
+
+/** A bulleted list, or a line saying there is nothing. */
+export const bullets = (items: string[], empty = 'nothing') =>
+  items.length ? items.map((item) => `• ${item}`).join('\n') : `• ${empty}`;

@@ -1,0 +1,30 @@
+import type { Context } from 'grammy/web';
+import type { CommandContext } from '../ceo/commands/types';
+import type { Operator, Reply } from '../ceo/reply';
+import type { SettingsValue } from '../settings/schema';
+
+/** A message for the CEO's conversation engine, from either face. */
+export interface ConversationInput {
+  channel: 'telegram' | 'web';
+  operator: Operator;
+  text: string;
+  /** Names the cause, so a replay records and answers nothing twice. */
+  key: string;
+  at: number;
+  /** Pictures for a vision-capable model, as data URLs. */
+  images?: string[];
+}
+
+/** What the bot needs from the CEO that holds it. */
+export interface BotDeps {
+  env: Env;
+  settings: SettingsValue;
+  now: number;
+  ceo: CommandContext['ceo'];
+  converse(input: ConversationInput): Promise<Reply>;
+  /** Runs a button's action (a confirmation) for the conversation engine. */
+  confirm(operator: Operator, action: string, key: string): Promise<Reply | null>;
+}
+
+/** grammY's context, plus the linked operator the gate found. */
+export type HqContext = Context & { operator?: Operator };

@@ -1,0 +1,33 @@
+import { timingSafeEqual } from '../auth/crypto';
+import { markGuard } from '../auth/guard';
+import { envValue } from '../env';
+import { ApiError } from '../http/errors';
+
+const HEADER = 'x-telegram-bot-api-secret-token';
+
+/**
+ * The guard of the webhook: Telegram's secret header, compared in constant time. Without a
+ * configured secret nothing is accepted (fail closed); without a bot the route is not there.
+ */
+export const requireTelegram = markGuard('telegram', async function requireTelegram(c, next) {
+  if (!envValue(c.env, 'TELEGRAM_BOT_TOKEN'))
+    throw new ApiError(404, 'not_found', 'Telegram is not set up on this HQ.');
+  const secret = envValue(c.env, 'TELEGRAM_WEBHOOK_SECRET');
+  if (!secret)
+    throw new ApiError(
+      503,
+      'misconfigured',
+      'TELEGRAM_WEBHOOK_SECRET is not set: the webhook refuses every update.',
+    );
+  const sent = c.req.header(HEADER) ?? '';
+  // Hash both sides first, so the comparison takes the same time whatever the lengths.
+  const [a, b] = await Promise.all([digest(sent), digest(secret)]);
+  if (!sent || !timingSafeEqual(a, b))
+    throw new ApiError(401, 'unauthenticated', `Missing or wrong ${HEADER} header.`);
+  await next();
+});
+
+async function digest(value: string): Promise<string> {
+  const bytes = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(value));
+  return btoa(String.fromCharCode(...new Uint8Array(bytes)));
+}
