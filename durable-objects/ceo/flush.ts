@@ -41,7 +41,7 @@ export async function flushBuffer(
     store.setMark('flush', JSON.stringify(flush));
   }
   const members = buffer.filter((m) => flush.ids.includes(m.id));
-  const result = await flushDigest(env, settings, flush.id, members, now);
+  const result = await flushDigest(env, settings, flush.id, members, now, asked);
   store.clearFlushed(flush.ids);
   return result;
 }

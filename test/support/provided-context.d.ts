@@ -27,8 +27,15 @@ export interface ModelStandIn {
 
 /** One scripted answer: text (optionally late), a JSON document as text, an HTTP error, or silence. */
 export type Reply =
-  | { text: string; delayMs?: number; usage?: { prompt: number; completion: number } }
+  | {
+      text: string;
+      delayMs?: number;
+      usage?: { prompt: number; completion: number };
+      /** When streamed: the pause between chunks (one chunk per word). */
+      chunkDelayMs?: number;
+    }
   | { json: unknown }
+  | { toolCalls: { name: string; args: Record<string, unknown> }[] }
   | { status: number; message: string }
   | { hang: true };
 

@@ -7,6 +7,8 @@ import { missionButtons } from './views/work';
 
 /** Where sent notifications always go: the app's notification list. */
 export const WEB_CHANNEL = 'web';
+/** A notification that answers someone who asked: it goes back to them, not to every chat. */
+export const REPLY_CHANNEL = 'reply';
 
 export interface Outgoing {
   id: string;

@@ -2,6 +2,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import { notifications } from '../../drizzle/schema';
 import { database } from '../db/client';
 import type { SettingsValue } from '../settings/schema';
+import { REPLY_CHANNEL } from './deliver';
 import { type DigestMember, digestFingerprint, digestGate } from './policy';
 import { sendOnce } from './send';
 import { lastDigestFingerprint, notificationStatus } from './store';
@@ -18,6 +19,8 @@ export interface DigestOutcome {
   id: string;
   status: 'sent' | 'failed' | 'suppressed';
   reason: string | null;
+  /** What the digest said, when it was sent. */
+  text?: string;
 }
 
 const MAX_LINES = 20;
@@ -47,6 +50,8 @@ export async function flushDigest(
   flushId: string,
   members: BufferedMember[],
   now: number,
+  /** Someone asked for it (/digest): it answers them only, instead of going to every chat. */
+  asked = false,
 ): Promise<DigestOutcome> {
   const id = `digest-${flushId}`;
   const fingerprint = await digestFingerprint(members);
@@ -94,11 +99,17 @@ export async function flushDigest(
   const sent = await sendOnce(
     env,
     settings,
-    { ...row, status: 'sending', text: voiced?.text ?? raw, voice: voiced?.voice },
+    {
+      ...row,
+      status: 'sending',
+      text: voiced?.text ?? raw,
+      voice: voiced?.voice,
+      ...(asked ? { channel: REPLY_CHANNEL } : {}),
+    },
     now,
     attached,
   );
-  return { id, status: sent.status, reason: null };
+  return { id, status: sent.status, reason: null, text: voiced?.text ?? raw };
 }
 
 /** Records a suppressed digest and marks its members with the same reason, in one batch. */

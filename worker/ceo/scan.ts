@@ -1,4 +1,5 @@
 import type { SettingsValue } from '../settings/schema';
+import { REPLY_CHANNEL } from './deliver';
 import { detect, type Finding } from './ops-triggers';
 import { proactiveGuard } from './policy';
 import { sendOnce } from './send';
@@ -87,7 +88,13 @@ export async function runScan(
   const outcome = await sendOnce(
     env,
     settings,
-    { ...scanRow, status: 'sending', text: voiced.text, voice: voiced.voice },
+    {
+      ...scanRow,
+      status: 'sending',
+      text: voiced.text,
+      voice: voiced.voice,
+      ...(proactive ? {} : { channel: REPLY_CHANNEL }),
+    },
     now,
     findings.filter((f) => f.status === 'sent').map((f) => ({ ...findingRow(f), reason: null })),
   );

@@ -1,7 +1,7 @@
 import { notifications } from '../../drizzle/schema';
 import { database } from '../db/client';
 import type { SettingsValue } from '../settings/schema';
-import { deliver } from './deliver';
+import { deliver, REPLY_CHANNEL } from './deliver';
 
 export type NotificationInsert = typeof notifications.$inferInsert;
 
@@ -47,12 +47,11 @@ export async function sendOnce(
     return { ...(await settleEarlierClaim(env, row.id)), claimedNow: false };
 
   const missionId = row.eventType === 'mission.proposed' ? row.entityId : null;
-  const { channel, error } = await deliver(
-    env,
-    settings,
-    { id: row.id, text: row.text, missionId },
-    now,
-  );
+  // An answer to someone who asked (an on-demand scan) goes back to them only, not to every chat.
+  const { channel, error } =
+    row.channel === REPLY_CHANNEL
+      ? { channel: REPLY_CHANNEL, error: null }
+      : await deliver(env, settings, { id: row.id, text: row.text, missionId }, now);
   const status = error ? ('failed' as const) : ('sent' as const);
   await env.DB.batch([
     env.DB.prepare(

@@ -22,7 +22,12 @@ export async function modelRequests(model: string) {
   const response = await fetch(
     `${inject('models').root}/__requests?model=${encodeURIComponent(model)}`,
   );
-  return (await response.json()) as { model: string; body: Record<string, unknown>; at: number }[];
+  return (await response.json()) as {
+    path: string;
+    model: string;
+    body: Record<string, unknown>;
+    at: number;
+  }[];
 }
 
 /** Changes settings through the admin API (the real path, audited). */

@@ -45,15 +45,22 @@ export async function conversationContext(
         ? { role: 'assistant', content: m.content }
         : { role: 'user', content: m.content },
     );
+  const text = input.prompt ?? input.text;
   const images = input.images ?? [];
-  const now: Message = images.length
-    ? {
-        role: 'user',
-        content: [
-          { type: 'text', text: input.text },
-          ...images.map((url) => ({ type: 'image_url' as const, image_url: { url } })),
-        ],
-      }
-    : { role: 'user', content: input.text };
+  const files = input.files ?? [];
+  const now: Message =
+    images.length || files.length
+      ? {
+          role: 'user',
+          content: [
+            { type: 'text', text },
+            ...images.map((url) => ({ type: 'image_url' as const, image_url: { url } })),
+            ...files.map((f) => ({
+              type: 'file' as const,
+              file: { filename: f.name, file_data: f.dataUrl },
+            })),
+          ],
+        }
+      : { role: 'user', content: text };
   return [{ role: 'system', content: system }, ...past, now];
 }

@@ -80,7 +80,7 @@ export const ceoCommands: Command[] = [
       if (!outcome) return 'Nothing is waiting in the digest buffer.';
       if (outcome.status === 'suppressed')
         return `The waiting events were not worth a digest (${outcome.reason}).`;
-      return outcome.status === 'sent' ? 'Digest sent.' : 'The digest could not be sent.';
+      return outcome.text ?? 'The digest was already sent.';
     },
   },
   {

@@ -1,0 +1,161 @@
+import { env } from 'cloudflare:workers';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { COMMANDS } from '../../../worker/ceo/commands';
+import { noModel } from '../ceo/support';
+import { hire, plan, propose } from '../missions/support';
+import { call, signInAs } from '../support/client';
+import { linkChat, said, send, textUpdate, useTelegram } from './support';
+
+let operator: number;
+let viewer: number;
+let admin: number;
+
+/** Sends a command from a chat and returns what the bot answered. */
+async function ask(chat: number, text: string): Promise<string> {
+  const before = (await said(chat)).length;
+  await send(textUpdate(chat, text));
+  const after = await said(chat);
+  expect(after.length, `no answer to ${text}`).toBe(before + 1);
+  return after.at(-1) ?? '';
+}
+
+beforeAll(async () => {
+  await useTelegram();
+  await noModel();
+  operator = await linkChat('operator@test.hq');
+  viewer = await linkChat('viewer@test.hq');
+  admin = await linkChat('admin@test.hq');
+  await hire({ slug: 'cmd-ada' });
+});
+
+describe('slash commands', () => {
+  it('has seventeen, each with a help line, all listed by /help', async () => {
+    expect(COMMANDS.map((c) => c.name)).toEqual([
+      'start',
+      'help',
+      'status',
+      'agents',
+      'budget',
+      'briefing',
+      'missions',
+      'approve',
+      'reject',
+      'tasks',
+      'review',
+      'digest',
+      'scan',
+      'mute',
+      'pause',
+      'resume',
+      'memory',
+    ]);
+    const help = await ask(viewer, '/help');
+    for (const command of COMMANDS) {
+      expect(command.help.length).toBeGreaterThan(10);
+      expect(help).toContain(`/${command.name}`);
+    }
+  });
+
+  it('/start says who the chat is linked to; /status, /agents, /budget, /briefing describe the company', async () => {
+    expect(await ask(viewer, '/start')).toContain('linked to viewer@test.hq (viewer)');
+    expect(await ask(viewer, '/status')).toMatch(/^Agents: \d+/);
+    expect(await ask(viewer, '/agents')).toContain('cmd-ada (cmd-ada), Engineer, m: idle');
+    expect(await ask(viewer, '/budget')).toContain('cmd-ada: $0.00');
+    expect(await ask(viewer, '/briefing')).toContain('Here is the briefing.');
+    expect(await ask(viewer, '/status@hq_test_bot')).toMatch(/^Agents:/);
+  });
+
+  it('/missions lists what waits with buttons; /approve and /reject decide by id prefix', async () => {
+    const { mission } = await propose(plan({ title: 'Commanded mission' }));
+    const { mission: other } = await propose(plan({ title: 'Rejected by command' }));
+    await ask(operator, '/missions');
+    const listing = (await said(operator)).at(-1) ?? '';
+    expect(listing).toContain(`${mission.id.slice(0, 8)} "Commanded mission"`);
+    expect(await ask(operator, '/approve')).toBe('Usage: /approve <mission id>');
+    expect(await ask(operator, '/reject abc')).toBe('Usage: /reject <mission id> <reason>');
+    expect(await ask(operator, '/approve ab')).toContain('at least the first 4 characters');
+    expect(await ask(operator, `/approve ${mission.id.slice(0, 8)}`)).toContain(
+      'Mission "Commanded mission" approved.',
+    );
+    expect(await ask(operator, `/approve ${mission.id}`)).toContain('was already approved');
+    expect(await ask(operator, `/reject ${other.id.slice(0, 6)} not now, later`)).toContain(
+      'rejected',
+    );
+    const row = await env.DB.prepare(
+      'SELECT status, decision_reason AS reason FROM missions WHERE id = ?',
+    )
+      .bind(other.id)
+      .first<{ status: string; reason: string }>();
+    expect(row).toEqual({ status: 'REJECTED', reason: 'not now, later' });
+  });
+
+  it('refuses writes above the chat user’s role: a viewer cannot approve, an operator cannot pause', async () => {
+    const { mission } = await propose(plan({ title: 'Viewer may not' }));
+    expect(await ask(viewer, `/approve ${mission.id}`)).toBe(
+      '/approve needs the operator role; viewer@test.hq is viewer.',
+    );
+    expect(await ask(operator, '/pause')).toBe(
+      '/pause needs the admin role; operator@test.hq is operator.',
+    );
+    const still = await env.DB.prepare('SELECT status FROM missions WHERE id = ?')
+      .bind(mission.id)
+      .first();
+    expect(still).toEqual({ status: 'PROPOSED' });
+  });
+
+  it('/tasks filters by state and refuses an unknown one; /review lists the review queue', async () => {
+    expect(await ask(viewer, '/tasks')).toMatch(/^Open tasks \(\d+\+?\):/);
+    expect(await ask(viewer, '/tasks pending')).toMatch(/^Tasks PENDING/);
+    expect(await ask(viewer, '/tasks sleeping')).toContain('Usage: /tasks [PENDING|ASSIGNED|');
+    expect(await ask(viewer, '/review')).toMatch(/^Waiting for review \(\d+\):/);
+  });
+
+  it('/pause and /resume flip the worker switch for an admin, audited', async () => {
+    expect(await ask(admin, '/pause')).toContain('Workers paused');
+    const cookie = await signInAs('admin@test.hq');
+    const settings = (await (await call('/api/settings', { cookie })).json()) as {
+      settings: { workerSwitch: boolean };
+    };
+    expect(settings.settings.workerSwitch).toBe(false);
+    expect(await ask(admin, '/resume')).toContain('Workers resumed');
+    const audit = await env.DB.prepare(
+      `SELECT COUNT(*) AS n FROM audit_log WHERE action = 'settings.update' AND entity_id = 'workerSwitch' AND actor = 'admin@test.hq'`,
+    ).first<{ n: number }>();
+    expect(audit?.n).toBeGreaterThanOrEqual(2);
+  });
+
+  it('/mute holds notifications back for a while, /mute off ends it, bad durations get the usage', async () => {
+    expect(await ask(viewer, '/mute 2h')).toContain('Muted until');
+    const row = await env.DB.prepare(
+      'SELECT muted_until AS until FROM telegram_chats WHERE chat_id = ?',
+    )
+      .bind(String(viewer))
+      .first<{ until: number }>();
+    expect(row?.until).toBeGreaterThan(Date.now() + 119 * 60_000);
+    expect(await ask(viewer, '/mute forever')).toBe('Usage: /mute [30m|2h|1d|off]');
+    expect(await ask(viewer, '/mute off')).toContain('Unmuted');
+  });
+
+  it('/scan runs the ops scan now; /digest sends what waits; /memory lists and refuses bad verbs', async () => {
+    expect(await ask(viewer, '/scan')).toMatch(/^Ops scan: /);
+    await hire({ slug: 'cmd-bo' }, { slug: 'cmd-cy' }); // two new agents: a digest worth sending
+    expect(await ask(viewer, '/digest')).toMatch(
+      /^Since the last update \(\d+ events\):[\s\S]*cmd-cy/,
+    );
+    expect(await ask(viewer, '/digest')).toBe('Nothing is waiting in the digest buffer.');
+    expect(await ask(viewer, '/memory')).toContain('Open loops:');
+    expect(await ask(viewer, '/memory forget x')).toBe(
+      'Usage: /memory [resolve <id> | delete <id>]',
+    );
+    expect(await ask(viewer, '/memory resolve abcd')).toBe(
+      'That needs the operator role; viewer@test.hq is viewer.',
+    );
+    expect(await ask(operator, '/memory resolve abcd')).toBe(
+      'No single memory item starts with abcd.',
+    );
+  });
+
+  it('answers an unknown command with a pointer to /help', async () => {
+    expect(await ask(viewer, '/dance')).toBe('There is no /dance. /help lists the commands.');
+  });
+});
