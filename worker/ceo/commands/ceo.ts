@@ -2,16 +2,14 @@ import { deleteMemory, findMemory, resolveMemory } from '../../memory/store';
 import { roleProblem, setWorkerSwitch } from '../actions';
 import { memoryContext } from '../memory';
 import { bullets, shortId } from '../reply';
+import { line } from './catalog';
 import { type Command, type CommandContext, usage } from './types';
 
 const DURATION = /^(\d{1,4})([mhd])$/;
 const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
 const mute: Command = {
-  name: 'mute',
-  args: '[30m|2h|1d|off]',
-  help: 'Hold back notifications to this chat for a while (1 hour by default); off ends it.',
-  minRole: 'viewer',
+  ...line('mute'),
   async run(ctx, args) {
     if (!ctx.chatId)
       return 'Muting applies to a Telegram chat; the web app only shows what you open.';
@@ -41,10 +39,7 @@ async function memoryItem(ctx: CommandContext, prefix: string) {
 }
 
 const memory: Command = {
-  name: 'memory',
-  args: '[resolve <id> | delete <id>]',
-  help: 'What the CEO remembers: recent decisions, preferences, open loops; resolve or delete one.',
-  minRole: 'viewer',
+  ...line('memory'),
   async run(ctx, args) {
     const [verb, id, ...rest] = args;
     if (!verb) {
@@ -71,10 +66,7 @@ const memory: Command = {
 /** Commands that steer the CEO and the company. */
 export const ceoCommands: Command[] = [
   {
-    name: 'digest',
-    args: '',
-    help: 'What waits in the digest buffer, sent now.',
-    minRole: 'viewer',
+    ...line('digest'),
     async run(ctx) {
       const outcome = await ctx.ceo.flushDigest();
       if (!outcome) return 'Nothing is waiting in the digest buffer.';
@@ -84,10 +76,7 @@ export const ceoCommands: Command[] = [
     },
   },
   {
-    name: 'scan',
-    args: '',
-    help: 'Run the ops scan now.',
-    minRole: 'viewer',
+    ...line('scan'),
     async run(ctx) {
       const result = await ctx.ceo.scan();
       if (!result.findings.length) return 'Ops scan: nothing needs a look.';
@@ -100,17 +89,11 @@ export const ceoCommands: Command[] = [
   },
   mute,
   {
-    name: 'pause',
-    args: '',
-    help: 'Pause all workers: no new task is assigned.',
-    minRole: 'admin',
+    ...line('pause'),
     run: async (ctx) => setWorkerSwitch(ctx.env, ctx.settings, ctx.operator, false, ctx.requestId),
   },
   {
-    name: 'resume',
-    args: '',
-    help: 'Resume the workers.',
-    minRole: 'admin',
+    ...line('resume'),
     run: async (ctx) => setWorkerSwitch(ctx.env, ctx.settings, ctx.operator, true, ctx.requestId),
   },
   memory,

@@ -1,24 +1,19 @@
 import { roleAtLeast } from '../../auth/roles';
 import type { Reply } from '../reply';
+import { line } from './catalog';
 import { ceoCommands } from './ceo';
 import { companyCommands } from './company';
 import type { Command, CommandContext } from './types';
 import { workCommands } from './work';
 
 const start: Command = {
-  name: 'start',
-  args: '[link code]',
-  help: 'Link this chat to your HQ account with the code from your profile page.',
-  minRole: 'viewer',
+  ...line('start'),
   run: async (ctx) =>
     `This chat is linked to ${ctx.operator.email} (${ctx.operator.role}). /help lists what I can do.`,
 };
 
 const help: Command = {
-  name: 'help',
-  args: '',
-  help: 'Every command, one line each.',
-  minRole: 'viewer',
+  ...line('help'),
   run: async () =>
     [
       'Commands:',

@@ -1,13 +1,11 @@
 import { TASK_STATUSES } from '../../../drizzle/schema';
 import { decideMission } from '../actions';
 import { missionsReply, reviewText, tasksText } from '../views/work';
+import { line } from './catalog';
 import { type Command, usage } from './types';
 
 const approve: Command = {
-  name: 'approve',
-  args: '<mission id>',
-  help: 'Approve a proposed mission (its first characters are enough).',
-  minRole: 'operator',
+  ...line('approve'),
   async run(ctx, args) {
     const [id] = args;
     if (!id || args.length > 1) return usage(approve);
@@ -16,10 +14,7 @@ const approve: Command = {
 };
 
 const reject: Command = {
-  name: 'reject',
-  args: '<mission id> <reason>',
-  help: 'Reject a proposed mission, saying why.',
-  minRole: 'operator',
+  ...line('reject'),
   async run(ctx, args) {
     const [id, ...why] = args;
     if (!id || !why.length) return usage(reject);
@@ -29,10 +24,7 @@ const reject: Command = {
 };
 
 const tasks: Command = {
-  name: 'tasks',
-  args: `[${TASK_STATUSES.join('|')}]`,
-  help: 'Open tasks, or the tasks in one state.',
-  minRole: 'viewer',
+  ...line('tasks'),
   async run(ctx, args) {
     const status = args[0]?.toUpperCase() ?? null;
     if (args.length > 1 || (status && !(TASK_STATUSES as readonly string[]).includes(status)))
@@ -44,20 +36,14 @@ const tasks: Command = {
 /** Commands about missions and tasks. */
 export const workCommands: Command[] = [
   {
-    name: 'missions',
-    args: '',
-    help: 'Missions waiting for your decision (with buttons) and the latest decided.',
-    minRole: 'viewer',
+    ...line('missions'),
     run: async (ctx) => missionsReply(ctx.env),
   },
   approve,
   reject,
   tasks,
   {
-    name: 'review',
-    args: '',
-    help: 'Tasks waiting for review, with scope flags.',
-    minRole: 'viewer',
+    ...line('review'),
     run: async (ctx) => reviewText(ctx.env),
   },
 ];
