@@ -31,6 +31,7 @@ export class CeoDO extends DurableObject<Env> {
   private readonly store: CeoLocalStore;
   private readonly streams = new ChatStreams();
   private tail: Promise<unknown> = Promise.resolve();
+  private waitingPoke: Promise<void> | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -45,8 +46,16 @@ export class CeoDO extends DurableObject<Env> {
   }
 
   /** Something was written: read the new domain events and work through the queue. */
-  async poke(now = Date.now()): Promise<void> {
-    await this.serial(() => this.work(now));
+  async poke(now?: number): Promise<void> {
+    // Pokes that arrive while one is still waiting its turn join it: when it starts it reads
+    // every event written before, theirs included. A burst of writes costs one pass, not one each.
+    if (now === undefined && this.waitingPoke) return this.waitingPoke;
+    const run = this.serial(() => {
+      if (now === undefined) this.waitingPoke = null;
+      return this.work(now ?? Date.now());
+    }).then(() => undefined);
+    if (now === undefined) this.waitingPoke = run;
+    return run;
   }
 
   /**
