@@ -59,17 +59,18 @@ export class CeoDO extends DurableObject<Env> {
   }
 
   /**
-   * A Telegram update, queued durably and answered at once: the webhook's 200 never waits
-   * for the work. An update_id seen before is dropped (Telegram retries).
+   * A Telegram update, queued durably in the object's own storage (a synchronous write, no
+   * network) and answered at once: the webhook's 200 never waits for the work. The poke that
+   * follows every write, or the alarm that is always set, processes it. A seen update_id is dropped.
    */
   async receiveTelegram(update: Update): Promise<{ queued: boolean }> {
-    const queued = this.store.enqueue(
-      `telegram-${update.update_id}`,
-      { kind: 'telegram', update },
-      Date.now(),
-    );
-    if (queued) await this.kick();
-    return { queued };
+    return {
+      queued: this.store.enqueue(
+        `telegram-${update.update_id}`,
+        { kind: 'telegram', update },
+        Date.now(),
+      ),
+    };
   }
 
   /** An operator's message recorded in their conversation, in queue order (no answer). */
@@ -105,10 +106,15 @@ export class CeoDO extends DurableObject<Env> {
       const memory = await extractIdleConversations(this.env, settings, now);
       const briefing = await briefIfDue(this.env, settings, now);
       let scan: ScanResult | null = null;
-      if (now - Number(this.store.mark('lastScanAt') ?? 0) >= SCAN_INTERVAL_MS) {
-        const hour = new Date(now).toISOString().slice(0, 13);
-        scan = await runScan(this.env, settings, hour, now, true);
+      // The hourly scan's id is recorded before it runs: one cut short by a restart resumes
+      // under the same id (its send settled, never repeated), even when the CEO is back later.
+      const resumed = this.store.mark('scan');
+      if (resumed || now - Number(this.store.mark('lastScanAt') ?? 0) >= SCAN_INTERVAL_MS) {
+        const id = resumed ?? new Date(now).toISOString().slice(0, 13);
+        this.store.setMark('scan', id);
+        scan = await runScan(this.env, settings, id, now, true);
         this.store.setMark('lastScanAt', String(now));
+        this.store.deleteMark('scan');
       }
       await this.schedule();
       return { processed, digest, memory, briefing, scan };
@@ -169,6 +175,10 @@ export class CeoDO extends DurableObject<Env> {
     return processed;
   }
 
+  /**
+   * Moves new domain events into the queue. On the very first start the cursor skips what is
+   * older than an hour: history, not news.
+   */
   private async pull(now: number): Promise<void> {
     let cursor = Number(this.store.mark('cursor') ?? -1);
     if (cursor < 0) {

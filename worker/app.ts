@@ -15,6 +15,7 @@ import { pokeFollowersAfterWrites } from './events/subscribers';
 import { healthRoutes } from './health/routes';
 import { csrfProtection } from './http/csrf';
 import { ApiError, handleError, handleNotFound } from './http/errors';
+import { serverTiming } from './http/server-timing';
 import { validationHook } from './http/validation';
 import { memoryRoutes } from './memory/routes';
 import { missionRoutes } from './missions/routes';
@@ -33,6 +34,7 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 /** Builds the HQ application: shared middleware, every feature's routes, the API document. */
 export function createApp(): OpenAPIHono<HonoEnv> {
   const app = new OpenAPIHono<HonoEnv>({ defaultHook: validationHook });
+  app.use(serverTiming());
   app.use(requestId({ generator: () => crypto.randomUUID() }));
   app.use(
     bodyLimit({
