@@ -1,7 +1,7 @@
 import { Composer } from 'grammy/web';
 import { decideMission } from '../ceo/actions';
 import type { BotDeps, HqContext } from './context';
-import { sendReply } from './messages';
+import { remember, sendReply } from './messages';
 
 /** Telegram shows at most 200 characters in a callback answer. */
 const toast = (text: string) => (text.length > 200 ? `${text.slice(0, 199)}…` : text);
@@ -31,6 +31,7 @@ export function callbacks(deps: BotDeps) {
         key,
       );
       await ctx.answerCallbackQuery({ text: toast(result.text), show_alert: !result.ok });
+      await remember(deps, operator, key, `[${mission[1]} button] ${mission[2]}`, result.text);
       return;
     }
     const reply = await deps.confirm(operator, data, key);

@@ -1,6 +1,7 @@
 import { Composer } from 'grammy/web';
 import { parseCommand, runCommand } from '../ceo/commands';
-import type { Reply } from '../ceo/reply';
+import { recordInbound } from '../ceo/conversations';
+import type { Operator, Reply } from '../ceo/reply';
 import type { BotDeps, HqContext } from './context';
 import { fitText, keyboard } from './render';
 
@@ -9,6 +10,33 @@ export async function sendReply(ctx: HqContext, reply: Reply) {
   await ctx.reply(fitText(reply.text), {
     ...(reply.buttons?.length ? { reply_markup: keyboard(reply.buttons) } : {}),
   });
+}
+
+/**
+ * Records a command or a button tap and its answer in the operator's conversation: it is
+ * their activity (the proactive guards wait after it) and memory may find decisions in it.
+ */
+export async function remember(
+  deps: BotDeps,
+  operator: Operator,
+  key: string,
+  said: string,
+  answer: string,
+) {
+  const message = {
+    key,
+    channel: 'telegram' as const,
+    userEmail: operator.email,
+    text: said,
+    at: deps.now,
+  };
+  await recordInbound(deps.env, deps.settings, message);
+  await recordInbound(
+    deps.env,
+    deps.settings,
+    { ...message, key: `${key}:reply`, text: answer },
+    'ceo',
+  );
 }
 
 /** Text messages: a slash command runs; anything else is a conversation with the CEO. */
@@ -34,6 +62,7 @@ export function messages(deps: BotDeps) {
         command.args,
       );
       await sendReply(ctx, reply);
+      await remember(deps, operator, key, ctx.message.text, reply.text);
       return;
     }
     await ctx.replyWithChatAction('typing').catch(() => undefined);

@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../../worker/ceo/commands';
-import { noModel } from '../ceo/support';
+import { ceo, noModel } from '../ceo/support';
 import { hire, plan, propose } from '../missions/support';
 import { call, signInAs } from '../support/client';
 import { linkChat, said, send, textUpdate, useTelegram } from './support';
@@ -153,6 +153,19 @@ describe('slash commands', () => {
     expect(await ask(operator, '/memory resolve abcd')).toBe(
       'No single memory item starts with abcd.',
     );
+  });
+
+  it('counts a command as the operator’s activity: it is in their conversation and holds proactive messages back', async () => {
+    const before = Date.now();
+    await ask(operator, '/status');
+    const state = await ceo().state();
+    expect(Date.parse(state.lastOperatorMessageAt ?? '')).toBeGreaterThanOrEqual(before);
+    expect(state.guards.operator_active?.closed).toBe(true);
+    const recorded = await env.DB.prepare(
+      `SELECT m.sender FROM conversation_messages m JOIN conversations c ON c.id = m.conversation_id
+       WHERE c.user_email = 'operator@test.hq' AND c.channel = 'telegram' ORDER BY m.id DESC LIMIT 2`,
+    ).all<{ sender: string }>();
+    expect(recorded.results.map((r) => r.sender)).toEqual(['ceo', 'operator']);
   });
 
   it('answers an unknown command with a pointer to /help', async () => {
