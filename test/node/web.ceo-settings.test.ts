@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jsonAs } from '../support/session-api';
+import { jsonAs, pageAs } from '../support/session-api';
 import { type SignedIn, startSignedIn } from '../support/signed-in';
 
-// The CEO's parts of the profile and settings pages, against real `wrangler dev` started as
-// `npm start` would be: no Telegram bot configured (TELEGRAM_BOT_TOKEN empty).
+// The CEO's parts of the profile and settings pages, and what viewers are not shown, against
+// real `wrangler dev` started as `npm start` would be: no Telegram bot (TELEGRAM_BOT_TOKEN empty).
 let session: SignedIn;
 
 beforeAll(async () => {
@@ -87,5 +87,16 @@ describe('the CEO in profile and settings', () => {
     await ceo.getByRole('button', { name: 'Save voice budget, dedup and memory' }).click();
     await expect.poll(() => page.locator('.settings > .error').innerText()).toContain('ceo');
     expect(await ceo.locator('input[name=memoryIdleMinutes]').inputValue()).toBe('0');
+  });
+
+  it('shows viewers neither the CEO panel and its scan nor its memory', async () => {
+    const viewer = await pageAs(session, 'viewer@hq.local');
+    await viewer.getByRole('link', { name: 'Notifications', exact: true }).click();
+    await viewer.getByRole('table', { name: 'Notifications' }).waitFor();
+    expect(await viewer.getByRole('button', { name: 'Run ops scan now' }).count()).toBe(0);
+    await viewer.getByRole('link', { name: 'Chat', exact: true }).click();
+    await viewer.getByRole('textbox', { name: 'Message to the CEO' }).waitFor();
+    expect(await viewer.getByText('What the CEO remembers').count()).toBe(0);
+    await viewer.context().close();
   });
 });

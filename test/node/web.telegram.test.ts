@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { jsonAs } from '../support/session-api';
+import { jsonAs, pageAs } from '../support/session-api';
 import { type SignedIn, startSignedIn } from '../support/signed-in';
 import { startTelegramStandIn } from '../support/telegram-stand-in';
 
@@ -50,16 +50,12 @@ describe('the Telegram panel with a bot configured', () => {
   it('creates a link code, and the chat it links can be unlinked', async () => {
     const { page } = session;
     // The bot answers through the local Bot API, set as the admin would in settings.
-    const admin = await session.browser.newPage();
-    await admin.goto(`${session.hq.url}/signin`);
-    await admin.getByLabel('Local sign-in (development only)').fill('admin@hq.local');
-    await admin.getByRole('button', { name: 'Sign in locally' }).click();
-    await admin.getByTestId('whoami').waitFor();
+    const admin = await pageAs(session, 'admin@hq.local');
     await jsonAs({ hq: session.hq, page: admin }, '/api/settings', {
       method: 'PATCH',
       body: { telegram: { apiRoot: telegram.apiRoot } },
     });
-    await admin.close();
+    await admin.context().close();
 
     await page.getByTestId('whoami').click();
     const panel = page.getByRole('region', { name: 'Telegram' });

@@ -1,3 +1,4 @@
+import type { Page } from 'playwright-core';
 import type { SignedIn } from './signed-in';
 
 /**
@@ -40,3 +41,14 @@ export const missionPlan = (title: string) => ({
   repository: 'demo/storefront',
   tasks: [{ title: `${title} task`, spec: 'Change src/app.ts.', expectedScope: ['src/**'] }],
 });
+
+/** Another page in the same browser, signed in locally as someone else (its own context). */
+export async function pageAs({ hq, browser }: Pick<SignedIn, 'hq' | 'browser'>, email: string) {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const page: Page = await context.newPage();
+  await page.goto(`${hq.url}/signin`);
+  await page.getByLabel('Local sign-in (development only)').fill(email);
+  await page.getByRole('button', { name: 'Sign in locally' }).click();
+  await page.getByTestId('whoami').waitFor();
+  return page;
+}
