@@ -5,8 +5,10 @@ import { AuditLog } from './audit/AuditLog';
 import { Profile } from './auth/Profile';
 import { SignIn } from './auth/SignIn';
 import { loadMe, me } from './auth/session';
+import { ChatPage } from './chat/ChatPage';
 import { Dashboard } from './dashboard/Dashboard';
 import { Missions } from './missions/Missions';
+import { NotificationsPage } from './notifications/NotificationsPage';
 import { currentPath, navigate } from './router';
 import { SettingsPage } from './settings/SettingsPage';
 import { Frame, NotBuiltYet } from './shell/Frame';
@@ -28,6 +30,8 @@ function Page({ path }: { path: string }) {
   if (path.startsWith('/tasks/'))
     return <TaskDetail id={decodeURIComponent(path.slice('/tasks/'.length))} />;
   if (path === '/review') return <ReviewQueue />;
+  if (path === '/notifications') return <NotificationsPage />;
+  if (path === '/chat') return <ChatPage />;
   const section = SECTIONS.find((s) => s.path === path);
   return <NotBuiltYet title={section?.label ?? 'Not found'} />;
 }

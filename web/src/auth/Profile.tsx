@@ -1,4 +1,5 @@
 import { navigate } from '../router';
+import { TelegramPanel } from '../telegram/TelegramPanel';
 import { me, type Role, signOut } from './session';
 
 const CAN: Record<Role, string> = {
@@ -22,6 +23,7 @@ export function Profile() {
         <dd data-testid="profile-role">{user.role}</dd>
       </dl>
       <p>{CAN[user.role]}</p>
+      <TelegramPanel />
       <button type="button" onClick={() => signOut().then(() => navigate('/signin', true))}>
         Sign out
       </button>

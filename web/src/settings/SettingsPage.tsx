@@ -1,10 +1,12 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Agent } from '../agents/types';
 import { api, messageOf } from '../api/client';
+import { NotificationRules } from './NotificationRules';
+import { RecordForm, UrlForm } from './RecordForm';
 import { RolesPanel } from './RolesPanel';
 import type { SettingsValue, SettingsView } from './types';
 
-/** Admin settings: worker switches, providers, models, thresholds, briefing, roles. */
+/** Admin settings: worker switches, providers, models, thresholds, briefing, the CEO, roles. */
 export function SettingsPage() {
   const [view, setView] = useState<SettingsView | null>(null);
   const [agents, setAgents] = useState<Agent[]>([]);
@@ -109,45 +111,31 @@ export function SettingsPage() {
         values={s.briefing}
         onSave={(v) => save({ briefing: v as SettingsValue['briefing'] }, 'the briefing time')}
       />
+      <NotificationRules
+        rules={s.notificationRules}
+        onSave={(rules) => save({ notificationRules: rules }, 'the notification rules')}
+      />
+      <RecordForm
+        title="Voice budget, dedup and memory"
+        values={s.ceo}
+        numeric
+        onSave={(v) => save({ ceo: v as SettingsValue['ceo'] }, 'the CEO settings')}
+      />
+      <UrlForm
+        title="Model endpoint"
+        label="Base URL"
+        hint="Any OpenAI-compatible endpoint for the CEO's models (its key is OPENAI_COMPATIBLE_API_KEY). Empty: OPENAI_COMPATIBLE_BASE_URL, else OpenAI when OPENAI_API_KEY is set."
+        value={s.modelEndpoint.baseUrl}
+        onSave={(baseUrl) => save({ modelEndpoint: { baseUrl } }, 'the model endpoint')}
+      />
+      <UrlForm
+        title="Telegram API root"
+        label="Bot API root"
+        hint="Empty: Telegram's own Bot API. Set it to use a self-hosted telegram-bot-api server."
+        value={s.telegram.apiRoot}
+        onSave={(apiRoot) => save({ telegram: { apiRoot } }, 'the Telegram API root')}
+      />
       <RolesPanel />
     </section>
-  );
-}
-
-function RecordForm<T extends Record<string, string | number>>(props: {
-  title: string;
-  values: T;
-  numeric?: boolean;
-  onSave: (values: Record<string, string | number>) => void;
-}) {
-  const [draft, setDraft] = useState<Record<string, string>>(() =>
-    Object.fromEntries(Object.entries(props.values).map(([k, v]) => [k, String(v)])),
-  );
-  return (
-    <form
-      class="panel form-grid"
-      aria-label={props.title}
-      onSubmit={(e) => {
-        e.preventDefault();
-        props.onSave(
-          Object.fromEntries(
-            Object.entries(draft).map(([k, v]) => [k, props.numeric ? Number(v) : v]),
-          ),
-        );
-      }}
-    >
-      <h3 class="wide">{props.title}</h3>
-      {Object.keys(draft).map((key) => (
-        <label key={key}>
-          {key}{' '}
-          <input
-            name={key}
-            value={draft[key]}
-            onInput={(e) => setDraft({ ...draft, [key]: e.currentTarget.value })}
-          />
-        </label>
-      ))}
-      <button type="submit">Save {props.title.toLowerCase()}</button>
-    </form>
   );
 }

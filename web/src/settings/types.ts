@@ -1,8 +1,20 @@
+import type { NotificationType, TierRule } from '../../../worker/ceo/catalog';
+
 export interface SettingsValue {
   workerSwitch: boolean;
   defaultModels: Record<string, string>;
   thresholds: Record<string, number>;
   briefing: { time: string; timeZone: string };
+  notificationRules: Record<NotificationType, TierRule>;
+  ceo: {
+    voiceDailyBudgetUsd: number;
+    voiceTimeoutMs: number;
+    immediateDedupMinutes: number;
+    findingRepeatHours: number;
+    memoryIdleMinutes: number;
+  };
+  modelEndpoint: { baseUrl: string | null };
+  telegram: { apiRoot: string | null };
 }
 
 export interface SettingsView {
