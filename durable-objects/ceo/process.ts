@@ -2,6 +2,7 @@ import type { Update } from 'grammy/types';
 import { converse } from '../../worker/ceo/chat/converse';
 import type { TokenSink } from '../../worker/ceo/chat/engine';
 import { settleAction } from '../../worker/ceo/chat/pending';
+import { parseCommand, runCommand } from '../../worker/ceo/commands';
 import type { CommandContext } from '../../worker/ceo/commands/types';
 import { type InboundMessage, recordInbound } from '../../worker/ceo/conversations';
 import { describe } from '../../worker/ceo/describe';
@@ -39,6 +40,42 @@ export interface ProcessContext {
   sink?: TokenSink;
   /** The web chat's last word: the whole reply, with its buttons. */
   onReply?: (reply: Reply) => void;
+}
+
+/** A slash command typed in the web chat: the same commands as Telegram, recorded in the conversation. */
+async function webCommand(
+  p: ProcessContext,
+  chat: WebChatInput,
+  command: { name: string; args: string[] },
+) {
+  const reply = await runCommand(
+    {
+      env: p.env,
+      settings: p.settings,
+      operator: chat.operator,
+      now: p.now,
+      chatId: null,
+      requestId: chat.key,
+      ceo: p.levers,
+    },
+    command.name,
+    command.args,
+  );
+  const message = {
+    key: chat.key,
+    channel: 'web' as const,
+    userEmail: chat.operator.email,
+    text: chat.text ?? '',
+    at: p.now,
+  };
+  await recordInbound(p.env, p.settings, message);
+  await recordInbound(
+    p.env,
+    p.settings,
+    { ...message, key: `${chat.key}:reply`, text: reply.text },
+    'ceo',
+  );
+  return reply;
 }
 
 /** A confirmation or cancellation, answered and recorded in the operator's conversation. */
@@ -100,23 +137,26 @@ export async function processItem(
     }
     case 'chat': {
       const { chat } = item;
+      const command = chat.text ? parseCommand(chat.text) : null;
       const reply = chat.action
         ? ((await settle(p, 'web', chat.operator, chat.action, chat.key)) ?? {
             text: 'That button has expired.',
           })
-        : await converse(
-            p.env,
-            p.settings,
-            {
-              channel: 'web',
-              operator: chat.operator,
-              text: chat.text ?? '',
-              key: chat.key,
-              at: p.now,
-            },
-            p.sink,
-          );
-      if (chat.action) p.sink?.(reply.text);
+        : command
+          ? await webCommand(p, chat, command)
+          : await converse(
+              p.env,
+              p.settings,
+              {
+                channel: 'web',
+                operator: chat.operator,
+                text: chat.text ?? '',
+                key: chat.key,
+                at: p.now,
+              },
+              p.sink,
+            );
+      if (chat.action || command) p.sink?.(reply.text);
       p.onReply?.(reply);
       return null;
     }

@@ -1,4 +1,5 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
+import type { NotificationType } from '../ceo/catalog';
 import { database } from '../db/client';
 import type { HonoEnv } from '../env';
 import { defineRoute, jsonBody, jsonResponse } from '../http/route';
@@ -29,7 +30,8 @@ const patchSettings = defineRoute('admin', {
   method: 'patch',
   path: '/api/settings',
   tags: ['Settings'],
-  summary: 'Change settings; each named setting is replaced whole and audited',
+  summary:
+    'Change settings; each named setting is replaced whole (notificationRules: only the kinds named) and audited',
   request: { body: jsonBody(SettingsPatch) },
   responses: { 200: jsonResponse(SettingsView, 'Settings after the change.') },
 });
@@ -43,6 +45,18 @@ settingsRoutes.openapi(getSettings, async (c) =>
 settingsRoutes.openapi(patchSettings, async (c) => {
   const patch = c.req.valid('json');
   const current = await readSettings(c.env);
+  // The rules table is edited kind by kind: the kinds a patch names change, the rest keep theirs.
+  if (patch.notificationRules) {
+    const named = Object.keys(
+      ((await c.req.json()) as { notificationRules: object }).notificationRules,
+    );
+    patch.notificationRules = {
+      ...current.notificationRules,
+      ...Object.fromEntries(
+        named.map((kind) => [kind, patch.notificationRules?.[kind as NotificationType]]),
+      ),
+    };
+  }
   const changed = (Object.keys(patch) as SettingKey[]).filter(
     (key) =>
       patch[key] !== undefined && JSON.stringify(patch[key]) !== JSON.stringify(current[key]),

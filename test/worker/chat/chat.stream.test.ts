@@ -92,6 +92,20 @@ describe('web chat', () => {
     await noModel();
   });
 
+  it('runs the same slash commands as Telegram, with the same role rules', async () => {
+    const viewer = await signInAs('viewer@test.hq');
+    const status = await turn(viewer, { key: key(), text: '/status' });
+    expect(status.find((e) => e.event === 'reply')?.data.text).toMatch(/^Agents: \d+/);
+    const refused = await turn(viewer, { key: key(), text: '/pause' });
+    expect(refused.find((e) => e.event === 'reply')?.data.text).toBe(
+      '/pause needs the admin role; viewer@test.hq is viewer.',
+    );
+    const missions = await turn(viewer, { key: key(), text: '/missions' });
+    expect(missions.find((e) => e.event === 'reply')?.data.text).toContain(
+      'Waiting for your decision',
+    );
+  });
+
   it('refuses bad turns with a 400 naming the field, and strangers with 401', async () => {
     const cookie = await signInAs('viewer@test.hq');
     const cases: [Record<string, unknown>, string][] = [
