@@ -13,9 +13,10 @@ export async function ceoState(env: Env, store: CeoLocalStore, now: number) {
   const clock = await readGuardClock(env);
   const buffer = store.buffer();
   const first = buffer[0];
+  // The messages that went out: a digest's members and a scan's findings went out inside them.
   const { results: lastSends } = await env.DB.prepare(
     `SELECT id, event_type AS eventType, tier, channel, text, sent_at AS sentAt FROM notifications
-     WHERE status = 'sent' ORDER BY sent_at DESC LIMIT 5`,
+     WHERE status = 'sent' AND digest_id IS NULL ORDER BY sent_at DESC, id DESC LIMIT 5`,
   ).all<{
     id: string;
     eventType: string;

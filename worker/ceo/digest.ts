@@ -71,7 +71,8 @@ export async function flushDigest(
     eventType: 'digest',
     tier: 'DIGEST' as const,
     fingerprint,
-    proactive: true,
+    // A digest someone asked for is an answer, not the CEO speaking up: no guard counts it.
+    proactive: !asked,
     lowSignal: members.every((m) => m.lowSignal),
     text: raw,
     rawText: raw,

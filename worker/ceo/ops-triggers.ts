@@ -45,19 +45,22 @@ const subjectOf = (rows: { id: string }[]) =>
     .sort()
     .join(',');
 
-/** The eight triggers of the proactive ops scan, each against its threshold from settings. */
+/**
+ * The eight triggers of the proactive ops scan, each against its threshold from settings. A
+ * trigger fires when its measure reaches the threshold: a count or a rate at it, an age of it.
+ */
 export const CHECKS: Record<OpsTrigger, Check> = {
   async dispatch_drift(env, t, now) {
     const rows = await ids(
       env,
-      `SELECT id, title FROM tasks WHERE status = 'ASSIGNED' AND updated_at < ? ORDER BY updated_at`,
+      `SELECT id, title FROM tasks WHERE status = 'ASSIGNED' AND updated_at <= ? ORDER BY updated_at`,
       now - t.dispatchDriftMinutes * MINUTE,
     );
     if (!rows.length) return null;
     return {
       trigger: 'dispatch_drift',
       subject: subjectOf(rows),
-      text: `${rows.length} task(s) assigned for over ${t.dispatchDriftMinutes} minutes without a runner picking them up: ${some(rows)}.`,
+      text: `${rows.length} task(s) assigned for ${t.dispatchDriftMinutes} minutes or more without a runner picking them up: ${some(rows)}.`,
     };
   },
   async worker_lag(env, t, now) {
@@ -66,12 +69,12 @@ export const CHECKS: Record<OpsTrigger, Check> = {
               (SELECT MAX(last_seen_at) FROM runners WHERE revoked_at IS NULL) AS seen`,
     ).first<{ waiting: number; seen: number | null }>();
     if (!row || row.waiting === 0) return null;
-    if (row.seen !== null && row.seen >= now - t.workerLagMinutes * MINUTE) return null;
+    if (row.seen !== null && row.seen > now - t.workerLagMinutes * MINUTE) return null;
     const when = row.seen === null ? 'no runner has ever checked in' : 'no runner has checked in';
     return {
       trigger: 'worker_lag',
       subject: `seen:${row.seen ?? 'never'}`,
-      text: `${row.waiting} task(s) are waiting and ${when} for over ${t.workerLagMinutes} minutes.`,
+      text: `${row.waiting} task(s) are waiting and ${when} for ${t.workerLagMinutes} minutes or more.`,
     };
   },
   async budget_headroom(env, t, now) {
@@ -83,12 +86,13 @@ export const CHECKS: Record<OpsTrigger, Check> = {
       .bind(Date.parse(`${month}-01T00:00:00Z`))
       .first<{ budget: number; spent: number }>();
     if (!row || row.budget <= 0) return null;
-    const left = ((row.budget - row.spent) / row.budget) * 100;
-    if (left >= t.budgetHeadroomPercent) return null;
+    // Multiplied before dividing: 15 of 100 left is exactly 15%, not 15.000000000000002%.
+    const left = ((row.budget - row.spent) * 100) / row.budget;
+    if (left > t.budgetHeadroomPercent) return null;
     return {
       trigger: 'budget_headroom',
       subject: `month:${month}`,
-      text: `Spend this month is $${row.spent.toFixed(2)} of $${row.budget.toFixed(2)}: ${Math.max(left, 0).toFixed(0)}% left, under the ${t.budgetHeadroomPercent}% headroom.`,
+      text: `Spend this month is $${row.spent.toFixed(2)} of $${row.budget.toFixed(2)}: ${Math.max(left, 0).toFixed(0)}% left, at or under the ${t.budgetHeadroomPercent}% headroom.`,
     };
   },
   async review_queue(env, t) {
@@ -149,7 +153,7 @@ export const CHECKS: Record<OpsTrigger, Check> = {
   async staleness(env, t, now) {
     const rows = await ids(
       env,
-      `SELECT id, title FROM tasks WHERE status NOT IN ('DONE', 'FAILED', 'CANCELLED') AND created_at < ?
+      `SELECT id, title FROM tasks WHERE status NOT IN ('DONE', 'FAILED', 'CANCELLED') AND created_at <= ?
        ORDER BY created_at`,
       now - t.stalenessHours * HOUR,
     );
@@ -157,7 +161,7 @@ export const CHECKS: Record<OpsTrigger, Check> = {
     return {
       trigger: 'staleness',
       subject: subjectOf(rows),
-      text: `${rows.length} task(s) are older than ${t.stalenessHours} hours and near the 48-hour limit: ${some(rows)}.`,
+      text: `${rows.length} task(s) are ${t.stalenessHours} hours old or more and near the 48-hour limit: ${some(rows)}.`,
     };
   },
 };

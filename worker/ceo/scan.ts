@@ -2,7 +2,7 @@ import type { SettingsValue } from '../settings/schema';
 import { REPLY_CHANNEL } from './deliver';
 import { detect, type Finding } from './ops-triggers';
 import { proactiveGuard } from './policy';
-import { sendOnce } from './send';
+import { sendOnce, settleEarlierClaim } from './send';
 import { notificationStatus, readGuardClock, sentSince, storeOnce } from './store';
 import { voice } from './voice';
 
@@ -46,9 +46,12 @@ export async function runScan(
     status: (sending && !f.duplicate ? 'sent' : 'suppressed') as 'sent' | 'suppressed',
     reason: f.duplicate ? 'duplicate_finding' : guard,
   }));
+  // A run of this scan that got as far as recording it (before a restart): its outcome stands,
+  // and a send it left unfinished is settled, never repeated.
+  const earlier = await notificationStatus(env, id);
+  if (earlier === 'sending') await settleEarlierClaim(env, id);
+  if (earlier !== null) return { id, findings, sent: false, reason: 'already_run' };
   if (!found.length) return { id, findings, sent: false, reason: 'nothing_found' };
-  if ((await notificationStatus(env, id)) !== null)
-    return { id, findings, sent: false, reason: 'already_run' };
 
   const raw = `Ops scan: ${fresh.length} thing(s) need a look.\n${fresh.map((f) => `• ${f.text}`).join('\n')}`;
   const findingRow = (f: (typeof findings)[number]) => ({

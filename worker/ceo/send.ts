@@ -1,3 +1,4 @@
+import { inArray } from 'drizzle-orm';
 import { notifications } from '../../drizzle/schema';
 import { database } from '../db/client';
 import type { SettingsValue } from '../settings/schema';
@@ -40,6 +41,9 @@ export async function sendOnce(
         .onConflictDoUpdate({
           target: notifications.id,
           set: { status: 'sending', digestId: row.id, reason: member.reason ?? null },
+          // Only a member still waiting (or claimed by an earlier run of this send) joins it: a
+          // rerun must not reopen members whose outcome is already recorded.
+          setWhere: inArray(notifications.status, ['pending', 'sending']),
         }),
     ),
   ]);
@@ -73,7 +77,10 @@ export async function sendOnce(
 }
 
 /** An earlier run's claim: its outcome, after closing one it left in `sending`. */
-async function settleEarlierClaim(env: Env, id: string): Promise<Omit<SendOutcome, 'claimedNow'>> {
+export async function settleEarlierClaim(
+  env: Env,
+  id: string,
+): Promise<Omit<SendOutcome, 'claimedNow'>> {
   await env.DB.batch([
     env.DB.prepare(
       `UPDATE notifications SET status = 'sent', reason = 'delivery_unconfirmed', sent_at = created_at

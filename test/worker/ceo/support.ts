@@ -136,6 +136,7 @@ export function fakeClock(start: string) {
 }
 
 export const MINUTE = 60_000;
+export const HOUR = 60 * MINUTE;
 
 /** When the CEO's alarm will next fire. */
 export const ceoAlarm = () =>
@@ -144,4 +145,90 @@ export const ceoAlarm = () =>
 /** Notifications about one entity (oldest first). */
 export async function about(entityId: string) {
   return (await listNotifications()).filter((n) => n.entityId === entityId).reverse();
+}
+
+let nextMessage = 0;
+
+/** An operator's web message, recorded through the CEO's queue at the (fake) time now. */
+export async function operatorSays(text: string, userEmail = 'operator@test.hq') {
+  const key = `says-${Date.now()}-${++nextMessage}`;
+  await ceo().receive({ key, channel: 'web', userEmail, text, at: Date.now() });
+  return key;
+}
+
+/** A task move as the work loop's outbox writes it (task ids may be made up). */
+export const emitTaskMove = (taskId: string, to: string, from = 'RUNNING') =>
+  emit('task.moved', 'task', taskId, { taskId, from, to, actor: 'x', reason: null });
+
+/** The ops thresholds in force by default; tests replace some of them. */
+export const DEFAULT_THRESHOLDS = {
+  dispatchDriftMinutes: 30,
+  workerLagMinutes: 10,
+  budgetHeadroomPercent: 15,
+  reviewQueueDepth: 5,
+  agentCooldowns: 1,
+  worktreeCongestion: 8,
+  failureRatePercent: 30,
+  stalenessHours: 40,
+};
+
+export const setThresholds = (thresholds: Partial<typeof DEFAULT_THRESHOLDS>) =>
+  patchSettings({ thresholds: { ...DEFAULT_THRESHOLDS, ...thresholds } });
+
+/** The CEO's settings block with some values replaced. */
+export const setCeo = (values: Record<string, number>) =>
+  patchSettings({
+    ceo: {
+      voiceDailyBudgetUsd: 0.5,
+      voiceTimeoutMs: 8_000,
+      immediateDedupMinutes: 30,
+      findingRepeatHours: 6,
+      memoryIdleMinutes: 30,
+      ...values,
+    },
+  });
+
+export interface ScanView {
+  id: string;
+  sent: boolean;
+  reason: string | null;
+  findings: {
+    trigger: string;
+    subject: string;
+    text: string;
+    status: string;
+    reason: string | null;
+  }[];
+}
+
+/** The on-demand ops scan, through the API as the operator. */
+export async function scanNow(): Promise<ScanView> {
+  const operator = await signInAs('operator@test.hq');
+  const response = await call('/api/ceo/scan', { method: 'POST', cookie: operator });
+  expect(response.status, await response.clone().text()).toBe(200);
+  return (await response.json()) as ScanView;
+}
+
+/** Every notification matching `query`, following the pages, newest first. */
+export async function allNotifications(query = ''): Promise<NotificationView[]> {
+  const viewer = await signInAs('viewer@test.hq');
+  const items: NotificationView[] = [];
+  let cursor: string | null = '';
+  while (cursor !== null) {
+    const page = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
+    const response = await call(`/api/notifications?limit=200&${query}${page}`, { cookie: viewer });
+    expect(response.status, await response.clone().text()).toBe(200);
+    const body = (await response.json()) as {
+      items: NotificationView[];
+      nextCursor: string | null;
+    };
+    items.push(...body.items);
+    cursor = body.nextCursor;
+  }
+  return items;
+}
+
+/** One notification by id, through the API. */
+export async function notification(id: string): Promise<NotificationView | undefined> {
+  return (await allNotifications()).find((n) => n.id === id);
 }
