@@ -8,7 +8,7 @@ export type FlushResult = DigestOutcome | { postponedUntil: string; guard: strin
 
 /**
  * Flushes the digest buffer once its first member has waited 5 minutes and the proactive
- * guards allow it (`now` forces it: an operator asked for it). The flush is recorded before
+ * guards allow it (`asked` skips both: an operator asked for it). The flush is recorded before
  * any outside call, so a restart resumes it with the same id and members: never a second digest.
  */
 export async function flushBuffer(
@@ -22,9 +22,10 @@ export async function flushBuffer(
   const first = buffer[0];
   const resumed = store.mark('flush');
   if (!first && !resumed) return null;
-  let flush: { id: string; ids: string[] };
+  // `asked` travels with the flush: one resumed after a restart is still an answer, not a broadcast.
+  let flush: { id: string; ids: string[]; asked?: boolean };
   if (resumed) {
-    flush = JSON.parse(resumed) as { id: string; ids: string[] };
+    flush = JSON.parse(resumed) as typeof flush;
   } else {
     if (!asked && (!first || now < first.at + DIGEST_DELAY_MS)) return null;
     if (!asked) {
@@ -37,11 +38,11 @@ export async function flushBuffer(
         return { postponedUntil: new Date(until).toISOString(), guard };
       }
     }
-    flush = { id: crypto.randomUUID(), ids: buffer.map((m) => m.id) };
+    flush = { id: crypto.randomUUID(), ids: buffer.map((m) => m.id), asked };
     store.setMark('flush', JSON.stringify(flush));
   }
   const members = buffer.filter((m) => flush.ids.includes(m.id));
-  const result = await flushDigest(env, settings, flush.id, members, now, asked);
+  const result = await flushDigest(env, settings, flush.id, members, now, flush.asked ?? false);
   store.clearFlushed(flush.ids);
   return result;
 }

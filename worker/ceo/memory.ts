@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
+import { APIConnectionError, APIError, APIUserAbortError } from 'openai';
 import type { SettingsValue } from '../settings/schema';
-import { complete, modelEndpoint } from './model';
+import { complete, modelEndpoint, modelProblem } from './model';
 
 const Extracted = z.strictObject({
   decisions: z.array(z.string().trim().min(1).max(500)).max(20),
@@ -53,10 +54,18 @@ async function extract(env: Env, settings: SettingsValue, conversationId: string
   return Extracted.parse(JSON.parse(answer));
 }
 
+/** Extraction attempts for a conversation whose model calls fail on the way (down, slow). */
+const MAX_TRIES = 3;
+
+const transient = (error: unknown) =>
+  error instanceof APIConnectionError ||
+  error instanceof APIUserAbortError ||
+  (error instanceof APIError && (error.status ?? 0) >= 500);
+
 /**
  * Closes conversations idle for longer than the setting and stores what they leave in
  * memory. Items and the conversation's extraction mark are written in one batch guarded by
- * `extraction IS NULL`, so a conversation is extracted once, even across restarts.
+ * the state it was read in, so a conversation is extracted once, even across restarts.
  */
 export async function extractIdleConversations(
   env: Env,
@@ -64,13 +73,14 @@ export async function extractIdleConversations(
   now: number,
 ): Promise<{ conversationId: string; extraction: string }[]> {
   const { results } = await env.DB.prepare(
-    `SELECT id FROM conversations WHERE extraction IS NULL AND (ended_at IS NOT NULL OR last_message_at < ?)
+    `SELECT id, extraction FROM conversations
+     WHERE (extraction IS NULL OR extraction LIKE 'retry:%') AND (ended_at IS NOT NULL OR last_message_at < ?)
      ORDER BY last_message_at LIMIT 10`,
   )
     .bind(now - settings.ceo.memoryIdleMinutes * 60_000)
-    .all<{ id: string }>();
+    .all<{ id: string; extraction: string | null }>();
   const done: { conversationId: string; extraction: string }[] = [];
-  for (const { id } of results) {
+  for (const { id, extraction: before } of results) {
     let items: { kind: string; content: string }[] = [];
     let extraction: string;
     try {
@@ -85,22 +95,23 @@ export async function extractIdleConversations(
         extraction = items.length ? 'done' : 'empty';
       }
     } catch (error) {
-      console.warn(
-        `memory extraction of ${id} failed: ${error instanceof Error ? error.message : error}`,
-      );
-      extraction = 'failed';
+      // A model that is down or slow gets another chance at the next ticks; an answer that
+      // does not validate would only come back the same, so that fails at once.
+      const tries = Number(before?.split(':')[1] ?? 0) + 1;
+      extraction = transient(error) && tries < MAX_TRIES ? `retry:${tries}` : 'failed';
+      console.warn(`memory extraction of ${id}: ${extraction} (${modelProblem(error)})`);
     }
-    const guard = 'EXISTS (SELECT 1 FROM conversations WHERE id = ? AND extraction IS NULL)';
+    const guard = 'EXISTS (SELECT 1 FROM conversations WHERE id = ? AND extraction IS ?)';
     await env.DB.batch([
       ...items.map((item) =>
         env.DB.prepare(
           `INSERT INTO memory_items (id, kind, content, conversation_id, created_at)
            SELECT ?, ?, ?, ?, ? WHERE ${guard}`,
-        ).bind(crypto.randomUUID(), item.kind, item.content, id, now, id),
+        ).bind(crypto.randomUUID(), item.kind, item.content, id, now, id, before),
       ),
       env.DB.prepare(
-        `UPDATE conversations SET extraction = ?, ended_at = COALESCE(ended_at, ?) WHERE id = ? AND extraction IS NULL`,
-      ).bind(extraction, now, id),
+        `UPDATE conversations SET extraction = ?, ended_at = COALESCE(ended_at, ?) WHERE id = ? AND extraction IS ?`,
+      ).bind(extraction, now, id, before),
     ]);
     done.push({ conversationId: id, extraction });
   }

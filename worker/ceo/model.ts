@@ -1,4 +1,9 @@
-import OpenAI from 'openai';
+import OpenAI, {
+  APIConnectionError,
+  APIConnectionTimeoutError,
+  APIError,
+  APIUserAbortError,
+} from 'openai';
 import { spendLedger } from '../../drizzle/schema';
 import { database } from '../db/client';
 import { envValue } from '../env';
@@ -104,4 +109,13 @@ export async function complete(
   const text = response.choices[0]?.message.content?.trim();
   if (!text) throw new Error('the model answered with no text');
   return text;
+}
+
+/** Why a model call failed, in words safe to show (never the endpoint's own text, which may echo a key). */
+export function modelProblem(error: unknown): string {
+  if (error instanceof APIConnectionTimeoutError || error instanceof APIUserAbortError)
+    return 'it timed out';
+  if (error instanceof APIConnectionError) return 'it could not be reached';
+  if (error instanceof APIError && error.status) return `it answered ${error.status}`;
+  return 'it failed';
 }

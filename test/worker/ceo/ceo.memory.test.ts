@@ -90,10 +90,35 @@ describe('memory', () => {
     expect((await ceo().tick()).memory).toEqual([]);
   });
 
+  it('tries again when the model is down, and gives up after three attempts', async () => {
+    const before = (await memory()).length;
+    await script(MODEL, [
+      { status: 503, message: 'overloaded' },
+      { status: 500, message: 'still overloaded' },
+      extracted(['Retry decision.'], []),
+      { status: 500, message: 'overloaded' },
+      { status: 502, message: 'bad gateway' },
+      { status: 500, message: 'down' },
+    ]);
+    await operatorSays('We keep the retry decision.');
+    clock.advance(IDLE + 1_000);
+    const [first] = (await ceo().tick()).memory;
+    expect(first?.extraction).toBe('retry:1');
+    expect((await ceo().tick()).memory[0]?.extraction).toBe('retry:2');
+    expect((await ceo().tick()).memory[0]?.extraction).toBe('done');
+    expect((await memory()).map((m) => m.content)).toContain('Retry decision.');
+
+    await operatorSays('This one never gets through.');
+    clock.advance(IDLE + 1_000);
+    const outcomes = [];
+    for (let i = 0; i < 4; i++) outcomes.push((await ceo().tick()).memory[0]?.extraction);
+    expect(outcomes).toEqual(['retry:1', 'retry:2', 'failed', undefined]);
+    expect(await memory()).toHaveLength(before + 1);
+  });
+
   it.each([
     ['text that is not JSON', { text: 'Sure! The operator decided to ship.' }],
     ['JSON of the wrong shape', { json: { decisions: 'ship', preferences: [], openLoops: [] } }],
-    ['an error', { status: 500, message: 'overloaded' }],
   ])(
     'marks the conversation failed, stores nothing and carries on, when the model answers %s',
     async (_name, reply) => {

@@ -1,9 +1,8 @@
 import type OpenAI from 'openai';
-import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import { roleAtLeast } from '../../auth/roles';
 import type { SettingsValue } from '../../settings/schema';
 import type { ConversationInput } from '../../telegram/context';
-import { type ModelEndpoint, recordSpend } from '../model';
+import { type ModelEndpoint, modelProblem, recordSpend } from '../model';
 import type { Reply } from '../reply';
 import { statusText } from '../views/company';
 import { conversationContext } from './context';
@@ -58,15 +57,6 @@ async function streamTurn(
     outputTokens: usage?.completion_tokens ?? 0,
   });
   return { text: text.trim(), calls: calls.filter((c) => c.name) };
-}
-
-/** Why a model call failed, in words safe to show (never the endpoint's own text, which may echo a key). */
-export function modelProblem(error: unknown): string {
-  if (error instanceof APIConnectionTimeoutError || error instanceof APIUserAbortError)
-    return 'it timed out';
-  if (error instanceof APIConnectionError) return 'it could not be reached';
-  if (error instanceof APIError && error.status) return `it answered ${error.status}`;
-  return 'it failed';
 }
 
 function parseArgs(raw: string): Record<string, unknown> {
