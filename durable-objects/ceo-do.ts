@@ -1,7 +1,6 @@
 import { DurableObject } from 'cloudflare:workers';
 import type { Update } from 'grammy/types';
 import { briefIfDue } from '../worker/ceo/briefing';
-import type { InboundMessage } from '../worker/ceo/conversations';
 import { extractIdleConversations } from '../worker/ceo/memory';
 import { DIGEST_DELAY_MS, SCAN_INTERVAL_MS } from '../worker/ceo/policy';
 import { runScan, type ScanResult } from '../worker/ceo/scan';
@@ -9,6 +8,7 @@ import { eventsAfter } from '../worker/events/feed';
 import type { SettingsValue } from '../worker/settings/schema';
 import { readSettings } from '../worker/settings/store';
 import { flushBuffer } from './ceo/flush';
+import { ItemSteps, MAX_ATTEMPTS } from './ceo/item-progress';
 import { CeoLocalStore } from './ceo/local-store';
 import { type ProcessContext, processItem, type WebChatInput } from './ceo/process';
 import { ceoState } from './ceo/state';
@@ -71,17 +71,6 @@ export class CeoDO extends DurableObject<Env> {
         Date.now(),
       ),
     };
-  }
-
-  /** An operator's message recorded in their conversation, in queue order (no answer). */
-  async receive(message: InboundMessage): Promise<{ queued: boolean }> {
-    const queued = this.store.enqueue(
-      `message-${message.key}`,
-      { kind: 'message', message },
-      Date.now(),
-    );
-    await this.serial(() => this.work(Date.now()));
-    return { queued };
   }
 
   /**
@@ -157,14 +146,34 @@ export class CeoDO extends DurableObject<Env> {
     let processed = 0;
     await this.pull(now);
     for (let next = this.store.head(); next; next = this.store.head()) {
+      const attempt = this.store.startAttempt(next.key);
+      // Attempts that died without throwing (an eviction each time) end here too.
+      if (attempt.n > MAX_ATTEMPTS) {
+        this.setAside(next.key, attempt.lastError ?? 'interrupted', attempt.n - 1, now);
+        continue;
+      }
       const context: ProcessContext = {
         env: this.env,
         settings,
         now,
         levers,
+        steps: new ItemSteps(this.ctx.storage, next.key),
         ...this.streams.sinksFor(next.key),
       };
-      const member = await processItem(context, next.item);
+      let member: Awaited<ReturnType<typeof processItem>>;
+      try {
+        member = await processItem(context, next.item);
+      } catch (error) {
+        const why = error instanceof Error ? error.message : String(error);
+        console.warn(`CEO queue item ${next.key} failed (attempt ${attempt.n}): ${why}`);
+        if (attempt.n < MAX_ATTEMPTS) {
+          // In order, like a person: nothing behind it runs before it; the alarm tries again.
+          this.store.failAttempt(next.key, why);
+          throw error;
+        }
+        this.setAside(next.key, why, attempt.n, now);
+        continue;
+      }
       this.store.complete(next.key, member, now);
       this.streams.close(next.key);
       processed++;
@@ -173,6 +182,15 @@ export class CeoDO extends DurableObject<Env> {
     }
     await this.schedule();
     return processed;
+  }
+
+  private setAside(key: string, error: string, attempts: number, now: number): void {
+    console.warn(`CEO queue item ${key} set aside after ${attempts} attempt(s): ${error}`);
+    this.store.setAside(key, error, attempts, now);
+    this.streams.sinksFor(key).onReply?.({
+      text: `I could not handle that message (${error}); it is set aside for an operator to look at.`,
+    });
+    this.streams.close(key);
   }
 
   /**

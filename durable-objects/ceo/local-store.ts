@@ -1,5 +1,6 @@
 import type { BufferedMember } from '../../worker/ceo/digest';
 import type { DomainEvent } from '../../worker/events/types';
+import type { DeadLetter } from './item-progress';
 import type { QueueItem } from './process';
 
 /** How long processed keys are remembered, so a late duplicate (a Telegram retry) is ignored. */
@@ -18,6 +19,11 @@ export class CeoLocalStore {
       CREATE TABLE IF NOT EXISTS seen (key TEXT PRIMARY KEY, at INTEGER NOT NULL);
       CREATE TABLE IF NOT EXISTS digest_buffer (id TEXT PRIMARY KEY, member TEXT NOT NULL, at INTEGER NOT NULL);
       CREATE TABLE IF NOT EXISTS marks (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS item_steps (item_key TEXT NOT NULL, step TEXT NOT NULL, result TEXT,
+        PRIMARY KEY (item_key, step));
+      CREATE TABLE IF NOT EXISTS attempts (key TEXT PRIMARY KEY, n INTEGER NOT NULL, error TEXT);
+      CREATE TABLE IF NOT EXISTS dead_letters (key TEXT PRIMARY KEY, item TEXT NOT NULL,
+        error TEXT NOT NULL, attempts INTEGER NOT NULL, at INTEGER NOT NULL);
     `);
   }
 
@@ -66,10 +72,67 @@ export class CeoLocalStore {
           now,
         );
       }
-      this.storage.sql.exec('DELETE FROM queue WHERE key = ?', key);
-      this.storage.sql.exec('INSERT OR REPLACE INTO seen (key, at) VALUES (?, ?)', key, now);
-      this.storage.sql.exec('DELETE FROM seen WHERE at < ?', now - SEEN_FOR_MS);
+      this.forget(key, now);
     });
+  }
+
+  /**
+   * Counts an attempt at an item before it runs (a restart mid-item counts too) and returns
+   * it, with the error the attempt before it left, if any.
+   */
+  startAttempt(key: string): { n: number; lastError: string | null } {
+    return this.storage.sql
+      .exec<{ n: number; lastError: string | null }>(
+        `INSERT INTO attempts (key, n) VALUES (?, 1) ON CONFLICT (key) DO UPDATE SET n = n + 1
+         RETURNING n, error AS lastError`,
+        key,
+      )
+      .one();
+  }
+
+  failAttempt(key: string, error: string): void {
+    this.storage.sql.exec('UPDATE attempts SET error = ? WHERE key = ?', error, key);
+  }
+
+  /** Takes an item that keeps failing out of the queue, kept for the state view; a retry of it stays seen. */
+  setAside(key: string, error: string, attempts: number, now: number): void {
+    this.storage.transactionSync(() => {
+      this.storage.sql.exec(
+        `INSERT OR REPLACE INTO dead_letters (key, item, error, attempts, at)
+         SELECT key, item, ?, ?, ? FROM queue WHERE key = ?`,
+        error,
+        attempts,
+        now,
+        key,
+      );
+      this.forget(key, now);
+    });
+  }
+
+  /** The items set aside, newest first. */
+  deadLetters(limit = 20): DeadLetter[] {
+    return this.storage.sql
+      .exec<{ key: string; item: string; error: string; attempts: number; at: number }>(
+        'SELECT key, item, error, attempts, at FROM dead_letters ORDER BY at DESC, key LIMIT ?',
+        limit,
+      )
+      .toArray()
+      .map((row) => ({
+        key: row.key,
+        kind: (JSON.parse(row.item) as QueueItem).kind,
+        error: row.error,
+        attempts: row.attempts,
+        at: row.at,
+      }));
+  }
+
+  // The item leaves the queue with its progress and attempts; its key stays seen for a while.
+  private forget(key: string, now: number): void {
+    this.storage.sql.exec('DELETE FROM queue WHERE key = ?', key);
+    this.storage.sql.exec('DELETE FROM item_steps WHERE item_key = ?', key);
+    this.storage.sql.exec('DELETE FROM attempts WHERE key = ?', key);
+    this.storage.sql.exec('INSERT OR REPLACE INTO seen (key, at) VALUES (?, ?)', key, now);
+    this.storage.sql.exec('DELETE FROM seen WHERE at < ?', now - SEEN_FOR_MS);
   }
 
   depth(): number {

@@ -4,7 +4,7 @@ import type { TokenSink } from '../../worker/ceo/chat/engine';
 import { settleAction } from '../../worker/ceo/chat/pending';
 import { parseCommand, runCommand } from '../../worker/ceo/commands';
 import type { CommandContext } from '../../worker/ceo/commands/types';
-import { type InboundMessage, recordInbound } from '../../worker/ceo/conversations';
+import { recordInbound } from '../../worker/ceo/conversations';
 import { describe } from '../../worker/ceo/describe';
 import type { BufferedMember } from '../../worker/ceo/digest';
 import type { Operator, Reply } from '../../worker/ceo/reply';
@@ -15,6 +15,7 @@ import { handleUpdate } from '../../worker/telegram/bot';
 import { telegramConfig } from '../../worker/telegram/config';
 import type { ConversationInput } from '../../worker/telegram/context';
 import { showDecision } from '../../worker/telegram/edits';
+import type { ItemSteps } from './item-progress';
 
 /** A web chat turn: a message, or a button's action (confirm / cancel). */
 export interface WebChatInput {
@@ -27,7 +28,6 @@ export interface WebChatInput {
 /** One unit of the CEO's work, in arrival order. */
 export type QueueItem =
   | { kind: 'event'; event: DomainEvent }
-  | { kind: 'message'; message: InboundMessage }
   | { kind: 'telegram'; update: Update }
   | { kind: 'chat'; chat: WebChatInput };
 
@@ -36,6 +36,8 @@ export interface ProcessContext {
   settings: SettingsValue;
   now: number;
   levers: CommandContext['ceo'];
+  /** What this item already did in an earlier run, so a rerun repeats none of it. */
+  steps: ItemSteps;
   /** Where a web chat's answer streams, while its request is still open. */
   sink?: TokenSink;
   /** The web chat's last word: the whole reply, with its buttons. */
@@ -115,9 +117,6 @@ export async function processItem(
       }
       return member;
     }
-    case 'message':
-      await recordInbound(p.env, p.settings, item.message);
-      return null;
     case 'telegram': {
       const config = telegramConfig(p.env, p.settings);
       if (!config) return null;
@@ -128,8 +127,12 @@ export async function processItem(
           settings: p.settings,
           now: p.now,
           ceo: p.levers,
-          converse: (input: ConversationInput) => converse(p.env, p.settings, input),
-          confirm: (operator, action, key) => settle(p, 'telegram', operator, action, key),
+          converse: (input: ConversationInput) =>
+            p.steps.once('converse', () => converse(p.env, p.settings, input)),
+          confirm: (operator, action, key) =>
+            p.steps.once('confirm', () => settle(p, 'telegram', operator, action, key)),
+          once: (name, work) => p.steps.once(name, work),
+          transformer: p.steps.telegram,
         },
         item.update,
       );
@@ -138,24 +141,27 @@ export async function processItem(
     case 'chat': {
       const { chat } = item;
       const command = chat.text ? parseCommand(chat.text) : null;
-      const reply = chat.action
-        ? ((await settle(p, 'web', chat.operator, chat.action, chat.key)) ?? {
-            text: 'That button has expired.',
-          })
-        : command
-          ? await webCommand(p, chat, command)
-          : await converse(
-              p.env,
-              p.settings,
-              {
-                channel: 'web',
-                operator: chat.operator,
-                text: chat.text ?? '',
-                key: chat.key,
-                at: p.now,
-              },
-              p.sink,
-            );
+      // Recorded once done: a rerun after a restart answers from the record, not the model.
+      const reply = await p.steps.once('reply', async () =>
+        chat.action
+          ? ((await settle(p, 'web', chat.operator, chat.action, chat.key)) ?? {
+              text: 'That button has expired.',
+            })
+          : command
+            ? await webCommand(p, chat, command)
+            : await converse(
+                p.env,
+                p.settings,
+                {
+                  channel: 'web',
+                  operator: chat.operator,
+                  text: chat.text ?? '',
+                  key: chat.key,
+                  at: p.now,
+                },
+                p.sink,
+              ),
+      );
       if (chat.action || command) p.sink?.(reply.text);
       p.onReply?.(reply);
       return null;

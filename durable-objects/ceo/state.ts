@@ -31,6 +31,8 @@ export async function ceoState(env: Env, store: CeoLocalStore, now: number) {
   return {
     now: iso(now),
     queueDepth: store.depth(),
+    // Items that failed every attempt, set aside so the queue went on: someone should look.
+    deadLetters: store.deadLetters().map((d) => ({ ...d, at: iso(d.at) })),
     eventCursor: Number(store.mark('cursor') ?? 0),
     digest: {
       size: buffer.length,

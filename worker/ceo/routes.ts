@@ -10,6 +10,15 @@ const CeoState = z
   .object({
     now: z.string().nullable(),
     queueDepth: z.number().int(),
+    deadLetters: z.array(
+      z.object({
+        key: z.string(),
+        kind: z.string(),
+        error: z.string(),
+        attempts: z.number().int(),
+        at: z.string().nullable(),
+      }),
+    ),
     eventCursor: z.number().int(),
     digest: z.object({
       size: z.number().int(),
@@ -42,7 +51,8 @@ const state = defineRoute('operator', {
   method: 'get',
   path: '/api/ceo/state',
   tags: ['CEO'],
-  summary: "Inside the CEO: queue depth, digest buffer, guards' states, last sends",
+  summary:
+    "Inside the CEO: queue depth, items set aside after failing, digest buffer, guards' states, last sends",
   responses: { 200: jsonResponse(CeoState, 'The CEO’s state now.') },
 });
 

@@ -13,6 +13,7 @@ export function createBot(config: TelegramConfig, deps: BotDeps): Bot<HqContext>
     botInfo: config.botInfo,
     client: { apiRoot: config.apiRoot },
   });
+  if (deps.transformer) bot.api.config.use(deps.transformer);
   bot.use(gate(deps));
   bot.use(callbacks(deps));
   bot.use(messages(deps));

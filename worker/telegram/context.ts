@@ -1,4 +1,4 @@
-import type { Context } from 'grammy/web';
+import type { Context, Transformer } from 'grammy/web';
 import type { CommandContext } from '../ceo/commands/types';
 import type { Operator, Reply } from '../ceo/reply';
 import type { SettingsValue } from '../settings/schema';
@@ -28,6 +28,10 @@ export interface BotDeps {
   converse(input: ConversationInput): Promise<Reply>;
   /** Runs a button's action (a confirmation) for the conversation engine. */
   confirm(operator: Operator, action: string, key: string): Promise<Reply | null>;
+  /** Runs a step of this update once: a rerun after a restart gets its recorded result. */
+  once<T>(name: string, work: () => Promise<T>): Promise<T>;
+  /** Claims each outgoing Bot API call of this update, so a rerun never sends twice. */
+  transformer?: Transformer;
 }
 
 /** grammY's context, plus the linked operator the gate found. */

@@ -48,18 +48,20 @@ export function messages(deps: BotDeps) {
     const key = `tg-${ctx.update.update_id}`;
     const command = parseCommand(ctx.message.text);
     if (command) {
-      const reply = await runCommand(
-        {
-          env: deps.env,
-          settings: deps.settings,
-          operator,
-          now: deps.now,
-          chatId: String(ctx.chat.id),
-          requestId: key,
-          ceo: deps.ceo,
-        },
-        command.name,
-        command.args,
+      const reply = await deps.once('command', () =>
+        runCommand(
+          {
+            env: deps.env,
+            settings: deps.settings,
+            operator,
+            now: deps.now,
+            chatId: String(ctx.chat.id),
+            requestId: key,
+            ceo: deps.ceo,
+          },
+          command.name,
+          command.args,
+        ),
       );
       await sendReply(ctx, reply);
       await remember(deps, operator, key, ctx.message.text, reply.text);

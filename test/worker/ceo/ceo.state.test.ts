@@ -125,15 +125,17 @@ describe('GET /api/ceo/state', () => {
     await expect
       .poll(async () => (await modelRequests('voice-state-slow')).length, { timeout: 2_000 })
       .toBe(1);
-    const queued = ceo().receive({
-      key: 'st-message',
-      channel: 'web',
-      userEmail: 'operator@test.hq',
-      text: 'A message behind the event.',
-      at: clock.now(),
-    });
+    // A web chat turn queues behind the event; its stream ends once it was answered.
+    const answered = ceo()
+      .chat({
+        key: 'st-message',
+        operator: { email: 'operator@test.hq', role: 'operator' },
+        text: 'A message behind the event.',
+      })
+      .then((stream) => new Response(stream).text());
     await expect.poll(async () => (await state()).queueDepth, { timeout: 2_000 }).toBe(2);
-    await Promise.all([working, queued]);
+    await working;
+    expect(await answered).toContain('event: done');
 
     const after = await state();
     expect(after.queueDepth).toBe(0);

@@ -1,6 +1,8 @@
 import { runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { expect, inject, vi } from 'vitest';
+import { recordInbound } from '../../../worker/ceo/conversations';
+import { readSettings } from '../../../worker/settings/store';
 import type { Reply } from '../../support/provided-context';
 import { call, signInAs } from '../support/client';
 
@@ -149,10 +151,15 @@ export async function about(entityId: string) {
 
 let nextMessage = 0;
 
-/** An operator's web message, recorded through the CEO's queue at the (fake) time now. */
+/**
+ * An operator's web message, recorded in their conversation at the (fake) time now, as the
+ * chat and Telegram paths record it, without an answer (the tests that use it are about the
+ * activity and the memory, not the reply).
+ */
 export async function operatorSays(text: string, userEmail = 'operator@test.hq') {
   const key = `says-${Date.now()}-${++nextMessage}`;
-  await ceo().receive({ key, channel: 'web', userEmail, text, at: Date.now() });
+  const message = { key, channel: 'web' as const, userEmail, text, at: Date.now() };
+  await recordInbound(env, await readSettings(env), message);
   return key;
 }
 

@@ -53,6 +53,14 @@ export function CeoPanel({ version, onScanned }: { version: number; onScanned: (
           <dl class="facts" aria-label="CEO facts">
             <dt>Queue depth</dt>
             <dd data-testid="ceo-queue-depth">{state.queueDepth}</dd>
+            <dt>Set aside</dt>
+            <dd data-testid="ceo-dead-letters">
+              {state.deadLetters.length
+                ? state.deadLetters
+                    .map((d) => `${d.key} (${d.attempts} attempts: ${d.error})`)
+                    .join('; ')
+                : 'nothing'}
+            </dd>
             <dt>Model</dt>
             <dd data-testid="ceo-model">
               {state.model.configured ? 'configured' : 'not configured (raw text, no memory)'}

@@ -47,6 +47,8 @@ export interface Notification {
 export interface CeoState {
   now: string | null;
   queueDepth: number;
+  /** Queue items that failed every attempt and were set aside. */
+  deadLetters: { key: string; kind: string; error: string; attempts: number; at: string | null }[];
   digest: {
     size: number;
     dueAt: string | null;
