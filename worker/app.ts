@@ -20,6 +20,7 @@ import { validationHook } from './http/validation';
 import { memoryRoutes } from './memory/routes';
 import { missionRoutes } from './missions/routes';
 import { notificationRoutes } from './notifications/routes';
+import { officeRoutes } from './office/routes';
 import { mountOpenApi } from './openapi/routes';
 import { roleRoutes } from './roles/routes';
 import { runnerAdminRoutes } from './runners/admin-routes';
@@ -66,6 +67,7 @@ export function createApp(): OpenAPIHono<HonoEnv> {
   app.route('/', notificationRoutes);
   app.route('/', memoryRoutes);
   app.route('/', chatRoutes);
+  app.route('/', officeRoutes);
   app.route('/', telegramRoutes);
   mountOpenApi(app);
 

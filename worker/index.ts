@@ -1,19 +1,23 @@
 import { createApp } from './app';
 import { ceo } from './ceo/client';
+import { office } from './office/client';
 import { dispatch } from './tasks/dispatch';
 import { sweep } from './tasks/sweep';
 
 export { AgentDO } from '../durable-objects/agent-do';
 export { CeoDO } from '../durable-objects/ceo-do';
+export { OfficeDO } from '../durable-objects/office-do';
 
 const app = createApp();
 
 export default {
   fetch: app.fetch,
-  /** Cron: the work loop's sweep (stale heartbeats, 48-hour limit), dispatch, then the CEO's clock. */
+  /** Cron: the work loop's sweep (stale heartbeats, 48-hour limit), dispatch, the CEO's clock, the office. */
   async scheduled(controller, env) {
     await sweep(env, controller.scheduledTime);
     await dispatch(env, controller.scheduledTime);
     await ceo(env).tick();
+    // The sweep and dispatch move tasks without a request: the office hears of it now.
+    await office(env).poke();
   },
 } satisfies ExportedHandler<Env>;

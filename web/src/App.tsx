@@ -9,6 +9,7 @@ import { ChatPage } from './chat/ChatPage';
 import { Dashboard } from './dashboard/Dashboard';
 import { Missions } from './missions/Missions';
 import { NotificationsPage } from './notifications/NotificationsPage';
+import { LazyOffice } from './office/LazyOffice';
 import { currentPath, navigate } from './router';
 import { SettingsPage } from './settings/SettingsPage';
 import { Frame, NotBuiltYet } from './shell/Frame';
@@ -32,6 +33,7 @@ function Page({ path }: { path: string }) {
   if (path === '/review') return <ReviewQueue />;
   if (path === '/notifications') return <NotificationsPage />;
   if (path === '/chat') return <ChatPage />;
+  if (path === '/office') return <LazyOffice />;
   const section = SECTIONS.find((s) => s.path === path);
   return <NotBuiltYet title={section?.label ?? 'Not found'} />;
 }

@@ -1,6 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { ceo } from '../ceo/client';
 import type { HonoEnv } from '../env';
+import { office } from '../office/client';
 
 /**
  * Everything that follows the domain event feed, told to read it now. The outbox in D1 is the
@@ -9,6 +10,7 @@ import type { HonoEnv } from '../env';
  */
 const followers: Record<string, (env: Env) => Promise<unknown>> = {
   ceo: (env) => ceo(env).poke(),
+  office: (env) => office(env).poke(),
 };
 
 /** Pokes every follower of the feed; resolves when all have answered or failed. */

@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'conflict'
   | 'payload_too_large'
   | 'unsupported_media_type'
+  | 'upgrade_required'
   | 'misconfigured'
   | 'upstream_failed'
   | 'internal';
@@ -45,6 +46,7 @@ const codeForStatus: Partial<Record<number, ErrorCode>> = {
   409: 'conflict',
   413: 'payload_too_large',
   415: 'unsupported_media_type',
+  426: 'upgrade_required',
   503: 'misconfigured',
 };
 

@@ -1,0 +1,226 @@
+import { DurableObject } from 'cloudflare:workers';
+import { eventsAfter } from '../worker/events/feed';
+import type { DomainEvent } from '../worker/events/types';
+import { officeAgents } from '../worker/office/agents';
+import { type Furniture, type Layout, layoutProblem } from '../worker/office/layout';
+import {
+  type OfficeClientMessage,
+  type OfficeServerMessage,
+  PING,
+  PONG,
+} from '../worker/office/protocol';
+import { HubStore } from './office/hub-store';
+
+const PAGE = 200;
+/** While anyone watches, states that change without an event (schedules, the worker switch) are checked this often. */
+const RECONCILE_MS = 60_000;
+
+type Outgoing = OfficeServerMessage extends infer M
+  ? M extends { seq: number; sentAt: number }
+    ? Omit<M, 'seq' | 'sentAt'>
+    : never
+  : never;
+
+/** Where an admin puts a piece of furniture. */
+export type Placement = Pick<Furniture, 'x' | 'z' | 'rotation'>;
+
+/** The new layout, or why the move was refused (404: no such piece; 409: the floor would break). */
+export type LayoutOutcome =
+  | { ok: true; layout: Layout }
+  | { ok: false; status: 404 | 409; problem: string };
+
+/**
+ * The office hub, one per company (named "office"): a WebSocket per open office page, with
+ * hibernation, so idle watchers cost nothing. It follows the domain event feed and pushes a
+ * delta for every agent whose robot should change, and keeps the floor layout.
+ */
+export class OfficeDO extends DurableObject<Env> {
+  private readonly store: HubStore;
+  private tail: Promise<unknown> = Promise.resolve();
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.store = new HubStore(ctx.storage.kv);
+    // Keep-alives are answered by the runtime itself: a hibernating hub is not woken by them.
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
+  }
+
+  /** Runs `work` after everything before it: reads and sends never interleave. */
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.tail.then(work);
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  /** A WebSocket upgrade (already authenticated by the worker): the client gets a snapshot. */
+  override async fetch(request: Request): Promise<Response> {
+    if (request.headers.get('upgrade')?.toLowerCase() !== 'websocket') {
+      return new Response('Expected a WebSocket upgrade.', { status: 426 });
+    }
+    const pair = new WebSocketPair();
+    const [client, server] = [pair[0], pair[1]];
+    this.ctx.acceptWebSocket(server);
+    server.serializeAttachment({ email: request.headers.get('x-hq-user') ?? '' });
+    await this.serial(() => this.sendSnapshot(server));
+    await this.ctx.storage.setAlarm(Date.now() + RECONCILE_MS);
+    return new Response(null, { status: 101, webSocket: client });
+  }
+
+  override async webSocketMessage(ws: WebSocket, raw: string | ArrayBuffer): Promise<void> {
+    let message: OfficeClientMessage | null = null;
+    try {
+      message = JSON.parse(typeof raw === 'string' ? raw : new TextDecoder().decode(raw));
+    } catch {
+      // Not JSON: ignored, like any message the hub does not know.
+    }
+    if (message?.type === 'resync') await this.serial(() => this.sendSnapshot(ws));
+  }
+
+  override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
+    try {
+      ws.close(code === 1005 ? 1000 : code, reason);
+    } catch {
+      // Already closed by the runtime.
+    }
+  }
+
+  /** Something was written: read the new domain events and push what changed. */
+  async poke(): Promise<number> {
+    return this.serial(() => this.follow());
+  }
+
+  /** Everything the clients would be sent now, as a snapshot (for tests and the bench). */
+  async snapshot(): Promise<{ agents: number; sockets: number; layout: Layout }> {
+    const agents = await officeAgents(this.env, Date.now());
+    const { layout } = this.store.layoutFor(agents.map((a) => a.id));
+    return { agents: agents.length, sockets: this.ctx.getWebSockets().length, layout };
+  }
+
+  /**
+   * Moves one piece of furniture for an admin when the floor stays usable (nothing overlaps,
+   * every desk and machine stays reachable from the door), stores it and tells every client.
+   */
+  async moveFurniture(id: string, to: Placement, actor: string): Promise<LayoutOutcome> {
+    return this.serial(async () => {
+      const ids = (await officeAgents(this.env, Date.now())).map((a) => a.id);
+      const { layout: current } = this.store.layoutFor(ids);
+      if (!current.furniture.some((item) => item.id === id)) {
+        return { ok: false, status: 404, problem: `no furniture ${id} in the office` };
+      }
+      const layout: Layout = {
+        ...current,
+        furniture: current.furniture.map((item) => (item.id === id ? { ...item, ...to } : item)),
+      };
+      const problem = layoutProblem(layout);
+      if (problem) return { ok: false, status: 409, problem };
+      this.store.setLayout(layout);
+      this.broadcast({ type: 'layout', layout, actor });
+      return { ok: true, layout };
+    });
+  }
+
+  override async alarm(): Promise<void> {
+    if (this.ctx.getWebSockets().length === 0) return;
+    await this.serial(() => this.reconcile());
+    await this.ctx.storage.setAlarm(Date.now() + RECONCILE_MS);
+  }
+
+  private async follow(): Promise<number> {
+    let cursor = this.store.cursor();
+    if (cursor === undefined) {
+      // First start: history is in the snapshot, not in deltas.
+      const row = await this.env.DB.prepare(
+        'SELECT COALESCE(MAX(id), 0) AS id FROM domain_events',
+      ).first<{ id: number }>();
+      this.store.setCursor(row?.id ?? 0);
+      return 0;
+    }
+    const events: DomainEvent[] = [];
+    for (;;) {
+      const page = await eventsAfter(this.env, cursor, PAGE);
+      events.push(...page);
+      cursor = page.at(-1)?.id ?? cursor;
+      if (page.length < PAGE) break;
+    }
+    if (events.length === 0) return 0;
+    this.store.setCursor(cursor);
+    // Nobody watching: the next client's snapshot will hold all of it.
+    if (this.ctx.getWebSockets().length === 0) return events.length;
+    await this.pushAgents(await this.agentsTouched(events));
+    return events.length;
+  }
+
+  /** The ids of agents an event batch may have changed (tasks are looked up for their agent). */
+  private async agentsTouched(events: DomainEvent[]): Promise<string[]> {
+    const ids = new Set<string>();
+    const taskIds: string[] = [];
+    for (const event of events) {
+      if (event.type === 'task.moved') taskIds.push(event.taskId);
+      else if ('agentId' in event) ids.add(event.agentId);
+    }
+    if (taskIds.length > 0) {
+      const { results } = await this.env.DB.prepare(
+        'SELECT DISTINCT agent_id AS agentId FROM tasks WHERE id IN (SELECT value FROM json_each(?)) AND agent_id IS NOT NULL',
+      )
+        .bind(JSON.stringify(taskIds))
+        .all<{ agentId: string }>();
+      for (const row of results) ids.add(row.agentId);
+    }
+    return [...ids];
+  }
+
+  /** Re-reads `ids` (or everyone) and sends each agent whose view changed, and any departures. */
+  private async pushAgents(ids: string[] | 'all'): Promise<void> {
+    if (ids !== 'all' && ids.length === 0) return;
+    const everyone = await officeAgents(this.env, Date.now());
+    const roster = new Set(everyone.map((a) => a.id));
+    const { layout, changed: layoutChanged } = this.store.layoutFor([...roster]);
+    if (layoutChanged) this.broadcast({ type: 'layout', layout, actor: 'hq' });
+    const scope = ids === 'all' ? everyone : everyone.filter((a) => ids.includes(a.id));
+    for (const agent of this.store.changedAgents(scope)) this.broadcast({ type: 'agent', agent });
+    for (const agentId of this.store.departed(roster))
+      this.broadcast({ type: 'agent.removed', agentId });
+  }
+
+  private reconcile(): Promise<void> {
+    return this.pushAgents('all');
+  }
+
+  /** Brings everyone else up to date first, so every client holds the same views after it. */
+  private async sendSnapshot(ws: WebSocket): Promise<void> {
+    const agents = await officeAgents(this.env, Date.now());
+    const roster = new Set(agents.map((a) => a.id));
+    const { layout, changed } = this.store.layoutFor([...roster]);
+    if (changed) this.broadcast({ type: 'layout', layout, actor: 'hq' }, ws);
+    for (const agent of this.store.changedAgents(agents))
+      this.broadcast({ type: 'agent', agent }, ws);
+    for (const agentId of this.store.departed(roster))
+      this.broadcast({ type: 'agent.removed', agentId }, ws);
+    this.sendTo(ws, { type: 'snapshot', agents, layout });
+  }
+
+  private broadcast(message: Outgoing, except?: WebSocket) {
+    const text = this.stamp(message);
+    for (const ws of this.ctx.getWebSockets()) {
+      if (ws === except) continue;
+      try {
+        ws.send(text);
+      } catch {
+        // A socket closing under us: its client reconnects and gets a snapshot.
+      }
+    }
+  }
+
+  private sendTo(ws: WebSocket, message: Outgoing) {
+    try {
+      ws.send(JSON.stringify({ ...message, seq: this.store.seq(), sentAt: Date.now() }));
+    } catch {
+      // See broadcast.
+    }
+  }
+
+  /** Broadcasts are numbered one by one, so a client can tell when it missed one. */
+  private stamp(message: Outgoing): string {
+    return JSON.stringify({ ...message, seq: this.store.nextSeq(), sentAt: Date.now() });
+  }
+}

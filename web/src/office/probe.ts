@@ -1,0 +1,21 @@
+import type { OfficeServerMessage } from '../../../worker/office/protocol';
+
+/** What tests and the benchmark read from a running office (never used by the app itself). */
+export interface OfficeProbe {
+  robots(): { agentId: string; behaviour: string; x: number; z: number; atDesk: boolean }[];
+  sceneRobots(): number;
+  fps(): number;
+  messages(): OfficeServerMessage[];
+  /** Distinct colours in a freshly drawn frame (a blank canvas has one). */
+  distinctColours(): number;
+  /** Where a robot is on the page, in CSS pixels (to click it). */
+  screenOf(agentId: string): { x: number; y: number } | null;
+  /** Drops the socket as a network would. */
+  dropConnection(): void;
+}
+
+declare global {
+  interface Window {
+    hqOffice?: OfficeProbe;
+  }
+}

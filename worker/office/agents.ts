@@ -1,0 +1,82 @@
+import type { SettingsValue } from '../settings/schema';
+import { readSettings } from '../settings/store';
+import { onDuty } from './duty';
+import type { OfficeAgent, Presence, SleepReason } from './protocol';
+
+interface Row {
+  id: string;
+  slug: string;
+  name: string;
+  role: string;
+  type: string;
+  model: string;
+  schedule: string | null;
+  workerEnabled: number;
+  cooldownUntil: number | null;
+  taskId: string | null;
+  taskTitle: string | null;
+  phase: string | null;
+  progress: number | null;
+  lastHeartbeatAt: number | null;
+  spend: number | null;
+}
+
+// One query for every agent on the roster: its running task (the newest, if several) and what
+// it spent this calendar month (UTC).
+const SELECT = `
+SELECT a.id, a.slug, a.name, a.role, a.type, a.model, a.schedule,
+       a.worker_enabled AS workerEnabled, a.cooldown_until AS cooldownUntil,
+       t.id AS taskId, t.title AS taskTitle, t.phase, t.progress, t.last_heartbeat_at AS lastHeartbeatAt,
+       (SELECT SUM(s.cost_usd) FROM spend_ledger s WHERE s.agent_id = a.id AND s.created_at >= ?1) AS spend
+  FROM agents a
+  LEFT JOIN tasks t ON t.id = (
+    SELECT r.id FROM tasks r WHERE r.agent_id = a.id AND r.status = 'RUNNING'
+     ORDER BY r.updated_at DESC LIMIT 1)
+ WHERE a.archived_at IS NULL`;
+
+/** The office view of every agent on the roster (or of `ids` only), oldest first. */
+export async function officeAgents(
+  env: Env,
+  now: number,
+  ids?: readonly string[],
+  known?: SettingsValue,
+): Promise<OfficeAgent[]> {
+  const settings = known ?? (await readSettings(env));
+  const monthStart = Date.UTC(new Date(now).getUTCFullYear(), new Date(now).getUTCMonth(), 1);
+  const filter = ids ? ` AND a.id IN (SELECT value FROM json_each(?2))` : '';
+  const statement = env.DB.prepare(`${SELECT}${filter} ORDER BY a.created_at, a.id`);
+  const bound = ids ? statement.bind(monthStart, JSON.stringify(ids)) : statement.bind(monthStart);
+  const { results } = await bound.all<Row>();
+  return results.map((row) => toOfficeAgent(row, settings, now));
+}
+
+function toOfficeAgent(row: Row, settings: SettingsValue, now: number): OfficeAgent {
+  const sleepReason = whySleeping(row, settings, now);
+  // A running task wins: a robot with work in hand works, whatever its switch says now.
+  const presence: Presence = row.taskId ? 'working' : sleepReason ? 'sleeping' : 'idle';
+  return {
+    id: row.id,
+    slug: row.slug,
+    name: row.name,
+    role: row.role,
+    type: row.type,
+    model: row.model,
+    presence,
+    sleepReason: presence === 'sleeping' ? sleepReason : null,
+    task: row.taskId
+      ? { id: row.taskId, title: row.taskTitle ?? '', phase: row.phase, progress: row.progress }
+      : null,
+    lastHeartbeatAt: iso(row.lastHeartbeatAt),
+    spendThisMonthUsd: Math.round((row.spend ?? 0) * 10_000) / 10_000,
+    cooldownUntil: row.cooldownUntil && row.cooldownUntil > now ? iso(row.cooldownUntil) : null,
+  };
+}
+
+function whySleeping(row: Row, settings: SettingsValue, now: number): SleepReason | null {
+  if (!settings.workerSwitch) return 'workers switched off';
+  if (!row.workerEnabled) return 'worker disabled';
+  if (!onDuty(row.schedule, now, settings.briefing.timeZone)) return 'off schedule';
+  return null;
+}
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());

@@ -1,0 +1,4 @@
+/** The company's one office hub. */
+export function office(env: Env) {
+  return env.OFFICE.getByName('office');
+}
