@@ -1,6 +1,7 @@
 import { DurableObject } from 'cloudflare:workers';
 import type { Update } from 'grammy/types';
 import { briefIfDue } from '../worker/ceo/briefing';
+import { digestPreview } from '../worker/ceo/digest';
 import { extractIdleConversations } from '../worker/ceo/memory';
 import { DIGEST_DELAY_MS, SCAN_INTERVAL_MS } from '../worker/ceo/policy';
 import { runScan, type ScanResult } from '../worker/ceo/scan';
@@ -137,10 +138,7 @@ export class CeoDO extends DurableObject<Env> {
     await this.ctx.storage.setAlarm(Date.now() + RETRY_MS);
     const settings = known ?? (await readSettings(this.env));
     const levers = {
-      flushDigest: () =>
-        flushBuffer(this.env, settings, this.store, now, true).then((r) =>
-          r && 'status' in r ? r : null,
-        ),
+      digest: () => digestPreview(this.env, settings, this.store.buffer(), now),
       scan: () => runScan(this.env, settings, crypto.randomUUID(), now, false),
     };
     let processed = 0;

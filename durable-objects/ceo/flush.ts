@@ -8,41 +8,37 @@ export type FlushResult = DigestOutcome | { postponedUntil: string; guard: strin
 
 /**
  * Flushes the digest buffer once its first member has waited 5 minutes and the proactive
- * guards allow it (`asked` skips both: an operator asked for it). The flush is recorded before
- * any outside call, so a restart resumes it with the same id and members: never a second digest.
+ * guards allow it. The flush is recorded before any outside call, so a restart resumes it
+ * with the same id and members: never a second digest.
  */
 export async function flushBuffer(
   env: Env,
   settings: SettingsValue,
   store: CeoLocalStore,
   now: number,
-  asked = false,
 ): Promise<FlushResult> {
   const buffer = store.buffer();
   const first = buffer[0];
   const resumed = store.mark('flush');
   if (!first && !resumed) return null;
-  // `asked` travels with the flush: one resumed after a restart is still an answer, not a broadcast.
-  let flush: { id: string; ids: string[]; asked?: boolean };
+  let flush: { id: string; ids: string[] };
   if (resumed) {
     flush = JSON.parse(resumed) as typeof flush;
   } else {
-    if (!asked && (!first || now < first.at + DIGEST_DELAY_MS)) return null;
-    if (!asked) {
-      // A digest is proactive: the guards (dedup layer 4 among them) hold it until they open.
-      const clock = await readGuardClock(env);
-      const guard = proactiveGuard(clock, now);
-      if (guard) {
-        const until = guardStates(clock, now)[guard].until ?? now;
-        store.setMark('digestNotBefore', String(until));
-        return { postponedUntil: new Date(until).toISOString(), guard };
-      }
+    if (!first || now < first.at + DIGEST_DELAY_MS) return null;
+    // A digest is proactive: the guards (dedup layer 4 among them) hold it until they open.
+    const clock = await readGuardClock(env);
+    const guard = proactiveGuard(clock, now);
+    if (guard) {
+      const until = guardStates(clock, now)[guard].until ?? now;
+      store.setMark('digestNotBefore', String(until));
+      return { postponedUntil: new Date(until).toISOString(), guard };
     }
-    flush = { id: crypto.randomUUID(), ids: buffer.map((m) => m.id), asked };
+    flush = { id: crypto.randomUUID(), ids: buffer.map((m) => m.id) };
     store.setMark('flush', JSON.stringify(flush));
   }
   const members = buffer.filter((m) => flush.ids.includes(m.id));
-  const result = await flushDigest(env, settings, flush.id, members, now, flush.asked ?? false);
+  const result = await flushDigest(env, settings, flush.id, members, now);
   store.clearFlushed(flush.ids);
   return result;
 }

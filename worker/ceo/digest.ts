@@ -2,7 +2,6 @@ import { and, eq, inArray } from 'drizzle-orm';
 import { notifications } from '../../drizzle/schema';
 import { database } from '../db/client';
 import type { SettingsValue } from '../settings/schema';
-import { REPLY_CHANNEL } from './deliver';
 import { type DigestMember, digestFingerprint, digestGate } from './policy';
 import { sendOnce } from './send';
 import { lastDigestFingerprint, notificationStatus } from './store';
@@ -50,8 +49,6 @@ export async function flushDigest(
   flushId: string,
   members: BufferedMember[],
   now: number,
-  /** Someone asked for it (/digest): it answers them only, instead of going to every chat. */
-  asked = false,
 ): Promise<DigestOutcome> {
   const id = `digest-${flushId}`;
   const fingerprint = await digestFingerprint(members);
@@ -71,8 +68,7 @@ export async function flushDigest(
     eventType: 'digest',
     tier: 'DIGEST' as const,
     fingerprint,
-    // A digest someone asked for is an answer, not the CEO speaking up: no guard counts it.
-    proactive: !asked,
+    proactive: true,
     lowSignal: members.every((m) => m.lowSignal),
     text: raw,
     rawText: raw,
@@ -105,12 +101,26 @@ export async function flushDigest(
       status: 'sending',
       text: voiced?.text ?? raw,
       voice: voiced?.voice,
-      ...(asked ? { channel: REPLY_CHANNEL } : {}),
     },
     now,
     attached,
   );
   return { id, status: sent.status, reason: null, text: voiced?.text ?? raw };
+}
+
+/**
+ * What waits in the digest buffer, in the CEO's voice, for someone who asked (/digest). It
+ * takes nothing from the buffer: the digest still goes to everyone when it is due, so one
+ * person's question never keeps the others from hearing about those events.
+ */
+export async function digestPreview(
+  env: Env,
+  settings: SettingsValue,
+  members: BufferedMember[],
+  now: number,
+): Promise<string | null> {
+  if (!members.length) return null;
+  return (await voice(env, settings, digestText(members), now)).text;
 }
 
 /** Records a suppressed digest and marks its members with the same reason, in one batch. */

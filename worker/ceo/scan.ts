@@ -16,7 +16,8 @@ export interface ScanResult {
 }
 
 /**
- * The ops scan: every trigger, then dedup layer 3 (the same finding sent recently), then
+ * The ops scan: every trigger, then dedup layer 3 (the same finding sent recently by a
+ * proactive scan; an on-demand one answered only its asker), then
  * (for the hourly, proactive scan) the guards in order. Fresh findings that pass go out as
  * one message. `scanId` names the run: a scan resumed after a restart sends nothing twice.
  */
@@ -33,7 +34,7 @@ export async function runScan(
   const judged = await Promise.all(
     found.map(async (finding) => ({
       ...finding,
-      duplicate: await sentSince(env, `ops.${finding.trigger}`, finding.subject, repeatSince),
+      duplicate: await sentSince(env, `ops.${finding.trigger}`, finding.subject, repeatSince, true),
     })),
   );
   const fresh = judged.filter((f) => !f.duplicate);

@@ -21,18 +21,24 @@ export async function notificationStatus(env: Env, id: string): Promise<string |
   return row?.status ?? null;
 }
 
-/** Was a notification of this type about this entity sent since `since`? (dedup layers 1 and 3) */
+/**
+ * Was a notification of this type about this entity sent since `since`? (dedup layers 1 and
+ * 3) With `proactiveOnly`, answers to someone who asked (an on-demand scan) do not count:
+ * one person's answer is not everyone's message.
+ */
 export async function sentSince(
   env: Env,
   eventType: string,
   entityId: string,
   since: number,
+  proactiveOnly = false,
 ): Promise<boolean> {
   const row = await env.DB.prepare(
     `SELECT 1 AS found FROM notifications
-     WHERE event_type = ? AND entity_id = ? AND status = 'sent' AND sent_at >= ? LIMIT 1`,
+     WHERE event_type = ? AND entity_id = ? AND status = 'sent' AND sent_at >= ?
+       AND (proactive = 1 OR ? = 0) LIMIT 1`,
   )
-    .bind(eventType, entityId, since)
+    .bind(eventType, entityId, since, proactiveOnly ? 1 : 0)
     .first();
   return row !== null;
 }

@@ -12,6 +12,7 @@ import {
   noModel,
   notification,
   patchSettings,
+  type ScanView,
   scanNow,
   setCeo,
   setThresholds,
@@ -119,28 +120,38 @@ describe('layer 2: a digest that says what the last digest said', () => {
 });
 
 describe('layer 3: an ops finding sent recently', () => {
-  it('is suppressed as duplicate_finding within findingRepeatHours, and reported again after', async () => {
-    await settle();
+  it('counts only proactive sends: suppressed within findingRepeatHours of an hourly scan’s, never after an on-demand answer', async () => {
     await setCeo({ findingRepeatHours: 2 });
     await hire({ slug: 'l3-worker' });
     await approvedTasks('l3 task');
+    await settle(); // the digest of the hiring and approval goes out before the scans
     await setThresholds({ worktreeCongestion: 1 });
-    const finding = async () =>
-      (await scanNow()).findings.find((f) => f.trigger === 'worktree_congestion');
+    const congestion = (scan: { id: string; findings: ScanView['findings'] } | null) =>
+      scan?.findings.find((f) => f.trigger === 'worktree_congestion');
+    /** The next hourly scan, a second after it is due. */
+    const hourly = async () => {
+      const due = Date.parse((await ceo().state()).lastScanAt ?? '') + HOUR;
+      clock.advance(Math.max(0, due - clock.now()) + 1_000);
+      const scan = (await ceo().tick()).scan;
+      expect(scan?.id).toMatch(/^scan-/);
+      return scan;
+    };
 
-    expect(await finding()).toMatchObject({ status: 'sent', reason: null });
-    clock.advance(2 * HOUR - 1_000);
-    const repeated = await scanNow();
-    expect(repeated.findings.find((f) => f.trigger === 'worktree_congestion')).toMatchObject({
+    expect(congestion(await scanNow())).toMatchObject({ status: 'sent', reason: null });
+    // The next hourly scan still tells everyone: the answer went to one person only.
+    expect(congestion(await hourly())).toMatchObject({ status: 'sent', reason: null });
+    // That one was proactive: within findingRepeatHours an hourly scan, or one on demand, is quiet on it.
+    const repeated = await hourly();
+    expect(congestion(repeated)).toMatchObject({
       status: 'suppressed',
       reason: 'duplicate_finding',
     });
-    const stored = await notification(`${repeated.id}-worktree_congestion`);
+    const stored = await notification(`${repeated?.id}-worktree_congestion`);
     expect(stored).toMatchObject({ status: 'suppressed', reason: 'duplicate_finding' });
     expect(stored?.explanation).toBe(SUPPRESSION_REASONS.duplicate_finding);
-
-    clock.advance(2_000);
-    expect(await finding()).toMatchObject({ status: 'sent', reason: null });
+    expect(congestion(await scanNow())).toMatchObject({ reason: 'duplicate_finding' });
+    // Two hours after the proactive send, it is reported again.
+    expect(congestion(await hourly())).toMatchObject({ status: 'sent', reason: null });
     await setThresholds({});
   });
 });

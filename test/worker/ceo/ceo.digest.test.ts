@@ -1,5 +1,6 @@
 import { abortAllDurableObjects, runDurableObjectAlarm } from 'cloudflare:test';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { linkChat, said, send, textUpdate, useTelegram } from '../telegram/support';
 import {
   about,
   ceo,
@@ -40,6 +41,26 @@ beforeAll(async () => {
 afterAll(() => vi.useRealTimers());
 
 describe('digest buffer', () => {
+  it('answers a viewer’s /digest without taking the events from the digest operators get', async () => {
+    await settle();
+    await useTelegram();
+    const viewer = await linkChat('viewer@test.hq');
+    const operator = await linkChat('operator@test.hq');
+    const a = await emitRevision('asked-a');
+    await emitRevision('asked-b');
+    await ceo().poke();
+    await send(textUpdate(viewer, '/digest'));
+    expect((await said(viewer)).at(-1)).toMatch(/^Since the last update[\s\S]*asked-b/);
+    expect(await said(operator)).toHaveLength(1); // only "Linked to"
+    expect((await ceo().state()).digest.members.map((m) => m.id)).toContain(a);
+
+    clock.advance(5 * MINUTE);
+    await ceo().tick();
+    expect(await digestOf(a)).toMatchObject({ status: 'sent', proactive: true });
+    for (const chat of [operator, viewer])
+      expect((await said(chat)).at(-1)).toMatch(/^Since the last update[\s\S]*asked-b/);
+  });
+
   it('holds DIGEST events behind an alarm for 5 minutes, then flushes them as one digest', async () => {
     await settle();
     const start = clock.now();

@@ -1,10 +1,7 @@
 import { runDurableObjectAlarm } from 'cloudflare:test';
-import { env } from 'cloudflare:workers';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SUPPRESSION_REASONS } from '../../../worker/ceo/catalog';
-import { type BufferedMember, flushDigest } from '../../../worker/ceo/digest';
-import { readSettings } from '../../../worker/settings/store';
-import { linkChat, said, scriptBot, useTelegram } from '../telegram/support';
+import { linkChat, said, scriptBot, send, textUpdate, useTelegram } from '../telegram/support';
 import {
   ceo,
   ceoAlarm,
@@ -195,25 +192,13 @@ describe('proactive guards', () => {
   it('does not count a digest someone asked for (/digest) as a proactive message', async () => {
     await settle();
     const before = (await ceo().state()).lastProactiveSentAt;
-    const now = Date.now();
-    const members: BufferedMember[] = [1, 2].map((n) => ({
-      id: `asked-member-${n}`,
-      type: 'task.review',
-      entityType: 'task',
-      entityId: `asked-task-${n}`,
-      lowSignal: false,
-      text: `Task asked-${n} is ready for review.`,
-      at: now,
-    }));
-    const outcome = await flushDigest(env, await readSettings(env), 'asked', members, now, true);
-    expect(outcome).toMatchObject({ id: 'digest-asked', status: 'sent' });
-    expect(await notification('digest-asked')).toMatchObject({
-      proactive: false,
-      channel: 'reply',
-    });
+    const member = await buffered();
+    await send(textUpdate(chat, '/digest'));
+    expect((await said(chat)).at(-1)).toMatch(/^Since the last update[\s\S]*ready for review/);
     const state = await ceo().state();
     expect(state.lastProactiveSentAt).toBe(before);
     expect(state.guards.too_soon?.closed).toBe(false);
+    expect(state.digest.members.map((m) => m.id)).toContain(member);
   });
 
   it('runs the proactive scan by itself once an hour, on the CEO’s own alarm', async () => {

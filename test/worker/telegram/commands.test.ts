@@ -136,13 +136,14 @@ describe('slash commands', () => {
     expect(await ask(viewer, '/mute off')).toContain('Unmuted');
   });
 
-  it('/scan runs the ops scan now; /digest sends what waits; /memory lists and refuses bad verbs', async () => {
+  it('/scan runs the ops scan now; /digest shows what waits; /memory lists and refuses bad verbs', async () => {
     expect(await ask(viewer, '/scan')).toMatch(/^Ops scan: /);
-    await hire({ slug: 'cmd-bo' }, { slug: 'cmd-cy' }); // two new agents: a digest worth sending
-    expect(await ask(viewer, '/digest')).toMatch(
-      /^Since the last update \(\d+ events\):[\s\S]*cmd-cy/,
-    );
-    expect(await ask(viewer, '/digest')).toBe('Nothing is waiting in the digest buffer.');
+    await hire({ slug: 'cmd-bo' }, { slug: 'cmd-cy' });
+    const waiting = await ask(viewer, '/digest');
+    expect(waiting).toMatch(/^Since the last update \(\d+ events\):[\s\S]*cmd-cy/);
+    // Asking takes nothing away: the events wait for the digest everyone gets.
+    expect(await ask(viewer, '/digest')).toBe(waiting);
+    expect(await ask(operator, '/digest')).toBe(waiting);
     expect(await ask(viewer, '/memory')).toContain('Open loops:');
     expect(await ask(viewer, '/memory forget x')).toBe(
       'Usage: /memory [resolve <id> | delete <id>]',

@@ -67,7 +67,7 @@ export const COMMAND_LINES: CommandLine[] = [
   {
     name: 'digest',
     args: '',
-    help: 'What waits in the digest buffer, sent now.',
+    help: 'What waits in the digest buffer, now (the digest still goes to everyone when due).',
     minRole: 'viewer',
   },
   { name: 'scan', args: '', help: 'Run the ops scan now.', minRole: 'viewer' },

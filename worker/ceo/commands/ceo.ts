@@ -68,11 +68,8 @@ export const ceoCommands: Command[] = [
   {
     ...line('digest'),
     async run(ctx) {
-      const outcome = await ctx.ceo.flushDigest();
-      if (!outcome) return 'Nothing is waiting in the digest buffer.';
-      if (outcome.status === 'suppressed')
-        return `The waiting events were not worth a digest (${outcome.reason}).`;
-      return outcome.text ?? 'The digest was already sent.';
+      const waiting = await ctx.ceo.digest();
+      return waiting ?? 'Nothing is waiting in the digest buffer.';
     },
   },
   {

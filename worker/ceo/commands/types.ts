@@ -1,6 +1,5 @@
 import type { Role } from '../../../drizzle/schema';
 import type { SettingsValue } from '../../settings/schema';
-import type { DigestOutcome } from '../digest';
 import type { Operator, Reply } from '../reply';
 import type { ScanResult } from '../scan';
 
@@ -15,8 +14,8 @@ export interface CommandContext {
   /** Names the cause (update id, chat message key), so a replay decides nothing twice. */
   requestId: string;
   ceo: {
-    /** Sends what waits in the digest buffer now, as a reply. */
-    flushDigest(): Promise<DigestOutcome | null>;
+    /** What waits in the digest buffer, as a reply (null: nothing), leaving it for the digest. */
+    digest(): Promise<string | null>;
     scan(): Promise<ScanResult>;
   };
 }
