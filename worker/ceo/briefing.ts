@@ -1,6 +1,6 @@
 import type { SettingsValue } from '../settings/schema';
 import { localClock } from './local-time';
-import { proactiveGuard } from './policy';
+import { fingerprintOf, proactiveGuard } from './policy';
 import { sendOnce } from './send';
 import { notificationStatus, readGuardClock } from './store';
 import { voice } from './voice';
@@ -99,6 +99,8 @@ export async function briefIfDue(
     {
       id,
       eventType: 'briefing',
+      // One briefing per local day: the day is what it is about.
+      fingerprint: await fingerprintOf([`briefing|${date}`]),
       tier: 'IMMEDIATE',
       status: 'sending',
       proactive: true,

@@ -2,7 +2,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import { notifications } from '../../drizzle/schema';
 import { database } from '../db/client';
 import type { SettingsValue } from '../settings/schema';
-import { type DigestMember, digestFingerprint, digestGate } from './policy';
+import { type DigestMember, digestFingerprint, digestGate, subjectFingerprint } from './policy';
 import { sendOnce } from './send';
 import { lastDigestFingerprint, notificationStatus } from './store';
 import { voice } from './voice';
@@ -81,18 +81,21 @@ export async function flushDigest(
   }
   if (earlier === 'suppressed') return { id, status: 'suppressed', reason: null };
   const voiced = earlier === null ? await voice(env, settings, raw, now) : null;
-  const attached = members.map((m) => ({
-    id: m.id,
-    eventType: m.type,
-    entityType: m.entityType,
-    entityId: m.entityId,
-    tier: 'DIGEST' as const,
-    status: 'sending' as const,
-    lowSignal: m.lowSignal,
-    reason: 'in_digest',
-    text: m.text,
-    createdAt: m.at,
-  }));
+  const attached = await Promise.all(
+    members.map(async (m) => ({
+      id: m.id,
+      fingerprint: await subjectFingerprint(m),
+      eventType: m.type,
+      entityType: m.entityType,
+      entityId: m.entityId,
+      tier: 'DIGEST' as const,
+      status: 'sending' as const,
+      lowSignal: m.lowSignal,
+      reason: 'in_digest',
+      text: m.text,
+      createdAt: m.at,
+    })),
+  );
   const sent = await sendOnce(
     env,
     settings,

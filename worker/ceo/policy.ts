@@ -33,12 +33,21 @@ export function digestGate(batch: DigestMember[]): DigestVerdict {
   return 'send';
 }
 
-/** What a digest is about (event types and entity ids), independent of order and repeats. */
-export async function digestFingerprint(batch: DigestMember[]): Promise<string> {
-  const parts = [...new Set(batch.map((m) => `${m.type}|${m.entityType}:${m.entityId}`))].sort();
-  const bytes = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(parts.join('\n')));
+/** A SHA-256 (hex) of what something is about, independent of the parts' order and repeats. */
+export async function fingerprintOf(parts: string[]): Promise<string> {
+  const sorted = [...new Set(parts)].sort();
+  const bytes = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(sorted.join('\n')));
   return [...new Uint8Array(bytes)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
+
+type Subject = Pick<DigestMember, 'type' | 'entityType' | 'entityId'>;
+const subjectPart = (m: Subject) => `${m.type}|${m.entityType}:${m.entityId}`;
+
+/** What one notification is about: its event type and its entity (an ops finding: its trigger and subject). */
+export const subjectFingerprint = (m: Subject) => fingerprintOf([subjectPart(m)]);
+
+/** What a digest is about (event types and entity ids), independent of order and repeats. */
+export const digestFingerprint = (batch: Subject[]) => fingerprintOf(batch.map(subjectPart));
 
 /** When things last happened, as far as the guards are concerned (null: never). */
 export interface GuardClock {

@@ -1,7 +1,7 @@
 import type { SettingsValue } from '../settings/schema';
 import { REPLY_CHANNEL } from './deliver';
 import { detect, type Finding } from './ops-triggers';
-import { proactiveGuard } from './policy';
+import { digestFingerprint, proactiveGuard, subjectFingerprint } from './policy';
 import { sendOnce, settleEarlierClaim } from './send';
 import { notificationStatus, readGuardClock, sentSince, storeOnce } from './store';
 import { voice } from './voice';
@@ -31,9 +31,15 @@ export async function runScan(
   const id = `scan-${scanId}`;
   const found = await detect(env, settings.thresholds, now);
   const repeatSince = now - settings.ceo.findingRepeatHours * 3_600_000;
+  const subject = (f: Finding) => ({
+    type: `ops.${f.trigger}`,
+    entityType: 'ops',
+    entityId: f.subject,
+  });
   const judged = await Promise.all(
     found.map(async (finding) => ({
       ...finding,
+      fingerprint: await subjectFingerprint(subject(finding)),
       duplicate: await sentSince(env, `ops.${finding.trigger}`, finding.subject, repeatSince, true),
     })),
   );
@@ -41,6 +47,7 @@ export async function runScan(
   const guard = proactive && fresh.length ? proactiveGuard(await readGuardClock(env), now) : null;
   const sending = fresh.length > 0 && guard === null;
   const findings = judged.map((f) => ({
+    fingerprint: f.fingerprint,
     trigger: f.trigger,
     subject: f.subject,
     text: f.text,
@@ -60,6 +67,7 @@ export async function runScan(
     eventType: `ops.${f.trigger}`,
     entityType: 'ops',
     entityId: f.subject,
+    fingerprint: f.fingerprint,
     tier: 'IMMEDIATE' as const,
     status: 'suppressed' as const,
     reason: f.reason,
@@ -70,6 +78,8 @@ export async function runScan(
   const scanRow = {
     id,
     eventType: 'ops.scan',
+    // What the scan found, as the findings' own fingerprints say it.
+    fingerprint: await digestFingerprint(found.map(subject)),
     tier: 'IMMEDIATE' as const,
     proactive,
     text: raw,

@@ -1,6 +1,7 @@
 import type { SettingsValue } from '../settings/schema';
 import type { Happening } from './describe';
 import type { BufferedMember } from './digest';
+import { subjectFingerprint } from './policy';
 import { sendOnce } from './send';
 import { notificationStatus, sentSince, storeOnce } from './store';
 import { voice } from './voice';
@@ -19,6 +20,7 @@ export async function place(
 ): Promise<BufferedMember | null> {
   const rule = settings.notificationRules[happening.type];
   const base = {
+    fingerprint: await subjectFingerprint(happening),
     id: happening.key,
     eventType: happening.type,
     entityType: happening.entityType,
