@@ -78,6 +78,9 @@ export const tasks = sqliteTable(
     index('tasks_status_idx').on(t.status, t.createdAt),
     index('tasks_mission_idx').on(t.missionId),
     index('tasks_agent_idx').on(t.agentId, t.status),
+    // The task list's default order (newest first, unfiltered): without it every page sorts
+    // the whole table.
+    index('tasks_created_idx').on(t.createdAt),
   ],
 );
 
