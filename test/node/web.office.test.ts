@@ -53,9 +53,8 @@ describe('the office in a real browser', () => {
     expect(robots.map((r) => r.agentId).sort()).toEqual(roster.map((a) => a.id).sort());
     // A blank or failed WebGL canvas is one colour; floor, furniture and robots are many.
     expect(await probe(page, (o) => o.distinctColours())).toBeGreaterThan(8);
-    expect(await page.getByRole('list', { name: 'Robots' }).locator('li').count()).toBe(
-      roster.length,
-    );
+    const list = page.getByRole('list', { name: 'Robots' }).locator('li');
+    await expect.poll(() => list.count()).toBe(roster.length);
   });
 
   it('turns a robot to WORKING at its desk when its task starts through the API, pushed over the socket', async () => {
@@ -114,9 +113,80 @@ describe('the office in a real browser', () => {
     const card = page.getByRole('complementary', { name: `Agent ${forge.name}` });
     await card.waitFor();
     expect(await card.innerText()).toContain('Office task');
-    expect(await card.getByTestId('card-behaviour').innerText()).toContain('working');
+    await expect.poll(() => card.getByTestId('card-behaviour').innerText()).toContain('working');
     await card.getByRole('link', { name: /page/ }).click();
     await expect.poll(() => new URL(page.url()).pathname).toBe('/agents/forge');
+  });
+
+  it('lets an admin arrange furniture on the floor itself', async () => {
+    const { page } = session;
+    await openOffice(page);
+    type Layout = {
+      width: number;
+      depth: number;
+      furniture: { id: string; x: number; z: number; rotation: number }[];
+    };
+    const before = await jsonAs<Layout>(session, '/api/office/layout');
+    const water = before.furniture.find((f) => f.id === 'water');
+    if (!water) throw new Error('no water cooler');
+    // An open agent card would cover the machines on the right.
+    const close = page.getByRole('button', { name: 'Close the card' });
+    if (await close.count()) await close.click();
+    await page.getByRole('button', { name: 'Arrange furniture' }).click();
+    // The water cooler's own cell, then a free cell two to its left (its front stays free).
+    const from = await page.evaluate(([x, z]) => window.hqOffice?.screenOfCell(x, z), [
+      water.x,
+      water.z,
+    ] as const);
+    const target = { x: water.x - 2, z: water.z + 2 };
+    const to = await page.evaluate(([x, z]) => window.hqOffice?.screenOfCell(x, z), [
+      target.x,
+      target.z,
+    ] as const);
+    if (!from || !to) throw new Error('office not running');
+    await page.mouse.click(from.x, from.y - 8);
+    await page.getByText('water: click a free spot on the floor').waitFor();
+    await page.mouse.click(to.x, to.y);
+    await expect.poll(() => page.getByRole('status').innerText()).toBe('Moved water.');
+    const after = await jsonAs<Layout>(session, '/api/office/layout');
+    expect(after.furniture.find((f) => f.id === 'water')).toMatchObject({
+      ...target,
+      rotation: water.rotation,
+    });
+
+    // A move the floor cannot take is refused with the reason, and nothing moves: the coffee
+    // machine onto the seat in front of a desk (a robot sits there; arranging ignores robots).
+    const coffee = after.furniture.find((f) => f.id === 'coffee');
+    const desk = after.furniture.find((f) => f.id.startsWith('desk-'));
+    if (!coffee || !desk) throw new Error('no coffee machine or desk');
+    const coffeeAt = await page.evaluate(([x, z]) => window.hqOffice?.screenOfCell(x, z), [
+      coffee.x,
+      coffee.z,
+    ] as const);
+    const seat = await page.evaluate(([x, z]) => window.hqOffice?.screenOfCell(x, z), [
+      desk.x,
+      desk.z + 1,
+    ] as const);
+    if (!coffeeAt || !seat) throw new Error('office not running');
+    await page.mouse.click(coffeeAt.x, coffeeAt.y - 8);
+    await page.getByText('coffee: click a free spot on the floor').waitFor();
+    await page.mouse.click(seat.x, seat.y);
+    await expect
+      .poll(() => page.getByRole('status').innerText())
+      .toContain(`Cannot move coffee: coffee stands in front of ${desk.id}`);
+    expect((await jsonAs<Layout>(session, '/api/office/layout')).furniture).toEqual(
+      after.furniture,
+    );
+    await page.getByRole('button', { name: 'Done arranging' }).click();
+  });
+
+  it('keeps three.js out of every page but the office', async () => {
+    const html = await (await fetch(`${session.hq.url}/`)).text();
+    const entry = /<script type="module"[^>]*src="([^"]+)"/.exec(html)?.[1];
+    if (!entry) throw new Error('no entry script in index.html');
+    const main = await (await fetch(`${session.hq.url}${entry}`)).text();
+    expect(main).not.toContain('WebGLRenderer');
+    expect(main).toMatch(/OfficePage-[\w-]+\.js/);
   });
 
   it('shows an admin’s furniture move to every open office, and comes back after a dropped line', async () => {

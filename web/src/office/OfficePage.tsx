@@ -44,7 +44,7 @@ export default function OfficePage() {
   }, []);
 
   const onClick = (event: MouseEvent) => {
-    const hit = office.current?.pick(event.clientX, event.clientY);
+    const hit = office.current?.pick(event.clientX, event.clientY, arranging);
     if (!arranging || !hit) return;
     const chosen = selectedFurniture.value;
     if (hit.kind === 'furniture') selectedFurniture.value = { id: hit.id, cell: hit.cell };

@@ -10,6 +10,8 @@ export interface OfficeProbe {
   distinctColours(): number;
   /** Where a robot is on the page, in CSS pixels (to click it). */
   screenOf(agentId: string): { x: number; y: number } | null;
+  /** Where the centre of floor cell (x, z) is on the page, in CSS pixels. */
+  screenOfCell(x: number, z: number): { x: number; y: number };
   /** Drops the socket as a network would. */
   dropConnection(): void;
 }

@@ -16,7 +16,8 @@ export const layoutNote = signal<string | null>(null);
 
 export interface OfficeHandle {
   stop(): void;
-  pick(x: number, y: number): Pick | null;
+  /** What is under the pointer; robots are left out while an admin arranges furniture. */
+  pick(x: number, y: number, furnitureOnly?: boolean): Pick | null;
   /** The piece as it stands now (for an admin's move or turn). */
   furniture(id: string): Furniture | undefined;
 }
@@ -85,6 +86,7 @@ export function startOffice(canvas: HTMLCanvasElement): OfficeHandle {
       const robot = world.robots.get(agentId);
       return robot ? view.toScreen(robot.x, 0.7, robot.z) : null;
     },
+    screenOfCell: (x, z) => view.toScreen(x + 0.5, 0, z + 0.5),
     dropConnection: () => socket.drop(),
     fps: () => frames.length,
     messages: () => [...received],
@@ -102,8 +104,8 @@ export function startOffice(canvas: HTMLCanvasElement): OfficeHandle {
   } satisfies OfficeProbe;
 
   return {
-    pick: (x, y) => {
-      const hit = view.pick(x, y, world.layout);
+    pick: (x, y, furnitureOnly = false) => {
+      const hit = view.pick(x, y, world.layout, !furnitureOnly);
       if (hit?.kind === 'robot') selectedAgent.value = world.agents.get(hit.agentId) ?? null;
       return hit;
     },

@@ -93,7 +93,7 @@ export class OfficeView {
   }
 
   /** What is under the pointer at canvas pixel (x, y). */
-  pick(x: number, y: number, layout: Layout | null): Pick | null {
+  pick(x: number, y: number, layout: Layout | null, robots = true): Pick | null {
     const rect = this.canvas.getBoundingClientRect();
     this.raycaster.setFromCamera(
       new THREE.Vector2(
@@ -102,7 +102,10 @@ export class OfficeView {
       ),
       this.camera,
     );
-    for (const hit of this.raycaster.intersectObjects(this.robots?.pickable ?? [], false)) {
+    for (const hit of this.raycaster.intersectObjects(
+      robots ? (this.robots?.pickable ?? []) : [],
+      false,
+    )) {
       const agentId = robotHit(hit);
       if (agentId) return { kind: 'robot', agentId };
     }
