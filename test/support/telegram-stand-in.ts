@@ -8,13 +8,14 @@ const BOT = { id: 123456, is_bot: true, first_name: 'hq_test_bot', username: 'hq
  * A local Telegram Bot API server in the real wire format (`POST /bot<token>/<method>`,
  * `{ok, result}` or `{ok: false, error_code, description}`, files at `/file/bot<token>/<path>`).
  * It records every call, and tests script it over HTTP, keyed by chat id so parallel test
- * files never disturb each other: `POST /__script` (failures, delays), `POST /__files`,
+ * files never disturb each other: `POST /__script` (failures, delays), `POST /__files` (a declared `size` may differ from the bytes),
  * `GET /__calls?chat_id=`.
  */
 export async function startTelegramStandIn() {
   const calls: BotApiCall[] = [];
   const scripts: BotApiScript[] = [];
-  const files = new Map<string, { path: string; bytes: Buffer }>();
+  // `size`: what getFile declares, when a test needs it to differ from the bytes (a big file).
+  const files = new Map<string, { path: string; bytes: Buffer; size?: number }>();
   let messageId = 1000;
 
   const send = (res: ServerResponse, status: number, body: unknown) =>
@@ -69,7 +70,7 @@ export async function startTelegramStandIn() {
         return {
           file_id: payload.file_id,
           file_unique_id: `u-${payload.file_id}`,
-          file_size: file.bytes.length,
+          file_size: file.size ?? file.bytes.length,
           file_path: file.path,
         };
       }
@@ -134,8 +135,13 @@ export async function startTelegramStandIn() {
           fileId: string;
           path: string;
           base64: string;
+          size?: number;
         };
-        files.set(f.fileId, { path: f.path, bytes: Buffer.from(f.base64, 'base64') });
+        files.set(f.fileId, {
+          path: f.path,
+          bytes: Buffer.from(f.base64, 'base64'),
+          ...(f.size === undefined ? {} : { size: f.size }),
+        });
         return send(res, 200, { ok: true });
       }
       if (url.pathname === '/__calls' && req.method === 'GET') {

@@ -1,4 +1,4 @@
-import { Composer } from 'grammy/web';
+import { Composer, GrammyError } from 'grammy/web';
 import { base64, documentKind, readDocument } from '../ceo/documents/read';
 import { transcribe } from '../ceo/documents/transcribe';
 import { modelEndpoint } from '../ceo/model';
@@ -14,16 +14,36 @@ const size = (bytes: number) => `${(bytes / MB).toFixed(1)} MB`;
 const tooBig = (what: string, bytes: number, limit: number) =>
   `That ${what} is ${size(bytes)}; I take ${what}s up to ${size(limit)}.`;
 
-/** Downloads a file the update points at, refusing it past `limit` even if the update under-reported it. */
-async function download(deps: BotDeps, ctx: HqContext, fileId: string, limit: number) {
+type Download = { bytes: Uint8Array } | { refusal: string };
+
+/**
+ * Downloads a file the update points at, refusing it past `limit` even if the update
+ * under-reported it: by the size Telegram declares for the file, or the bytes that came.
+ */
+async function download(
+  deps: BotDeps,
+  ctx: HqContext,
+  fileId: string,
+  what: string,
+  limit: number,
+): Promise<Download> {
   const config = telegramConfig(deps.env, deps.settings);
   if (!config) throw new Error('Telegram is not set up');
-  const file = await ctx.api.getFile(fileId);
-  if ((file.file_size ?? 0) > limit || !file.file_path) return null;
+  // Telegram refuses getFile past the 20 MB bots may download ("file is too big"): its size
+  // is then unknown here, so the reply names the reason instead.
+  const file = await ctx.api.getFile(fileId).catch((error: unknown) => {
+    if (error instanceof GrammyError) return error;
+    throw error;
+  });
+  if (file instanceof GrammyError)
+    return { refusal: `Telegram would not hand that ${what} over (${file.description}).` };
+  if (file.file_size !== undefined && file.file_size > limit)
+    return { refusal: tooBig(what, file.file_size, limit) };
+  if (!file.file_path) return { refusal: `Telegram gave me no way to download that ${what}.` };
   const response = await fetch(`${config.apiRoot}/file/bot${config.token}/${file.file_path}`);
   if (!response.ok) throw new Error(`the file download answered ${response.status}`);
   const bytes = new Uint8Array(await response.arrayBuffer());
-  return bytes.length > limit ? null : bytes;
+  return bytes.length > limit ? { refusal: tooBig(what, bytes.length, limit) } : { bytes };
 }
 
 /**
@@ -54,15 +74,13 @@ export function media(deps: BotDeps) {
     if ((photo.file_size ?? 0) > LIMITS.photo)
       return say(ctx, tooBig('photo', photo.file_size ?? 0, LIMITS.photo));
     if (!modelEndpoint(deps.env, deps.settings)) return say(ctx, noModel('look at photos'));
-    const bytes = await download(deps, ctx, photo.file_id, LIMITS.photo);
-    if (!bytes)
-      return void (await ctx.reply(
-        tooBig('photo', photo.file_size ?? LIMITS.photo + 1, LIMITS.photo),
-      ));
+    const got = await download(deps, ctx, photo.file_id, 'photo', LIMITS.photo);
+    if ('refusal' in got) return say(ctx, got.refusal);
     const caption = ctx.message.caption?.trim();
     const reply = await turn(ctx, `[photo]${caption ? ` ${caption}` : ''}`, {
       prompt: caption || 'What is in this picture, and does it matter for the company?',
-      images: [`data:image/jpeg;base64,${base64(bytes)}`],
+      // Telegram re-encodes every photo it stores as JPEG (other formats arrive as documents).
+      images: [`data:image/jpeg;base64,${base64(got.bytes)}`],
     });
     await sendReply(ctx, reply);
   });
@@ -74,11 +92,11 @@ export function media(deps: BotDeps) {
       return say(ctx, tooBig('voice note', audio.file_size ?? 0, LIMITS.voice));
     const endpoint = modelEndpoint(deps.env, deps.settings);
     if (!endpoint) return say(ctx, noModel('listen to voice notes'));
-    const bytes = await download(deps, ctx, audio.file_id, LIMITS.voice);
-    if (!bytes) return say(ctx, tooBig('voice note', LIMITS.voice + 1, LIMITS.voice));
+    const got = await download(deps, ctx, audio.file_id, 'voice note', LIMITS.voice);
+    if ('refusal' in got) return say(ctx, got.refusal);
     const mime = audio.mime_type ?? 'audio/ogg';
     const heard = await transcribe(deps.env, endpoint, deps.settings.defaultModels.transcription, {
-      bytes,
+      bytes: got.bytes,
       name: mime.includes('ogg') ? 'voice.ogg' : 'audio.mp3',
       mime,
       seconds: audio.duration,
@@ -96,9 +114,9 @@ export function media(deps: BotDeps) {
     if ((doc.file_size ?? 0) > LIMITS.document)
       return say(ctx, tooBig('document', doc.file_size ?? 0, LIMITS.document));
     if (!modelEndpoint(deps.env, deps.settings)) return say(ctx, noModel('read documents'));
-    const bytes = await download(deps, ctx, doc.file_id, LIMITS.document);
-    if (!bytes) return say(ctx, tooBig('document', LIMITS.document + 1, LIMITS.document));
-    const read = await readDocument(bytes, doc.mime_type ?? '', name);
+    const got = await download(deps, ctx, doc.file_id, 'document', LIMITS.document);
+    if ('refusal' in got) return say(ctx, got.refusal);
+    const read = await readDocument(got.bytes, doc.mime_type ?? '', name);
     if (read.kind === 'unsupported') return say(ctx, `${read.why}.`);
     const caption = ctx.message.caption?.trim();
     const ask = `Summarise this document for me in a few lines${caption ? `, with this in mind: ${caption}` : ''}.`;

@@ -31,13 +31,13 @@ export async function scriptBot(script: BotApiScript) {
   expect(response.status).toBe(200);
 }
 
-/** Serves a file from the local Bot API (getFile + download). */
-export async function serveFile(fileId: string, path: string, bytes: Uint8Array) {
+/** Serves a file from the local Bot API (getFile + download); getFile may declare another `size`. */
+export async function serveFile(fileId: string, path: string, bytes: Uint8Array, size?: number) {
   const base64 = btoa(String.fromCharCode(...bytes));
   const response = await fetch(`${root()}/__files`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ fileId, path, base64 }),
+    body: JSON.stringify({ fileId, path, base64, size }),
   });
   expect(response.status).toBe(200);
 }
