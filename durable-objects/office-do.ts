@@ -12,8 +12,11 @@ import {
 import { HubStore } from './office/hub-store';
 
 const PAGE = 200;
-/** While anyone watches, states that change without an event (schedules, the worker switch) are checked this often. */
-const RECONCILE_MS = 60_000;
+/**
+ * While anyone watches, what changes without a domain event (schedules, the worker switch, a
+ * running task's heartbeat and progress) is checked this often.
+ */
+const RECONCILE_MS = 15_000;
 
 type Outgoing = OfficeServerMessage extends infer M
   ? M extends { seq: number; sentAt: number }

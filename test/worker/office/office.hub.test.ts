@@ -1,3 +1,4 @@
+import { abortAllDurableObjects } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { afterEach, describe, expect, it } from 'vitest';
 import { layoutProblem } from '../../../worker/office/layout';
@@ -179,5 +180,26 @@ describe('the office hub', () => {
       "SELECT actor, entity_id AS entityId FROM audit_log WHERE action = 'office.furniture.moved'",
     ).all();
     expect(audit.results).toEqual([{ actor: 'admin@test.hq', entityId: 'coffee' }]);
+  });
+
+  it('comes back after the hub is evicted: a reconnecting client resynchronises, deltas go on', async () => {
+    await hire({ slug: 'hub-phoenix' });
+    const before = await office('viewer@test.hq');
+    await before.next(isSnapshot);
+    await abortAllDurableObjects();
+    // The dropped client opens a new socket, as the office page does, and gets the whole picture.
+    const after = await office('viewer@test.hq');
+    const snapshot = await after.next(isSnapshot);
+    expect(snapshot.agents.some((a) => a.slug === 'hub-phoenix')).toBe(true);
+    const operator = await signInAs('operator@test.hq');
+    const patched = await call('/api/agents/hub-phoenix', {
+      method: 'PATCH',
+      cookie: operator,
+      json: { workerEnabled: false, reason: 'after the restart' },
+    });
+    expect(patched.status).toBe(200);
+    const asleep = await after.next(agentIs('hub-phoenix', 'sleeping'));
+    // Numbering goes on from the stored counter: no gap that would force another resync.
+    expect(asleep.seq).toBe(snapshot.seq + 1);
   });
 });

@@ -29,7 +29,8 @@ export class OfficeView {
   private framedLayout: string | null = null;
 
   constructor(private readonly canvas: HTMLCanvasElement) {
-    this.renderer = new THREE.WebGLRenderer({ canvas, antialias: true });
+    // No MSAA: with software GL (and on weak laptops) it costs more than the whole scene.
+    this.renderer = new THREE.WebGLRenderer({ canvas, antialias: false });
     this.renderer.setPixelRatio(Math.min(window.devicePixelRatio, 2));
     this.renderer.shadowMap.enabled = false;
     this.scene.background = new THREE.Color(0x1d2330);
