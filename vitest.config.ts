@@ -48,7 +48,10 @@ export default defineConfig({
         test: {
           name: 'worker',
           include: ['test/worker/**/*.test.ts'],
-          setupFiles: ['./test/worker/setup/apply-migrations.ts'],
+          setupFiles: [
+            './test/worker/setup/apply-migrations.ts',
+            './test/worker/setup/offline-telegram.ts',
+          ],
           globalSetup: ['./test/support/global-setup.ts'],
         },
       },
