@@ -6,6 +6,7 @@ import { extractIdleConversations } from '../worker/ceo/memory';
 import { DIGEST_DELAY_MS, SCAN_INTERVAL_MS } from '../worker/ceo/policy';
 import { runScan, type ScanResult } from '../worker/ceo/scan';
 import { eventsAfter } from '../worker/events/feed';
+import { office } from '../worker/office/client';
 import type { SettingsValue } from '../worker/settings/schema';
 import { readSettings } from '../worker/settings/store';
 import { flushBuffer } from './ceo/flush';
@@ -142,8 +143,10 @@ export class CeoDO extends DurableObject<Env> {
       scan: () => runScan(this.env, settings, crypto.randomUUID(), now, false),
     };
     let processed = 0;
+    let operatorActed = false;
     await this.pull(now);
     for (let next = this.store.head(); next; next = this.store.head()) {
+      operatorActed ||= next.item.kind !== 'event';
       const attempt = this.store.startAttempt(next.key);
       // Attempts that died without throwing (an eviction each time) end here too.
       if (attempt.n > MAX_ATTEMPTS) {
@@ -178,6 +181,14 @@ export class CeoDO extends DurableObject<Env> {
       // Handling an item may have written events (a decision from a button): read them now.
       await this.pull(now);
     }
+    // A command or a button may have changed what robots do (a decision, /pause): the office
+    // hears of it now rather than at its next check.
+    if (operatorActed)
+      this.ctx.waitUntil(
+        office(this.env)
+          .poke()
+          .catch(() => undefined),
+      );
     await this.schedule();
     return processed;
   }

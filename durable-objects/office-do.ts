@@ -1,6 +1,5 @@
 import { DurableObject } from 'cloudflare:workers';
 import { eventsAfter } from '../worker/events/feed';
-import type { DomainEvent } from '../worker/events/types';
 import { officeAgents } from '../worker/office/agents';
 import { type Furniture, type Layout, layoutProblem } from '../worker/office/layout';
 import {
@@ -124,10 +123,15 @@ export class OfficeDO extends DurableObject<Env> {
 
   override async alarm(): Promise<void> {
     if (this.ctx.getWebSockets().length === 0) return;
-    await this.serial(() => this.reconcile());
+    await this.serial(() => this.pushAgents());
     await this.ctx.storage.setAlarm(Date.now() + RECONCILE_MS);
   }
 
+  /**
+   * Reads the feed to its end, then re-checks every agent for the clients. Not only the ones
+   * the events name: some changes publish no event (the worker switch, a schedule's hour), and
+   * one query for the whole roster is cheap next to a robot that lies.
+   */
   private async follow(): Promise<number> {
     let cursor = this.store.cursor();
     if (cursor === undefined) {
@@ -135,58 +139,32 @@ export class OfficeDO extends DurableObject<Env> {
       const row = await this.env.DB.prepare(
         'SELECT COALESCE(MAX(id), 0) AS id FROM domain_events',
       ).first<{ id: number }>();
-      this.store.setCursor(row?.id ?? 0);
-      return 0;
+      cursor = row?.id ?? 0;
     }
-    const events: DomainEvent[] = [];
+    let read = 0;
     for (;;) {
       const page = await eventsAfter(this.env, cursor, PAGE);
-      events.push(...page);
+      read += page.length;
       cursor = page.at(-1)?.id ?? cursor;
       if (page.length < PAGE) break;
     }
-    if (events.length === 0) return 0;
     this.store.setCursor(cursor);
     // Nobody watching: the next client's snapshot will hold all of it.
-    if (this.ctx.getWebSockets().length === 0) return events.length;
-    await this.pushAgents(await this.agentsTouched(events));
-    return events.length;
+    if (this.ctx.getWebSockets().length > 0) await this.pushAgents();
+    return read;
   }
 
-  /** The ids of agents an event batch may have changed (tasks are looked up for their agent). */
-  private async agentsTouched(events: DomainEvent[]): Promise<string[]> {
-    const ids = new Set<string>();
-    const taskIds: string[] = [];
-    for (const event of events) {
-      if (event.type === 'task.moved') taskIds.push(event.taskId);
-      else if ('agentId' in event) ids.add(event.agentId);
-    }
-    if (taskIds.length > 0) {
-      const { results } = await this.env.DB.prepare(
-        'SELECT DISTINCT agent_id AS agentId FROM tasks WHERE id IN (SELECT value FROM json_each(?)) AND agent_id IS NOT NULL',
-      )
-        .bind(JSON.stringify(taskIds))
-        .all<{ agentId: string }>();
-      for (const row of results) ids.add(row.agentId);
-    }
-    return [...ids];
-  }
-
-  /** Re-reads `ids` (or everyone) and sends each agent whose view changed, and any departures. */
-  private async pushAgents(ids: string[] | 'all'): Promise<void> {
-    if (ids !== 'all' && ids.length === 0) return;
+  /** Re-reads every agent and sends each one whose view changed, and any departures. */
+  private async pushAgents(): Promise<void> {
     const everyone = await officeAgents(this.env, Date.now());
     const roster = new Set(everyone.map((a) => a.id));
     const { layout, changed: layoutChanged } = this.store.layoutFor([...roster]);
     if (layoutChanged) this.broadcast({ type: 'layout', layout, actor: 'hq' });
-    const scope = ids === 'all' ? everyone : everyone.filter((a) => ids.includes(a.id));
-    for (const agent of this.store.changedAgents(scope)) this.broadcast({ type: 'agent', agent });
-    for (const agentId of this.store.departed(roster))
+    for (const agent of this.store.changedAgents(everyone))
+      this.broadcast({ type: 'agent', agent });
+    for (const agentId of this.store.departed(roster)) {
       this.broadcast({ type: 'agent.removed', agentId });
-  }
-
-  private reconcile(): Promise<void> {
-    return this.pushAgents('all');
+    }
   }
 
   /** Brings everyone else up to date first, so every client holds the same views after it. */
