@@ -16,8 +16,10 @@ export function placement(item: Furniture): { x: number; z: number; angle: numbe
 
 const box = (w: number, h: number, d: number) => new THREE.BoxGeometry(w, h, d);
 
-function standard(color: number, extra: THREE.MeshStandardMaterialParameters = {}) {
-  return new THREE.MeshStandardMaterial({ color, roughness: 0.8, ...extra });
+// Lambert, not PBR: flat-shaded toys read well, and per-pixel cost decides the frame rate
+// on software GL and weak laptops.
+function standard(color: number, extra: THREE.MeshLambertMaterialParameters = {}) {
+  return new THREE.MeshLambertMaterial({ color, ...extra });
 }
 
 /** One mesh per kind of machine or plant (there are few); desks are instanced (there are many). */
@@ -26,7 +28,7 @@ function single(item: Furniture): THREE.Object3D {
   if (item.kind === 'coffee') {
     const body = new THREE.Mesh(box(0.6, 1.1, 0.5), standard(0x3b3b3b));
     body.position.y = 0.55;
-    const spout = new THREE.Mesh(box(0.3, 0.2, 0.1), standard(0xb0b0b0, { metalness: 0.6 }));
+    const spout = new THREE.Mesh(box(0.3, 0.2, 0.1), standard(0xb0b0b0));
     spout.position.set(0, 0.6, 0.28);
     const cup = new THREE.Mesh(new THREE.CylinderGeometry(0.06, 0.05, 0.1), standard(0xffffff));
     cup.position.set(0, 0.4, 0.3);
@@ -64,7 +66,7 @@ export function buildFurniture(layout: Layout) {
   );
   const screens = new THREE.InstancedMesh(
     box(0.7, 0.42, 0.05),
-    standard(MONITOR, { roughness: 0.3 }),
+    standard(MONITOR),
     Math.max(1, desks.length),
   );
   tops.count = desks.length;

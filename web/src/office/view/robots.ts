@@ -1,32 +1,10 @@
 import * as THREE from 'three';
 import type { Robot } from '../state/behaviour';
+import { NameTags } from './labels';
 import { ROBOT_BODY, ROBOT_HEAD, SELECTED, VISOR } from './palette';
 
-/** A name tag drawn once on a canvas; it always faces the camera. */
-function label(text: string): THREE.Sprite {
-  const canvas = document.createElement('canvas');
-  canvas.width = 256;
-  canvas.height = 64;
-  const ctx = canvas.getContext('2d') as CanvasRenderingContext2D;
-  ctx.font = '600 30px system-ui, sans-serif';
-  const width = Math.min(248, ctx.measureText(text).width + 24);
-  ctx.fillStyle = 'rgba(20, 24, 32, 0.78)';
-  ctx.beginPath();
-  ctx.roundRect((256 - width) / 2, 8, width, 48, 14);
-  ctx.fill();
-  ctx.fillStyle = '#ffffff';
-  ctx.textAlign = 'center';
-  ctx.textBaseline = 'middle';
-  ctx.fillText(text, 128, 33, 232);
-  const texture = new THREE.CanvasTexture(canvas);
-  texture.colorSpace = THREE.SRGBColorSpace;
-  const sprite = new THREE.Sprite(new THREE.SpriteMaterial({ map: texture, depthWrite: false }));
-  sprite.scale.set(2, 0.5, 1);
-  return sprite;
-}
-
 /**
- * Every robot as three instanced meshes (body, head, visor) and a name tag each: a few draw
+ * Every robot as three instanced meshes (body, head, visor) and its name tag: a few draw
  * calls for the whole company, so 200 robots stay smooth.
  */
 export class RobotMeshes {
@@ -35,38 +13,48 @@ export class RobotMeshes {
   private readonly body: THREE.InstancedMesh;
   private readonly head: THREE.InstancedMesh;
   private readonly visor: THREE.InstancedMesh;
-  private readonly labels: THREE.Sprite[];
+  /** A light on top, in the behaviour's colour: readable from behind and from far away. */
+  private readonly lamp: THREE.InstancedMesh;
+  private readonly tags: NameTags;
   private readonly dummy = new THREE.Object3D();
   private readonly color = new THREE.Color();
 
   constructor(names: Map<string, string>) {
     this.ids = [...names.keys()];
     const n = Math.max(1, this.ids.length);
-    const material = (color: number) =>
-      new THREE.MeshStandardMaterial({ color, roughness: 0.5, metalness: 0.2 });
+    const material = (color: number) => new THREE.MeshLambertMaterial({ color });
     this.body = new THREE.InstancedMesh(
-      new THREE.BoxGeometry(0.44, 0.5, 0.32),
+      new THREE.BoxGeometry(0.55, 0.6, 0.4),
       material(ROBOT_BODY),
       n,
     );
     this.head = new THREE.InstancedMesh(
-      new THREE.BoxGeometry(0.36, 0.28, 0.3),
+      new THREE.BoxGeometry(0.46, 0.34, 0.38),
       material(ROBOT_HEAD),
       n,
     );
     this.visor = new THREE.InstancedMesh(
-      new THREE.BoxGeometry(0.28, 0.09, 0.02),
+      new THREE.BoxGeometry(0.36, 0.1, 0.02),
       new THREE.MeshBasicMaterial({ color: 0xffffff }),
       n,
     );
-    for (const mesh of [this.body, this.head, this.visor]) {
+    this.lamp = new THREE.InstancedMesh(
+      new THREE.SphereGeometry(0.08, 10, 8),
+      new THREE.MeshBasicMaterial({ color: 0xffffff }),
+      n,
+    );
+    for (const mesh of this.meshes) {
       mesh.count = this.ids.length;
       mesh.instanceMatrix.setUsage(THREE.DynamicDrawUsage);
       mesh.frustumCulled = false;
       mesh.userData.robotIds = this.ids;
     }
-    this.labels = this.ids.map((id) => label(names.get(id) ?? id));
-    this.group.add(this.body, this.head, this.visor, ...this.labels);
+    this.tags = new NameTags(this.ids.map((id) => names.get(id) ?? id));
+    this.group.add(...this.meshes, this.tags.mesh);
+  }
+
+  private get meshes() {
+    return [this.body, this.head, this.visor, this.lamp];
   }
 
   /** How many robots stand in the scene (instances actually drawn). */
@@ -89,41 +77,42 @@ export class RobotMeshes {
       const working = robot.behaviour === 'WORKING';
       const bob = walking ? Math.abs(Math.sin(time * 9 + i)) * 0.06 : 0;
       const dummy = this.dummy;
-      dummy.position.set(robot.x, 0.3 + bob - (sleeping ? 0.08 : 0), robot.z);
+      const colour = this.color.setHex(id === selected ? SELECTED : VISOR[robot.behaviour]);
+      dummy.position.set(robot.x, 0.35 + bob - (sleeping ? 0.08 : 0), robot.z);
       dummy.rotation.set(0, robot.heading, 0);
       dummy.updateMatrix();
       this.body.setMatrixAt(i, dummy.matrix);
       // Sleeping robots drop their heads; working ones nod along to the keyboard.
       const nod = sleeping ? 0.5 : working ? Math.sin(time * 6 + i) * 0.08 : 0;
-      dummy.position.y += 0.42;
+      dummy.position.y += 0.5;
       dummy.rotation.set(nod, robot.heading, 0);
       dummy.updateMatrix();
       this.head.setMatrixAt(i, dummy.matrix);
-      dummy.translateZ(0.16);
+      dummy.translateY(0.27);
+      dummy.updateMatrix();
+      this.lamp.setMatrixAt(i, dummy.matrix);
+      this.lamp.setColorAt(i, colour);
+      dummy.translateY(-0.27);
+      dummy.translateZ(0.2);
       dummy.updateMatrix();
       this.visor.setMatrixAt(i, dummy.matrix);
-      this.visor.setColorAt(
-        i,
-        this.color.setHex(id === selected ? SELECTED : VISOR[robot.behaviour]),
-      );
-      (this.labels[i] as THREE.Sprite).position.set(robot.x, 1.35 + bob, robot.z);
+      this.visor.setColorAt(i, colour);
+      this.tags.place(i, robot.x, 1.55 + bob, robot.z);
     });
-    this.body.instanceMatrix.needsUpdate = true;
-    this.head.instanceMatrix.needsUpdate = true;
-    this.visor.instanceMatrix.needsUpdate = true;
-    if (this.visor.instanceColor) this.visor.instanceColor.needsUpdate = true;
+    for (const mesh of this.meshes) {
+      mesh.instanceMatrix.needsUpdate = true;
+      if (mesh.instanceColor) mesh.instanceColor.needsUpdate = true;
+    }
+    this.tags.done();
   }
 
   dispose() {
-    for (const mesh of [this.body, this.head, this.visor]) {
+    for (const mesh of this.meshes) {
       mesh.geometry.dispose();
       (mesh.material as THREE.Material).dispose();
       mesh.dispose();
     }
-    for (const sprite of this.labels) {
-      sprite.material.map?.dispose();
-      sprite.material.dispose();
-    }
+    this.tags.dispose();
   }
 }
 

@@ -175,7 +175,7 @@ function floorAndWalls(layout: Layout): THREE.Group {
   const group = new THREE.Group();
   const floor = new THREE.Mesh(
     new THREE.PlaneGeometry(width, depth).rotateX(-Math.PI / 2),
-    new THREE.MeshStandardMaterial({ color: FLOOR, roughness: 0.95 }),
+    new THREE.MeshLambertMaterial({ color: FLOOR }),
   );
   floor.position.set(width / 2, 0, depth / 2);
   // One line per cell: a square grid as big as the longer side, squeezed onto the floor.
@@ -183,7 +183,7 @@ function floorAndWalls(layout: Layout): THREE.Group {
   const grid = new THREE.GridHelper(span, span, 0xbdb6a6, 0xc9c3b4);
   grid.scale.set(width / span, 1, depth / span);
   grid.position.set(width / 2, 0.005, depth / 2);
-  const wallMaterial = new THREE.MeshStandardMaterial({ color: WALL, roughness: 0.9 });
+  const wallMaterial = new THREE.MeshLambertMaterial({ color: WALL });
   const wall = (w: number, d: number, x: number, z: number) => {
     const mesh = new THREE.Mesh(new THREE.BoxGeometry(w, 1.2, d), wallMaterial);
     mesh.position.set(x, 0.6, z);
