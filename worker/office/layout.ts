@@ -81,6 +81,24 @@ export function inside(layout: Pick<Layout, 'width' | 'depth'>, c: Cell): boolea
   return c.x >= 0 && c.z >= 0 && c.x < layout.width && c.z < layout.depth;
 }
 
+/**
+ * The free cells next to cell index `at` (4 neighbours: a robot never cuts a furniture
+ * corner), as indexes `z * width + x`.
+ */
+export function* freeNeighbours(
+  layout: Layout,
+  blocked: Uint8Array,
+  at: number,
+): Generator<number> {
+  const { width, depth } = layout;
+  const x = at % width;
+  const z = (at - x) / width;
+  if (x + 1 < width && !blocked[at + 1]) yield at + 1;
+  if (x > 0 && !blocked[at - 1]) yield at - 1;
+  if (z + 1 < depth && !blocked[at + width]) yield at + width;
+  if (z > 0 && !blocked[at - width]) yield at - width;
+}
+
 /** Every free cell the door connects to (4-neighbour flood fill). */
 export function reachableFromDoor(layout: Layout, blocked = blockedCells(layout)): Uint8Array {
   const seen = new Uint8Array(blocked.length);
@@ -91,17 +109,8 @@ export function reachableFromDoor(layout: Layout, blocked = blockedCells(layout)
   seen[start] = 1;
   while (queue.length > 0) {
     const at = queue.pop() as number;
-    const x = at % width;
-    const z = (at - x) / width;
-    for (const [nx, nz] of [
-      [x + 1, z],
-      [x - 1, z],
-      [x, z + 1],
-      [x, z - 1],
-    ] as const) {
-      if (!inside(layout, { x: nx, z: nz })) continue;
-      const next = nz * width + nx;
-      if (blocked[next] || seen[next]) continue;
+    for (const next of freeNeighbours(layout, blocked, at)) {
+      if (seen[next]) continue;
       seen[next] = 1;
       queue.push(next);
     }

@@ -1,9 +1,6 @@
-import { blockedCells, type Cell, inside, type Layout } from './layout';
+import { blockedCells, type Cell, freeNeighbours, inside, type Layout } from './layout';
 
-/**
- * The shortest walk from `from` to `to` over free cells (A* with 4 neighbours, so a robot
- * never cuts a furniture corner), both ends included; null when `to` cannot be reached.
- */
+/** The shortest walk from `from` to `to` over free cells (A*), both ends included; null when `to` cannot be reached. */
 export function findPath(
   layout: Layout,
   from: Cell,
@@ -25,17 +22,7 @@ export function findPath(
   while (open.size > 0) {
     const at = open.pop();
     if (at === goal) return unwind(cameFrom, goal, start, width);
-    const x = at % width;
-    const z = (at - x) / width;
-    for (const [nx, nz] of [
-      [x + 1, z],
-      [x - 1, z],
-      [x, z + 1],
-      [x, z - 1],
-    ] as const) {
-      if (nx < 0 || nz < 0 || nx >= width || nz >= layout.depth) continue;
-      const next = nz * width + nx;
-      if (blocked[next]) continue;
+    for (const next of freeNeighbours(layout, blocked, at)) {
       const tentative = (cost[at] as number) + 1;
       if (tentative >= (cost[next] as number)) continue;
       cost[next] = tentative;
