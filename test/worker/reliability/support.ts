@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
 import { call } from '../support/client';
+import type { Components, Schema } from './bodies';
 
 export interface Operation {
   method: string;
@@ -8,6 +9,8 @@ export interface Operation {
   /** Parameters by where they go. */
   params: { name: string; in: 'path' | 'query' | 'header' | 'cookie'; required?: boolean }[];
   hasJsonBody: boolean;
+  /** The JSON request body's schema, when the route declares one. */
+  bodySchema?: Schema;
 }
 
 type Document = {
@@ -18,26 +21,37 @@ type Document = {
       {
         'x-min-role': string;
         parameters?: Operation['params'];
-        requestBody?: { content?: Record<string, unknown> };
+        requestBody?: { content?: Record<string, { schema?: Schema }> };
       }
     >
   >;
+  components?: { schemas?: Components };
 };
 
-/** Every operation of the OpenAPI document the app serves. */
-export async function operations(): Promise<Operation[]> {
+/** Every operation of the OpenAPI document the app serves, and its named schemas. */
+export async function openapi(): Promise<{ ops: Operation[]; components: Components }> {
   const response = await call('/api/openapi.json');
   expect(response.status).toBe(200);
   const doc = (await response.json()) as Document;
-  return Object.entries(doc.paths).flatMap(([path, item]) =>
-    Object.entries(item).map(([method, op]) => ({
-      method: method.toUpperCase(),
-      path,
-      minRole: op['x-min-role'],
-      params: op.parameters ?? [],
-      hasJsonBody: Boolean(op.requestBody?.content?.['application/json']),
-    })),
+  const ops = Object.entries(doc.paths).flatMap(([path, item]) =>
+    Object.entries(item).map(([method, op]) => {
+      const json = op.requestBody?.content?.['application/json'];
+      return {
+        method: method.toUpperCase(),
+        path,
+        minRole: op['x-min-role'],
+        params: op.parameters ?? [],
+        hasJsonBody: Boolean(json),
+        ...(json?.schema ? { bodySchema: json.schema } : {}),
+      };
+    }),
   );
+  return { ops, components: doc.components?.schemas ?? {} };
+}
+
+/** Every operation of the OpenAPI document the app serves. */
+export async function operations(): Promise<Operation[]> {
+  return (await openapi()).ops;
 }
 
 /** The path with each `{name}` filled in. */
