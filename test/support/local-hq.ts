@@ -26,23 +26,31 @@ export interface LocalHq {
   stop(): Promise<void>;
 }
 
+export interface LocalHqOptions {
+  /** Runs once the state directory is migrated, before `wrangler dev` starts (e.g. to seed D1). */
+  prepare?(state: string): void;
+}
+
 /**
  * HQ as `npm start` runs it: `wrangler dev` with local D1 (migrated from drizzle/) and local
  * Durable Objects, in a throwaway state directory, with local sign-in on. Variables given
  * with --var win over a developer's own .dev.vars.
  */
-export async function startLocalHq(vars: Record<string, string> = {}): Promise<LocalHq> {
+export async function startLocalHq(
+  vars: Record<string, string> = {},
+  options: LocalHqOptions = {},
+): Promise<LocalHq> {
   // A free port can be taken between our check and wrangler's bind: try again on that race.
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startOnce(vars);
+      return await startOnce(vars, options);
     } catch (error) {
       if (attempt >= 3 || !String(error).includes('Address already in use')) throw error;
     }
   }
 }
 
-async function startOnce(vars: Record<string, string>): Promise<LocalHq> {
+async function startOnce(vars: Record<string, string>, options: LocalHqOptions): Promise<LocalHq> {
   // web/dist is built fresh by the node project's global setup (node-global-setup.ts).
   if (!existsSync(join(root, 'web/dist/index.html'))) throw new Error('web/dist is not built');
   const state = mkdtempSync(join(tmpdir(), 'hq-local-'));
@@ -56,6 +64,12 @@ async function startOnce(vars: Record<string, string>): Promise<LocalHq> {
       stdio: 'pipe',
     },
   );
+  try {
+    options.prepare?.(state);
+  } catch (error) {
+    rmSync(state, { recursive: true, force: true });
+    throw error;
+  }
   const port = await freePort();
   const allVars = {
     SESSION_SECRET: randomBytes(32).toString('hex'),

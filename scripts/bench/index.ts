@@ -1,0 +1,87 @@
+// `npm run bench [-- --runs N] [-- --only name,name]`: starts HQ locally, runs every suite
+// of suites.ts, and prints one table of medians beside their bars. Also written to
+// .tmp/bench-results.json (git-ignored). Not part of `npm test`: it wants a quiet machine.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { type BenchHq, proxyRetryCount, startBenchHq } from './hq';
+import { suites } from './suites';
+import { formatTable } from './table';
+import type { BenchContext, BenchRow } from './types';
+
+const root = join(import.meta.dirname, '..', '..');
+const { values } = parseArgs({
+  options: { runs: { type: 'string', default: '3' }, only: { type: 'string' } },
+});
+const runs = Number(values.runs);
+if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs takes a whole number ≥ 1');
+const only = values.only?.split(',');
+const selected = suites.filter((s) => !only || only.includes(s.name));
+
+const log = (message: string) => process.stderr.write(`bench: ${message}\n`);
+const began = Date.now();
+// Latency figures measure the machine as much as HQ: say when something else is using it.
+const load = loadavg()[0] ?? 0;
+if (load > cpus().length / 2)
+  log(`load average is ${load.toFixed(1)} on ${cpus().length} cores: figures will be noisy`);
+
+// wrangler dev serves web/dist and the bundle-size suite measures it: build it fresh.
+log('building the web app');
+execFileSync(
+  join(root, 'node_modules', '.bin', 'vite'),
+  ['build', '--config', 'web/vite.config.ts'],
+  {
+    cwd: root,
+    stdio: 'pipe',
+  },
+);
+
+let started: Promise<BenchHq> | undefined;
+const ctx: BenchContext = {
+  root,
+  runs,
+  log,
+  hq() {
+    started ??= (async () => {
+      const seed = selected.map((s) => s.seedSql?.() ?? '').join('\n');
+      log('starting HQ (wrangler dev)');
+      return startBenchHq(root, seed);
+    })();
+    return started;
+  },
+};
+
+const rows: BenchRow[] = [];
+let failed = false;
+try {
+  for (const suite of selected) {
+    log(`${suite.name}…`);
+    try {
+      rows.push(...(await suite.measure(ctx)));
+    } catch (error) {
+      failed = true;
+      log(`${suite.name} failed: ${error instanceof Error ? error.stack : String(error)}`);
+      rows.push({ name: suite.name, value: 'error', bar: '—', verdict: 'MISS', note: 'see log' });
+    }
+  }
+} finally {
+  if (started) await (await started.catch(() => null))?.stop();
+}
+
+const machine = `${cpus().length} cores, Node ${process.versions.node}, load average ${load.toFixed(1)} at start`;
+console.log(`HQ bench: median of ${runs} run(s), ${machine}\n`);
+console.log(formatTable(rows));
+if (proxyRetryCount() > 0)
+  console.log(`\n${proxyRetryCount()} request(s) sent again after wrangler dev's proxy lost them`);
+const misses = rows.filter((r) => r.verdict === 'MISS').length;
+console.log(
+  `\n${misses ? `${misses} MISS` : 'all bars met'} (${Math.round((Date.now() - began) / 1000)} s)`,
+);
+mkdirSync(join(root, '.tmp'), { recursive: true });
+writeFileSync(
+  join(root, '.tmp', 'bench-results.json'),
+  `${JSON.stringify({ at: new Date().toISOString(), runs, machine, rows }, null, 2)}\n`,
+);
+process.exitCode = failed ? 1 : 0;

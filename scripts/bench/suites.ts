@@ -1,0 +1,18 @@
+import * as bundleSize from './bundle-size';
+import * as ceoQueue from './ceo-queue';
+import * as missionApproval from './mission-approval';
+import * as taskList from './task-list';
+import * as telegramWebhook from './telegram-webhook';
+import type { Suite } from './types';
+
+/**
+ * Every measurement of `npm run bench`, in table order. To add one, write a file exporting
+ * `measure(ctx)` (and `seedSql()` if it needs data in D1 before HQ starts) and append it here.
+ */
+export const suites: Suite[] = [
+  { name: 'telegram-webhook', ...telegramWebhook },
+  { name: 'task-list', ...taskList },
+  { name: 'mission-approval', ...missionApproval },
+  { name: 'ceo-queue', ...ceoQueue },
+  { name: 'bundle-size', ...bundleSize },
+];
