@@ -39,6 +39,7 @@ export type LayoutOutcome =
 export class OfficeDO extends DurableObject<Env> {
   private readonly store: HubStore;
   private tail: Promise<unknown> = Promise.resolve();
+  private waitingPoke: Promise<number> | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -88,7 +89,15 @@ export class OfficeDO extends DurableObject<Env> {
 
   /** Something was written: read the new domain events and push what changed. */
   async poke(): Promise<number> {
-    return this.serial(() => this.follow());
+    // Pokes that arrive while one waits its turn join it: it reads everything written before
+    // it starts, theirs included, so a burst of writes costs one pass, not one each.
+    if (this.waitingPoke) return this.waitingPoke;
+    const run = this.serial(() => {
+      this.waitingPoke = null;
+      return this.follow();
+    });
+    this.waitingPoke = run;
+    return run;
   }
 
   /** Everything the clients would be sent now, as a snapshot (for tests and the bench). */

@@ -1,6 +1,8 @@
 import * as bundleSize from './bundle-size';
 import * as ceoQueue from './ceo-queue';
 import * as missionApproval from './mission-approval';
+import * as officeFps from './office-fps';
+import * as officeHub from './office-hub';
 import * as taskList from './task-list';
 import * as telegramWebhook from './telegram-webhook';
 import type { Suite } from './types';
@@ -15,4 +17,7 @@ export const suites: Suite[] = [
   { name: 'mission-approval', ...missionApproval },
   { name: 'ceo-queue', ...ceoQueue },
   { name: 'bundle-size', ...bundleSize },
+  // The hub first: the frames suite hires agents up to 200.
+  { name: 'office-hub', ...officeHub },
+  { name: 'office-fps', ...officeFps },
 ];

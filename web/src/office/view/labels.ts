@@ -20,7 +20,7 @@ function atlas(names: string[]): { texture: THREE.CanvasTexture; rows: number } 
     const x = (i % COLUMNS) * CELL_W;
     const y = Math.floor(i / COLUMNS) * CELL_H;
     const width = Math.min(CELL_W - 8, ctx.measureText(name).width + 24);
-    ctx.fillStyle = 'rgba(20, 24, 32, 0.78)';
+    ctx.fillStyle = '#1a1f29';
     ctx.beginPath();
     ctx.roundRect(x + (CELL_W - width) / 2, y + 8, width, 48, 14);
     ctx.fill();
@@ -29,11 +29,15 @@ function atlas(names: string[]): { texture: THREE.CanvasTexture; rows: number } 
   });
   const texture = new THREE.CanvasTexture(canvas);
   texture.colorSpace = THREE.SRGBColorSpace;
+  // Tags are seen at about their drawn size: no mipmaps, one texture read per pixel.
+  texture.generateMipmaps = false;
+  texture.minFilter = THREE.LinearFilter;
   return { texture, rows };
 }
 
 // Each instance is a quad turned to face the camera in the vertex shader, showing its own
-// cell of the atlas: every name tag of the company in one draw call.
+// cell of the atlas: every name tag of the company in one draw call. Opaque tags with the
+// corners cut out by `discard`: no blending, which software GL pays dearly for.
 const vertexShader = /* glsl */ `
 attribute vec2 cell;
 uniform vec2 cellSize;
@@ -51,7 +55,7 @@ uniform sampler2D map;
 varying vec2 vUv;
 void main() {
   vec4 colour = texture2D(map, vUv);
-  if (colour.a < 0.02) discard;
+  if (colour.a < 0.5) discard;
   gl_FragColor = colour;
   #include <colorspace_fragment>
 }`;
@@ -81,8 +85,6 @@ export class NameTags {
       },
       vertexShader,
       fragmentShader,
-      transparent: true,
-      depthWrite: false,
     });
     this.mesh = new THREE.InstancedMesh(geometry, material, Math.max(1, names.length));
     this.mesh.count = names.length;

@@ -39,7 +39,7 @@ export class RobotMeshes {
       n,
     );
     this.lamp = new THREE.InstancedMesh(
-      new THREE.SphereGeometry(0.08, 10, 8),
+      new THREE.OctahedronGeometry(0.1),
       new THREE.MeshBasicMaterial({ color: 0xffffff }),
       n,
     );
