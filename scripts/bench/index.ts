@@ -45,7 +45,10 @@ const ctx: BenchContext = {
   log,
   hq() {
     started ??= (async () => {
-      const seed = selected.map((s) => s.seedSql?.() ?? '').join('\n');
+      const seed = selected
+        .map((s) => s.seedSql?.() ?? '')
+        .filter((sql) => sql.trim() !== '')
+        .join('\n');
       log('starting HQ (wrangler dev)');
       return startBenchHq(root, seed);
     })();
