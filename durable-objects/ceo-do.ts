@@ -66,13 +66,15 @@ export class CeoDO extends DurableObject<Env> {
    * follows every write, or the alarm that is always set, processes it. A seen update_id is dropped.
    */
   async receiveTelegram(update: Update): Promise<{ queued: boolean }> {
-    return {
-      queued: this.store.enqueue(
-        `telegram-${update.update_id}`,
-        { kind: 'telegram', update },
-        Date.now(),
-      ),
-    };
+    const queued = this.store.enqueue(
+      `telegram-${update.update_id}`,
+      { kind: 'telegram', update },
+      Date.now(),
+    );
+    // The CEO starts on it by itself (pokes of a burst fold into one pass), so the webhook
+    // makes one call, not two. The alarm that is always set is the backstop.
+    if (queued) this.ctx.waitUntil(this.poke().catch(() => undefined));
+    return { queued };
   }
 
   /**

@@ -21,11 +21,18 @@ export const requireTelegram = markGuard('telegram', async function requireTeleg
     );
   const sent = c.req.header(HEADER) ?? '';
   // Hash both sides first, so the comparison takes the same time whatever the lengths.
-  const [a, b] = await Promise.all([digest(sent), digest(secret)]);
+  const [a, b] = await Promise.all([digest(sent), secretDigest(secret)]);
   if (!sent || !timingSafeEqual(a, b))
     throw new ApiError(401, 'unauthenticated', `Missing or wrong ${HEADER} header.`);
   await next();
 });
+
+/** The configured secret's digest, computed once per isolate (it is the same for every update). */
+let known: { secret: string; digest: Promise<string> } | undefined;
+function secretDigest(secret: string): Promise<string> {
+  if (known?.secret !== secret) known = { secret, digest: digest(secret) };
+  return known.digest;
+}
 
 async function digest(value: string): Promise<string> {
   const bytes = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(value));
