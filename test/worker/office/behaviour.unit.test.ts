@@ -14,6 +14,7 @@ import type { Presence } from '../../../worker/office/protocol';
 const layout = defaultLayout(['a1', 'a2', 'a3', 'a4']);
 const places: Places = {
   desk: { x: 2, z: 2 },
+  deskHeading: Math.PI,
   coffee: { x: layout.width - 2, z: 1 },
   water: { x: layout.width - 2, z: 4 },
 };
@@ -115,9 +116,17 @@ describe('robot behaviour', () => {
   });
 
   it('stays at its desk when no machine can be reached', () => {
-    const boxedIn: Places = { desk: places.desk, coffee: null, water: null };
+    const boxedIn: Places = { ...places, coffee: null, water: null };
     const seated = run(spawn(places.desk), 'idle', 120, 0.1, boxedIn);
     expect(seated.behaviour).toBe('IDLE_DESK');
     expect(atCell(seated)).toEqual(places.desk);
+  });
+
+  it('faces its desk however the desk is turned', () => {
+    // A desk turned a quarter (its front faces +x): the robot at it looks towards -x.
+    const turned: Places = { ...places, deskHeading: Math.PI / 2 + Math.PI };
+    const seated = run(spawn(places.desk), 'working', 1, 0.1, turned);
+    expect(seated.behaviour).toBe('WORKING');
+    expect(seated.heading).toBeCloseTo((3 * Math.PI) / 2);
   });
 });

@@ -33,6 +33,8 @@ export interface Robot {
 /** Where this robot's places are: its desk's seat and the break machines' fronts. */
 export interface Places {
   desk: Cell;
+  /** Which way a robot at its desk faces (towards the desk, however the desk is turned). */
+  deskHeading: number;
   coffee: Cell | null;
   water: Cell | null;
 }
@@ -87,6 +89,24 @@ function deskBehaviour(presence: Presence): Arrival {
  * to one turns back to its desk the moment its agent starts a task or goes off duty.
  */
 export function step(
+  robot: Robot,
+  presence: Presence,
+  places: Places,
+  dt: number,
+  dice: Dice,
+  tuning = TUNING,
+): Robot {
+  const next = advance(robot, presence, places, dt, dice, tuning);
+  const seated =
+    next.behaviour !== 'WALKING' &&
+    next.behaviour !== 'COFFEE' &&
+    next.behaviour !== 'WATER_COOLER';
+  if (!seated || next.heading === places.deskHeading || !same(cellOf(next), places.desk))
+    return next;
+  return { ...next, heading: places.deskHeading };
+}
+
+function advance(
   robot: Robot,
   presence: Presence,
   places: Places,

@@ -111,7 +111,9 @@ function placesByAgent(layout: Layout): Map<string, Places> {
   const places = new Map<string, Places>();
   for (const item of layout.furniture) {
     const desk = item.kind === 'desk' && item.agentId ? useSpot(item) : null;
-    if (desk && item.agentId) places.set(item.agentId, { desk, coffee, water });
+    // The desk's front faces its rotation from +z; its robot faces the other way, at the desk.
+    const deskHeading = (item.rotation * Math.PI) / 180 + Math.PI;
+    if (desk && item.agentId) places.set(item.agentId, { desk, deskHeading, coffee, water });
   }
   return places;
 }
