@@ -31,8 +31,9 @@ export const EXPECTED_MIN_ROLE: Record<string, MinRole> = {
   'GET /api/spend': 'viewer',
   'GET /api/events': 'viewer',
   'GET /api/notifications': 'viewer',
-  'GET /api/memory': 'viewer',
-  'GET /api/memory/context': 'viewer',
+  // The operator lists what the CEO remembers (issue 6); viewers do not, in Telegram either.
+  'GET /api/memory': 'operator',
+  'GET /api/memory/context': 'operator',
   'GET /api/office/ws': 'viewer',
   'GET /api/office/layout': 'viewer',
   // Each person's own conversation and own Telegram chats: a write the CEO proposes in the
@@ -46,7 +47,8 @@ export const EXPECTED_MIN_ROLE: Record<string, MinRole> = {
   'POST /api/agents': 'operator',
   'PATCH /api/agents/{slug}': 'operator',
   'POST /api/agents/{slug}/archive': 'operator',
-  'POST /api/agents/{slug}/rollback': 'operator',
+  // Rollback, like changing mcpServers, needs admin (issue 3).
+  'POST /api/agents/{slug}/rollback': 'admin',
   'POST /api/missions': 'operator',
   'POST /api/missions/{id}/approve': 'operator',
   'POST /api/missions/{id}/reject': 'operator',
@@ -85,20 +87,7 @@ export const EXPECTED_MIN_ROLE: Record<string, MinRole> = {
  * decision rather than changed from a test; until then the app must keep declaring (and
  * enforcing) exactly this role, and fixing the route makes the test ask for the entry's removal.
  */
-export const DECLARED_OTHERWISE: Record<string, { declared: MinRole; why: string }> = {
-  'GET /api/memory': {
-    declared: 'operator',
-    why: 'a read, and /memory in Telegram already shows the same items to viewers',
-  },
-  'GET /api/memory/context': {
-    declared: 'operator',
-    why: 'a read, and /memory in Telegram already shows the same items to viewers',
-  },
-  'POST /api/agents/{slug}/rollback': {
-    declared: 'admin',
-    why: 'an agent edit operators may make field by field with PATCH; it never restores MCP secrets',
-  },
-};
+export const DECLARED_OTHERWISE: Record<string, { declared: MinRole; why: string }> = {};
 
 /** The role the app should enforce today: the rules, or the acknowledged declaration. */
 export const enforcedRole = (key: string): MinRole | undefined =>

@@ -136,7 +136,7 @@ describe('slash commands', () => {
     expect(await ask(viewer, '/mute off')).toContain('Unmuted');
   });
 
-  it('/scan runs the ops scan now; /digest shows what waits; /memory lists and refuses bad verbs', async () => {
+  it('/scan runs the ops scan now; /digest shows what waits; /memory lists for operators and refuses bad verbs', async () => {
     expect(await ask(viewer, '/scan')).toMatch(/^Ops scan: /);
     await hire({ slug: 'cmd-bo' }, { slug: 'cmd-cy' });
     const waiting = await ask(viewer, '/digest');
@@ -144,12 +144,13 @@ describe('slash commands', () => {
     // Asking takes nothing away: the events wait for the digest everyone gets.
     expect(await ask(viewer, '/digest')).toBe(waiting);
     expect(await ask(operator, '/digest')).toBe(waiting);
-    expect(await ask(viewer, '/memory')).toContain('Open loops:');
-    expect(await ask(viewer, '/memory forget x')).toBe(
+    expect(await ask(operator, '/memory')).toContain('Open loops:');
+    expect(await ask(operator, '/memory forget x')).toBe(
       'Usage: /memory [resolve <id> | delete <id>]',
     );
-    expect(await ask(viewer, '/memory resolve abcd')).toBe(
-      'That needs the operator role; viewer@test.hq is viewer.',
+    // Viewers do not read the CEO's memory, in Telegram as in the API.
+    expect(await ask(viewer, '/memory')).toBe(
+      '/memory needs the operator role; viewer@test.hq is viewer.',
     );
     expect(await ask(operator, '/memory resolve abcd')).toBe(
       'No single memory item starts with abcd.',

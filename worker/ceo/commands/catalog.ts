@@ -88,7 +88,8 @@ export const COMMAND_LINES: CommandLine[] = [
     name: 'memory',
     args: '[resolve <id> | delete <id>]',
     help: 'What the CEO remembers: recent decisions, preferences, open loops; resolve or delete one.',
-    minRole: 'viewer',
+    // Operators, as in the API (GET /api/memory): the operator's own decisions and preferences.
+    minRole: 'operator',
   },
 ];
 
