@@ -7,6 +7,7 @@ import {
   type OfficeServerMessage,
   PING,
   PONG,
+  type TaskMove,
 } from '../worker/office/protocol';
 import { HubStore } from './office/hub-store';
 
@@ -151,15 +152,24 @@ export class OfficeDO extends DurableObject<Env> {
       cursor = row?.id ?? 0;
     }
     let read = 0;
+    const moves: TaskMove[] = [];
     for (;;) {
       const page = await eventsAfter(this.env, cursor, PAGE);
       read += page.length;
+      for (const event of page) {
+        if (event.type !== 'task.moved') continue;
+        const { taskId: id, from, to, actor, at } = event;
+        moves.push({ id, from, to, actor, at });
+      }
       cursor = page.at(-1)?.id ?? cursor;
       if (page.length < PAGE) break;
     }
-    this.store.setCursor(cursor);
     // Nobody watching: the next client's snapshot will hold all of it.
-    if (this.ctx.getWebSockets().length > 0) await this.pushAgents();
+    if (this.ctx.getWebSockets().length > 0) {
+      await this.pushAgents();
+      for (const task of moves) this.broadcast({ type: 'task', task });
+    }
+    this.store.setCursor(cursor);
     return read;
   }
 

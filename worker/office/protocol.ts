@@ -24,11 +24,21 @@ export interface OfficeAgent {
   cooldownUntil: string | null;
 }
 
+/** A task changed state (every `task.moved` of the work loop), for live boards. */
+export interface TaskMove {
+  id: string;
+  from: string | null;
+  to: string;
+  actor: string;
+  at: string;
+}
+
 /** Server to client. `seq` grows with every message a hub sends, so a client can spot a gap. */
 export type OfficeServerMessage =
   | { type: 'snapshot'; seq: number; agents: OfficeAgent[]; layout: Layout; sentAt: number }
   | { type: 'agent'; seq: number; agent: OfficeAgent; sentAt: number }
   | { type: 'agent.removed'; seq: number; agentId: string; sentAt: number }
+  | { type: 'task'; seq: number; task: TaskMove; sentAt: number }
   | { type: 'layout'; seq: number; layout: Layout; actor: string; sentAt: number }
   | { type: 'pong' };
 

@@ -2,10 +2,13 @@ import { abortAllDurableObjects } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { afterEach, describe, expect, it } from 'vitest';
 import { layoutProblem } from '../../../worker/office/layout';
+import type { OfficeServerMessage } from '../../../worker/office/protocol';
 import { approve, hire, propose } from '../missions/support';
 import { type ClaimBody, registerRunner, runnerCall, success } from '../runners/support';
 import { call, errorOf, signInAs } from '../support/client';
 import { agentIs, isLayout, isSnapshot, type OfficeClient, openOffice } from './support';
+
+type TaskDelta = Extract<OfficeServerMessage, { type: 'task' }>;
 
 const open: OfficeClient[] = [];
 afterEach(() => {
@@ -75,6 +78,15 @@ describe('the office hub', () => {
     const working = await viewer.next(agentIs('hub-ada', 'working'));
     expect(working.agent.task?.title).toBe('Paint the door');
     expect(working.agent.task?.id).toBe(claim.task.id);
+    // Every task move of the work loop is a delta too, for live boards.
+    const moved =
+      (to: string) =>
+      (m: OfficeServerMessage): m is TaskDelta =>
+        m.type === 'task' && m.task.id === claim.task.id && m.task.to === to;
+    expect((await viewer.next(moved('RUNNING'))).task).toMatchObject({
+      from: 'ASSIGNED',
+      actor: expect.any(String),
+    });
 
     const from = viewer.messages.length;
     const report = await runnerCall(token, `/api/runner/tasks/${claim.task.id}/report`, {
@@ -82,6 +94,7 @@ describe('the office hub', () => {
     });
     expect(report.status).toBe(200);
     const idle = await viewer.next(agentIs('hub-ada', 'idle'), from);
+    expect((await viewer.next(moved('REVIEW'), from)).task.from).toBe('RUNNING');
     expect(idle.agent.task).toBeNull();
     expect(idle.agent.spendThisMonthUsd).toBeCloseTo(0.42);
   });
