@@ -157,6 +157,43 @@ describe('slash commands', () => {
     );
   });
 
+  it('/memory resolves and deletes an item by the start of its id, audited', async () => {
+    const now = Date.now();
+    for (const [id, content] of [
+      ['mem-resolve-0001', 'Ship the pricing page'],
+      ['mem-delete-0002', 'Prefers short updates'],
+    ]) {
+      await env.DB.prepare(
+        `INSERT INTO memory_items (id, kind, content, created_at) VALUES (?, 'open_loop', ?, ?)`,
+      )
+        .bind(id, content, now)
+        .run();
+    }
+    expect(await ask(operator, '/memory')).toContain('Ship the pricing page');
+    expect(await ask(operator, '/memory resolve mem-resolve')).toContain('Ship the pricing page');
+    expect(await ask(operator, '/memory delete mem-delete')).toContain('Prefers short updates');
+    const rows = await env.DB.prepare(
+      `SELECT id, resolved_at AS resolvedAt FROM memory_items WHERE id LIKE 'mem-%' ORDER BY id`,
+    ).all<{ id: string; resolvedAt: number | null }>();
+    expect(rows.results).toEqual([{ id: 'mem-resolve-0001', resolvedAt: expect.any(Number) }]);
+    const audit = await env.DB.prepare(
+      `SELECT action, entity_id AS entityId, actor FROM audit_log WHERE entity_id LIKE 'mem-%' ORDER BY id`,
+    ).all();
+    expect(audit.results).toEqual([
+      {
+        action: expect.stringMatching(/resolve/),
+        entityId: 'mem-resolve-0001',
+        actor: 'operator@test.hq',
+      },
+      {
+        action: expect.stringMatching(/delete/),
+        entityId: 'mem-delete-0002',
+        actor: 'operator@test.hq',
+      },
+    ]);
+    expect(await ask(operator, '/memory')).not.toContain('Ship the pricing page');
+  });
+
   it('counts a command as the operator’s activity: it is in their conversation and holds proactive messages back', async () => {
     const before = Date.now();
     await ask(operator, '/status');
