@@ -1,6 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { modelRequests, noModel, patchSettings, script } from '../ceo/support';
+import { call, signInAs } from '../support/client';
 import { botCalls, linkChat, messageUpdate, said, send, serveFile, useTelegram } from './support';
 
 const MODELS = { chat: 'chat-media', vision: 'vision-media', transcription: 'whisper-media' };
@@ -41,10 +42,35 @@ const lastRequest = async (model: string) =>
   };
 const userContent = async (model: string) => (await lastRequest(model))?.messages.at(-1)?.content;
 
+const PERSONA = 'You are Ada, the CEO of this company. Speak plainly and briefly.';
+
 beforeAll(async () => {
   await useTelegram();
   chat = await linkChat('operator@test.hq');
+  // The CEO agent's identity is the voice every answer is given in, media included.
+  const admin = await signInAs('admin@test.hq');
+  const hired = await call('/api/agents', {
+    method: 'POST',
+    cookie: admin,
+    json: {
+      name: 'Ada',
+      slug: 'media-ceo',
+      type: 'LEAD',
+      role: 'CEO',
+      identity: PERSONA,
+      model: 'm',
+      provider: 'openai',
+    },
+  });
+  expect(hired.status, await hired.clone().text()).toBe(201);
 });
+
+/** The system message the model got last: the CEO's persona comes first. */
+const systemPrompt = async (model: string) => {
+  const first = (await lastRequest(model))?.messages[0];
+  expect(first?.role).toBe('system');
+  return String(first?.content);
+};
 
 describe('photos, voice notes and documents', () => {
   it('shows a photo to the vision model, in the conversation', async () => {
@@ -75,6 +101,7 @@ describe('photos, voice notes and documents', () => {
       },
     ]);
     expect((await said(chat)).at(-1)).toBe('A whiteboard with the Q3 plan.');
+    expect(await systemPrompt(MODELS.vision)).toMatch(new RegExp(`^${PERSONA}`));
     const recorded = await env.DB.prepare(
       `SELECT content FROM conversation_messages WHERE content = '[photo] what is this?'`,
     ).first();
@@ -104,6 +131,7 @@ describe('photos, voice notes and documents', () => {
       file: { filename: 'voice.ogg', size: 2048 },
     });
     expect(await userContent(MODELS.chat)).toBe('How much did we spend this week?');
+    expect(await systemPrompt(MODELS.chat)).toMatch(new RegExp(`^${PERSONA}`));
     expect((await said(chat)).at(-1)).toBe(
       '🎙 “How much did we spend this week?”\n\nAbout twelve dollars.',
     );
