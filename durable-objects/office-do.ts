@@ -1,6 +1,6 @@
 import { DurableObject } from 'cloudflare:workers';
 import { eventsAfter } from '../worker/events/feed';
-import { officeAgents } from '../worker/office/agents';
+import { officeAgents, rosterIds } from '../worker/office/agents';
 import { type Furniture, type Layout, layoutProblem } from '../worker/office/layout';
 import {
   type OfficeClientMessage,
@@ -101,11 +101,9 @@ export class OfficeDO extends DurableObject<Env> {
     return run;
   }
 
-  /** Everything the clients would be sent now, as a snapshot (for tests and the bench). */
-  async snapshot(): Promise<{ agents: number; sockets: number; layout: Layout }> {
-    const agents = await officeAgents(this.env, Date.now());
-    const { layout } = this.store.layoutFor(agents.map((a) => a.id));
-    return { agents: agents.length, sockets: this.ctx.getWebSockets().length, layout };
+  /** The floor as it stands, with a desk for every agent on the roster. */
+  async layout(): Promise<Layout> {
+    return this.store.layoutFor(await rosterIds(this.env)).layout;
   }
 
   /**
@@ -114,8 +112,7 @@ export class OfficeDO extends DurableObject<Env> {
    */
   async moveFurniture(id: string, to: Placement, actor: string): Promise<LayoutOutcome> {
     return this.serial(async () => {
-      const ids = (await officeAgents(this.env, Date.now())).map((a) => a.id);
-      const { layout: current } = this.store.layoutFor(ids);
+      const { layout: current } = this.store.layoutFor(await rosterIds(this.env));
       if (!current.furniture.some((item) => item.id === id)) {
         return { ok: false, status: 404, problem: `no furniture ${id} in the office` };
       }

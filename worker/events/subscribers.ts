@@ -13,14 +13,12 @@ const followers: Record<string, (env: Env) => Promise<unknown>> = {
   office: (env) => office(env).poke(),
 };
 
-/** Pokes every follower of the feed (or only `only`); resolves when all have answered or failed. */
-export async function pokeFollowers(env: Env, only?: string): Promise<void> {
+/** Pokes every follower of the feed; resolves when all have answered or failed. */
+export async function pokeFollowers(env: Env): Promise<void> {
   await Promise.all(
-    Object.entries(followers)
-      .filter(([name]) => only === undefined || name === only)
-      .map(([name, poke]) =>
-        poke(env).catch((error: unknown) => console.warn(`${name} poke failed: ${String(error)}`)),
-      ),
+    Object.entries(followers).map(([name, poke]) =>
+      poke(env).catch((error: unknown) => console.warn(`${name} poke failed: ${String(error)}`)),
+    ),
   );
 }
 

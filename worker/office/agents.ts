@@ -34,20 +34,22 @@ SELECT a.id, a.slug, a.name, a.role, a.type, a.model, a.schedule,
      ORDER BY r.updated_at DESC LIMIT 1)
  WHERE a.archived_at IS NULL`;
 
-/** The office view of every agent on the roster (or of `ids` only), oldest first. */
-export async function officeAgents(
-  env: Env,
-  now: number,
-  ids?: readonly string[],
-  known?: SettingsValue,
-): Promise<OfficeAgent[]> {
-  const settings = known ?? (await readSettings(env));
+/** The office view of every agent on the roster, oldest first. */
+export async function officeAgents(env: Env, now: number): Promise<OfficeAgent[]> {
+  const settings = await readSettings(env);
   const monthStart = Date.UTC(new Date(now).getUTCFullYear(), new Date(now).getUTCMonth(), 1);
-  const filter = ids ? ` AND a.id IN (SELECT value FROM json_each(?2))` : '';
-  const statement = env.DB.prepare(`${SELECT}${filter} ORDER BY a.created_at, a.id`);
-  const bound = ids ? statement.bind(monthStart, JSON.stringify(ids)) : statement.bind(monthStart);
-  const { results } = await bound.all<Row>();
+  const { results } = await env.DB.prepare(`${SELECT} ORDER BY a.created_at, a.id`)
+    .bind(monthStart)
+    .all<Row>();
   return results.map((row) => toOfficeAgent(row, settings, now));
+}
+
+/** The ids of the agents on the roster, oldest first (who has a desk), without their state. */
+export async function rosterIds(env: Env): Promise<string[]> {
+  const { results } = await env.DB.prepare(
+    'SELECT id FROM agents WHERE archived_at IS NULL ORDER BY created_at, id',
+  ).all<{ id: string }>();
+  return results.map((row) => row.id);
 }
 
 function toOfficeAgent(row: Row, settings: SettingsValue, now: number): OfficeAgent {

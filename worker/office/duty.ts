@@ -2,6 +2,8 @@
 // (validated when the agent is saved); for the office it reads as working hours: the hour, day
 // and weekday fields say when the agent is on duty, the minute field says nothing about it.
 
+import { localClock } from '../ceo/local-time';
+
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
 
@@ -52,23 +54,14 @@ function parse(token: string, names: string[], min: number): number {
   return named >= 0 ? named + min : Number(token);
 }
 
+/** The operator's wall clock at `at` (read as the briefing reads it), in cron's fields. */
 function localParts(at: number, timeZone: string) {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      weekday: 'short',
-      hourCycle: 'h23',
-    })
-      .formatToParts(new Date(at))
-      .map((p) => [p.type, p.value]),
-  );
+  const { date, time } = localClock(at, timeZone);
+  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
   return {
-    month: Number(parts.month),
-    day: Number(parts.day),
-    hour: Number(parts.hour),
-    weekday: WEEKDAYS.indexOf(String(parts.weekday).toLowerCase().slice(0, 3)),
+    month,
+    day,
+    hour: Number(time.slice(0, 2)),
+    weekday: new Date(Date.UTC(year, month - 1, day)).getUTCDay(),
   };
 }

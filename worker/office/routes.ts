@@ -102,8 +102,7 @@ officeRoutes.openapi(socket, async (c) => {
 });
 
 officeRoutes.openapi(layout, async (c) => {
-  const { layout } = await office(c.env).snapshot();
-  return c.json(layout, 200);
+  return c.json(await office(c.env).layout(), 200);
 });
 
 officeRoutes.openapi(move, async (c) => {

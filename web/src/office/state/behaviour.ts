@@ -143,14 +143,9 @@ function advance(
   // At rest (WORKING, IDLE_DESK, SLEEPING): first be at the desk.
   if (!atDesk) return walkTo(robot, places.desk, wanted, dice);
   if (wanted !== 'IDLE_DESK')
-    return robot.behaviour === wanted ? robot : { ...robot, behaviour: wanted, heading: Math.PI };
+    return robot.behaviour === wanted ? robot : { ...robot, behaviour: wanted };
   if (robot.behaviour !== 'IDLE_DESK') {
-    return {
-      ...robot,
-      behaviour: 'IDLE_DESK',
-      timer: between(tuning.idleAtDesk, dice),
-      heading: Math.PI,
-    };
+    return { ...robot, behaviour: 'IDLE_DESK', timer: between(tuning.idleAtDesk, dice) };
   }
   const timer = robot.timer - dt;
   if (timer > 0) return { ...robot, timer };
@@ -191,17 +186,9 @@ function arrive(robot: Robot, arrival: Arrival, dice: Dice, tuning: Tuning): Rob
       : arrival === 'IDLE_DESK'
         ? between(tuning.idleAtDesk, dice)
         : 0;
-  // At the desk a robot faces its desk (-z); at a machine it faces the machine.
-  return {
-    ...robot,
-    behaviour: arrival,
-    path: [],
-    timer,
-    heading:
-      arrival === 'WORKING' || arrival === 'IDLE_DESK' || arrival === 'SLEEPING'
-        ? Math.PI
-        : robot.heading,
-  };
+  // A robot keeps the heading of its last step (it faces the machine it walked up to); at its
+  // desk, step() turns it to the desk.
+  return { ...robot, behaviour: arrival, path: [], timer };
 }
 
 function walk(robot: Robot, dt: number, dice: Dice, tuning: Tuning): Robot {
