@@ -1,0 +1,60 @@
+import type { Update } from 'grammy/types';
+
+// Updates in the Bot API's wire format, as Telegram posts them to a webhook: one definition
+// for the worker tests and the bench.
+
+let nextUpdateId = Math.floor(Math.random() * 1_000_000_000);
+let nextMessageId = 1;
+
+/** A fresh chat id, so tests never share a chat. */
+export const newChat = () => 5_000_000 + Math.floor(Math.random() * 1_000_000_000);
+
+const chatOf = (chatId: number) => ({ id: chatId, type: 'private' as const, first_name: 'Op' });
+const fromOf = (chatId: number) => ({
+  id: chatId,
+  is_bot: false,
+  first_name: 'Op',
+  last_name: 'Erator',
+});
+
+/** A message update as Telegram sends it; `extra` adds photo, voice, document... */
+export function messageUpdate(chatId: number, extra: Record<string, unknown>): Update {
+  return {
+    update_id: ++nextUpdateId,
+    message: {
+      message_id: ++nextMessageId,
+      date: Math.floor(Date.now() / 1000),
+      chat: chatOf(chatId),
+      from: fromOf(chatId),
+      ...extra,
+    },
+  } as Update;
+}
+
+/** A text message; a leading slash command gets its bot_command entity, as Telegram adds it. */
+export function textUpdate(chatId: number, text: string): Update {
+  const command = /^\/\w+(@\w+)?/.exec(text)?.[0];
+  return messageUpdate(chatId, {
+    text,
+    ...(command ? { entities: [{ type: 'bot_command', offset: 0, length: command.length }] } : {}),
+  });
+}
+
+/** A tap on an inline button under the bot's message `messageId`. */
+export function callbackUpdate(chatId: number, data: string, messageId = 1): Update {
+  return {
+    update_id: ++nextUpdateId,
+    callback_query: {
+      id: `cb-${nextUpdateId}`,
+      from: fromOf(chatId),
+      chat_instance: `ci-${chatId}`,
+      data,
+      message: {
+        message_id: messageId,
+        date: Math.floor(Date.now() / 1000),
+        chat: chatOf(chatId),
+        text: '…',
+      },
+    },
+  } as Update;
+}
