@@ -1,5 +1,5 @@
-import { encryptionKeyProblem } from './agents/seal';
 import { envValue } from './env';
+import { encryptionKeyProblem } from './secrets/seal';
 
 const MIN_SECRET_BYTES = 32;
 

@@ -6,7 +6,7 @@ import { roleAtLeast } from '../auth/roles';
 import { database } from '../db/client';
 import type { HonoEnv } from '../env';
 import { ApiError } from '../http/errors';
-import { requireEncryptionKey } from './seal';
+import { requireEncryptionKey } from '../secrets/seal';
 import type { ChangeRequest, ChangeResult } from './store';
 
 /** The agent with this slug, archived or not, or a 404 naming it. */

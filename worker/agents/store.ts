@@ -6,9 +6,9 @@ import { REDACTED } from '../audit/redact';
 import { database } from '../db/client';
 import { agentArchivedInsert, agentRevisedInsert } from '../events/outbox';
 import { ApiError } from '../http/errors';
+import { seal, unseal } from '../secrets/seal';
 import { type Change, diffConfigs } from './diff';
 import { type AgentPatch, type McpServersConfig, TRACKED_FIELDS } from './fields';
-import { seal, unseal } from './seal';
 import { type AgentConfig, mergeSecrets, redactConfig, redactDiff } from './snapshot';
 
 export type AgentRow = typeof agents.$inferSelect;

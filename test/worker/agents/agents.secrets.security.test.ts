@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { unseal } from '../../../worker/agents/seal';
+import { unseal } from '../../../worker/secrets/seal';
 import { call } from '../support/client';
 import { type AgentBody, createAgent, patch } from './support';
 
