@@ -62,6 +62,7 @@ export default defineConfig({
           fileParallelism: false,
           include: ['test/node/**/*.test.ts'],
           globalSetup: ['./test/support/node-global-setup.ts'],
+          setupFiles: ['./test/support/node-setup.ts'],
           environment: 'node',
           testTimeout: 120_000,
           hookTimeout: 180_000,

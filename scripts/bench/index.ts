@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { endAllProcesses } from '../../test/support/processes';
 import { type BenchHq, proxyRetryCount, startBenchHq } from './hq';
 import { suites } from './suites';
 import { formatTable } from './table';
@@ -26,6 +27,10 @@ const began = Date.now();
 const load = loadavg()[0] ?? 0;
 if (load > cpus().length / 2)
   log(`load average is ${load.toFixed(1)} on ${cpus().length} cores: figures will be noisy`);
+// A workerd left over from another run spins on a core and moves every figure.
+const strays = strayWorkerds();
+if (strays.length > 0)
+  log(`${strays.length} workerd process(es) already running (pids ${strays.join(', ')}): end them`);
 
 // wrangler dev serves web/dist and the bundle-size suite measures it: build it fresh.
 log('building the web app');
@@ -71,6 +76,8 @@ try {
   }
 } finally {
   if (started) await (await started.catch(() => null))?.stop();
+  // Whatever a failed suite left running (a browser, a wrangler) ends with the bench.
+  await endAllProcesses();
 }
 
 const machine = `${cpus().length} cores, Node ${process.versions.node}, load average ${load.toFixed(1)} at start`;
@@ -88,3 +95,15 @@ writeFileSync(
   `${JSON.stringify({ at: new Date().toISOString(), runs, machine, rows }, null, 2)}\n`,
 );
 process.exitCode = failed ? 1 : 0;
+
+/** Pids of workerd processes running before the bench starts any. */
+function strayWorkerds(): number[] {
+  try {
+    return execFileSync('pgrep', ['-x', 'workerd'], { encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    return []; // pgrep exits 1 when it finds none
+  }
+}

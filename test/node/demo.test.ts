@@ -1,4 +1,4 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -6,14 +6,15 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readDevVars } from '../../scripts/dev-vars.mjs';
+import { endProcess, spawnOwned } from '../support/processes';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const state = mkdtempSync(join(tmpdir(), 'hq-demo-'));
 const repo = join(state, 'repo');
 let demo: ChildProcess | undefined;
 
-afterAll(() => {
-  if (demo?.pid && demo.exitCode === null) process.kill(-demo.pid, 'SIGKILL');
+afterAll(async () => {
+  if (demo) await endProcess(demo, 'SIGKILL');
   rmSync(state, { recursive: true, force: true });
 });
 
@@ -44,7 +45,7 @@ describe('npm run demo', () => {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
     let output = '';
-    demo = spawn(process.execPath, ['scripts/demo.mjs'], {
+    demo = spawnOwned(process.execPath, ['scripts/demo.mjs'], {
       cwd: root,
       env: {
         ...process.env,
@@ -55,7 +56,6 @@ describe('npm run demo', () => {
         CI: 'true',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
     });
     demo.stdout?.on('data', (c: Buffer) => (output += c.toString()));
     demo.stderr?.on('data', (c: Buffer) => (output += c.toString()));

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { experimental_readRawConfig } from 'wrangler';
 import { readDevVars } from '../../scripts/dev-vars.mjs';
+import { spawnOwned } from '../support/processes';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const bin = (name: string) => join(root, 'node_modules', '.bin', name);
@@ -13,7 +13,7 @@ const bin = (name: string) => join(root, 'node_modules', '.bin', name);
 /** Runs a project binary in the repo root; resolves with its exit code and combined output. */
 function run(name: string, args: string[]): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(bin(name), args, {
+    const child = spawnOwned(bin(name), args, {
       cwd: root,
       shell: false,
       // Non-interactive, no telemetry, no colour codes in the output we match on.
@@ -26,8 +26,8 @@ function run(name: string, args: string[]): Promise<{ code: number | null; outpu
       },
     });
     let output = '';
-    child.stdout.on('data', (chunk) => (output += chunk));
-    child.stderr.on('data', (chunk) => (output += chunk));
+    child.stdout?.on('data', (chunk) => (output += chunk));
+    child.stderr?.on('data', (chunk) => (output += chunk));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, output }));
   });

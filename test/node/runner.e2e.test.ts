@@ -1,4 +1,4 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalHq, startLocalHq } from '../support/local-hq';
 import { startOpenAiStandIn } from '../support/openai-stand-in';
+import { endProcess, spawnOwned } from '../support/processes';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 let hq: LocalHq;
@@ -59,14 +60,13 @@ function startRunner(
     '--heartbeat',
     '1',
   ];
-  const child = spawn(
+  const child = spawnOwned(
     join(root, 'node_modules/.bin/tsx'),
     [...args, ...(command ? ['--command', command] : []), ...extraArgs],
     {
       cwd: root,
       env: { ...process.env, HQ_PLANTED_SECRET: 'planted-secret-value-1234', ...extraEnv },
       stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
     },
   );
   let out = '';
@@ -131,7 +131,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const child of runners) killGroup(child, 'SIGKILL');
+  await Promise.all(runners.map((child) => endProcess(child, 'SIGKILL')));
   await hq?.stop();
   if (repo) rmSync(repo, { recursive: true, force: true });
 });

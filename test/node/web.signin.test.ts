@@ -1,13 +1,13 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from '../support/browser';
-import { type LocalHq, startLocalHq } from '../support/local-hq';
+import type { LocalHq } from '../support/local-hq';
+import { startHqAndBrowser } from '../support/signed-in';
 
 let hq: LocalHq;
 let browser: Browser;
 
 beforeAll(async () => {
-  [hq, browser] = await Promise.all([startLocalHq(), launchBrowser()]);
+  ({ hq, browser } = await startHqAndBrowser());
 });
 
 afterAll(async () => {

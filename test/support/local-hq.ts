@@ -1,10 +1,11 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { endProcess, markedEnv, spawnOwned } from './processes';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const bin = (name: string) => join(root, 'node_modules', '.bin', name);
@@ -54,7 +55,7 @@ async function startOnce(vars: Record<string, string>, options: LocalHqOptions):
   // web/dist is built fresh by the node project's global setup (node-global-setup.ts).
   if (!existsSync(join(root, 'web/dist/index.html'))) throw new Error('web/dist is not built');
   const state = mkdtempSync(join(tmpdir(), 'hq-local-'));
-  const env = { ...process.env, CI: 'true', WRANGLER_SEND_METRICS: 'false' };
+  const env = markedEnv({ ...process.env, CI: 'true', WRANGLER_SEND_METRICS: 'false' });
   execFileSync(
     bin('wrangler'),
     ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', state],
@@ -96,11 +97,11 @@ async function startOnce(vars: Record<string, string>, options: LocalHqOptions):
     state,
   ];
   for (const [key, value] of Object.entries(allVars)) args.push('--var', `${key}:${value}`);
-  const child = spawn(bin('wrangler'), args, {
+  // Its own process group with our mark: ended as a whole, also if this process dies.
+  const child = spawnOwned(bin('wrangler'), args, {
     cwd: root,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
   });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => {
@@ -111,7 +112,7 @@ async function startOnce(vars: Record<string, string>, options: LocalHqOptions):
   });
   const url = `http://127.0.0.1:${port}`;
   const stop = async () => {
-    await kill(child);
+    await endProcess(child);
     rmSync(state, { recursive: true, force: true });
   };
   try {
@@ -136,14 +137,4 @@ async function waitForHealth(url: string, child: ChildProcess): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
   throw new Error('wrangler dev did not answer /api/health within 90 s');
-}
-
-/** Ends wrangler and its workerd children (one process group). */
-async function kill(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.pid === undefined) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  process.kill(-child.pid, 'SIGTERM');
-  const timer = setTimeout(() => child.pid && process.kill(-child.pid, 'SIGKILL'), 5000);
-  await exited;
-  clearTimeout(timer);
 }

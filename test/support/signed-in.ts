@@ -10,6 +10,22 @@ export interface SignedIn {
 }
 
 /**
+ * Local HQ and a browser, started side by side. When either fails to start, the other is
+ * ended before the error is thrown: a caller whose `beforeAll` throws has nothing to end.
+ */
+export async function startHqAndBrowser(
+  vars: Record<string, string> = {},
+): Promise<{ hq: LocalHq; browser: Browser }> {
+  const [hq, browser] = await Promise.allSettled([startLocalHq(vars), launchBrowser()]);
+  if (hq.status === 'fulfilled' && browser.status === 'fulfilled') {
+    return { hq: hq.value, browser: browser.value };
+  }
+  if (browser.status === 'fulfilled') await browser.value.close();
+  if (hq.status === 'fulfilled') await hq.value.stop();
+  throw hq.status === 'rejected' ? hq.reason : (browser as PromiseRejectedResult).reason;
+}
+
+/**
  * Local HQ (with its demo company) and a browser page signed in locally as `email`; `vars`
  * are passed to `wrangler dev` (e.g. a Telegram bot's configuration).
  */
@@ -18,19 +34,20 @@ export async function startSignedIn(
   viewport = { width: 1400, height: 900 },
   vars: Record<string, string> = {},
 ): Promise<SignedIn> {
-  const [hq, browser] = await Promise.all([startLocalHq(vars), launchBrowser()]);
-  const page = await browser.newPage({ viewport });
-  await page.goto(`${hq.url}/signin`);
-  await page.getByLabel('Local sign-in (development only)').fill(email);
-  await page.getByRole('button', { name: 'Sign in locally' }).click();
-  await page.getByTestId('whoami').waitFor();
-  return {
-    hq,
-    browser,
-    page,
-    close: async () => {
-      await browser.close();
-      await hq.stop();
-    },
+  const { hq, browser } = await startHqAndBrowser(vars);
+  const close = async () => {
+    await browser.close();
+    await hq.stop();
   };
+  try {
+    const page = await browser.newPage({ viewport });
+    await page.goto(`${hq.url}/signin`);
+    await page.getByLabel('Local sign-in (development only)').fill(email);
+    await page.getByRole('button', { name: 'Sign in locally' }).click();
+    await page.getByTestId('whoami').waitFor();
+    return { hq, browser, page, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
 }
