@@ -24,7 +24,7 @@ export interface CliOptions {
 const USAGE = `Usage: npm run runner -- --server URL --token hqr_... --repo PATH [options]
 
   --server URL         HQ's address (e.g. http://localhost:8787)
-  --token TOKEN        this runner's token (Settings > Runners, or POST /api/runners); or HQ_RUNNER_TOKEN
+  --token TOKEN        this runner's token (an admin creates it: POST /api/runners); or HQ_RUNNER_TOKEN
   --repo PATH          the git repository tasks run against
   --concurrency N      tasks at once (default 1)
   --executor NAME      command (default): run a coding-agent CLI; openai: the built-in tool loop
