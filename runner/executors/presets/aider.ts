@@ -84,7 +84,8 @@ function createParser() {
     const cost = COST.exec(line);
     if (tokens?.[1]) {
       const parts = Object.fromEntries(
-        tokens[1].split(',').map((part) => {
+        // Parts end in ", "; older releases wrote counts with thousands commas (1,234).
+        tokens[1].split(/,\s+/).map((part) => {
           const [amount = '', ...label] = part.trim().split(' ');
           return [label.join(' '), count(amount)];
         }),

@@ -33,6 +33,7 @@ export interface RunProgress {
 }
 
 const TAIL = 8_000;
+const DRAIN_MS = 2_000;
 
 /**
  * Runs one task with a CLI preset in the worktree `cwd`: the run's files written to a
@@ -134,6 +135,19 @@ function spawnAndParse(
       if (error.name === 'AbortError') return; // 'close' follows and reports the stop
       const missing = error.code === 'ENOENT' ? `${program} is not on PATH` : error.message;
       settle(failure(missing, tail));
+    });
+    // Output is read until the pipes close, but a grandchild the CLI left running (a shell's
+    // `sleep`, a stray server) would hold them open: after the exit, a short grace to drain
+    // what was written, none when the run was stopped.
+    child.on('exit', () => {
+      const drain = setTimeout(
+        () => {
+          child.stdout.destroy();
+          child.stderr.destroy();
+        },
+        signal.aborted ? 0 : DRAIN_MS,
+      );
+      child.once('close', () => clearTimeout(drain));
     });
     child.on('close', (code, sig) => {
       const summary = parser.finish(code);
