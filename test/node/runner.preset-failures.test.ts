@@ -7,13 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  createRunDir,
   PRESETS,
   type PresetName,
   probePreset,
   runPreset,
   withRunFiles,
 } from '../../runner/executors/presets';
-import { createRunDir } from '../../runner/executors/presets/run-files';
 import { agentConfig, makeRepo, PROMPT, runStandIn, STAND_IN_DIR } from '../support/preset-runs';
 
 const repo = makeRepo();

@@ -75,6 +75,35 @@ function describeTool(block: Record<string, unknown>): string {
   return `${str(block.name) ?? 'tool'} ${detail}`.trim();
 }
 
+interface TokenRow {
+  input?: number;
+  read?: number;
+  write?: number;
+  output?: number;
+}
+
+/** A result's token counts: per model from `modelUsage` (every call, subagents included)
+ * when present, else the main loop's `usage`. */
+function tokenRows(event: Record<string, unknown>): TokenRow[] {
+  const perModel = Object.values(obj(event.modelUsage) ?? {}).map((entry) => obj(entry) ?? {});
+  if (perModel.length)
+    return perModel.map((m) => ({
+      input: num(m.inputTokens),
+      read: num(m.cacheReadInputTokens),
+      write: num(m.cacheCreationInputTokens),
+      output: num(m.outputTokens),
+    }));
+  const usage = obj(event.usage) ?? {};
+  return [
+    {
+      input: num(usage.input_tokens),
+      read: num(usage.cache_read_input_tokens),
+      write: num(usage.cache_creation_input_tokens),
+      output: num(usage.output_tokens),
+    },
+  ];
+}
+
 function createParser() {
   const tally = new Tally();
   let result: Record<string, unknown> | undefined;
@@ -82,34 +111,13 @@ function createParser() {
 
   function onResult(event: Record<string, unknown>): StreamEvent[] {
     result = event;
-    // Totals over every model call when present (subagents included), else the main loop.
-    const perModel = Object.values(obj(event.modelUsage) ?? {}).map((entry) => obj(entry) ?? {});
-    const usage = obj(event.usage) ?? {};
-    const rows = perModel.length
-      ? perModel.map((m) => [
-          m.inputTokens,
-          m.cacheReadInputTokens,
-          m.cacheCreationInputTokens,
-          m.outputTokens,
-        ])
-      : [
-          [
-            usage.input_tokens,
-            usage.cache_read_input_tokens,
-            usage.cache_creation_input_tokens,
-            usage.output_tokens,
-          ],
-        ];
-    if (rows.some((row) => num(row[0]) !== undefined)) {
+    const rows = tokenRows(event);
+    if (rows.some((row) => row.input !== undefined)) {
       // The result repeats the run's totals, so they replace rather than add.
       tally.inputTokens = tally.outputTokens = tally.cachedInputTokens = null;
       // Anthropic's input_tokens leave out cache reads and writes; all three were read.
-      for (const [input, read, write, output] of rows)
-        tally.addTokens(
-          (num(input) ?? 0) + (num(read) ?? 0) + (num(write) ?? 0),
-          num(output) ?? 0,
-          num(read) ?? 0,
-        );
+      for (const { input = 0, read = 0, write = 0, output = 0 } of rows)
+        tally.addTokens(input + read + write, output, read);
     }
     const cost = num(event.total_cost_usd);
     if (cost !== undefined) tally.costUsd = cost;

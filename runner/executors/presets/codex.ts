@@ -99,6 +99,7 @@ function invocation(config: AgentExecutorConfig, prompt: string): Invocation {
       '--sandbox',
       'workspace-write',
       ...(config.model ? ['--model', config.model] : []),
+      // The whole table: the agent's servers replace the user's for this run.
       ...(mcp ? ['-c', `mcp_servers=${toml(mcp.table)}`] : []),
       // The agent's shell never sees the MCP secrets, whatever they are called.
       ...(secretNames.length

@@ -19,6 +19,6 @@ export const PRESETS: Record<PresetName, Preset> = {
 };
 
 export { probePreset } from './probe';
-export { removeRunFiles, withRunFiles, writeRunFiles } from './run-files';
+export { createRunDir, removeRunFiles, withRunFiles, writeRunFiles } from './run-files';
 export { type PresetResult, type RunProgress, runPreset } from './run-preset';
 export * from './types';
