@@ -1,4 +1,5 @@
 import { DurableObject } from 'cloudflare:workers';
+import { fail, type Outcome, ok } from '../worker/errors';
 import { eventsAfter } from '../worker/events/feed';
 import { officeAgents, rosterIds } from '../worker/office/agents';
 import { type Furniture, type Layout, layoutProblem } from '../worker/office/layout';
@@ -26,11 +27,6 @@ type Outgoing = OfficeServerMessage extends infer M
 
 /** Where an admin puts a piece of furniture. */
 export type Placement = Pick<Furniture, 'x' | 'z' | 'rotation'>;
-
-/** The new layout, or why the move was refused (404: no such piece; 409: the floor would break). */
-export type LayoutOutcome =
-  | { ok: true; layout: Layout }
-  | { ok: false; status: 404 | 409; problem: string };
 
 /**
  * The office hub, one per company (named "office"): a WebSocket per open office page, with
@@ -109,22 +105,23 @@ export class OfficeDO extends DurableObject<Env> {
   /**
    * Moves one piece of furniture for an admin when the floor stays usable (nothing overlaps,
    * every desk and machine stays reachable from the door), stores it and tells every client.
+   * Refused as `not_found` (no such piece) or `conflict` (the floor would break).
    */
-  async moveFurniture(id: string, to: Placement, actor: string): Promise<LayoutOutcome> {
+  async moveFurniture(id: string, to: Placement, actor: string): Promise<Outcome<Layout>> {
     return this.serial(async () => {
       const { layout: current } = this.store.layoutFor(await rosterIds(this.env));
       if (!current.furniture.some((item) => item.id === id)) {
-        return { ok: false, status: 404, problem: `no furniture ${id} in the office` };
+        return fail('not_found', `Cannot move ${id}: no furniture ${id} in the office.`);
       }
       const layout: Layout = {
         ...current,
         furniture: current.furniture.map((item) => (item.id === id ? { ...item, ...to } : item)),
       };
       const problem = layoutProblem(layout);
-      if (problem) return { ok: false, status: 409, problem };
+      if (problem) return fail('conflict', `Cannot move ${id}: ${problem}.`);
       this.store.setLayout(layout);
       this.broadcast({ type: 'layout', layout, actor });
-      return { ok: true, layout };
+      return ok(layout);
     });
   }
 
