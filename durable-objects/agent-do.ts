@@ -3,6 +3,7 @@ import { applyChange, type ChangeRequest, type ChangeResult } from '../worker/ag
 import { attempt, type Outcome } from '../worker/errors';
 import { pokeFollowers } from '../worker/events/subscribers';
 import { sweep } from '../worker/tasks/sweep';
+import { Serial } from './serial';
 
 /**
  * One per agent (named by the agent's id). Every config write for the agent goes through
@@ -10,18 +11,14 @@ import { sweep } from '../worker/tasks/sweep';
  * watches the agent's running tasks and requeues or fails the ones whose runner went quiet.
  */
 export class AgentDO extends DurableObject<Env> {
-  private tail: Promise<unknown> = Promise.resolve();
+  private readonly serial = new Serial();
 
   /**
    * Applies one change after every change submitted before it has finished. A refusal (no such
    * agent, archived, a bad field) comes back as a failed Outcome for the caller to unwrap.
    */
   async change(request: ChangeRequest): Promise<Outcome<ChangeResult>> {
-    // D1 calls are outgoing I/O, so the runtime would interleave requests between them;
-    // chaining on `tail` keeps writes strictly one after another.
-    const run = this.tail.then(() => attempt(() => applyChange(this.env, request)));
-    this.tail = run.catch(() => undefined);
-    return run;
+    return this.serial.run(() => attempt(() => applyChange(this.env, request)));
   }
 
   /** Wakes this object at `deadline` (or earlier if already set sooner) to check the agent's running tasks. */
