@@ -1,19 +1,9 @@
 import { DurableObject } from 'cloudflare:workers';
 import { applyChange, type ChangeRequest, type ChangeResult } from '../worker/agents/store';
+import { attempt, type Outcome } from '../worker/errors';
 import { pokeFollowers } from '../worker/events/subscribers';
-import { ApiError, type ErrorCode, type FieldProblem } from '../worker/http/errors';
 import { sweep } from '../worker/tasks/sweep';
-
-/** Errors cross the RPC boundary as data: class identity does not survive it. */
-export type AgentChangeOutcome =
-  | { ok: true; result: ChangeResult }
-  | {
-      ok: false;
-      status: number;
-      code: ErrorCode;
-      message: string;
-      fields?: FieldProblem[] | undefined;
-    };
+import { Serial } from './serial';
 
 /**
  * One per agent (named by the agent's id). Every config write for the agent goes through
@@ -21,28 +11,14 @@ export type AgentChangeOutcome =
  * watches the agent's running tasks and requeues or fails the ones whose runner went quiet.
  */
 export class AgentDO extends DurableObject<Env> {
-  private tail: Promise<unknown> = Promise.resolve();
+  private readonly serial = new Serial();
 
-  /** Applies one change after every change submitted before it has finished. */
-  async change(request: ChangeRequest): Promise<AgentChangeOutcome> {
-    // D1 calls are outgoing I/O, so the runtime would interleave requests between them;
-    // chaining on `tail` keeps writes strictly one after another.
-    const run = this.tail.then(() => applyChange(this.env, request));
-    this.tail = run.catch(() => undefined);
-    try {
-      return { ok: true, result: await run };
-    } catch (error) {
-      if (error instanceof ApiError) {
-        return {
-          ok: false,
-          status: error.status,
-          code: error.code,
-          message: error.message,
-          fields: error.fields,
-        };
-      }
-      throw error;
-    }
+  /**
+   * Applies one change after every change submitted before it has finished. A refusal (no such
+   * agent, archived, a bad field) comes back as a failed Outcome for the caller to unwrap.
+   */
+  async change(request: ChangeRequest): Promise<Outcome<ChangeResult>> {
+    return this.serial.run(() => attempt(() => applyChange(this.env, request)));
   }
 
   /** Wakes this object at `deadline` (or earlier if already set sooner) to check the agent's running tasks. */

@@ -15,6 +15,7 @@ import { CeoLocalStore } from './ceo/local-store';
 import { type ProcessContext, processItem, type WebChatInput } from './ceo/process';
 import { ceoState } from './ceo/state';
 import { ChatStreams } from './ceo/streams';
+import { Serial } from './serial';
 
 /** Events older than this when the CEO first starts are history, not news. */
 const HISTORY_MS = 3_600_000;
@@ -32,32 +33,22 @@ const RETRY_MS = 30_000;
 export class CeoDO extends DurableObject<Env> {
   private readonly store: CeoLocalStore;
   private readonly streams = new ChatStreams();
-  private tail: Promise<unknown> = Promise.resolve();
-  private waitingPoke: Promise<void> | null = null;
+  /** D1 calls would otherwise interleave: the queue is worked one step after another. */
+  private readonly serial = new Serial();
+  /** A pass over the feed and the queue that every poke arriving before it starts joins. */
+  private readonly workOnce = this.serial.coalesced(() => this.work(Date.now()));
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.store = new CeoLocalStore(ctx.storage);
   }
 
-  /** Runs `work` after everything submitted before it: D1 calls would otherwise interleave. */
-  private serial<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.tail.then(work);
-    this.tail = run.catch(() => undefined);
-    return run;
-  }
-
   /** Something was written: read the new domain events and work through the queue. */
   async poke(now?: number): Promise<void> {
     // Pokes that arrive while one is still waiting its turn join it: when it starts it reads
     // every event written before, theirs included. A burst of writes costs one pass, not one each.
-    if (now === undefined && this.waitingPoke) return this.waitingPoke;
-    const run = this.serial(() => {
-      if (now === undefined) this.waitingPoke = null;
-      return this.work(now ?? Date.now());
-    }).then(() => undefined);
-    if (now === undefined) this.waitingPoke = run;
-    return run;
+    // A poke at a given clock (tests) is its own pass.
+    await (now === undefined ? this.workOnce() : this.serial.run(() => this.work(now)));
   }
 
   /**
@@ -92,7 +83,7 @@ export class CeoDO extends DurableObject<Env> {
 
   /** Everything due at `now`: the queue, the digest, memory, the briefing, the hourly scan. */
   async tick(now = Date.now()) {
-    return this.serial(async () => {
+    return this.serial.run(async () => {
       const settings = await readSettings(this.env);
       const processed = await this.work(now, settings);
       const digest = await flushBuffer(this.env, settings, this.store, now);
@@ -116,7 +107,7 @@ export class CeoDO extends DurableObject<Env> {
 
   /** The ops scan on demand: a reply to the operator, so the proactive guards do not apply. */
   async scan(now = Date.now()): Promise<ScanResult> {
-    return this.serial(async () =>
+    return this.serial.run(async () =>
       runScan(this.env, await readSettings(this.env), crypto.randomUUID(), now, false),
     );
   }
@@ -130,10 +121,13 @@ export class CeoDO extends DurableObject<Env> {
     await this.tick(Date.now());
   }
 
-  /** Starts the queue's work without waiting for it; the alarm is the backstop if it dies. */
+  /**
+   * Starts the queue's work without waiting for it; the alarm is the backstop if it dies. The
+   * item is queued already, so joining a pass that has not started yet is enough.
+   */
   private async kick(): Promise<void> {
     await this.ctx.storage.setAlarm(Date.now() + RETRY_MS);
-    this.ctx.waitUntil(this.serial(() => this.work(Date.now())).catch(() => undefined));
+    this.ctx.waitUntil(this.workOnce().catch(() => undefined));
   }
 
   /** Reads new domain events and processes the queue until both are empty; sets the next alarm. */

@@ -1,4 +1,5 @@
 import { DurableObject } from 'cloudflare:workers';
+import { fail, type Outcome, ok } from '../worker/errors';
 import { eventsAfter } from '../worker/events/feed';
 import { officeAgents, rosterIds } from '../worker/office/agents';
 import { type Furniture, type Layout, layoutProblem } from '../worker/office/layout';
@@ -10,6 +11,7 @@ import {
   type TaskMove,
 } from '../worker/office/protocol';
 import { HubStore } from './office/hub-store';
+import { Serial } from './serial';
 
 const PAGE = 200;
 /**
@@ -27,11 +29,6 @@ type Outgoing = OfficeServerMessage extends infer M
 /** Where an admin puts a piece of furniture. */
 export type Placement = Pick<Furniture, 'x' | 'z' | 'rotation'>;
 
-/** The new layout, or why the move was refused (404: no such piece; 409: the floor would break). */
-export type LayoutOutcome =
-  | { ok: true; layout: Layout }
-  | { ok: false; status: 404 | 409; problem: string };
-
 /**
  * The office hub, one per company (named "office"): a WebSocket per open office page, with
  * hibernation, so idle watchers cost nothing. It follows the domain event feed and pushes a
@@ -39,21 +36,16 @@ export type LayoutOutcome =
  */
 export class OfficeDO extends DurableObject<Env> {
   private readonly store: HubStore;
-  private tail: Promise<unknown> = Promise.resolve();
-  private waitingPoke: Promise<number> | null = null;
+  /** Reads and sends never interleave: every client sees the same sequence of messages. */
+  private readonly serial = new Serial();
+  /** Pokes that arrive while one waits its turn join it (see `poke`). */
+  private readonly followOnce = this.serial.coalesced(() => this.follow());
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.store = new HubStore(ctx.storage.kv);
     // Keep-alives are answered by the runtime itself: a hibernating hub is not woken by them.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
-  }
-
-  /** Runs `work` after everything before it: reads and sends never interleave. */
-  private serial<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.tail.then(work);
-    this.tail = run.catch(() => undefined);
-    return run;
   }
 
   /** A WebSocket upgrade (already authenticated by the worker): the client gets a snapshot. */
@@ -65,7 +57,7 @@ export class OfficeDO extends DurableObject<Env> {
     const [client, server] = [pair[0], pair[1]];
     this.ctx.acceptWebSocket(server);
     server.serializeAttachment({ email: request.headers.get('x-hq-user') ?? '' });
-    await this.serial(() => this.sendSnapshot(server));
+    await this.serial.run(() => this.sendSnapshot(server));
     await this.ctx.storage.setAlarm(Date.now() + RECONCILE_MS);
     return new Response(null, { status: 101, webSocket: client });
   }
@@ -77,7 +69,7 @@ export class OfficeDO extends DurableObject<Env> {
     } catch {
       // Not JSON: ignored, like any message the hub does not know.
     }
-    if (message?.type === 'resync') await this.serial(() => this.sendSnapshot(ws));
+    if (message?.type === 'resync') await this.serial.run(() => this.sendSnapshot(ws));
   }
 
   override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
@@ -92,13 +84,7 @@ export class OfficeDO extends DurableObject<Env> {
   async poke(): Promise<number> {
     // Pokes that arrive while one waits its turn join it: it reads everything written before
     // it starts, theirs included, so a burst of writes costs one pass, not one each.
-    if (this.waitingPoke) return this.waitingPoke;
-    const run = this.serial(() => {
-      this.waitingPoke = null;
-      return this.follow();
-    });
-    this.waitingPoke = run;
-    return run;
+    return this.followOnce();
   }
 
   /** The floor as it stands, with a desk for every agent on the roster. */
@@ -109,28 +95,29 @@ export class OfficeDO extends DurableObject<Env> {
   /**
    * Moves one piece of furniture for an admin when the floor stays usable (nothing overlaps,
    * every desk and machine stays reachable from the door), stores it and tells every client.
+   * Refused as `not_found` (no such piece) or `conflict` (the floor would break).
    */
-  async moveFurniture(id: string, to: Placement, actor: string): Promise<LayoutOutcome> {
-    return this.serial(async () => {
+  async moveFurniture(id: string, to: Placement, actor: string): Promise<Outcome<Layout>> {
+    return this.serial.run(async () => {
       const { layout: current } = this.store.layoutFor(await rosterIds(this.env));
       if (!current.furniture.some((item) => item.id === id)) {
-        return { ok: false, status: 404, problem: `no furniture ${id} in the office` };
+        return fail('not_found', `Cannot move ${id}: no furniture ${id} in the office.`);
       }
       const layout: Layout = {
         ...current,
         furniture: current.furniture.map((item) => (item.id === id ? { ...item, ...to } : item)),
       };
       const problem = layoutProblem(layout);
-      if (problem) return { ok: false, status: 409, problem };
+      if (problem) return fail('conflict', `Cannot move ${id}: ${problem}.`);
       this.store.setLayout(layout);
       this.broadcast({ type: 'layout', layout, actor });
-      return { ok: true, layout };
+      return ok(layout);
     });
   }
 
   override async alarm(): Promise<void> {
     if (this.ctx.getWebSockets().length === 0) return;
-    await this.serial(() => this.pushAgents());
+    await this.serial.run(() => this.pushAgents());
     await this.ctx.storage.setAlarm(Date.now() + RECONCILE_MS);
   }
 

@@ -41,7 +41,7 @@ export function createApp(): OpenAPIHono<HonoEnv> {
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
       onError: () => {
-        throw new ApiError(413, 'payload_too_large', 'The request body is over 1 MiB.');
+        throw new ApiError('payload_too_large', 'The request body is over 1 MiB.');
       },
     }),
   );

@@ -1,18 +1,17 @@
 import { and, eq, gte, inArray, sql } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { agents, spendLedger } from '../../drizzle/schema';
-import type { AgentChangeOutcome } from '../../durable-objects/agent-do';
 import { roleAtLeast } from '../auth/roles';
 import { database } from '../db/client';
 import type { HonoEnv } from '../env';
-import { ApiError } from '../http/errors';
+import { DomainError, unwrap } from '../errors';
 import { requireEncryptionKey } from '../secrets/seal';
 import type { ChangeRequest, ChangeResult } from './store';
 
 /** The agent with this slug, archived or not, or a 404 naming it. */
 export async function findAgent(env: Env, slug: string) {
   const row = await database(env).select().from(agents).where(eq(agents.slug, slug)).get();
-  if (!row) throw new ApiError(404, 'not_found', `No agent with slug "${slug}".`);
+  if (!row) throw new DomainError('not_found', `No agent with slug "${slug}".`);
   return row;
 }
 
@@ -48,16 +47,16 @@ export async function assertReportsTo(
         ? `no agent with slug "${reportsTo}"`
         : undefined;
   if (problem) {
-    throw new ApiError(400, 'validation_failed', `reportsTo: ${problem}.`, [
-      { field: 'reportsTo', in: 'body', message: problem },
-    ]);
+    throw new DomainError('validation_failed', `reportsTo: ${problem}.`, {
+      fields: [{ field: 'reportsTo', in: 'body', message: problem }],
+    });
   }
 }
 
 /** MCP servers carry credentials: only admins may change them. */
 export function assertMayChangeMcp(c: Context<HonoEnv>) {
   if (!roleAtLeast(c.get('user').role, 'admin')) {
-    throw new ApiError(403, 'forbidden', 'Changing mcpServers needs the admin role.');
+    throw new DomainError('forbidden', 'Changing mcpServers needs the admin role.');
   }
   // Checked here too, so a missing key is reported before the change is queued.
   requireEncryptionKey(c.env);
@@ -69,14 +68,10 @@ export async function changeThroughDo(
   request: Omit<ChangeRequest, 'actor' | 'requestId'>,
 ): Promise<ChangeResult> {
   const stub = c.env.AGENT.get(c.env.AGENT.idFromName(request.agentId));
-  // The RPC type maps `unknown` diff values to never; the value itself is plain JSON.
-  const outcome = (await stub.change({
+  const outcome = await stub.change({
     ...request,
     actor: c.get('user').email,
     requestId: c.get('requestId'),
-  })) as unknown as AgentChangeOutcome;
-  if (!outcome.ok) {
-    throw new ApiError(outcome.status as 400, outcome.code, outcome.message, outcome.fields);
-  }
-  return outcome.result;
+  });
+  return unwrap(outcome);
 }

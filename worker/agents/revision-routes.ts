@@ -113,7 +113,7 @@ async function loadRevision(env: Env, agentId: string, slug: string, n: number) 
     .from(agentRevisions)
     .where(and(eq(agentRevisions.agentId, agentId), eq(agentRevisions.number, n)))
     .get();
-  if (!revision) throw new ApiError(404, 'not_found', `Agent "${slug}" has no revision ${n}.`);
+  if (!revision) throw new ApiError('not_found', `Agent "${slug}" has no revision ${n}.`);
   return revision;
 }
 

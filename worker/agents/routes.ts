@@ -157,9 +157,9 @@ agentRoutes.openapi(createAgent, async (c) => {
     ]);
   } catch (error) {
     if (String(error).includes('UNIQUE constraint failed: agents.slug')) {
-      throw new ApiError(409, 'conflict', `The slug "${slug}" is taken.`, [
-        { field: 'slug', in: 'body', message: 'already taken' },
-      ]);
+      throw new ApiError('conflict', `The slug "${slug}" is taken.`, {
+        fields: [{ field: 'slug', in: 'body', message: 'already taken' }],
+      });
     }
     throw error;
   }

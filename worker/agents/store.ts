@@ -4,8 +4,8 @@ import { agentRevisions, agents } from '../../drizzle/schema';
 import { auditRow } from '../audit/record';
 import { REDACTED } from '../audit/redact';
 import { database } from '../db/client';
+import { DomainError } from '../errors';
 import { agentArchivedInsert, agentRevisedInsert } from '../events/outbox';
-import { ApiError } from '../http/errors';
 import { seal, unseal } from '../secrets/seal';
 import { type Change, diffConfigs } from './diff';
 import { type AgentPatch, type McpServersConfig, TRACKED_FIELDS } from './fields';
@@ -91,11 +91,10 @@ export function assertNoDanglingPlaceholders(servers: McpServersConfig): void {
       for (const [key, value] of Object.entries(server[section] ?? {})) {
         if (value === REDACTED) {
           const field = `mcpServers.${name}.${section}.${key}`;
-          throw new ApiError(
-            400,
+          throw new DomainError(
             'validation_failed',
             `${field} is ${REDACTED} but no value is stored for it.`,
-            [{ field, in: 'body', message: 'no stored value to keep' }],
+            { fields: [{ field, in: 'body', message: 'no stored value to keep' }] },
           );
         }
       }
@@ -127,8 +126,8 @@ export interface ChangeResult {
 export async function applyChange(env: Env, request: ChangeRequest): Promise<ChangeResult> {
   const db = database(env);
   const row = await db.select().from(agents).where(eq(agents.id, request.agentId)).get();
-  if (!row) throw new ApiError(404, 'not_found', 'No such agent.');
-  if (row.archivedAt) throw new ApiError(409, 'conflict', `Agent ${row.slug} is archived.`);
+  if (!row) throw new DomainError('not_found', 'No such agent.');
+  if (row.archivedAt) throw new DomainError('conflict', `Agent ${row.slug} is archived.`);
   const before = await agentConfig(env, row);
   const { reason: _reason, reportsTo, monthlyBudgetUsd, ...tracked } = request.patch;
   const after: AgentConfig = { ...before, ...definedOnly(tracked) };

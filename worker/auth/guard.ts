@@ -26,7 +26,7 @@ export function guardedRole(handler: unknown): MinRole | undefined {
 /** Fails closed: without a usable SESSION_SECRET nothing that needs a session can run. */
 export function secretOrFail(env: Env): string {
   const problem = sessionSecretProblem(env);
-  if (problem) throw new ApiError(503, 'misconfigured', problem);
+  if (problem) throw new ApiError('misconfigured', problem);
   return env.SESSION_SECRET;
 }
 
@@ -43,11 +43,11 @@ export function requireRole(minRole: 'public' | Role): MiddlewareHandler<HonoEnv
   return markGuard(minRole, async function requireSignedInRole(c, next) {
     const secret = secretOrFail(c.env);
     const email = await sessionEmail(c, secret);
-    if (!email) throw new ApiError(401, 'unauthenticated', 'Sign in first.');
+    if (!email) throw new ApiError('unauthenticated', 'Sign in first.');
     const role = await effectiveRole(database(c.env), c.env, email);
-    if (!role) throw new ApiError(403, 'forbidden', `${email} has no role in HQ.`);
+    if (!role) throw new ApiError('forbidden', `${email} has no role in HQ.`);
     if (!roleAtLeast(role, minRole)) {
-      throw new ApiError(403, 'forbidden', `This needs the ${minRole} role; ${email} is ${role}.`);
+      throw new ApiError('forbidden', `This needs the ${minRole} role; ${email} is ${role}.`);
     }
     c.set('user', { email, role });
     await next();

@@ -88,7 +88,7 @@ authRoutes.openapi(logout, async (c) => {
 // The loopback check runs before validation so that, off loopback, the route does not exist.
 authRoutes.use('/auth/dev/login', async (c, next) => {
   if (!devLoginEnabled(c.env) || !isLoopbackRequest(c)) {
-    throw new ApiError(404, 'not_found', `No route for ${c.req.method} ${c.req.path}.`);
+    throw new ApiError('not_found', `No route for ${c.req.method} ${c.req.path}.`);
   }
   await next();
 });

@@ -19,11 +19,7 @@ export async function signIn(
   const email = rawEmail.trim().toLowerCase();
   const role = await effectiveRole(database(c.env), c.env, email);
   if (!role) {
-    throw new ApiError(
-      403,
-      'forbidden',
-      `${email} has no role in HQ. Ask an admin to grant you one.`,
-    );
+    throw new ApiError('forbidden', `${email} has no role in HQ. Ask an admin to grant you one.`);
   }
   await startSession(c, secret, email, provider);
   return { email, role };

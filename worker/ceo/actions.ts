@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { missions } from '../../drizzle/schema';
 import { roleAtLeast } from '../auth/roles';
 import { database } from '../db/client';
-import { ApiError } from '../http/errors';
+import { DomainError } from '../errors';
 import { decide } from '../missions/decide';
 import { settingWrites } from '../settings/save';
 import type { SettingsValue } from '../settings/schema';
@@ -52,7 +52,8 @@ export async function decideMission(
         : `Mission "${row.title}" was already ${verb}.`,
     };
   } catch (error) {
-    if (error instanceof ApiError && error.status === 409)
+    // Decided meanwhile the other way: the operator hears why, as for any refusal above.
+    if (error instanceof DomainError && error.code === 'conflict')
       return { ok: false, text: error.message };
     throw error;
   }

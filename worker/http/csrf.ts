@@ -22,7 +22,6 @@ export function csrfProtection(): MiddlewareHandler<HonoEnv> {
     const sameOrigin = origin ? origin === appOrigin(c) : fetchSite === 'same-origin';
     if (!sameOrigin) {
       throw new ApiError(
-        403,
         'csrf_rejected',
         `Cross-site request refused: Origin ${origin ?? '(none)'} is not ${appOrigin(c)}.`,
       );

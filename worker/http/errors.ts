@@ -2,43 +2,42 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { HonoEnv } from '../env';
+import { DomainError, type ErrorCode, type ErrorOptions, type FieldProblem } from '../errors';
 
-export type ErrorCode =
-  | 'invalid_json'
-  | 'validation_failed'
-  | 'bad_request'
-  | 'unauthenticated'
-  | 'forbidden'
-  | 'csrf_rejected'
-  | 'not_found'
-  | 'conflict'
-  | 'payload_too_large'
-  | 'unsupported_media_type'
-  | 'upgrade_required'
-  | 'misconfigured'
-  | 'upstream_failed'
-  | 'internal';
+/**
+ * The HTTP status of every error code: the one place a failure meets HTTP. A Record, so a new
+ * code does not compile until it has a status here.
+ */
+export const statusFor: Record<ErrorCode, ContentfulStatusCode> = {
+  invalid_json: 400,
+  validation_failed: 400,
+  bad_request: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  csrf_rejected: 403,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  upgrade_required: 426,
+  internal: 500,
+  upstream_failed: 502,
+  misconfigured: 503,
+};
 
-export interface FieldProblem {
-  field: string;
-  in: 'body' | 'query' | 'path' | 'header' | 'cookie';
-  message: string;
-}
+/** A failure of the HTTP layer itself (guards, routes, middleware); its status follows its code. */
+export class ApiError extends DomainError {
+  readonly status: ContentfulStatusCode;
 
-/** The one error type of the API; `onError` turns it into the one error shape. */
-export class ApiError extends Error {
-  constructor(
-    readonly status: ContentfulStatusCode,
-    readonly code: ErrorCode,
-    message: string,
-    readonly fields?: FieldProblem[],
-  ) {
-    super(message);
+  constructor(code: ErrorCode, message: string, options: ErrorOptions = {}) {
+    super(code, message, options);
     this.name = 'ApiError';
+    this.status = statusFor[code];
   }
 }
 
-const codeForStatus: Partial<Record<number, ErrorCode>> = {
+/** The code of an exception Hono threw itself, which arrives with a status and no code. */
+const codeForHonoStatus: Partial<Record<number, ErrorCode>> = {
   400: 'bad_request',
   401: 'unauthenticated',
   403: 'forbidden',
@@ -51,8 +50,12 @@ const codeForStatus: Partial<Record<number, ErrorCode>> = {
 };
 
 /** Renders `{ error: { code, message, requestId, fields? } }`. */
-export function errorResponse(c: Context<HonoEnv>, error: ApiError): Response {
-  if (wantsPage(c)) return errorPage(c, error);
+export function errorResponse(
+  c: Context<HonoEnv>,
+  error: DomainError,
+  status: ContentfulStatusCode = statusFor[error.code],
+): Response {
+  if (wantsPage(c)) return errorPage(c, error, status);
   const body = {
     error: {
       code: error.code,
@@ -61,16 +64,17 @@ export function errorResponse(c: Context<HonoEnv>, error: ApiError): Response {
       ...(error.fields ? { fields: error.fields } : {}),
     },
   };
-  return c.json(body, error.status);
+  return c.json(body, status);
 }
 
 /** app.onError: every thrown thing becomes the error shape; only 5xx are logged. */
 export function handleError(err: Error, c: Context<HonoEnv>): Response {
-  if (err instanceof ApiError) return errorResponse(c, err);
+  // ApiError or a domain module's DomainError (unwrapped from a Durable Object's Outcome too).
+  if (err instanceof DomainError) return errorResponse(c, err);
   if (err instanceof HTTPException && err.status < 500) {
     // Hono's own validators throw this for unparseable bodies.
     const malformed = /malformed json/i.test(err.message);
-    const code = malformed ? 'invalid_json' : (codeForStatus[err.status] ?? 'bad_request');
+    const code = malformed ? 'invalid_json' : (codeForHonoStatus[err.status] ?? 'bad_request');
     const message = malformed
       ? 'The request body is not valid JSON.'
       : err.status === 415
@@ -79,24 +83,26 @@ export function handleError(err: Error, c: Context<HonoEnv>): Response {
     const fields: FieldProblem[] | undefined = malformed
       ? [{ field: '(body)', in: 'body', message: 'not valid JSON' }]
       : undefined;
+    // Hono chose the status: it is kept as is, even one the table would not give this code.
     return errorResponse(
       c,
-      new ApiError(err.status as ContentfulStatusCode, code, message, fields),
+      new ApiError(code, message, { fields, cause: err }),
+      err.status as ContentfulStatusCode,
     );
   }
   // Log the message and request id only: never headers or bodies, which may carry secrets.
   // Drizzle puts bound values after "params:" in its messages: cut them, they may be secrets.
   const message = err.message.split('\nparams:')[0]?.slice(0, 500);
   console.error(`[${c.get('requestId')}] ${c.req.method} ${c.req.path} failed: ${message}`);
-  return errorResponse(c, new ApiError(500, 'internal', 'Something went wrong on our side.'));
+  return errorResponse(
+    c,
+    new ApiError('internal', 'Something went wrong on our side.', { cause: err }),
+  );
 }
 
 /** app.notFound: unknown routes answer 404 in the same shape. */
 export function handleNotFound(c: Context<HonoEnv>): Response {
-  return errorResponse(
-    c,
-    new ApiError(404, 'not_found', `No route for ${c.req.method} ${c.req.path}.`),
-  );
+  return errorResponse(c, new ApiError('not_found', `No route for ${c.req.method} ${c.req.path}.`));
 }
 
 /**
@@ -113,12 +119,16 @@ function wantsPage(c: Context<HonoEnv>): boolean {
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 
-function errorPage(c: Context<HonoEnv>, error: ApiError): Response {
+function errorPage(
+  c: Context<HonoEnv>,
+  error: DomainError,
+  status: ContentfulStatusCode,
+): Response {
   const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>HQ: sign-in failed</title>
 <meta name="viewport" content="width=device-width,initial-scale=1"></head>
 <body style="font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem">
 <h1>Sign-in failed</h1><p>${escapeHtml(error.message)}</p>
 <p><a href="/signin">Back to sign-in</a></p>
 <p style="color:#777;font-size:.85rem">Request ${escapeHtml(c.get('requestId'))}</p></body></html>`;
-  return c.html(html, error.status);
+  return c.html(html, status);
 }

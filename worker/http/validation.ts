@@ -1,7 +1,8 @@
 import type { Hook } from '@hono/zod-openapi';
 import type { z } from 'zod';
 import type { HonoEnv } from '../env';
-import { ApiError, type FieldProblem } from './errors';
+import type { FieldProblem } from '../errors';
+import { ApiError } from './errors';
 
 const locations: Record<string, FieldProblem['in']> = {
   json: 'body',
@@ -33,5 +34,5 @@ export const validationHook: Hook<unknown, HonoEnv, string, unknown> = (result) 
   if (result.success) return;
   const fields = fieldProblems(result.error, result.target);
   const summary = fields.map((f) => `${f.in}.${f.field}: ${f.message}`).join('; ');
-  throw new ApiError(400, 'validation_failed', `Invalid request: ${summary}`, fields);
+  throw new ApiError('validation_failed', `Invalid request: ${summary}`, { fields });
 };

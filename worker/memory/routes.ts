@@ -94,7 +94,7 @@ const view = (row: MemoryRow) => ({
 
 async function find(env: Env, id: string): Promise<MemoryRow> {
   const row = await findMemory(env, id);
-  if (!row) throw new ApiError(404, 'not_found', `No memory item ${id}.`);
+  if (!row) throw new ApiError('not_found', `No memory item ${id}.`);
   return row;
 }
 

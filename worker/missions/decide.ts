@@ -1,6 +1,6 @@
 import type { missions } from '../../drizzle/schema';
+import { DomainError } from '../errors';
 import { missionDecidedStatement, taskMovedStatement } from '../events/outbox';
-import { ApiError } from '../http/errors';
 import { readSettings } from '../settings/store';
 import { dispatch } from '../tasks/dispatch';
 
@@ -106,8 +106,7 @@ export async function decide(
       .first<{ status: string }>();
     // Asking again for what already happened is fine; asking for the opposite is not.
     if (current?.status !== verdict) {
-      throw new ApiError(
-        409,
+      throw new DomainError(
         'conflict',
         `Mission ${mission.id} is already ${current?.status ?? 'gone'}.`,
       );

@@ -77,7 +77,7 @@ export const missionRoutes = new OpenAPIHono<HonoEnv>({ defaultHook: validationH
 async function detail(env: Env, id: string) {
   const db = database(env);
   const row = await db.select().from(missions).where(eq(missions.id, id)).get();
-  if (!row) throw new ApiError(404, 'not_found', `No mission ${id}.`);
+  if (!row) throw new ApiError('not_found', `No mission ${id}.`);
   const rows = await db
     .select()
     .from(tasks)

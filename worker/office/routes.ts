@@ -2,6 +2,7 @@ import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { auditInsert } from '../audit/record';
 import { database } from '../db/client';
 import type { HonoEnv } from '../env';
+import { unwrap } from '../errors';
 import { ApiError } from '../http/errors';
 import { appOrigin } from '../http/origin';
 import { defineRoute, jsonBody, jsonResponse } from '../http/route';
@@ -80,22 +81,18 @@ export const officeRoutes = new OpenAPIHono<HonoEnv>({ defaultHook: validationHo
 
 officeRoutes.openapi(socket, async (c) => {
   if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') {
-    throw new ApiError(426, 'upgrade_required', 'GET /api/office/ws needs a WebSocket upgrade.');
+    throw new ApiError('upgrade_required', 'GET /api/office/ws needs a WebSocket upgrade.');
   }
   // Browsers send Origin on every WebSocket handshake; a foreign page must not ride our cookie.
   const origin = c.req.header('origin');
   if (origin && origin !== appOrigin(c)) {
-    throw new ApiError(
-      403,
-      'forbidden',
-      `WebSocket from ${origin} refused: it is not ${appOrigin(c)}.`,
-    );
+    throw new ApiError('forbidden', `WebSocket from ${origin} refused: it is not ${appOrigin(c)}.`);
   }
   const headers = new Headers(c.req.raw.headers);
   headers.set('x-hq-user', c.get('user').email);
   const upgraded = await office(c.env).fetch(new Request(c.req.raw.url, { headers }));
   if (!upgraded.webSocket)
-    throw new ApiError(503, 'misconfigured', 'The office hub did not open a socket.');
+    throw new ApiError('misconfigured', 'The office hub did not open a socket.');
   // A fresh response: one that came back from a stub has immutable headers, and the shared
   // middleware (request id, Server-Timing) adds some.
   return new Response(null, { status: 101, webSocket: upgraded.webSocket }) as never;
@@ -108,19 +105,12 @@ officeRoutes.openapi(layout, async (c) => {
 officeRoutes.openapi(move, async (c) => {
   const { id } = c.req.valid('param');
   const to = c.req.valid('json');
-  const outcome = await office(c.env).moveFurniture(id, to, c.get('user').email);
-  if (!outcome.ok) {
-    throw new ApiError(
-      outcome.status,
-      outcome.status === 404 ? 'not_found' : 'conflict',
-      `Cannot move ${id}: ${outcome.problem}.`,
-    );
-  }
+  const layout = unwrap(await office(c.env).moveFurniture(id, to, c.get('user').email));
   await auditInsert(database(c.env), c, {
     action: 'office.furniture.moved',
     entityType: 'furniture',
     entityId: id,
     summary: to,
   });
-  return c.json(outcome.layout, 200);
+  return c.json(layout, 200);
 });

@@ -81,7 +81,7 @@ roleRoutes.openapi(listRoles, async (c) => {
 
 function refuseSelfDemotion(c: Context<HonoEnv>, email: string, role: string | null) {
   if (email === c.get('user').email && role !== 'admin') {
-    throw new ApiError(409, 'conflict', 'You cannot lower or revoke your own admin role.');
+    throw new ApiError('conflict', 'You cannot lower or revoke your own admin role.');
   }
 }
 
@@ -112,7 +112,7 @@ roleRoutes.openapi(revokeRole, async (c) => {
   refuseSelfDemotion(c, email, null);
   const db = database(c.env);
   const previous = await effectiveRole(db, c.env, email);
-  if (!previous) throw new ApiError(404, 'not_found', `${email} has no role.`);
+  if (!previous) throw new ApiError('not_found', `${email} has no role.`);
   const grant = { role: null, grantedBy: c.get('user').email, updatedAt: Date.now() };
   await db.batch([
     db

@@ -95,7 +95,7 @@ runnerAdminRoutes.openapi(revoke, async (c) => {
   const { id } = c.req.valid('param');
   const db = database(c.env);
   const row = await db.select().from(runners).where(eq(runners.id, id)).get();
-  if (!row) throw new ApiError(404, 'not_found', `No runner ${id}.`);
+  if (!row) throw new ApiError('not_found', `No runner ${id}.`);
   const revokedAt = row.revokedAt ?? Date.now();
   await db.batch([
     db.update(runners).set({ revokedAt }).where(eq(runners.id, id)),

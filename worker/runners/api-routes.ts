@@ -28,10 +28,9 @@ export const runnerApiRoutes = new OpenAPIHono<HonoEnv>({ defaultHook: validatio
 async function heldTask(c: Context<HonoEnv>, id: string, status: 'RUNNING' | 'REVIEW') {
   const runner = c.get('runner');
   const task = await database(c.env).select().from(tasks).where(eq(tasks.id, id)).get();
-  if (!task) throw new ApiError(404, 'not_found', `No task ${id}.`);
+  if (!task) throw new ApiError('not_found', `No task ${id}.`);
   if (task.runnerId !== runner.id || task.status !== status) {
     throw new ApiError(
-      409,
       'conflict',
       `Task ${id} is ${task.status} and not ${status} on runner ${runner.name}.`,
     );
@@ -105,7 +104,7 @@ runnerApiRoutes.openapi(merged, async (c) => {
   const task = await heldTask(c, c.req.valid('param').id, 'REVIEW');
   const body = c.req.valid('json');
   if (task.verdict !== 'approve')
-    throw new ApiError(409, 'conflict', `Task ${task.id} is not approved for merge.`);
+    throw new ApiError('conflict', `Task ${task.id} is not approved for merge.`);
   const actor = `runner:${c.get('runner').id}`;
   const now = Date.now();
   if (body.result === 'merged') {
@@ -153,9 +152,9 @@ runnerApiRoutes.openapi(proposeMission, async (c) => {
     .where(and(eq(agents.slug, slug), isNull(agents.archivedAt)))
     .get();
   if (!agent) {
-    throw new ApiError(400, 'validation_failed', `agent: no active agent "${slug}".`, [
-      { field: 'agent', in: 'body', message: 'no such active agent' },
-    ]);
+    throw new ApiError('validation_failed', `agent: no active agent "${slug}".`, {
+      fields: [{ field: 'agent', in: 'body', message: 'no such active agent' }],
+    });
   }
   const runner = c.get('runner');
   const mission = await insertMission(c.env, input, `agent:${slug}`, {

@@ -13,11 +13,7 @@ export const requireRunner = markGuard('runner', async function requireRunner(c,
   const header = c.req.header('authorization') ?? '';
   const token = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
   if (!token.startsWith(TOKEN_PREFIX)) {
-    throw new ApiError(
-      401,
-      'unauthenticated',
-      'Send the runner token as Authorization: Bearer hqr_...',
-    );
+    throw new ApiError('unauthenticated', 'Send the runner token as Authorization: Bearer hqr_...');
   }
   const db = database(c.env);
   const runner = await db
@@ -25,7 +21,7 @@ export const requireRunner = markGuard('runner', async function requireRunner(c,
     .from(runners)
     .where(and(eq(runners.tokenHash, await sha256(token)), isNull(runners.revokedAt)))
     .get();
-  if (!runner) throw new ApiError(401, 'unauthenticated', 'Unknown or revoked runner token.');
+  if (!runner) throw new ApiError('unauthenticated', 'Unknown or revoked runner token.');
   c.set('runner', runner);
   c.executionCtx.waitUntil(
     db.update(runners).set({ lastSeenAt: Date.now() }).where(eq(runners.id, runner.id)).run(),

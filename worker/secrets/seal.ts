@@ -1,5 +1,5 @@
 import { envValue } from '../env';
-import { ApiError } from '../http/errors';
+import { DomainError } from '../errors';
 
 const VERSION = 'v1';
 const keys = new Map<string, Promise<CryptoKey>>();
@@ -26,10 +26,13 @@ function fromBase64(text: string): Uint8Array<ArrayBuffer> {
 
 const toBase64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
 
-/** Fails closed (503 naming the variable) when secrets could not be sealed. */
+/**
+ * Fails closed when secrets could not be sealed: a `misconfigured` error naming the variable,
+ * which the API answers with 503.
+ */
 export function requireEncryptionKey(env: Env): void {
   const problem = encryptionKeyProblem(env);
-  if (problem) throw new ApiError(503, 'misconfigured', problem);
+  if (problem) throw new DomainError('misconfigured', problem);
 }
 
 function key(env: Env): Promise<CryptoKey> {

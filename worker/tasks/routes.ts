@@ -87,7 +87,7 @@ export const taskRoutes = new OpenAPIHono<HonoEnv>({ defaultHook: validationHook
 
 async function load(env: Env, id: string) {
   const row = await database(env).select().from(tasks).where(eq(tasks.id, id)).get();
-  if (!row) throw new ApiError(404, 'not_found', `No task ${id}.`);
+  if (!row) throw new ApiError('not_found', `No task ${id}.`);
   return row;
 }
 
@@ -152,7 +152,6 @@ taskRoutes.openapi(review, async (c) => {
   const { verdict, comments } = c.req.valid('json');
   if (row.status !== 'REVIEW' || row.verdict === 'approve') {
     throw new ApiError(
-      409,
       'conflict',
       `Task ${row.id} is ${row.status}${row.verdict === 'approve' ? ' and already approved' : ''}; only a task waiting in REVIEW can be reviewed.`,
     );
@@ -176,13 +175,13 @@ taskRoutes.openapi(review, async (c) => {
       .bind(comments || null, Date.now(), row.id)
       .run();
     if (result.meta.changes !== 1)
-      throw new ApiError(409, 'conflict', `Task ${row.id} changed meanwhile; reload it.`);
+      throw new ApiError('conflict', `Task ${row.id} changed meanwhile; reload it.`);
     await audit.run();
   } else {
     if (!comments)
-      throw new ApiError(400, 'validation_failed', 'Say what to change.', [
-        { field: 'comments', in: 'body', message: 'required when requesting changes' },
-      ]);
+      throw new ApiError('validation_failed', 'Say what to change.', {
+        fields: [{ field: 'comments', in: 'body', message: 'required when requesting changes' }],
+      });
     const [update] = await db.batch(
       moveStatements(db, {
         taskId: row.id,
@@ -194,7 +193,7 @@ taskRoutes.openapi(review, async (c) => {
       }),
     );
     if (update?.meta.changes !== 1)
-      throw new ApiError(409, 'conflict', `Task ${row.id} changed meanwhile; reload it.`);
+      throw new ApiError('conflict', `Task ${row.id} changed meanwhile; reload it.`);
     await audit.run();
     await dispatch(c.env);
   }
@@ -216,7 +215,7 @@ taskRoutes.openapi(cancel, async (c) => {
     }),
   ]);
   if (update?.meta.changes !== 1)
-    throw new ApiError(409, 'conflict', `Task ${row.id} changed meanwhile; reload it.`);
+    throw new ApiError('conflict', `Task ${row.id} changed meanwhile; reload it.`);
   await auditRow(database(c.env), {
     actor: c.get('user').email,
     requestId: c.get('requestId'),

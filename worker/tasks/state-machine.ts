@@ -1,5 +1,5 @@
 import type { TASK_STATUSES } from '../../drizzle/schema';
-import { ApiError } from '../http/errors';
+import { DomainError } from '../errors';
 
 export type TaskStatus = (typeof TASK_STATUSES)[number];
 
@@ -28,8 +28,7 @@ export function canMove(from: TaskStatus, to: TaskStatus): boolean {
 export function assertMove(taskId: string, from: TaskStatus, to: TaskStatus): void {
   if (canMove(from, to)) return;
   const allowed = TRANSITIONS[from];
-  throw new ApiError(
-    409,
+  throw new DomainError(
     'conflict',
     `Task ${taskId} cannot go from ${from} to ${to}; allowed: ${allowed.length ? allowed.join(', ') : 'none (final state)'}.`,
   );

@@ -1,5 +1,5 @@
+import { DomainError } from '../errors';
 import { taskMovedStatement } from '../events/outbox';
-import { ApiError } from '../http/errors';
 import { assertMove, type TaskStatus } from './state-machine';
 
 /** Task columns a transition may set besides its status (snake_case, as in SQL). */
@@ -85,7 +85,7 @@ export async function moveTaskOrFail(db: D1Database, move: Move): Promise<void> 
     .prepare('SELECT status FROM tasks WHERE id = ?')
     .bind(move.taskId)
     .first<{ status: TaskStatus }>();
-  if (!row) throw new ApiError(404, 'not_found', `No task ${move.taskId}.`);
+  if (!row) throw new DomainError('not_found', `No task ${move.taskId}.`);
   assertMove(move.taskId, row.status, move.to);
-  throw new ApiError(409, 'conflict', `Task ${move.taskId} is ${row.status}, not ${move.from}.`);
+  throw new DomainError('conflict', `Task ${move.taskId} is ${row.status}, not ${move.from}.`);
 }

@@ -11,11 +11,10 @@ const HEADER = 'x-telegram-bot-api-secret-token';
  */
 export const requireTelegram = markGuard('telegram', async function requireTelegram(c, next) {
   if (!envValue(c.env, 'TELEGRAM_BOT_TOKEN'))
-    throw new ApiError(404, 'not_found', 'Telegram is not set up on this HQ.');
+    throw new ApiError('not_found', 'Telegram is not set up on this HQ.');
   const secret = envValue(c.env, 'TELEGRAM_WEBHOOK_SECRET');
   if (!secret)
     throw new ApiError(
-      503,
       'misconfigured',
       'TELEGRAM_WEBHOOK_SECRET is not set: the webhook refuses every update.',
     );
@@ -23,7 +22,7 @@ export const requireTelegram = markGuard('telegram', async function requireTeleg
   // Hash both sides first, so the comparison takes the same time whatever the lengths.
   const [a, b] = await Promise.all([digest(sent), secretDigest(secret)]);
   if (!sent || !timingSafeEqual(a, b))
-    throw new ApiError(401, 'unauthenticated', `Missing or wrong ${HEADER} header.`);
+    throw new ApiError('unauthenticated', `Missing or wrong ${HEADER} header.`);
   await next();
 });
 

@@ -99,11 +99,7 @@ telegramRoutes.openapi(webhook, async (c) => {
 telegramRoutes.openapi(linkCode, async (c) => {
   const config = telegramConfig(c.env, await readSettings(c.env));
   if (!config)
-    throw new ApiError(
-      503,
-      'misconfigured',
-      'Telegram is not set up: TELEGRAM_BOT_TOKEN is empty.',
-    );
+    throw new ApiError('misconfigured', 'Telegram is not set up: TELEGRAM_BOT_TOKEN is empty.');
   const { code, expiresAt } = await createLinkCode(c.env, c.get('user').email, Date.now());
   const username = config.botInfo.username;
   return c.json(
@@ -154,7 +150,7 @@ telegramRoutes.openapi(unlink, async (c) => {
     .bind(chatId)
     .first<{ email: string }>();
   if (!row || (row.email !== user.email && user.role !== 'admin'))
-    throw new ApiError(404, 'not_found', `No linked chat ${chatId} of yours.`);
+    throw new ApiError('not_found', `No linked chat ${chatId} of yours.`);
   const db = database(c.env);
   await db.batch([
     db.delete(telegramChats).where(eq(telegramChats.chatId, chatId)),

@@ -38,7 +38,7 @@ export function authorizationServer(provider: ProviderConfig): Promise<oauth.Aut
 
 async function discover(discoveryUrl: string): Promise<oauth.AuthorizationServer> {
   if (!discoveryUrl.endsWith(WELL_KNOWN)) {
-    throw new ApiError(503, 'misconfigured', `OIDC_DISCOVERY_URL must end with ${WELL_KNOWN}.`);
+    throw new ApiError('misconfigured', `OIDC_DISCOVERY_URL must end with ${WELL_KNOWN}.`);
   }
   const issuer = new URL(discoveryUrl.slice(0, -WELL_KNOWN.length));
   try {
@@ -49,6 +49,6 @@ async function discover(discoveryUrl: string): Promise<oauth.AuthorizationServer
     return await oauth.processDiscoveryResponse(issuer, response);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new ApiError(502, 'upstream_failed', `Could not discover ${issuer.href}: ${reason}`);
+    throw new ApiError('upstream_failed', `Could not discover ${issuer.href}: ${reason}`);
   }
 }

@@ -12,7 +12,7 @@ export async function verifiedEmail(
 ): Promise<string> {
   if (provider.github) return githubEmail(provider.github.apiUrl, tokens.access_token);
   const claims = oauth.getValidatedIdTokenClaims(tokens);
-  if (!claims) throw new ApiError(400, 'bad_request', 'The provider returned no id token.');
+  if (!claims) throw new ApiError('bad_request', 'The provider returned no id token.');
   let email = claims.email;
   let verified = claims.email_verified;
   if (typeof email !== 'string') {
@@ -24,10 +24,10 @@ export async function verifiedEmail(
     verified = info.email_verified;
   }
   if (typeof email !== 'string') {
-    throw new ApiError(400, 'bad_request', 'The provider did not share an email address.');
+    throw new ApiError('bad_request', 'The provider did not share an email address.');
   }
   if (verified === false) {
-    throw new ApiError(403, 'forbidden', `The provider has not verified ${email}.`);
+    throw new ApiError('forbidden', `The provider has not verified ${email}.`);
   }
   return email;
 }
@@ -47,14 +47,10 @@ async function githubEmail(apiUrl: string, accessToken: string): Promise<string>
     },
   });
   if (!response.ok) {
-    throw new ApiError(
-      502,
-      'upstream_failed',
-      `GitHub refused the email lookup (${response.status}).`,
-    );
+    throw new ApiError('upstream_failed', `GitHub refused the email lookup (${response.status}).`);
   }
   const emails = (await response.json()) as GithubEmail[];
   const primary = emails.find((e) => e.primary && e.verified) ?? emails.find((e) => e.verified);
-  if (!primary) throw new ApiError(403, 'forbidden', 'Your GitHub account has no verified email.');
+  if (!primary) throw new ApiError('forbidden', 'Your GitHub account has no verified email.');
   return primary.email;
 }

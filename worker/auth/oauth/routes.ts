@@ -52,7 +52,7 @@ export const oauthRoutes = new OpenAPIHono<HonoEnv>({ defaultHook: validationHoo
 
 function provider(c: Context<HonoEnv>, id: string): ProviderConfig {
   const found = findProvider(c.env, id);
-  if (!found) throw new ApiError(404, 'not_found', `Sign-in with ${id} is not configured.`);
+  if (!found) throw new ApiError('not_found', `Sign-in with ${id} is not configured.`);
   return found;
 }
 
@@ -107,11 +107,7 @@ oauthRoutes.openapi(callback, async (c) => {
   deleteCookie(c, STATE_COOKIE, stateCookie);
   // The state must match the one this browser started with, and be used only once.
   if (!state || !browserState || !timingSafeEqual(state, browserState)) {
-    throw new ApiError(
-      400,
-      'bad_request',
-      'Sign-in state does not match this browser. Start again.',
-    );
+    throw new ApiError('bad_request', 'Sign-in state does not match this browser. Start again.');
   }
   const [pending] = await database(c.env)
     .delete(oauthStates)
@@ -119,7 +115,6 @@ oauthRoutes.openapi(callback, async (c) => {
     .returning();
   if (!pending || pending.provider !== p.id || pending.expiresAt < Date.now()) {
     throw new ApiError(
-      400,
       'bad_request',
       'Sign-in state is unknown, expired or already used. Start again.',
     );
@@ -170,14 +165,13 @@ async function exchange(
       const why = error.error_description
         ? `${error.error}: ${error.error_description}`
         : error.error;
-      throw new ApiError(400, 'bad_request', `The provider refused the sign-in (${why}).`);
+      throw new ApiError('bad_request', `The provider refused the sign-in (${why}).`);
     }
     const message = error instanceof Error ? error.message : String(error);
     if (error instanceof oauth.OperationProcessingError) {
-      throw new ApiError(400, 'bad_request', `The provider's answer failed a check (${message}).`);
+      throw new ApiError('bad_request', `The provider's answer failed a check (${message}).`);
     }
     throw new ApiError(
-      502,
       'upstream_failed',
       `Could not complete sign-in with ${p.name} (${message}).`,
     );
@@ -196,6 +190,6 @@ async function refuseErrorBody(response: Response): Promise<void> {
       typeof body.error_description === 'string'
         ? `${body.error}: ${body.error_description}`
         : body.error;
-    throw new ApiError(400, 'bad_request', `The provider refused the sign-in (${why}).`);
+    throw new ApiError('bad_request', `The provider refused the sign-in (${why}).`);
   }
 }
