@@ -1,6 +1,6 @@
 import type OpenAI from 'openai';
+import { memoryContext } from '../../memory/store';
 import type { ConversationInput } from '../../telegram/context';
-import { memoryContext } from '../memory';
 import { ceoPersona } from '../voice';
 
 type Message = OpenAI.Chat.ChatCompletionMessageParam;
