@@ -1,6 +1,7 @@
 import type { Update } from 'grammy/types';
 import { converse } from '../../worker/ceo/chat/converse';
 import type { TokenSink } from '../../worker/ceo/chat/engine';
+import type { ConversationInput } from '../../worker/ceo/chat/input';
 import { settleAction } from '../../worker/ceo/chat/pending';
 import { parseCommand, runCommand } from '../../worker/ceo/commands';
 import type { CommandContext } from '../../worker/ceo/commands/types';
@@ -13,7 +14,6 @@ import type { DomainEvent } from '../../worker/events/types';
 import type { SettingsValue } from '../../worker/settings/schema';
 import { handleUpdate } from '../../worker/telegram/bot';
 import { telegramConfig } from '../../worker/telegram/config';
-import type { ConversationInput } from '../../worker/telegram/context';
 import { showDecision } from '../../worker/telegram/edits';
 import type { ItemSteps } from './item-progress';
 

@@ -1,7 +1,7 @@
 import type OpenAI from 'openai';
 import { memoryContext } from '../../memory/store';
-import type { ConversationInput } from '../../telegram/context';
 import { ceoPersona } from '../voice';
+import type { ConversationInput } from './input';
 
 type Message = OpenAI.Chat.ChatCompletionMessageParam;
 
