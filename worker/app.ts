@@ -1,6 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
+import { FEED_FOLLOWERS } from '../durable-objects/followers';
 import { revisionRoutes } from './agents/revision-routes';
 import { agentRoutes } from './agents/routes';
 import { auditRoutes } from './audit/routes';
@@ -47,7 +48,7 @@ export function createApp(): OpenAPIHono<HonoEnv> {
   );
   app.use(csrfProtection());
   app.use(demoCompany());
-  app.use(pokeFollowersAfterWrites());
+  app.use(pokeFollowersAfterWrites(FEED_FOLLOWERS));
 
   app.route('/', healthRoutes);
   app.route('/', authRoutes);
