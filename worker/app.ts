@@ -7,6 +7,7 @@ import { agentRoutes } from './agents/routes';
 import { auditRoutes } from './audit/routes';
 import { oauthRoutes } from './auth/oauth/routes';
 import { authRoutes } from './auth/routes';
+import { SESSION_COOKIE } from './auth/session';
 import { ceoRoutes } from './ceo/routes';
 import { chatRoutes } from './chat/routes';
 import { demoCompany } from './demo/seed';
@@ -46,7 +47,7 @@ export function createApp(): OpenAPIHono<HonoEnv> {
       },
     }),
   );
-  app.use(csrfProtection());
+  app.use(csrfProtection(SESSION_COOKIE));
   app.use(demoCompany());
   app.use(pokeFollowersAfterWrites(FEED_FOLLOWERS));
 
