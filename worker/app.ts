@@ -5,6 +5,7 @@ import { FEED_FOLLOWERS } from '../durable-objects/followers';
 import { revisionRoutes } from './agents/revision-routes';
 import { agentRoutes } from './agents/routes';
 import { auditRoutes } from './audit/routes';
+import { requireRole } from './auth/guard';
 import { oauthRoutes } from './auth/oauth/routes';
 import { authRoutes } from './auth/routes';
 import { SESSION_COOKIE } from './auth/session';
@@ -17,6 +18,7 @@ import { pokeFollowersAfterWrites } from './events/subscribers';
 import { healthRoutes } from './health/routes';
 import { csrfProtection } from './http/csrf';
 import { ApiError, handleError, handleNotFound } from './http/errors';
+import { provideGuards } from './http/guards';
 import { serverTiming } from './http/server-timing';
 import { validationHook } from './http/validation';
 import { memoryRoutes } from './memory/routes';
@@ -27,15 +29,19 @@ import { mountOpenApi } from './openapi/routes';
 import { roleRoutes } from './roles/routes';
 import { runnerAdminRoutes } from './runners/admin-routes';
 import { runnerApiRoutes } from './runners/api-routes';
+import { requireRunner } from './runners/guard';
 import { settingsRoutes } from './settings/routes';
 import { spendRoutes } from './spend/routes';
 import { taskRoutes } from './tasks/routes';
+import { requireTelegram } from './telegram/guard';
 import { telegramRoutes } from './telegram/routes';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 /** Builds the HQ application: shared middleware, every feature's routes, the API document. */
 export function createApp(): OpenAPIHono<HonoEnv> {
+  // The guards of every route's minimum role live with their features; routes find them here.
+  provideGuards({ role: requireRole, runner: requireRunner, telegram: requireTelegram });
   const app = new OpenAPIHono<HonoEnv>({ defaultHook: validationHook });
   app.use(serverTiming());
   app.use(requestId({ generator: () => crypto.randomUUID() }));
