@@ -34,7 +34,7 @@ const RETRY_MS = 30_000;
 export class CeoDO extends DurableObject<Env> {
   private readonly store: CeoLocalStore;
   private readonly streams = new ChatStreams();
-  /** Where notifications go outside the app: the core only knows the port, the host picks Telegram. */
+  /** Where notifications go outside the app: the core knows the port, this host picks Telegram. */
   private readonly outside: OutsideDelivery = telegramDelivery;
   private tail: Promise<unknown> = Promise.resolve();
   private waitingPoke: Promise<void> | null = null;
