@@ -3,6 +3,7 @@ import { applyChange, type ChangeRequest, type ChangeResult } from '../worker/ag
 import { attempt, type Outcome } from '../worker/errors';
 import { pokeFollowers } from '../worker/events/subscribers';
 import { sweep } from '../worker/tasks/sweep';
+import { FEED_FOLLOWERS } from './followers';
 import { Serial } from './serial';
 
 /**
@@ -36,6 +37,6 @@ export class AgentDO extends DurableObject<Env> {
     if (nextDeadline !== null) await this.ctx.storage.setAlarm(nextDeadline + 1000);
     // The sweep may have requeued or failed tasks: followers hear of it now, not at their next
     // tick. After the alarm is set again, so a slow follower can never delay this agent's clock.
-    await pokeFollowers(this.env);
+    await pokeFollowers(this.env, FEED_FOLLOWERS);
   }
 }

@@ -1,6 +1,7 @@
 import { DurableObject } from 'cloudflare:workers';
 import type { Update } from 'grammy/types';
 import { briefIfDue } from '../worker/ceo/briefing';
+import type { OutsideDelivery } from '../worker/ceo/deliver';
 import { digestPreview } from '../worker/ceo/digest';
 import { extractIdleConversations } from '../worker/ceo/memory';
 import { DIGEST_DELAY_MS, SCAN_INTERVAL_MS } from '../worker/ceo/policy';
@@ -9,6 +10,7 @@ import { eventsAfter } from '../worker/events/feed';
 import { office } from '../worker/office/client';
 import type { SettingsValue } from '../worker/settings/schema';
 import { readSettings } from '../worker/settings/store';
+import { telegramDelivery } from '../worker/telegram/deliver';
 import { flushBuffer } from './ceo/flush';
 import { ItemSteps, MAX_ATTEMPTS } from './ceo/item-progress';
 import { CeoLocalStore } from './ceo/local-store';
@@ -33,6 +35,8 @@ const RETRY_MS = 30_000;
 export class CeoDO extends DurableObject<Env> {
   private readonly store: CeoLocalStore;
   private readonly streams = new ChatStreams();
+  /** Where notifications go outside the app: the core knows the port, this host picks Telegram. */
+  private readonly outside: OutsideDelivery = telegramDelivery;
   /** D1 calls would otherwise interleave: the queue is worked one step after another. */
   private readonly serial = new Serial();
   /** A pass over the feed and the queue that every poke arriving before it starts joins. */
@@ -86,9 +90,9 @@ export class CeoDO extends DurableObject<Env> {
     return this.serial.run(async () => {
       const settings = await readSettings(this.env);
       const processed = await this.work(now, settings);
-      const digest = await flushBuffer(this.env, settings, this.store, now);
+      const digest = await flushBuffer(this.env, settings, this.outside, this.store, now);
       const memory = await extractIdleConversations(this.env, settings, now);
-      const briefing = await briefIfDue(this.env, settings, now);
+      const briefing = await briefIfDue(this.env, settings, this.outside, now);
       let scan: ScanResult | null = null;
       // The hourly scan's id is recorded before it runs: one cut short by a restart resumes
       // under the same id (its send settled, never repeated), even when the CEO is back later.
@@ -96,7 +100,7 @@ export class CeoDO extends DurableObject<Env> {
       if (resumed || now - Number(this.store.mark('lastScanAt') ?? 0) >= SCAN_INTERVAL_MS) {
         const id = resumed ?? new Date(now).toISOString().slice(0, 13);
         this.store.setMark('scan', id);
-        scan = await runScan(this.env, settings, id, now, true);
+        scan = await runScan(this.env, settings, this.outside, id, now, true);
         this.store.setMark('lastScanAt', String(now));
         this.store.deleteMark('scan');
       }
@@ -108,7 +112,14 @@ export class CeoDO extends DurableObject<Env> {
   /** The ops scan on demand: a reply to the operator, so the proactive guards do not apply. */
   async scan(now = Date.now()): Promise<ScanResult> {
     return this.serial.run(async () =>
-      runScan(this.env, await readSettings(this.env), crypto.randomUUID(), now, false),
+      runScan(
+        this.env,
+        await readSettings(this.env),
+        this.outside,
+        crypto.randomUUID(),
+        now,
+        false,
+      ),
     );
   }
 
@@ -136,7 +147,7 @@ export class CeoDO extends DurableObject<Env> {
     const settings = known ?? (await readSettings(this.env));
     const levers = {
       digest: () => digestPreview(this.env, settings, this.store.buffer(), now),
-      scan: () => runScan(this.env, settings, crypto.randomUUID(), now, false),
+      scan: () => runScan(this.env, settings, this.outside, crypto.randomUUID(), now, false),
     };
     let processed = 0;
     let operatorActed = false;
@@ -152,6 +163,7 @@ export class CeoDO extends DurableObject<Env> {
       const context: ProcessContext = {
         env: this.env,
         settings,
+        outside: this.outside,
         now,
         levers,
         steps: new ItemSteps(this.ctx.storage, next.key),

@@ -1,11 +1,14 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
+import { FEED_FOLLOWERS } from '../durable-objects/followers';
 import { revisionRoutes } from './agents/revision-routes';
 import { agentRoutes } from './agents/routes';
 import { auditRoutes } from './audit/routes';
+import { requireRole } from './auth/guard';
 import { oauthRoutes } from './auth/oauth/routes';
 import { authRoutes } from './auth/routes';
+import { SESSION_COOKIE } from './auth/session';
 import { ceoRoutes } from './ceo/routes';
 import { chatRoutes } from './chat/routes';
 import { demoCompany } from './demo/seed';
@@ -15,6 +18,7 @@ import { pokeFollowersAfterWrites } from './events/subscribers';
 import { healthRoutes } from './health/routes';
 import { csrfProtection } from './http/csrf';
 import { ApiError, handleError, handleNotFound } from './http/errors';
+import { provideGuards } from './http/guards';
 import { serverTiming } from './http/server-timing';
 import { validationHook } from './http/validation';
 import { memoryRoutes } from './memory/routes';
@@ -25,15 +29,19 @@ import { mountOpenApi } from './openapi/routes';
 import { roleRoutes } from './roles/routes';
 import { runnerAdminRoutes } from './runners/admin-routes';
 import { runnerApiRoutes } from './runners/api-routes';
+import { requireRunner } from './runners/guard';
 import { settingsRoutes } from './settings/routes';
 import { spendRoutes } from './spend/routes';
 import { taskRoutes } from './tasks/routes';
+import { requireTelegram } from './telegram/guard';
 import { telegramRoutes } from './telegram/routes';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 /** Builds the HQ application: shared middleware, every feature's routes, the API document. */
 export function createApp(): OpenAPIHono<HonoEnv> {
+  // The guards of every route's minimum role live with their features; routes find them here.
+  provideGuards({ role: requireRole, runner: requireRunner, telegram: requireTelegram });
   const app = new OpenAPIHono<HonoEnv>({ defaultHook: validationHook });
   app.use(serverTiming());
   app.use(requestId({ generator: () => crypto.randomUUID() }));
@@ -45,9 +53,9 @@ export function createApp(): OpenAPIHono<HonoEnv> {
       },
     }),
   );
-  app.use(csrfProtection());
+  app.use(csrfProtection(SESSION_COOKIE));
   app.use(demoCompany());
-  app.use(pokeFollowersAfterWrites());
+  app.use(pokeFollowersAfterWrites(FEED_FOLLOWERS));
 
   app.route('/', healthRoutes);
   app.route('/', authRoutes);

@@ -11,3 +11,4 @@ export const TASK_STATUSES = [
   'FAILED',
   'CANCELLED',
 ] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];

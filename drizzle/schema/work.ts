@@ -3,7 +3,7 @@ import { agents } from './agents';
 import { epochMs, json } from './columns';
 import { MISSION_STATUSES, TASK_STATUSES } from './states';
 
-export { MISSION_STATUSES, TASK_STATUSES } from './states';
+export { MISSION_STATUSES, TASK_STATUSES, type TaskStatus } from './states';
 
 /** A task as proposed with its mission; it becomes a task row (PENDING) when the mission is approved. */
 export interface TaskPlan {

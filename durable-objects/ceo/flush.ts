@@ -1,3 +1,4 @@
+import type { OutsideDelivery } from '../../worker/ceo/deliver';
 import { type DigestOutcome, flushDigest } from '../../worker/ceo/digest';
 import { DIGEST_DELAY_MS, guardStates, proactiveGuard } from '../../worker/ceo/policy';
 import { readGuardClock } from '../../worker/ceo/store';
@@ -14,6 +15,7 @@ export type FlushResult = DigestOutcome | { postponedUntil: string; guard: strin
 export async function flushBuffer(
   env: Env,
   settings: SettingsValue,
+  outside: OutsideDelivery,
   store: CeoLocalStore,
   now: number,
 ): Promise<FlushResult> {
@@ -38,7 +40,7 @@ export async function flushBuffer(
     store.setMark('flush', JSON.stringify(flush));
   }
   const members = buffer.filter((m) => flush.ids.includes(m.id));
-  const result = await flushDigest(env, settings, flush.id, members, now);
+  const result = await flushDigest(env, settings, outside, flush.id, members, now);
   store.clearFlushed(flush.ids);
   return result;
 }

@@ -1,10 +1,12 @@
 import type { Update } from 'grammy/types';
 import { converse } from '../../worker/ceo/chat/converse';
 import type { TokenSink } from '../../worker/ceo/chat/engine';
+import type { ConversationInput } from '../../worker/ceo/chat/input';
 import { settleAction } from '../../worker/ceo/chat/pending';
 import { parseCommand, runCommand } from '../../worker/ceo/commands';
 import type { CommandContext } from '../../worker/ceo/commands/types';
 import { recordInbound } from '../../worker/ceo/conversations';
+import type { OutsideDelivery } from '../../worker/ceo/deliver';
 import { describe } from '../../worker/ceo/describe';
 import type { BufferedMember } from '../../worker/ceo/digest';
 import type { Operator, Reply } from '../../worker/ceo/reply';
@@ -13,7 +15,6 @@ import type { DomainEvent } from '../../worker/events/types';
 import type { SettingsValue } from '../../worker/settings/schema';
 import { handleUpdate } from '../../worker/telegram/bot';
 import { telegramConfig } from '../../worker/telegram/config';
-import type { ConversationInput } from '../../worker/telegram/context';
 import { showDecision } from '../../worker/telegram/edits';
 import type { ItemSteps } from './item-progress';
 
@@ -34,6 +35,8 @@ export type QueueItem =
 export interface ProcessContext {
   env: Env;
   settings: SettingsValue;
+  /** Where notifications go outside the app (Telegram), as the CEO's host plugged it in. */
+  outside: OutsideDelivery;
   now: number;
   levers: CommandContext['ceo'];
   /** What this item already did in an earlier run, so a rerun repeats none of it. */
@@ -109,7 +112,13 @@ export async function processItem(
 ): Promise<BufferedMember | null> {
   switch (item.kind) {
     case 'event': {
-      const member = await place(p.env, p.settings, await describe(p.env, item.event), p.now);
+      const member = await place(
+        p.env,
+        p.settings,
+        p.outside,
+        await describe(p.env, item.event),
+        p.now,
+      );
       if (item.event.type === 'mission.decided') {
         await showDecision(p.env, p.settings, item.event).catch((error: unknown) =>
           console.warn(`editing the mission's Telegram messages failed: ${String(error)}`),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../worker/app';
-import { guardedRole } from '../../worker/auth/guard';
+import { guardedRole } from '../../worker/http/guards';
 import { call } from './support/client';
 
 const MIN_ROLES = ['public', 'viewer', 'operator', 'admin', 'runner', 'telegram'];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_TIER_RULES } from '../../worker/ceo/catalog';
+import { DEFAULT_TIER_RULES } from '../../worker/notifications/catalog';
 import { call, errorOf, signInAs } from './support/client';
 
 type Rules = Record<string, { tier: string; lowSignal: boolean }>;

@@ -4,24 +4,8 @@ import { sessionSecretProblem } from '../config';
 import { database } from '../db/client';
 import type { HonoEnv } from '../env';
 import { ApiError } from '../http/errors';
-import { effectiveRole, type MinRole, roleAtLeast } from './roles';
+import { effectiveRole, roleAtLeast } from './roles';
 import { sessionEmail } from './session';
-
-/** Every middleware that decides who may call a route; the route audit test looks for these. */
-const guards = new WeakMap<MiddlewareHandler<HonoEnv>, MinRole>();
-
-/** Registers `handler` as the guard enforcing `minRole`, and returns it. */
-export function markGuard(minRole: MinRole, handler: MiddlewareHandler<HonoEnv>) {
-  guards.set(handler, minRole);
-  return handler;
-}
-
-/** The role a handler guards for, when it is a guard. */
-export function guardedRole(handler: unknown): MinRole | undefined {
-  return typeof handler === 'function'
-    ? guards.get(handler as MiddlewareHandler<HonoEnv>)
-    : undefined;
-}
 
 /** Fails closed: without a usable SESSION_SECRET nothing that needs a session can run. */
 export function secretOrFail(env: Env): string {
@@ -30,17 +14,12 @@ export function secretOrFail(env: Env): string {
   return env.SESSION_SECRET;
 }
 
-const publicGuard = markGuard('public', async function publicRoute(_c, next) {
-  await next();
-});
-
 /**
  * The guard for a route open to `minRole` and above. The user is resolved from the session
  * cookie on every request, so a revoked role or ended session takes effect at once.
  */
-export function requireRole(minRole: 'public' | Role): MiddlewareHandler<HonoEnv> {
-  if (minRole === 'public') return publicGuard;
-  return markGuard(minRole, async function requireSignedInRole(c, next) {
+export function requireRole(minRole: Role): MiddlewareHandler<HonoEnv> {
+  return async function requireSignedInRole(c, next) {
     const secret = secretOrFail(c.env);
     const email = await sessionEmail(c, secret);
     if (!email) throw new ApiError('unauthenticated', 'Sign in first.');
@@ -51,5 +30,5 @@ export function requireRole(minRole: 'public' | Role): MiddlewareHandler<HonoEnv
     }
     c.set('user', { email, role });
     await next();
-  });
+  };
 }

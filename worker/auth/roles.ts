@@ -3,9 +3,6 @@ import { ROLES, type Role, roleGrants } from '../../drizzle/schema';
 import type { Db } from '../db/client';
 import { envEmails } from '../env';
 
-/** The minimum role a route declares: the three operator roles, or a non-human caller. */
-export type MinRole = 'public' | Role | 'runner' | 'telegram';
-
 /** True when `role` is at least `min` in viewer < operator < admin. */
 export function roleAtLeast(role: Role, min: Role): boolean {
   return ROLES.indexOf(role) >= ROLES.indexOf(min);

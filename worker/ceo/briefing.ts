@@ -1,4 +1,5 @@
 import type { SettingsValue } from '../settings/schema';
+import type { OutsideDelivery } from './deliver';
 import { localClock } from './local-time';
 import { fingerprintOf, proactiveGuard } from './policy';
 import { sendOnce } from './send';
@@ -82,6 +83,7 @@ export async function briefingText(env: Env, now: number): Promise<string> {
 export async function briefIfDue(
   env: Env,
   settings: SettingsValue,
+  outside: OutsideDelivery,
   now: number,
 ): Promise<{ id: string; status: string } | null> {
   const { date, time } = localClock(now, settings.briefing.timeZone);
@@ -96,6 +98,7 @@ export async function briefIfDue(
   const outcome = await sendOnce(
     env,
     settings,
+    outside,
     {
       id,
       eventType: 'briefing',

@@ -1,6 +1,6 @@
 import type { DomainEvent } from '../events/types';
+import type { NotificationType } from '../notifications/catalog';
 import type { TaskStatus } from '../tasks/state-machine';
-import type { NotificationType } from './catalog';
 
 /** Something the CEO may tell the operator about, in plain words, before tiering. */
 export interface Happening {

@@ -2,6 +2,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import { notifications } from '../../drizzle/schema';
 import { database } from '../db/client';
 import type { SettingsValue } from '../settings/schema';
+import type { OutsideDelivery } from './deliver';
 import { type DigestMember, digestFingerprint, digestGate, subjectFingerprint } from './policy';
 import { sendOnce } from './send';
 import { lastDigestFingerprint, notificationStatus } from './store';
@@ -46,6 +47,7 @@ function digestText(members: BufferedMember[]): string {
 export async function flushDigest(
   env: Env,
   settings: SettingsValue,
+  outside: OutsideDelivery,
   flushId: string,
   members: BufferedMember[],
   now: number,
@@ -99,6 +101,7 @@ export async function flushDigest(
   const sent = await sendOnce(
     env,
     settings,
+    outside,
     {
       ...row,
       status: 'sending',

@@ -1,5 +1,5 @@
 import type { SettingsValue } from '../settings/schema';
-import { REPLY_CHANNEL } from './deliver';
+import { type OutsideDelivery, REPLY_CHANNEL } from './deliver';
 import { detect, type Finding } from './ops-triggers';
 import { digestFingerprint, proactiveGuard, subjectFingerprint } from './policy';
 import { sendOnce, settleEarlierClaim } from './send';
@@ -24,6 +24,7 @@ export interface ScanResult {
 export async function runScan(
   env: Env,
   settings: SettingsValue,
+  outside: OutsideDelivery,
   scanId: string,
   now: number,
   proactive: boolean,
@@ -102,6 +103,7 @@ export async function runScan(
   const outcome = await sendOnce(
     env,
     settings,
+    outside,
     {
       ...scanRow,
       status: 'sending',

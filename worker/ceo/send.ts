@@ -2,7 +2,7 @@ import { inArray } from 'drizzle-orm';
 import { notifications } from '../../drizzle/schema';
 import { database } from '../db/client';
 import type { SettingsValue } from '../settings/schema';
-import { deliver, REPLY_CHANNEL } from './deliver';
+import { type OutsideDelivery, REPLY_CHANNEL } from './deliver';
 
 export type NotificationInsert = typeof notifications.$inferInsert;
 
@@ -23,6 +23,7 @@ export interface SendOutcome {
 export async function sendOnce(
   env: Env,
   settings: SettingsValue,
+  outside: OutsideDelivery,
   row: NotificationInsert,
   now: number,
   attached: NotificationInsert[] = [],
@@ -55,7 +56,7 @@ export async function sendOnce(
   const { channel, error } =
     row.channel === REPLY_CHANNEL
       ? { channel: REPLY_CHANNEL, error: null }
-      : await deliver(env, settings, { id: row.id, text: row.text, missionId }, now);
+      : await outside.deliver(env, settings, { id: row.id, text: row.text, missionId }, now);
   const status = error ? ('failed' as const) : ('sent' as const);
   await env.DB.batch([
     env.DB.prepare(

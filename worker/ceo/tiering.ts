@@ -1,4 +1,5 @@
 import type { SettingsValue } from '../settings/schema';
+import type { OutsideDelivery } from './deliver';
 import type { Happening } from './describe';
 import type { BufferedMember } from './digest';
 import { subjectFingerprint } from './policy';
@@ -15,6 +16,7 @@ import { voice } from './voice';
 export async function place(
   env: Env,
   settings: SettingsValue,
+  outside: OutsideDelivery,
   happening: Happening,
   now: number,
 ): Promise<BufferedMember | null> {
@@ -55,6 +57,7 @@ export async function place(
   await sendOnce(
     env,
     settings,
+    outside,
     { ...base, status: 'sending', text: voiced?.text ?? happening.text, voice: voiced?.voice },
     now,
   );

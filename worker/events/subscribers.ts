@@ -1,20 +1,18 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import { ceo } from '../ceo/client';
 import type { HonoEnv } from '../env';
-import { office } from '../office/client';
 
 /**
- * Everything that follows the domain event feed, told to read it now. The outbox in D1 is the
- * record; a poke only makes a follower notice sooner than its own clock would. A follower
+ * Everything that follows the domain event feed, by name, told to read it now. The outbox in
+ * D1 is the record; a poke only makes a follower notice sooner than its own clock would. The
+ * hosts list them (durable-objects/followers.ts): the followers sit above the feed.
+ */
+export type Followers = Readonly<Record<string, (env: Env) => Promise<unknown>>>;
+
+/**
+ * Pokes every follower of the feed; resolves when all have answered or failed. A follower
  * that cannot be reached is logged and skipped, never allowed to fail the write that poked.
  */
-const followers: Record<string, (env: Env) => Promise<unknown>> = {
-  ceo: (env) => ceo(env).poke(),
-  office: (env) => office(env).poke(),
-};
-
-/** Pokes every follower of the feed; resolves when all have answered or failed. */
-export async function pokeFollowers(env: Env): Promise<void> {
+export async function pokeFollowers(env: Env, followers: Followers): Promise<void> {
   await Promise.all(
     Object.entries(followers).map(([name, poke]) =>
       poke(env).catch((error: unknown) => console.warn(`${name} poke failed: ${String(error)}`)),
@@ -30,13 +28,13 @@ export async function pokeFollowers(env: Env): Promise<void> {
 const UNPOKED_PATHS = new Set(['/telegram/webhook']);
 
 /** After every successful write request, the followers read the new events (after the response). */
-export function pokeFollowersAfterWrites(): MiddlewareHandler<HonoEnv> {
+export function pokeFollowersAfterWrites(followers: Followers): MiddlewareHandler<HonoEnv> {
   return async function pokeFollowersAfterWrite(c, next) {
     await next();
     if (c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.method === 'OPTIONS') return;
     if (c.res.status >= 400) return;
     if (UNPOKED_PATHS.has(c.req.path)) return;
-    waitUntil(c, pokeFollowers(c.env));
+    waitUntil(c, pokeFollowers(c.env, followers));
   };
 }
 

@@ -1,4 +1,4 @@
-import type { TaskStatus } from '../tasks/state-machine';
+import type { TaskStatus } from '../../drizzle/schema';
 
 /** A task changed state (every row of task_events has one). */
 export interface TaskMoved {

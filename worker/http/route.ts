@@ -1,8 +1,5 @@
 import { createRoute, type RouteConfig, z } from '@hono/zod-openapi';
-import type { Role } from '../../drizzle/schema';
-import { requireRole } from '../auth/guard';
-import { requireRunner } from '../runners/guard';
-import { requireTelegram } from '../telegram/guard';
+import { type MinRole, routeGuard } from './guards';
 
 export const ErrorBody = z
   .object({
@@ -40,21 +37,12 @@ type RouteSpec = Omit<RouteConfig, 'middleware'>;
  * Declares a route with its minimum role: the guard runs before validation, and the
  * OpenAPI operation carries `x-min-role` so the document says who may call it.
  */
-export function defineRoute<const R extends RouteSpec>(
-  minRole: 'public' | Role | 'runner' | 'telegram',
-  route: R,
-) {
+export function defineRoute<const R extends RouteSpec>(minRole: MinRole, route: R) {
   const errors = minRole === 'public' ? commonErrors : signedInErrors;
-  const guard =
-    minRole === 'runner'
-      ? requireRunner
-      : minRole === 'telegram'
-        ? requireTelegram
-        : requireRole(minRole);
   return createRoute({
     ...route,
     'x-min-role': minRole,
-    middleware: [guard] as const,
+    middleware: [routeGuard(minRole)] as const,
     responses: { ...errors, ...route.responses },
   });
 }

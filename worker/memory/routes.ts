@@ -2,13 +2,12 @@ import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { and, desc, eq, isNotNull, isNull, type SQL } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { MEMORY_KINDS, memoryItems } from '../../drizzle/schema';
-import { memoryContext } from '../ceo/memory';
 import { database } from '../db/client';
 import type { HonoEnv } from '../env';
 import { ApiError } from '../http/errors';
 import { defineRoute, jsonResponse } from '../http/route';
 import { validationHook } from '../http/validation';
-import { deleteMemory, findMemory, type MemoryRow, resolveMemory } from './store';
+import { deleteMemory, findMemory, type MemoryRow, memoryContext, resolveMemory } from './store';
 
 const MemoryItem = z
   .object({

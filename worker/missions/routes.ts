@@ -6,10 +6,11 @@ import type { HonoEnv } from '../env';
 import { ApiError } from '../http/errors';
 import { defineRoute, jsonBody, jsonResponse } from '../http/route';
 import { validationHook } from '../http/validation';
+import { taskView } from '../tasks/views';
 import { decide } from './decide';
 import { insertMission } from './propose';
 import { Mission, MissionDetail, ProposeMission } from './schemas';
-import { missionView, taskView } from './views';
+import { missionView } from './views';
 
 const tags = ['Missions'];
 const IdParam = z.object({ id: z.string().min(1).max(100) });

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
-import { MISSION_STATUSES, TASK_STATUSES } from '../../drizzle/schema';
+import { MISSION_STATUSES } from '../../drizzle/schema';
+import { Task } from '../tasks/schemas';
 
 const Glob = z.string().trim().min(1).max(300);
 
@@ -23,37 +24,6 @@ export const ProposeMission = z.strictObject({
   budgetUsd: z.number().min(0).max(1_000_000).nullish(),
   tasks: z.array(TaskPlanInput).min(1).max(50),
 });
-
-export const Task = z
-  .object({
-    id: z.string(),
-    missionId: z.string(),
-    title: z.string(),
-    spec: z.string(),
-    expectedScope: z.array(z.string()),
-    agentHint: z.string().nullable(),
-    roleHint: z.string().nullable(),
-    agentId: z.string().nullable(),
-    status: z.enum(TASK_STATUSES),
-    runnerId: z.string().nullable(),
-    branch: z.string().nullable(),
-    baseBranch: z.string().nullable(),
-    requeues: z.number().int(),
-    phase: z.string().nullable(),
-    progress: z.number().nullable(),
-    commits: z.array(z.string()).nullable(),
-    diffNumstat: z
-      .array(z.object({ path: z.string(), added: z.number(), removed: z.number() }))
-      .nullable(),
-    scopeViolations: z.array(z.string()).nullable(),
-    reviewComments: z.string().nullable(),
-    verdict: z.enum(['approve', 'changes']).nullable(),
-    failureReason: z.string().nullable(),
-    costUsd: z.number(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-  })
-  .openapi('Task');
 
 export const Mission = z
   .object({

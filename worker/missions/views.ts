@@ -1,4 +1,4 @@
-import type { missions, tasks } from '../../drizzle/schema';
+import type { missions } from '../../drizzle/schema';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -14,35 +14,5 @@ export function missionView(row: typeof missions.$inferSelect) {
     })),
     decidedAt: iso(row.decidedAt),
     createdAt: new Date(row.createdAt).toISOString(),
-  };
-}
-
-/** A task row as the API shows it. */
-export function taskView(row: typeof tasks.$inferSelect) {
-  return {
-    id: row.id,
-    missionId: row.missionId,
-    title: row.title,
-    spec: row.spec,
-    expectedScope: row.expectedScope,
-    agentHint: row.agentHint,
-    roleHint: row.roleHint,
-    agentId: row.agentId,
-    status: row.status,
-    runnerId: row.runnerId,
-    branch: row.branch,
-    baseBranch: row.baseBranch,
-    requeues: row.requeues,
-    phase: row.phase,
-    progress: row.progress,
-    commits: row.commits,
-    diffNumstat: row.diffNumstat,
-    scopeViolations: row.scopeViolations,
-    reviewComments: row.reviewComments,
-    verdict: row.verdict,
-    failureReason: row.failureReason,
-    costUsd: row.costUsd,
-    createdAt: new Date(row.createdAt).toISOString(),
-    updatedAt: new Date(row.updatedAt).toISOString(),
   };
 }

@@ -1,11 +1,11 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { and, desc, eq, gte, lt, or, type SQL } from 'drizzle-orm';
 import { NOTIFICATION_STATUSES, notifications, TIERS } from '../../drizzle/schema';
-import { SUPPRESSION_REASONS } from '../ceo/catalog';
 import { database } from '../db/client';
 import type { HonoEnv } from '../env';
 import { defineRoute, jsonResponse } from '../http/route';
 import { validationHook } from '../http/validation';
+import { SUPPRESSION_REASONS } from './catalog';
 
 const Notification = z
   .object({

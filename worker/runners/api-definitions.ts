@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { defineRoute, jsonBody, jsonResponse } from '../http/route';
-import { Mission, ProposeMission, Task } from '../missions/schemas';
+import { Mission, ProposeMission } from '../missions/schemas';
+import { Task } from '../tasks/schemas';
 
 // The runner API's routes: what a runner may call with its bearer token.
 const tags = ['Runner API'];

@@ -1,8 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { agents, missions, tasks } from '../../drizzle/schema';
 import { database } from '../db/client';
-import { taskView } from '../missions/views';
 import { moveTask } from '../tasks/transition';
+import { taskView } from '../tasks/views';
 
 const POLL_MS = 500;
 

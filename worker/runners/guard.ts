@@ -1,15 +1,16 @@
 import { and, eq, isNull } from 'drizzle-orm';
+import type { MiddlewareHandler } from 'hono';
 import { runners } from '../../drizzle/schema';
 import { sha256 } from '../auth/crypto';
-import { markGuard } from '../auth/guard';
 import { database } from '../db/client';
+import type { HonoEnv } from '../env';
 import { ApiError } from '../http/errors';
 
 /** Runner tokens carry a prefix so a leaked one is recognisable in logs and scanners. */
 export const TOKEN_PREFIX = 'hqr_';
 
 /** The guard of the runner API: a bearer token whose SHA-256 names a live runner. */
-export const requireRunner = markGuard('runner', async function requireRunner(c, next) {
+export const requireRunner: MiddlewareHandler<HonoEnv> = async function requireRunner(c, next) {
   const header = c.req.header('authorization') ?? '';
   const token = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
   if (!token.startsWith(TOKEN_PREFIX)) {
@@ -27,4 +28,4 @@ export const requireRunner = markGuard('runner', async function requireRunner(c,
     db.update(runners).set({ lastSeenAt: Date.now() }).where(eq(runners.id, runner.id)).run(),
   );
   await next();
-});
+};

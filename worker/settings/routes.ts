@@ -1,9 +1,9 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
-import type { NotificationType } from '../ceo/catalog';
 import { database } from '../db/client';
 import type { HonoEnv } from '../env';
 import { defineRoute, jsonBody, jsonResponse } from '../http/route';
 import { validationHook } from '../http/validation';
+import type { NotificationType } from '../notifications/catalog';
 import { detectProviders } from './providers';
 import { settingWrites } from './save';
 import { type SettingKey, Settings, SettingsPatch } from './schema';

@@ -4,7 +4,7 @@ import {
   NOTIFICATION_TIERS,
   NOTIFICATION_TYPES,
   type NotificationType,
-} from '../ceo/catalog';
+} from '../notifications/catalog';
 
 const Model = z.string().trim().min(1).max(120);
 

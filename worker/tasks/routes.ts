@@ -7,11 +7,11 @@ import type { HonoEnv } from '../env';
 import { ApiError } from '../http/errors';
 import { defineRoute, jsonBody, jsonResponse } from '../http/route';
 import { validationHook } from '../http/validation';
-import { Task } from '../missions/schemas';
-import { taskView } from '../missions/views';
 import { dispatch } from './dispatch';
+import { Task } from './schemas';
 import type { TaskStatus } from './state-machine';
 import { moveStatements } from './transition';
+import { taskView } from './views';
 
 const tags = ['Tasks'];
 const IdParam = z.object({ id: z.string().min(1).max(100) });

@@ -1,7 +1,7 @@
-import type { TASK_STATUSES } from '../../drizzle/schema';
+import type { TaskStatus } from '../../drizzle/schema';
 import { DomainError } from '../errors';
 
-export type TaskStatus = (typeof TASK_STATUSES)[number];
+export type { TaskStatus };
 
 /**
  * Every legal move of a task. PENDING waits for an agent; ASSIGNED waits for a runner;

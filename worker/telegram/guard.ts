@@ -1,6 +1,6 @@
+import type { MiddlewareHandler } from 'hono';
 import { timingSafeEqual } from '../auth/crypto';
-import { markGuard } from '../auth/guard';
-import { envValue } from '../env';
+import { envValue, type HonoEnv } from '../env';
 import { ApiError } from '../http/errors';
 
 const HEADER = 'x-telegram-bot-api-secret-token';
@@ -9,7 +9,7 @@ const HEADER = 'x-telegram-bot-api-secret-token';
  * The guard of the webhook: Telegram's secret header, compared in constant time. Without a
  * configured secret nothing is accepted (fail closed); without a bot the route is not there.
  */
-export const requireTelegram = markGuard('telegram', async function requireTelegram(c, next) {
+export const requireTelegram: MiddlewareHandler<HonoEnv> = async function requireTelegram(c, next) {
   if (!envValue(c.env, 'TELEGRAM_BOT_TOKEN'))
     throw new ApiError('not_found', 'Telegram is not set up on this HQ.');
   const secret = envValue(c.env, 'TELEGRAM_WEBHOOK_SECRET');
@@ -24,7 +24,7 @@ export const requireTelegram = markGuard('telegram', async function requireTeleg
   if (!sent || !timingSafeEqual(a, b))
     throw new ApiError('unauthenticated', `Missing or wrong ${HEADER} header.`);
   await next();
-});
+};
 
 /** The configured secret's digest, computed once per isolate (it is the same for every update). */
 let known: { secret: string; digest: Promise<string> } | undefined;

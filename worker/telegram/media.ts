@@ -1,9 +1,10 @@
 import { Composer, GrammyError } from 'grammy/web';
+import type { ConversationInput } from '../ceo/chat/input';
 import { base64, documentKind, readDocument } from '../ceo/documents/read';
 import { transcribe } from '../ceo/documents/transcribe';
 import { modelEndpoint } from '../ceo/model';
 import { telegramConfig } from './config';
-import type { BotDeps, ConversationInput, HqContext } from './context';
+import type { BotDeps, HqContext } from './context';
 import { sendReply } from './messages';
 
 const MB = 1024 * 1024;

@@ -1,6 +1,6 @@
 import { runDurableObjectAlarm } from 'cloudflare:test';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { SUPPRESSION_REASONS } from '../../../worker/ceo/catalog';
+import { SUPPRESSION_REASONS } from '../../../worker/notifications/catalog';
 import {
   ceo,
   ceoAlarm,

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type BufferedMember, flushDigest } from '../../../worker/ceo/digest';
 import worker from '../../../worker/index';
 import { readSettings } from '../../../worker/settings/store';
+import { telegramDelivery } from '../../../worker/telegram/deliver';
 import { botCalls, linkChat, said, scriptBot, useTelegram } from '../telegram/support';
 import {
   ceo,
@@ -118,8 +119,8 @@ describe('eviction and overlapping flushes', () => {
     const flushId = crypto.randomUUID();
     await scriptBot({ method: 'sendMessage', chatId: String(chat), times: 1, delayMs: 500 });
     const outcomes = await Promise.all([
-      flushDigest(env, settings, flushId, members, now),
-      flushDigest(env, settings, flushId, members, now),
+      flushDigest(env, settings, telegramDelivery, flushId, members, now),
+      flushDigest(env, settings, telegramDelivery, flushId, members, now),
     ]);
     expect(outcomes.map((o) => [o.id, o.status])).toEqual([
       [`digest-${flushId}`, 'sent'],
@@ -144,8 +145,12 @@ describe('eviction and overlapping flushes', () => {
     const members = [member('3', now), member('4', now)];
     const flushId = crypto.randomUUID();
     await scriptBot({ method: 'sendMessage', chatId: String(chat), times: 1, status: 500 });
-    expect((await flushDigest(env, settings, flushId, members, now)).status).toBe('failed');
-    expect((await flushDigest(env, settings, flushId, members, now)).status).toBe('failed');
+    expect((await flushDigest(env, settings, telegramDelivery, flushId, members, now)).status).toBe(
+      'failed',
+    );
+    expect((await flushDigest(env, settings, telegramDelivery, flushId, members, now)).status).toBe(
+      'failed',
+    );
     expect(await notification(`digest-${flushId}`)).toMatchObject({
       status: 'failed',
       reason: 'send_failed',

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { SUPPRESSION_REASONS } from '../../../worker/ceo/catalog';
+import { SUPPRESSION_REASONS } from '../../../worker/notifications/catalog';
 import { call, errorOf, signInAs } from '../support/client';
 import {
   ceo,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { DEFAULT_TIER_RULES, SUPPRESSION_REASONS } from '../../../worker/ceo/catalog';
+import { DEFAULT_TIER_RULES, SUPPRESSION_REASONS } from '../../../worker/notifications/catalog';
 import { plan, propose } from '../missions/support';
 import { call, errorOf, signInAs } from '../support/client';
 import { allNotifications, ceo, fakeClock, MINUTE, noModel, patchSettings } from './support';

@@ -2,7 +2,7 @@ export {
   NOTIFICATION_TIERS,
   NOTIFICATION_TYPES,
   SUPPRESSION_REASONS,
-} from '../../../worker/ceo/catalog';
+} from '../../../worker/notifications/catalog';
 
 /** The states a notification moves through (drizzle/schema/ceo.ts). */
 export const NOTIFICATION_STATUSES = [

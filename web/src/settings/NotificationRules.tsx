@@ -4,7 +4,7 @@ import {
   NOTIFICATION_TYPES,
   type NotificationType,
   type TierRule,
-} from '../../../worker/ceo/catalog';
+} from '../../../worker/notifications/catalog';
 
 type Rules = Record<NotificationType, TierRule>;
 

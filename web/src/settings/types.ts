@@ -1,4 +1,4 @@
-import type { NotificationType, TierRule } from '../../../worker/ceo/catalog';
+import type { NotificationType, TierRule } from '../../../worker/notifications/catalog';
 
 export interface SettingsValue {
   workerSwitch: boolean;

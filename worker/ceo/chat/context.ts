@@ -1,7 +1,7 @@
 import type OpenAI from 'openai';
-import type { ConversationInput } from '../../telegram/context';
-import { memoryContext } from '../memory';
+import { memoryContext } from '../../memory/store';
 import { ceoPersona } from '../voice';
+import type { ConversationInput } from './input';
 
 type Message = OpenAI.Chat.ChatCompletionMessageParam;
 

@@ -1,10 +1,10 @@
 import type { SettingsValue } from '../../settings/schema';
-import type { ConversationInput } from '../../telegram/context';
 import { recordInbound } from '../conversations';
 import { modelEndpoint } from '../model';
 import type { Reply } from '../reply';
 import { statusText } from '../views/company';
 import { chatWithModel, type TokenSink } from './engine';
+import type { ConversationInput } from './input';
 
 const NO_MODEL_NOTE =
   'No model is configured, so this is the status and the commands (/help) only. An admin can set a model endpoint in Settings.';

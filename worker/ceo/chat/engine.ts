@@ -1,11 +1,11 @@
 import type OpenAI from 'openai';
 import { roleAtLeast } from '../../auth/roles';
 import type { SettingsValue } from '../../settings/schema';
-import type { ConversationInput } from '../../telegram/context';
 import { type ModelEndpoint, modelProblem, recordSpend } from '../model';
 import type { Reply } from '../reply';
 import { statusText } from '../views/company';
 import { conversationContext } from './context';
+import type { ConversationInput } from './input';
 import { confirmButtons, pendingYes, proposeAction, settleAction } from './pending';
 import { describeWrite, READ_TOOLS, runReadTool, WRITE_TOOL_NAMES, WRITE_TOOLS } from './tools';
 

@@ -1,6 +1,6 @@
 import type OpenAI from 'openai';
 import { TASK_STATUSES } from '../../../drizzle/schema';
-import { memoryContext } from '../memory';
+import { memoryContext } from '../../memory/store';
 import { agentsText, budgetText, statusText } from '../views/company';
 import { findMission, missionsReply, reviewText, tasksText } from '../views/work';
 

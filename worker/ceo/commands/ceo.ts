@@ -1,6 +1,5 @@
-import { deleteMemory, findMemory, resolveMemory } from '../../memory/store';
+import { deleteMemory, findMemory, memoryContext, resolveMemory } from '../../memory/store';
 import { roleProblem, setWorkerSwitch } from '../actions';
-import { memoryContext } from '../memory';
 import { bullets, shortId } from '../reply';
 import { line } from './catalog';
 import { type Command, type CommandContext, usage } from './types';

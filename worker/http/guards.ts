@@ -1,0 +1,60 @@
+import type { MiddlewareHandler } from 'hono';
+import type { Role } from '../../drizzle/schema';
+import type { HonoEnv } from '../env';
+
+/** The minimum role a route declares: the three operator roles, or a non-human caller. */
+export type MinRole = 'public' | Role | 'runner' | 'telegram';
+
+type Guard = MiddlewareHandler<HonoEnv>;
+
+/**
+ * The middleware that decides who may call a route, one per kind of caller. Each lives with
+ * its feature (auth, runners, telegram), above this layer, so routes cannot import them: the
+ * host hands them in once (`provideGuards` in createApp) and every route's guard runs them.
+ */
+export interface Guards {
+  /** A signed-in person holding `minRole` or above. */
+  role(minRole: Role): Guard;
+  /** A runner's bearer token. */
+  runner: Guard;
+  /** Telegram's webhook secret. */
+  telegram: Guard;
+}
+
+let provided: Guards | undefined;
+
+/** Hands the routes their guards; the host calls it before serving any request. */
+export function provideGuards(guards: Guards): void {
+  provided = guards;
+}
+
+/** Every route guard and the role it enforces; the route audit test reads them. */
+const marks = new WeakMap<Guard, MinRole>();
+
+/** The role a handler guards for, when it is a route guard. */
+export function guardedRole(handler: unknown): MinRole | undefined {
+  return typeof handler === 'function' ? marks.get(handler as Guard) : undefined;
+}
+
+function pick(guards: Guards, minRole: Exclude<MinRole, 'public'>): Guard {
+  if (minRole === 'runner') return guards.runner;
+  if (minRole === 'telegram') return guards.telegram;
+  return guards.role(minRole);
+}
+
+/**
+ * The guard a route declares for `minRole`: a public route lets everyone through; any other
+ * runs the guard the host provided, and fails closed (500) if none was.
+ */
+export function routeGuard(minRole: MinRole): Guard {
+  let resolved: { from: Guards; guard: Guard } | undefined;
+  const guard: Guard = async function routeGuard(c, next) {
+    if (minRole === 'public') return next();
+    if (!provided) throw new Error(`No guard provided for ${minRole} routes: call provideGuards.`);
+    // Picked once per provided set, not per request: a role guard is built once.
+    if (resolved?.from !== provided) resolved = { from: provided, guard: pick(provided, minRole) };
+    return resolved.guard(c, next);
+  };
+  marks.set(guard, minRole);
+  return guard;
+}

@@ -1,0 +1,31 @@
+import type { tasks } from '../../drizzle/schema';
+
+/** A task row as the API shows it. */
+export function taskView(row: typeof tasks.$inferSelect) {
+  return {
+    id: row.id,
+    missionId: row.missionId,
+    title: row.title,
+    spec: row.spec,
+    expectedScope: row.expectedScope,
+    agentHint: row.agentHint,
+    roleHint: row.roleHint,
+    agentId: row.agentId,
+    status: row.status,
+    runnerId: row.runnerId,
+    branch: row.branch,
+    baseBranch: row.baseBranch,
+    requeues: row.requeues,
+    phase: row.phase,
+    progress: row.progress,
+    commits: row.commits,
+    diffNumstat: row.diffNumstat,
+    scopeViolations: row.scopeViolations,
+    reviewComments: row.reviewComments,
+    verdict: row.verdict,
+    failureReason: row.failureReason,
+    costUsd: row.costUsd,
+    createdAt: new Date(row.createdAt).toISOString(),
+    updatedAt: new Date(row.updatedAt).toISOString(),
+  };
+}
