@@ -89,6 +89,8 @@ function banner(vars, health) {
   if (health === undefined)
     lines.push('  (No answer from /api/health yet: it may still be starting.)');
   for (const problem of health?.problems ?? []) lines.push(`  ⚠ ${problem}`);
+  const secrets = health?.checks?.secrets;
+  if (secrets?.status === 'degraded') lines.push(`  ⚠ ${secrets.message}`);
   console.log(`${lines.join('\n')}\n`);
 }
 

@@ -2,6 +2,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { FEED_FOLLOWERS } from '../durable-objects/followers';
+import { resealRoutes } from './agents/reseal-routes';
 import { revisionRoutes } from './agents/revision-routes';
 import { agentRoutes } from './agents/routes';
 import { auditRoutes } from './audit/routes';
@@ -64,6 +65,7 @@ export function createApp(): OpenAPIHono<HonoEnv> {
   app.route('/', auditRoutes);
   app.route('/', agentRoutes);
   app.route('/', revisionRoutes);
+  app.route('/', resealRoutes);
   app.route('/', settingsRoutes);
   app.route('/', missionRoutes);
   app.route('/', runnerAdminRoutes);

@@ -1,5 +1,5 @@
 import { envValue } from './env';
-import { encryptionKeyProblem } from './secrets/seal';
+import { encryptionKeyProblem, previousKeysProblem } from './secrets/seal';
 
 const MIN_SECRET_BYTES = 32;
 
@@ -23,6 +23,8 @@ export function configProblems(env: Env): string[] {
   if (secret) problems.push(secret);
   const encryption = encryptionKeyProblem(env);
   if (encryption) problems.push(encryption);
+  const previousKeys = previousKeysProblem(env);
+  if (previousKeys) problems.push(previousKeys);
   if (!env.DB) problems.push('The D1 binding DB is missing from the worker configuration.');
   return problems;
 }

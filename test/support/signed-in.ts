@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from './browser';
-import { type LocalHq, startLocalHq } from './local-hq';
+import { type LocalHq, type LocalHqOptions, startLocalHq } from './local-hq';
 
 export interface SignedIn {
   hq: LocalHq;
@@ -15,8 +15,9 @@ export interface SignedIn {
  */
 export async function startHqAndBrowser(
   vars: Record<string, string> = {},
+  options: LocalHqOptions = {},
 ): Promise<{ hq: LocalHq; browser: Browser }> {
-  const [hq, browser] = await Promise.allSettled([startLocalHq(vars), launchBrowser()]);
+  const [hq, browser] = await Promise.allSettled([startLocalHq(vars, options), launchBrowser()]);
   if (hq.status === 'fulfilled' && browser.status === 'fulfilled') {
     return { hq: hq.value, browser: browser.value };
   }
@@ -27,14 +28,16 @@ export async function startHqAndBrowser(
 
 /**
  * Local HQ (with its demo company) and a browser page signed in locally as `email`; `vars`
- * are passed to `wrangler dev` (e.g. a Telegram bot's configuration).
+ * are passed to `wrangler dev` (e.g. a Telegram bot's configuration), `options` to
+ * startLocalHq (e.g. seeding D1 first).
  */
 export async function startSignedIn(
   email: string,
   viewport = { width: 1400, height: 900 },
   vars: Record<string, string> = {},
+  options: LocalHqOptions = {},
 ): Promise<SignedIn> {
-  const { hq, browser } = await startHqAndBrowser(vars);
+  const { hq, browser } = await startHqAndBrowser(vars, options);
   const close = async () => {
     await browser.close();
     await hq.stop();

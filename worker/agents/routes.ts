@@ -99,10 +99,13 @@ agentRoutes.openapi(listAgents, async (c) => {
     rows.map((r) => r.id),
   );
   const list = await Promise.all(
-    rows.map(async (row) => ({
-      ...agentView(row, await agentConfig(c.env, row)),
-      spentThisMonthUsd: spend.get(row.id) ?? 0,
-    })),
+    rows.map(async (row) => {
+      const { config, unreadableSecrets } = await agentConfig(c.env, row);
+      return {
+        ...agentView(row, config, unreadableSecrets),
+        spentThisMonthUsd: spend.get(row.id) ?? 0,
+      };
+    }),
   );
   return c.json({ agents: list }, 200);
 });
@@ -110,8 +113,12 @@ agentRoutes.openapi(listAgents, async (c) => {
 agentRoutes.openapi(getAgent, async (c) => {
   const row = await findAgent(c.env, c.req.valid('param').slug);
   const spend = await spendThisMonth(c.env, [row.id]);
+  const { config, unreadableSecrets } = await agentConfig(c.env, row);
   return c.json(
-    { ...agentView(row, await agentConfig(c.env, row)), spentThisMonthUsd: spend.get(row.id) ?? 0 },
+    {
+      ...agentView(row, config, unreadableSecrets),
+      spentThisMonthUsd: spend.get(row.id) ?? 0,
+    },
     200,
   );
 });

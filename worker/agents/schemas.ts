@@ -15,7 +15,14 @@ export const Agent = z
     model: z.string(),
     provider: z.string(),
     tools: z.array(z.string()),
-    mcpServers: McpServers.describe('Secrets (env values, headers) always read as [REDACTED].'),
+    mcpServers: McpServers.describe(
+      'Secrets (env values, headers) always read as [REDACTED]; one that no key opens reads as [UNREADABLE].',
+    ),
+    unreadableSecrets: z
+      .array(z.string())
+      .describe(
+        'Stored secrets no key opens (ENCRYPTION_KEY, ENCRYPTION_KEY_PREVIOUS), as paths like `mcpServers.github.env.TOKEN`; empty when all open. Send new values over them.',
+      ),
     schedule: z.string().nullable(),
     workerEnabled: z.boolean(),
     reportsTo: z.string().nullable(),

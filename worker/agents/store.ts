@@ -6,19 +6,26 @@ import { REDACTED } from '../audit/redact';
 import { database } from '../db/client';
 import { DomainError } from '../errors';
 import { agentArchivedInsert, agentRevisedInsert } from '../events/outbox';
-import { seal, unseal } from '../secrets/seal';
+import { seal } from '../secrets/seal';
 import { type Change, diffConfigs } from './diff';
 import { type AgentPatch, type McpServersConfig, TRACKED_FIELDS } from './fields';
 import { type AgentConfig, mergeSecrets, redactConfig, redactDiff } from './snapshot';
+import { markUnreadable, openMcpServers, UNREADABLE } from './unreadable';
 
 export type AgentRow = typeof agents.$inferSelect;
 
-/** What every reader sees of an agent: the live config with secrets redacted. */
-export function agentView(row: AgentRow, config: AgentConfig) {
+/**
+ * What every reader sees of an agent: the live config with secrets redacted, and the secrets
+ * no key opens (those read as `[UNREADABLE]`).
+ */
+export function agentView(row: AgentRow, config: AgentConfig, unreadableSecrets: string[] = []) {
+  const redacted = redactConfig(config);
   return {
     id: row.id,
     slug: row.slug,
-    ...redactConfig(config),
+    ...redacted,
+    mcpServers: markUnreadable(redacted.mcpServers, unreadableSecrets),
+    unreadableSecrets,
     reportsTo: row.reportsTo,
     monthlyBudgetUsd: row.monthlyBudgetUsd,
     revision: row.revision,
@@ -29,12 +36,16 @@ export function agentView(row: AgentRow, config: AgentConfig) {
 }
 export type AgentView = ReturnType<typeof agentView>;
 
-/** The tracked config of a row, with the MCP servers decrypted. */
-export async function agentConfig(env: Env, row: AgentRow): Promise<AgentConfig> {
-  const mcpServers = row.mcpServersSealed
-    ? await unseal<McpServersConfig>(env, row.mcpServersSealed)
-    : {};
-  return {
+/**
+ * The tracked config of a row, with the MCP servers decrypted; when no key opens them, their
+ * recorded shape, with `unreadableSecrets` naming what was lost.
+ */
+export async function agentConfig(
+  env: Env,
+  row: AgentRow,
+): Promise<{ config: AgentConfig; unreadableSecrets: string[] }> {
+  const { servers: mcpServers, unreadable } = await openMcpServers(env, row);
+  const config: AgentConfig = {
     name: row.name,
     type: row.type,
     role: row.role,
@@ -46,6 +57,7 @@ export async function agentConfig(env: Env, row: AgentRow): Promise<AgentConfig>
     schedule: row.schedule,
     workerEnabled: row.workerEnabled,
   };
+  return { config, unreadableSecrets: unreadable };
 }
 
 /** Revision 0: the config an agent was created with, as every later diff's starting point. */
@@ -84,19 +96,26 @@ export async function sealServers(env: Env, servers: McpServersConfig): Promise<
   return Object.keys(servers).length ? seal(env, servers) : null;
 }
 
-/** Refuses a `[REDACTED]` placeholder that has no stored secret behind it. */
-export function assertNoDanglingPlaceholders(servers: McpServersConfig): void {
+/**
+ * Refuses a placeholder with no usable secret behind it: `[REDACTED]` where nothing is stored,
+ * or a secret no key opens (`[UNREADABLE]`, or `[REDACTED]` asking to keep it).
+ */
+export function assertNoDanglingPlaceholders(servers: McpServersConfig, slug?: string): void {
   for (const [name, server] of Object.entries(servers)) {
     for (const section of ['env', 'headers'] as const) {
       for (const [key, value] of Object.entries(server[section] ?? {})) {
-        if (value === REDACTED) {
-          const field = `mcpServers.${name}.${section}.${key}`;
-          throw new DomainError(
-            'validation_failed',
-            `${field} is ${REDACTED} but no value is stored for it.`,
-            { fields: [{ field, in: 'body', message: 'no stored value to keep' }] },
-          );
-        }
+        if (value !== REDACTED && value !== UNREADABLE) continue;
+        const field = `mcpServers.${name}.${section}.${key}`;
+        const [message, short] =
+          value === REDACTED
+            ? [`${field} is ${REDACTED} but no value is stored for it.`, 'no stored value to keep']
+            : [
+                `${field}${slug ? ` of agent ${slug}` : ''}: no key opens the stored value (ENCRYPTION_KEY, ENCRYPTION_KEY_PREVIOUS), so it cannot be kept. Send a new value.`,
+                'the stored value cannot be opened: send a new value',
+              ];
+        throw new DomainError('validation_failed', message, {
+          fields: [{ field, in: 'body', message: short }],
+        });
       }
     }
   }
@@ -128,13 +147,16 @@ export async function applyChange(env: Env, request: ChangeRequest): Promise<Cha
   const row = await db.select().from(agents).where(eq(agents.id, request.agentId)).get();
   if (!row) throw new DomainError('not_found', 'No such agent.');
   if (row.archivedAt) throw new DomainError('conflict', `Agent ${row.slug} is archived.`);
-  const before = await agentConfig(env, row);
+  const { config: before, unreadableSecrets } = await agentConfig(env, row);
   const { reason: _reason, reportsTo, monthlyBudgetUsd, ...tracked } = request.patch;
   const after: AgentConfig = { ...before, ...definedOnly(tracked) };
   if (tracked.mcpServers) {
     after.mcpServers = mergeSecrets(tracked.mcpServers, before.mcpServers);
-    assertNoDanglingPlaceholders(after.mcpServers);
+    assertNoDanglingPlaceholders(after.mcpServers, row.slug);
   }
+  // Servers no key opens are kept sealed as they are (an old key may still turn up) until new
+  // ones are sent: their recorded shape holds placeholders, not secrets, and is never sealed.
+  const stillUnreadable = tracked.mcpServers ? [] : unreadableSecrets;
   const changes = diffConfigs(before, after, TRACKED_FIELDS);
   const untracked = {
     ...(reportsTo !== undefined && reportsTo !== row.reportsTo ? { reportsTo } : {}),
@@ -143,14 +165,18 @@ export async function applyChange(env: Env, request: ChangeRequest): Promise<Cha
       : {}),
   };
   const archiving = request.archive === true;
-  if (!changes.length && !Object.keys(untracked).length && !archiving) {
-    return { revision: null, changes: [], agent: agentView(row, before) };
+  // Servers sent over unreadable ones are sealed anew even when they match the recorded shape.
+  const replacesUnreadable = unreadableSecrets.length > 0 && !stillUnreadable.length;
+  if (!changes.length && !Object.keys(untracked).length && !archiving && !replacesUnreadable) {
+    return { revision: null, changes: [], agent: agentView(row, before, unreadableSecrets) };
   }
   const now = Date.now();
   const number = changes.length ? row.revision + 1 : row.revision;
   const update = {
     ...after,
-    mcpServersSealed: await sealServers(env, after.mcpServers),
+    mcpServersSealed: stillUnreadable.length
+      ? row.mcpServersSealed
+      : await sealServers(env, after.mcpServers),
     ...untracked,
     revision: number,
     updatedAt: now,
@@ -202,7 +228,7 @@ export async function applyChange(env: Env, request: ChangeRequest): Promise<Cha
   return {
     revision: changes.length ? number : null,
     changes: redactedDiff,
-    agent: agentView(updated, after),
+    agent: agentView(updated, after, stillUnreadable),
   };
 }
 

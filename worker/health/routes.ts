@@ -3,6 +3,7 @@ import { configProblems } from '../config';
 import type { HonoEnv } from '../env';
 import { defineRoute, jsonResponse } from '../http/route';
 import { validationHook } from '../http/validation';
+import { secretsCheck } from './secrets-check';
 
 const health = defineRoute('public', {
   method: 'get',
@@ -11,15 +12,28 @@ const health = defineRoute('public', {
   summary: 'Whether this server is configured to run safely, and if not, why',
   responses: {
     200: jsonResponse(
-      z.object({ ok: z.boolean(), problems: z.array(z.string()) }),
-      'ok is false when any configuration problem would stop HQ working.',
+      z.object({
+        ok: z.boolean(),
+        problems: z.array(z.string()),
+        checks: z.object({
+          secrets: z
+            .object({ status: z.enum(['ok', 'degraded']), message: z.string() })
+            .describe(
+              'Whether every sealed secret opens with ENCRYPTION_KEY or ENCRYPTION_KEY_PREVIOUS. Degraded: pages still work, the values no key opens read as [UNREADABLE].',
+            ),
+        }),
+      }),
+      'ok is false when any configuration problem would stop HQ working; checks report what works but needs attention.',
     ),
   },
 });
 
 export const healthRoutes = new OpenAPIHono<HonoEnv>({ defaultHook: validationHook });
 
-healthRoutes.openapi(health, (c) => {
+healthRoutes.openapi(health, async (c) => {
   const problems = configProblems(c.env);
-  return c.json({ ok: problems.length === 0, problems }, 200);
+  return c.json(
+    { ok: problems.length === 0, problems, checks: { secrets: await secretsCheck(c) } },
+    200,
+  );
 });

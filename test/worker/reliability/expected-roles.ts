@@ -70,6 +70,8 @@ export const EXPECTED_MIN_ROLE: Record<string, MinRole> = {
   'GET /api/runners': 'admin',
   'DELETE /api/runners/{id}': 'admin',
   'PUT /api/office/furniture/{id}': 'admin',
+  // Re-sealing every stored secret under the current key (issue 13).
+  'POST /api/admin/secrets/reseal': 'admin',
 
   'POST /api/runner/claim': 'runner',
   'POST /api/runner/tasks/{id}/heartbeat': 'runner',

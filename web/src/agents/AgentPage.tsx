@@ -3,6 +3,7 @@ import { api, messageOf } from '../api/client';
 import { EditForm } from './EditForm';
 import { RevisionTimeline } from './RevisionTimeline';
 import { type Agent, usd } from './types';
+import { UnreadableSecrets } from './UnreadableSecrets';
 
 /** One agent: its config (editable by operators) and its permanent record. */
 export function AgentPage({ slug }: { slug: string }) {
@@ -38,6 +39,7 @@ export function AgentPage({ slug }: { slug: string }) {
           {notice}
         </p>
       )}
+      {agent.unreadableSecrets.length > 0 && <UnreadableSecrets paths={agent.unreadableSecrets} />}
       <EditForm key={agent.revision} agent={agent} onSaved={changed} />
       <RevisionTimeline slug={agent.slug} version={agent.revision} onRolledBack={changed} />
     </section>

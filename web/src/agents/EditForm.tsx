@@ -121,7 +121,8 @@ export function EditForm({ agent, onSaved }: { agent: Agent; onSaved: (message: 
         />
       </label>
       <label class="wide">
-        MCP servers (JSON; secrets show as [REDACTED] and are kept unless replaced)
+        MCP servers (JSON; secrets show as [REDACTED] and are kept unless replaced; [UNREADABLE]
+        ones need a new value)
         {!admin && ' — admin only'}
         <textarea
           name="mcpServers"

@@ -54,6 +54,9 @@ export function Roster() {
             <div class="mono">
               {a.model} · {a.provider}
             </div>
+            {a.unreadableSecrets.length > 0 && (
+              <div class="badge unreadable">MCP secrets unreadable</div>
+            )}
             <div class={a.workerEnabled ? 'status on' : 'status off'}>
               {a.workerEnabled ? 'Worker on' : 'Worker off'}
             </div>

@@ -15,6 +15,8 @@ export interface Agent {
   provider: string;
   tools: string[];
   mcpServers: Record<string, unknown>;
+  /** Stored secrets no key opens (they read as [UNREADABLE]); empty when all open. */
+  unreadableSecrets: string[];
   schedule: string | null;
   workerEnabled: boolean;
   reportsTo: string | null;

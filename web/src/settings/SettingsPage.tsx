@@ -4,9 +4,10 @@ import { api, messageOf } from '../api/client';
 import { NotificationRules } from './NotificationRules';
 import { RecordForm, UrlForm } from './RecordForm';
 import { RolesPanel } from './RolesPanel';
+import { SecretsPanel } from './SecretsPanel';
 import type { SettingsValue, SettingsView } from './types';
 
-/** Admin settings: worker switches, providers, models, thresholds, briefing, the CEO, roles. */
+/** Admin settings: worker switches, providers, models, thresholds, briefing, the CEO, secrets, roles. */
 export function SettingsPage() {
   const [view, setView] = useState<SettingsView | null>(null);
   const [agents, setAgents] = useState<Agent[]>([]);
@@ -135,6 +136,7 @@ export function SettingsPage() {
         value={s.telegram.apiRoot}
         onSave={(apiRoot) => save({ telegram: { apiRoot } }, 'the Telegram API root')}
       />
+      <SecretsPanel />
       <RolesPanel />
     </section>
   );
