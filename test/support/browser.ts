@@ -104,8 +104,9 @@ export async function findBrowser(): Promise<BrowserExecutable> {
   return { path: await npmChromium(), source: 'npm' };
 }
 
-// The npm build is a headless shell made for serverless hosts: one process, GPU in process.
-const NPM_ARGS = ['--single-process', '--no-zygote', '--in-process-gpu', '--use-gl=angle'];
+// The npm build is a headless shell made for serverless hosts: its GPU runs in process
+// (--single-process is not used: a second browser context stalls in it).
+const NPM_ARGS = ['--in-process-gpu', '--use-gl=angle'];
 
 /** Headless Chromium with WebGL through SwiftShader and no background traffic. */
 export async function launchBrowser(): Promise<Browser> {
