@@ -92,8 +92,8 @@ export class LogStream {
     clearTimeout(this.timer);
     this.timer = undefined;
     const { out, rest } = this.opts.masker.take(this.pending, final);
+    // A held ending (a secret's possible beginning) waits for the next write or the close.
     this.pending = rest;
-    if (rest && !final) this.timer = setTimeout(() => this.flush(false), FLUSH_MS).unref();
     if (!out) return;
     this.recent = (this.recent + out).slice(-TAIL);
     this.line = lastMeaningfulLine(this.recent) || this.line;

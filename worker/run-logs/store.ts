@@ -11,8 +11,9 @@
 // The price is one object per batch, so reads are capped: a page of the JSON log holds at
 // most PAGE_CHUNKS batches (the reader pages on with `after`), and a download stops after
 // DOWNLOAD_CHUNKS batches, saying where, which keeps one request within a Worker's budget of
-// calls to other services. A runner sends at most one batch every 2 s (and only when there
-// is output), so a download holds at least the first half hour of constant output.
+// calls to other services. A runner sends a batch every 2 s while there is output (sooner
+// only when 20,000 characters pile up), so a download holds the first half hour of steady
+// output; a longer log is read on through the JSON pages.
 
 /** The most a single batch may hold, in UTF-8 bytes. */
 export const MAX_BATCH_BYTES = 64 * 1024;
