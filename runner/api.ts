@@ -11,6 +11,8 @@ export interface Claim {
     branch: string;
     baseBranch: string;
     reviewComments: string | null;
+    /** Claims of this task so far, this one included: the run its log goes to. */
+    runs: number;
   };
   mission: { id: string; title: string; repository: string; targetBranch: string };
   agent: {
@@ -74,8 +76,14 @@ export class HqClient {
   claim(waitSeconds: number, signal?: AbortSignal) {
     return this.call<Claim>('POST', '/api/runner/claim', { waitSeconds }, signal);
   }
-  heartbeat(taskId: string, beat: { phase?: string; progress?: number; logTail?: string }) {
+  heartbeat(
+    taskId: string,
+    beat: { phase?: string; progress?: number; logTail?: string; lastLine?: string },
+  ) {
     return this.call('POST', `/api/runner/tasks/${taskId}/heartbeat`, beat);
+  }
+  appendLog(taskId: string, batch: { run: number; seq: number; text: string }) {
+    return this.call('POST', `/api/runner/tasks/${taskId}/logs`, batch);
   }
   report(taskId: string, report: RunReport) {
     return this.call<{ status: string; scopeViolations: string[] }>(

@@ -1,4 +1,5 @@
 import { HqClient, HqError } from './api';
+import { MIN_SECRET_LENGTH, unmaskable } from './logs/mask';
 import { readOptions, UsageError } from './options';
 import { Progress } from './progress';
 import { mergeApproved, type RunnerOptions, runTask } from './task-run';
@@ -19,6 +20,12 @@ async function main(): Promise<number> {
   }
   const progress = new Progress();
   const worktrees = new Worktrees(cli.repo);
+  const short = unmaskable(cli.env);
+  if (short.length) {
+    progress.info(
+      `not masked in run logs (values under ${MIN_SECRET_LENGTH} characters): ${short.join(', ')}`,
+    );
+  }
   const pruned = await worktrees.prune();
   if (pruned.length) progress.info(`pruned ${pruned.length} worktree(s) left by an earlier run`);
   const opts: RunnerOptions = {

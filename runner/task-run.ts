@@ -3,6 +3,7 @@ import { childEnv, taskPrompt } from './env';
 import { runCommand } from './executors/command';
 import { runOpenAi } from './executors/openai';
 import { commitsSince, git, mergeWithoutCheckout, numstat } from './git';
+import { openRunLog } from './logs/run-log';
 import type { CliOptions } from './options';
 import type { Progress } from './progress';
 import type { Worktrees } from './worktrees';
@@ -31,15 +32,25 @@ export async function runTask(
   const { task } = claim;
   const started = Date.now();
   let phase = 'worktree';
-  let tail = '';
   let tokens = 0;
   // HQ answers 409 when the task is no longer ours (cancelled, or requeued after silence):
   // stop the agent and let go instead of reporting work nobody waits for.
   const lost = new AbortController();
+  // The agent's output, masked, on its way to HQ while it works (runner/logs/).
+  const log = openRunLog(client, claim, opts.declaredEnv, [opts.openai.apiKey], {
+    onLost: () => lost.abort(),
+    onRefused: (message) => progress.info(`log: ${message}`),
+  });
   const beat = () =>
-    client.heartbeat(task.id, { phase, logTail: tail.slice(-4000) }).catch((error: unknown) => {
-      if (error instanceof HqError && error.status === 409) lost.abort();
-    });
+    client
+      .heartbeat(task.id, {
+        phase,
+        logTail: log.tail,
+        ...(log.lastLine && { lastLine: log.lastLine }),
+      })
+      .catch((error: unknown) => {
+        if (error instanceof HqError && error.status === 409) lost.abort();
+      });
   const timer = setInterval(() => {
     void beat();
     progress.task(task.id, task.title, phase, started, tokens);
@@ -51,9 +62,9 @@ export async function runTask(
     progress.task(task.id, task.title, phase, started);
     await beat();
     const env = childEnv(claim, dir, opts.declaredEnv);
-    const onOutput = (t: string, used = 0) => {
-      tail = t;
+    const onOutput = (_tail: string, used: number, added: string) => {
       tokens = used;
+      log.write(added);
     };
     const model = opts.openai.model ?? claim.agent?.model ?? 'gpt-4.1';
     const stopAgent = AbortSignal.any([signal, lost.signal]);
@@ -68,6 +79,10 @@ export async function runTask(
             stopAgent,
           )
         : await runCommand(opts.command, dir, env, taskPrompt(claim), onOutput, stopAgent);
+    // The whole log reaches HQ before the task leaves RUNNING (then HQ takes no more of it).
+    await log.close();
+    // One last beat, so the task's last line is the run's last line.
+    if (!lost.signal.aborted) await beat();
     if (lost.signal.aborted && !signal.aborted) {
       progress.task(task.id, task.title, 'taken back by HQ', started);
       await worktrees.remove(task.id);
@@ -94,7 +109,7 @@ export async function runTask(
       provider:
         opts.executor === 'openai' ? 'openai-compatible' : (claim.agent?.provider ?? 'none'),
       model: opts.executor === 'openai' ? model : (claim.agent?.model ?? 'none'),
-      ...(result.error ? { error: `${result.error}\n${result.logTail.slice(-1000)}` } : {}),
+      ...(result.error ? { error: `${log.mask(result.error)}\n${log.tail.slice(-1000)}` } : {}),
     };
     const answer = await client.report(task.id, report);
     progress.task(

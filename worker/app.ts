@@ -28,6 +28,7 @@ import { notificationRoutes } from './notifications/routes';
 import { officeRoutes } from './office/routes';
 import { mountOpenApi } from './openapi/routes';
 import { roleRoutes } from './roles/routes';
+import { runLogRoutes } from './run-logs/routes';
 import { runnerAdminRoutes } from './runners/admin-routes';
 import { runnerApiRoutes } from './runners/api-routes';
 import { requireRunner } from './runners/guard';
@@ -70,6 +71,7 @@ export function createApp(): OpenAPIHono<HonoEnv> {
   app.route('/', missionRoutes);
   app.route('/', runnerAdminRoutes);
   app.route('/', runnerApiRoutes);
+  app.route('/', runLogRoutes);
   app.route('/', taskRoutes);
   app.route('/', spendRoutes);
   app.route('/', eventRoutes);

@@ -59,6 +59,10 @@ export const tasks = sqliteTable(
     phase: text('phase'),
     progress: real('progress'),
     logTail: text('log_tail'),
+    /** The last meaningful line of the agent's output, from the runner's latest heartbeat. */
+    lastLine: text('last_line'),
+    /** How many times a runner has claimed the task; run N's log lives under its number. */
+    runs: integer('runs').notNull().default(0),
     commits: json<string[]>('commits'),
     diffNumstat: json<{ path: string; added: number; removed: number }[]>('diff_numstat'),
     scopeViolations: json<string[]>('scope_violations'),

@@ -15,14 +15,15 @@ const TAIL = 8_000;
 
 /**
  * Runs any coding-agent CLI in the worktree: the prompt on standard input, the task in the
- * environment (already reduced to the allowlist by the caller). `onOutput` sees the log tail.
+ * environment (already reduced to the allowlist by the caller). `onOutput` sees the log tail
+ * and what was just added to it (for the live log).
  */
 export function runCommand(
   command: string,
   cwd: string,
   env: Record<string, string>,
   prompt: string,
-  onOutput: (tail: string) => void,
+  onOutput: (tail: string, tokens: number, added: string) => void,
   signal: AbortSignal,
 ): Promise<ExecutorResult> {
   return new Promise((resolve) => {
@@ -34,8 +35,9 @@ export function runCommand(
     });
     let tail = '';
     const collect = (chunk: Buffer) => {
-      tail = (tail + chunk.toString()).slice(-TAIL);
-      onOutput(tail);
+      const text = chunk.toString();
+      tail = (tail + text).slice(-TAIL);
+      onOutput(tail, 0, text);
     };
     child.stdout.on('data', collect);
     child.stderr.on('data', collect);

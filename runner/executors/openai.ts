@@ -66,7 +66,7 @@ export async function runOpenAi(
   cwd: string,
   env: Record<string, string>,
   prompt: string,
-  onOutput: (tail: string, tokens: number) => void,
+  onOutput: (tail: string, tokens: number, added: string) => void,
   signal: AbortSignal,
 ): Promise<ExecutorResult> {
   const client = new OpenAI({ baseURL: opts.baseURL, apiKey: opts.apiKey, maxRetries: 1 });
@@ -83,7 +83,7 @@ export async function runOpenAi(
   let log = '';
   const note = (line: string) => {
     log = `${log}${line}\n`.slice(-8000);
-    onOutput(log, inputTokens + outputTokens);
+    onOutput(log, inputTokens + outputTokens, `${line}\n`);
   };
   const result = (ok: boolean, error?: string): ExecutorResult => ({
     ok,

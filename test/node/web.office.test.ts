@@ -86,6 +86,14 @@ describe('the office in a real browser', () => {
       body: JSON.stringify({ waitSeconds: 0 }),
     });
     expect(claim.status).toBe(200);
+    // The runner's heartbeat carries the last line of the agent's output, for the card.
+    const { task } = (await claim.json()) as { task: { id: string } };
+    const beat = await fetch(`${session.hq.url}/api/runner/tasks/${task.id}/heartbeat`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${runner.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ lastLine: 'Editing src/app.ts' }),
+    });
+    expect(beat.status).toBe(200);
     const pushed = (m: OfficeServerMessage) =>
       m.type === 'agent' && m.agent.id === forge.id && m.agent.presence === 'working';
     await expect
@@ -114,6 +122,7 @@ describe('the office in a real browser', () => {
     await card.waitFor();
     expect(await card.innerText()).toContain('Office task');
     await expect.poll(() => card.getByTestId('card-behaviour').innerText()).toContain('working');
+    expect(await card.getByTestId('card-last-line').innerText()).toBe('Editing src/app.ts');
     await card.getByRole('link', { name: /page/ }).click();
     await expect.poll(() => new URL(page.url()).pathname).toBe('/agents/forge');
   });

@@ -26,6 +26,11 @@ export async function pokeFollowers(env: Env, followers: Followers): Promise<voi
  * (`npm run bench`: 200 concurrent Telegram updates).
  */
 const UNPOKED_PATHS = new Set(['/telegram/webhook']);
+/**
+ * A run log batch (every second or two per running task) writes to R2 only: no event, and
+ * nothing the office shows (the heartbeat carries the last line, and pokes).
+ */
+const UNPOKED_PATTERN = /^\/api\/runner\/tasks\/[^/]+\/logs$/;
 
 /** After every successful write request, the followers read the new events (after the response). */
 export function pokeFollowersAfterWrites(followers: Followers): MiddlewareHandler<HonoEnv> {
@@ -33,7 +38,7 @@ export function pokeFollowersAfterWrites(followers: Followers): MiddlewareHandle
     await next();
     if (c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.method === 'OPTIONS') return;
     if (c.res.status >= 400) return;
-    if (UNPOKED_PATHS.has(c.req.path)) return;
+    if (UNPOKED_PATHS.has(c.req.path) || UNPOKED_PATTERN.test(c.req.path)) return;
     waitUntil(c, pokeFollowers(c.env, followers));
   };
 }

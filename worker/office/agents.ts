@@ -17,6 +17,7 @@ interface Row {
   taskTitle: string | null;
   phase: string | null;
   progress: number | null;
+  lastLine: string | null;
   lastHeartbeatAt: number | null;
   spend: number | null;
 }
@@ -26,7 +27,8 @@ interface Row {
 const SELECT = `
 SELECT a.id, a.slug, a.name, a.role, a.type, a.model, a.schedule,
        a.worker_enabled AS workerEnabled, a.cooldown_until AS cooldownUntil,
-       t.id AS taskId, t.title AS taskTitle, t.phase, t.progress, t.last_heartbeat_at AS lastHeartbeatAt,
+       t.id AS taskId, t.title AS taskTitle, t.phase, t.progress, t.last_line AS lastLine,
+       t.last_heartbeat_at AS lastHeartbeatAt,
        (SELECT SUM(s.cost_usd) FROM spend_ledger s WHERE s.agent_id = a.id AND s.created_at >= ?1) AS spend
   FROM agents a
   LEFT JOIN tasks t ON t.id = (
@@ -66,7 +68,13 @@ function toOfficeAgent(row: Row, settings: SettingsValue, now: number): OfficeAg
     presence,
     sleepReason: presence === 'sleeping' ? sleepReason : null,
     task: row.taskId
-      ? { id: row.taskId, title: row.taskTitle ?? '', phase: row.phase, progress: row.progress }
+      ? {
+          id: row.taskId,
+          title: row.taskTitle ?? '',
+          phase: row.phase,
+          progress: row.progress,
+          lastLine: row.lastLine,
+        }
       : null,
     lastHeartbeatAt: iso(row.lastHeartbeatAt),
     spendThisMonthUsd: Math.round((row.spend ?? 0) * 10_000) / 10_000,

@@ -18,7 +18,14 @@ export interface OfficeAgent {
   model: string;
   presence: Presence;
   sleepReason: SleepReason | null;
-  task: { id: string; title: string; phase: string | null; progress: number | null } | null;
+  /** The running task, with the last meaningful line of its output (from heartbeats). */
+  task: {
+    id: string;
+    title: string;
+    phase: string | null;
+    progress: number | null;
+    lastLine: string | null;
+  } | null;
   lastHeartbeatAt: string | null;
   spendThisMonthUsd: number;
   cooldownUntil: string | null;

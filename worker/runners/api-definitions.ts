@@ -53,7 +53,8 @@ export const heartbeat = defineRoute('runner', {
   method: 'post',
   path: '/api/runner/tasks/{id}/heartbeat',
   tags,
-  summary: 'Progress, phase and log tail of a running task; 409 tells the runner to stop',
+  summary:
+    'Progress, phase, log tail and last line of a running task; 409 tells the runner to stop',
   request: {
     params: TaskParam,
     body: jsonBody(
@@ -61,6 +62,11 @@ export const heartbeat = defineRoute('runner', {
         phase: z.string().max(60).optional(),
         progress: z.number().min(0).max(1).optional(),
         logTail: z.string().max(16_384).optional(),
+        lastLine: z
+          .string()
+          .max(500)
+          .optional()
+          .describe('The last meaningful line of the output, for the task and office cards.'),
       }),
     ),
   },

@@ -53,13 +53,15 @@ runnerApiRoutes.openapi(heartbeat, async (c) => {
   const beat = c.req.valid('json');
   const result = await c.env.DB.prepare(
     `UPDATE tasks SET last_heartbeat_at = ?, phase = coalesce(?, phase), progress = coalesce(?, progress),
-     log_tail = coalesce(?, log_tail), updated_at = ? WHERE id = ? AND runner_id = ? AND status = 'RUNNING'`,
+     log_tail = coalesce(?, log_tail), last_line = coalesce(?, last_line), updated_at = ?
+     WHERE id = ? AND runner_id = ? AND status = 'RUNNING'`,
   )
     .bind(
       Date.now(),
       beat.phase ?? null,
       beat.progress ?? null,
       beat.logTail ?? null,
+      beat.lastLine ?? null,
       Date.now(),
       id,
       c.get('runner').id,

@@ -14,8 +14,8 @@ const POLL_MS = 500;
 async function claimOnce(env: Env, runnerId: string) {
   const now = Date.now();
   const { results } = await env.DB.prepare(
-    "SELECT t.id, m.target_branch FROM tasks t JOIN missions m ON m.id = t.mission_id WHERE t.status = 'ASSIGNED' ORDER BY t.created_at, t.id LIMIT 25",
-  ).all<{ id: string; target_branch: string }>();
+    "SELECT t.id, t.runs, m.target_branch FROM tasks t JOIN missions m ON m.id = t.mission_id WHERE t.status = 'ASSIGNED' ORDER BY t.created_at, t.id LIMIT 25",
+  ).all<{ id: string; runs: number; target_branch: string }>();
   for (const candidate of results) {
     const won = await moveTask(env.DB, {
       taskId: candidate.id,
@@ -30,6 +30,10 @@ async function claimOnce(env: Env, runnerId: string) {
         last_heartbeat_at: now,
         phase: 'claimed',
         progress: 0,
+        // A new run: its log starts afresh (worker/run-logs/), and so does its last line. The
+        // move only happens while the task is ASSIGNED, so the count cannot race.
+        runs: candidate.runs + 1,
+        last_line: null,
       },
     });
     if (won) {

@@ -19,6 +19,11 @@ export const Task = z
     requeues: z.number().int(),
     phase: z.string().nullable(),
     progress: z.number().nullable(),
+    lastLine: z
+      .string()
+      .nullable()
+      .describe('The last meaningful line of the agent’s output (latest heartbeat).'),
+    runs: z.number().int().describe('Claims so far; the log of run N: /api/tasks/{id}/logs?run=N.'),
     commits: z.array(z.string()).nullable(),
     diffNumstat: z
       .array(z.object({ path: z.string(), added: z.number(), removed: z.number() }))

@@ -12,6 +12,8 @@ type Column =
   | 'phase'
   | 'progress'
   | 'log_tail'
+  | 'last_line'
+  | 'runs'
   | 'commits'
   | 'diff_numstat'
   | 'scope_violations'

@@ -18,6 +18,8 @@ export function taskView(row: typeof tasks.$inferSelect) {
     requeues: row.requeues,
     phase: row.phase,
     progress: row.progress,
+    lastLine: row.lastLine,
+    runs: row.runs,
     commits: row.commits,
     diffNumstat: row.diffNumstat,
     scopeViolations: row.scopeViolations,

@@ -26,6 +26,8 @@ export interface PresetResult {
 /** What the caller sees while the agent works: the readable log so far and running totals. */
 export interface RunProgress {
   tail: string;
+  /** What this event added to the readable log (for the live log); '' when nothing. */
+  added: string;
   lastLine: string;
   inputTokens: number | null;
   outputTokens: number | null;
@@ -95,6 +97,7 @@ function spawnAndParse(
   const totals = { inputTokens: null as number | null, outputTokens: null as number | null };
   const append = (text: string) => {
     tail = (tail + text).slice(-TAIL);
+    return text;
   };
 
   return new Promise((resolve) => {
@@ -115,19 +118,20 @@ function spawnAndParse(
     child.stdout.on('data', (chunk: string) => {
       const events = parser.feed(chunk);
       for (const event of events) {
+        let added = '';
         if (event.lastLine) {
           lastLine = event.lastLine;
-          append(`${event.kind === 'tool' ? '> ' : ''}${event.lastLine}\n`);
+          added = append(`${event.kind === 'tool' ? '> ' : ''}${event.lastLine}\n`);
         }
         if (event.inputTokens !== undefined) totals.inputTokens = event.inputTokens;
         if (event.outputTokens !== undefined) totals.outputTokens = event.outputTokens;
-        onEvent({ tail, lastLine, ...totals, event });
+        onEvent({ tail, added, lastLine, ...totals, event });
       }
     });
     child.stderr.on('data', (chunk: string) => {
       append(chunk);
       stderrLast = lastLineOf(chunk) || stderrLast;
-      onEvent({ tail, lastLine, ...totals });
+      onEvent({ tail, added: chunk, lastLine, ...totals });
     });
     child.stdin.on('error', () => undefined); // a CLI that ignores its input may close it early
     child.stdin.end(invocation.stdin);

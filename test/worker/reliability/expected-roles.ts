@@ -28,6 +28,9 @@ export const EXPECTED_MIN_ROLE: Record<string, MinRole> = {
   'GET /api/missions/{id}': 'viewer',
   'GET /api/tasks': 'viewer',
   'GET /api/tasks/{id}': 'viewer',
+  // Run logs are read like the rest of a task; secrets were masked by the runner.
+  'GET /api/tasks/{id}/logs': 'viewer',
+  'GET /api/tasks/{id}/logs.txt': 'viewer',
   'GET /api/spend': 'viewer',
   'GET /api/events': 'viewer',
   'GET /api/notifications': 'viewer',
@@ -80,6 +83,7 @@ export const EXPECTED_MIN_ROLE: Record<string, MinRole> = {
   'POST /api/runner/tasks/{id}/merge': 'runner',
   'POST /api/runner/missions': 'runner',
   'POST /api/runner/tasks/{id}/release': 'runner',
+  'POST /api/runner/tasks/{id}/logs': 'runner',
 
   'POST /telegram/webhook': 'telegram',
 };

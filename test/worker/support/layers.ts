@@ -63,6 +63,7 @@ export const PARTS: readonly Part[] = [
   { path: 'worker/tasks/', layer: 'domain', why: 'tasks, their state machine, dispatch, sweep' },
   { path: 'worker/missions/', layer: 'domain', why: 'missions: proposed, approved into tasks' },
   { path: 'worker/runners/', layer: 'domain', why: 'the runner API, over missions and tasks' },
+  { path: 'worker/run-logs/', layer: 'domain', why: "the agents' output per run, kept in R2" },
   { path: 'worker/spend/', layer: 'domain', why: 'spend sums from the ledger' },
   {
     path: 'worker/memory/',

@@ -54,6 +54,14 @@ export function AgentCard({
           )}
           {agent.task?.phase ? ` · ${agent.task.phase}` : ''}
         </dd>
+        {agent.task?.lastLine ? (
+          <>
+            <dt>Last line</dt>
+            <dd class="last-line mono" data-testid="card-last-line" title={agent.task.lastLine}>
+              {agent.task.lastLine}
+            </dd>
+          </>
+        ) : null}
         <dt>Spend this month</dt>
         <dd>{money(agent.spendThisMonthUsd)}</dd>
         <dt>Last heartbeat</dt>

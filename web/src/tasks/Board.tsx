@@ -28,6 +28,11 @@ export function Board() {
                 <a key={t.id} class="card task-card" href={`/tasks/${t.id}`}>
                   <strong>{t.title}</strong>
                   {t.phase && <span class="muted">{t.phase}</span>}
+                  {t.lastLine && (
+                    <span class="last-line mono" title={t.lastLine}>
+                      {t.lastLine}
+                    </span>
+                  )}
                   {!!t.scopeViolations?.length && (
                     <span class="flag">{t.scopeViolations.length} outside scope</span>
                   )}

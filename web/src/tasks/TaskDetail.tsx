@@ -1,9 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, messageOf } from '../api/client';
 import { hasRole, me } from '../auth/session';
+import { RunLog } from './RunLog';
 import { needsReview, type Task, type TaskEvent } from './types';
 
-/** One task: its timeline, what it changed (with scope flags), and the review form. */
+/** One task: its live log, timeline, what it changed (with scope flags), and the review form. */
 export function TaskDetail({ id }: { id: string }) {
   const [task, setTask] = useState<(Task & { events: TaskEvent[] }) | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -32,6 +33,14 @@ export function TaskDetail({ id }: { id: string }) {
           {task.branch ?? 'no branch yet'} · ${task.costUsd.toFixed(2)}
         </span>
       </p>
+      {task.lastLine && (
+        <p class="last-line" title={task.lastLine}>
+          Last line:{' '}
+          <span class="mono" data-testid="task-last-line">
+            {task.lastLine}
+          </span>
+        </p>
+      )}
       <p class="spec">{task.spec}</p>
       <p class="muted">Expected scope: {task.expectedScope.join(', ')}</p>
       {task.failureReason && <p class="error">{task.failureReason}</p>}
@@ -61,6 +70,12 @@ export function TaskDetail({ id }: { id: string }) {
       {needsReview(task) && hasRole(me.value, 'operator') && (
         <ReviewForm id={task.id} onDone={load} />
       )}
+      <RunLog
+        taskId={task.id}
+        runs={task.runs}
+        waiting={['PENDING', 'ASSIGNED', 'CHANGES_REQUESTED'].includes(task.status)}
+        onEnd={() => void load()}
+      />
       <h3>Timeline</h3>
       <ol class="events">
         {task.events.map((e) => (

@@ -13,6 +13,10 @@ export interface Task {
   branch: string | null;
   phase: string | null;
   progress: number | null;
+  /** The last meaningful line of the agent's output, from the runner's heartbeats. */
+  lastLine: string | null;
+  /** Claims so far: the latest run's log is run `runs`. */
+  runs: number;
   commits: string[] | null;
   diffNumstat: { path: string; added: number; removed: number }[] | null;
   scopeViolations: string[] | null;
