@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { AGENT_TYPES } from '../../drizzle/schema';
-import { McpServers } from './fields';
+import { Executor, McpServers } from './fields';
 
 export const SlugParam = z.object({ slug: z.string().min(1).max(60) });
 
@@ -18,6 +18,7 @@ export const Agent = z
     mcpServers: McpServers.describe('Secrets (env values, headers) always read as [REDACTED].'),
     schedule: z.string().nullable(),
     workerEnabled: z.boolean(),
+    executor: Executor.nullable(),
     reportsTo: z.string().nullable(),
     monthlyBudgetUsd: z.number().nullable(),
     revision: z.number().int(),

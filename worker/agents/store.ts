@@ -7,6 +7,7 @@ import { database } from '../db/client';
 import { DomainError } from '../errors';
 import { agentArchivedInsert, agentRevisedInsert } from '../events/outbox';
 import { seal, unseal } from '../secrets/seal';
+import type { ExecutorConfig } from './catalog';
 import { type Change, diffConfigs } from './diff';
 import { type AgentPatch, type McpServersConfig, TRACKED_FIELDS } from './fields';
 import { type AgentConfig, mergeSecrets, redactConfig, redactDiff } from './snapshot';
@@ -45,6 +46,8 @@ export async function agentConfig(env: Env, row: AgentRow): Promise<AgentConfig>
     mcpServers,
     schedule: row.schedule,
     workerEnabled: row.workerEnabled,
+    // Stored only after the Executor schema (fields.ts) accepted it.
+    executor: (row.executor as ExecutorConfig | null) ?? null,
   };
 }
 
