@@ -1,4 +1,6 @@
+import type { ExecutorConfig, ExecutorPreset } from '../worker/agents/catalog';
 import type { RunReport } from '../worker/runners/wire';
+import type { McpServerConfig } from './executors/presets';
 
 /** What HQ hands a runner with a claimed task (see worker/runners/api-definitions.ts). */
 export interface Claim {
@@ -12,7 +14,7 @@ export interface Claim {
     baseBranch: string;
     reviewComments: string | null;
   };
-  mission: { id: string; title: string; repository: string; targetBranch: string };
+  mission: { id: string; title: string; brief: string; repository: string; targetBranch: string };
   agent: {
     slug: string;
     name: string;
@@ -20,7 +22,17 @@ export interface Claim {
     provider: string;
     identity: string;
     tools: string[];
+    /** Null: run it with this runner's `--executor`. */
+    executor: ExecutorConfig | null;
+    /** Secrets unsealed for this run: they go to the run's own files only, never to a log. */
+    mcpServers: Record<string, McpServerConfig>;
   } | null;
+}
+
+/** What this runner can run, as it tells HQ at start. */
+export interface Capability {
+  preset: ExecutorPreset;
+  version: string | null;
 }
 
 export type { RunReport } from '../worker/runners/wire';
@@ -73,6 +85,11 @@ export class HqClient {
 
   claim(waitSeconds: number, signal?: AbortSignal) {
     return this.call<Claim>('POST', '/api/runner/claim', { waitSeconds }, signal);
+  }
+  capabilities(capabilities: Capability[]) {
+    return this.call<{ capabilities: Capability[] }>('PUT', '/api/runner/capabilities', {
+      capabilities,
+    });
   }
   heartbeat(taskId: string, beat: { phase?: string; progress?: number; logTail?: string }) {
     return this.call('POST', `/api/runner/tasks/${taskId}/heartbeat`, beat);

@@ -1,7 +1,6 @@
 import { type Claim, type HqClient, HqError } from './api';
 import { childEnv, taskPrompt } from './env';
-import { runCommand } from './executors/command';
-import { runOpenAi } from './executors/openai';
+import { runExecutor, sum } from './executors/run';
 import { commitsSince, git, mergeWithoutCheckout, numstat } from './git';
 import type { CliOptions } from './options';
 import type { Progress } from './progress';
@@ -32,7 +31,7 @@ export async function runTask(
   const started = Date.now();
   let phase = 'worktree';
   let tail = '';
-  let tokens = 0;
+  let tokens: number | null = null;
   // HQ answers 409 when the task is no longer ours (cancelled, or requeued after silence):
   // stop the agent and let go instead of reporting work nobody waits for.
   const lost = new AbortController();
@@ -51,23 +50,15 @@ export async function runTask(
     progress.task(task.id, task.title, phase, started);
     await beat();
     const env = childEnv(claim, dir, opts.declaredEnv);
-    const onOutput = (t: string, used = 0) => {
-      tail = t;
-      tokens = used;
-    };
-    const model = opts.openai.model ?? claim.agent?.model ?? 'gpt-4.1';
-    const stopAgent = AbortSignal.any([signal, lost.signal]);
-    const result =
-      opts.executor === 'openai'
-        ? await runOpenAi(
-            { ...opts.openai, model },
-            dir,
-            env,
-            taskPrompt(claim),
-            onOutput,
-            stopAgent,
-          )
-        : await runCommand(opts.command, dir, env, taskPrompt(claim), onOutput, stopAgent);
+    const { result, provider, model } = await runExecutor(
+      claim,
+      opts,
+      { cwd: dir, env, prompt: taskPrompt(claim), signal: AbortSignal.any([signal, lost.signal]) },
+      (t, used) => {
+        tail = t;
+        tokens = used;
+      },
+    );
     if (lost.signal.aborted && !signal.aborted) {
       progress.task(task.id, task.title, 'taken back by HQ', started);
       await worktrees.remove(task.id);
@@ -91,9 +82,8 @@ export async function runTask(
       inputTokens: result.inputTokens,
       outputTokens: result.outputTokens,
       costUsd: result.costUsd,
-      provider:
-        opts.executor === 'openai' ? 'openai-compatible' : (claim.agent?.provider ?? 'none'),
-      model: opts.executor === 'openai' ? model : (claim.agent?.model ?? 'none'),
+      provider,
+      model,
       ...(result.error ? { error: `${result.error}\n${result.logTail.slice(-1000)}` } : {}),
     };
     const answer = await client.report(task.id, report);
@@ -102,7 +92,7 @@ export async function runTask(
       task.title,
       answer?.status === 'REVIEW' ? 'in review' : 'failed',
       started,
-      result.inputTokens + result.outputTokens,
+      sum(result.inputTokens, result.outputTokens),
     );
     if (answer?.status === 'REVIEW') progress.counts.reviewed++;
     else {

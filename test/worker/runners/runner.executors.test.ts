@@ -253,7 +253,7 @@ describe('runners and executors', () => {
         .first();
     const admin = (await registerRunner('spend-reader')).admin;
     const before = (await (await call('/api/spend', { cookie: admin })).json()) as {
-      total: { costUsd: number; inputTokens: number };
+      total: { costUsd: number; inputTokens: number; unknownCost: number };
     };
 
     await taskFor('spender', 'tokens only');
@@ -285,10 +285,12 @@ describe('runners and executors', () => {
       json: success(['src/c.ts'], { inputTokens: 100, outputTokens: 10, costUsd: 0.25 }),
     });
     const after = (await (await call('/api/spend', { cookie: admin })).json()) as {
-      total: { costUsd: number; inputTokens: number };
-      byAgent: { slug: string | null; costUsd: number }[];
+      total: { costUsd: number; inputTokens: number; unknownCost: number };
+      byAgent: { slug: string | null; costUsd: number; unknownCost: number }[];
     };
     expect(after.total.costUsd - before.total.costUsd).toBeCloseTo(0.25, 10);
+    expect(after.total.unknownCost - before.total.unknownCost).toBe(2);
+    expect(after.byAgent.find((a) => a.slug === 'spender')?.unknownCost).toBe(2);
     expect(after.total.inputTokens - before.total.inputTokens).toBe(5100);
     expect(after.byAgent.find((a) => a.slug === 'spender')?.costUsd).toBeCloseTo(0.25, 10);
     const agent = (await (await call('/api/agents/spender', { cookie: admin })).json()) as {
