@@ -1,3 +1,4 @@
+import type { ExecutorConfig } from '../../../worker/agents/catalog';
 import type { Change } from '../../../worker/agents/diff';
 
 export { PROVIDERS, TRACKED_FIELDS } from '../../../worker/agents/catalog';
@@ -17,6 +18,8 @@ export interface Agent {
   mcpServers: Record<string, unknown>;
   schedule: string | null;
   workerEnabled: boolean;
+  /** Null: the runner's own default executor. */
+  executor: ExecutorConfig | null;
   reportsTo: string | null;
   monthlyBudgetUsd: number | null;
   revision: number;
