@@ -72,6 +72,7 @@ export const EXPECTED_MIN_ROLE: Record<string, MinRole> = {
   'PUT /api/office/furniture/{id}': 'admin',
 
   'POST /api/runner/claim': 'runner',
+  'PUT /api/runner/capabilities': 'runner',
   'POST /api/runner/tasks/{id}/heartbeat': 'runner',
   'POST /api/runner/tasks/{id}/report': 'runner',
   'GET /api/runner/verdicts': 'runner',
