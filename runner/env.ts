@@ -52,3 +52,22 @@ export function taskPrompt(claim: Claim): string {
     lines.push(`Review comments to address: ${claim.task.reviewComments}`);
   return `${lines.filter(Boolean).join('\n\n')}\n`;
 }
+
+/**
+ * The agent's MCP secrets (env values and headers) as they came in the claim: a CLI that
+ * prints one (a server's error echoing its config, say) must not carry it into HQ's log tail.
+ */
+export function claimSecrets(claim: Claim): string[] {
+  const servers = Object.values(claim.agent?.mcpServers ?? {});
+  const values = servers.flatMap((s) => [
+    ...Object.values(s.env ?? {}),
+    ...Object.values(s.headers ?? {}),
+  ]);
+  // Very short values would blank out ordinary words; they are not secrets worth the name.
+  return [...new Set(values.filter((value) => value.length >= 6))];
+}
+
+/** The text with every secret replaced by [REDACTED]. */
+export function scrubSecrets(text: string, secrets: string[]): string {
+  return secrets.reduce((out, secret) => out.split(secret).join('[REDACTED]'), text);
+}

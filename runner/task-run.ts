@@ -1,5 +1,5 @@
 import { type Claim, type HqClient, HqError } from './api';
-import { childEnv, taskPrompt } from './env';
+import { childEnv, claimSecrets, scrubSecrets, taskPrompt } from './env';
 import { runExecutor, sum } from './executors/run';
 import { commitsSince, git, mergeWithoutCheckout, numstat } from './git';
 import type { CliOptions } from './options';
@@ -35,10 +35,13 @@ export async function runTask(
   // HQ answers 409 when the task is no longer ours (cancelled, or requeued after silence):
   // stop the agent and let go instead of reporting work nobody waits for.
   const lost = new AbortController();
+  const secrets = claimSecrets(claim);
   const beat = () =>
-    client.heartbeat(task.id, { phase, logTail: tail.slice(-4000) }).catch((error: unknown) => {
-      if (error instanceof HqError && error.status === 409) lost.abort();
-    });
+    client
+      .heartbeat(task.id, { phase, logTail: scrubSecrets(tail, secrets).slice(-4000) })
+      .catch((error: unknown) => {
+        if (error instanceof HqError && error.status === 409) lost.abort();
+      });
   const timer = setInterval(() => {
     void beat();
     progress.task(task.id, task.title, phase, started, tokens);
@@ -84,7 +87,9 @@ export async function runTask(
       costUsd: result.costUsd,
       provider,
       model,
-      ...(result.error ? { error: `${result.error}\n${result.logTail.slice(-1000)}` } : {}),
+      ...(result.error
+        ? { error: scrubSecrets(`${result.error}\n${result.logTail.slice(-1000)}`, secrets) }
+        : {}),
     };
     const answer = await client.report(task.id, report);
     progress.task(
