@@ -1,4 +1,6 @@
+import type { ExecutorConfig, ExecutorPreset } from '../worker/agents/catalog';
 import type { RunReport } from '../worker/runners/wire';
+import type { McpServerConfig } from './executors/presets';
 
 /** What HQ hands a runner with a claimed task (see worker/runners/api-definitions.ts). */
 export interface Claim {
@@ -14,7 +16,7 @@ export interface Claim {
     /** Claims of this task so far, this one included: the run its log goes to. */
     runs: number;
   };
-  mission: { id: string; title: string; repository: string; targetBranch: string };
+  mission: { id: string; title: string; brief: string; repository: string; targetBranch: string };
   agent: {
     slug: string;
     name: string;
@@ -22,7 +24,17 @@ export interface Claim {
     provider: string;
     identity: string;
     tools: string[];
+    /** Null: run it with this runner's `--executor`. */
+    executor: ExecutorConfig | null;
+    /** Secrets unsealed for this run: they go to the run's own files only, never to a log. */
+    mcpServers: Record<string, McpServerConfig>;
   } | null;
+}
+
+/** What this runner can run, as it tells HQ at start. */
+export interface Capability {
+  preset: ExecutorPreset;
+  version: string | null;
 }
 
 export type { RunReport } from '../worker/runners/wire';
@@ -75,6 +87,11 @@ export class HqClient {
 
   claim(waitSeconds: number, signal?: AbortSignal) {
     return this.call<Claim>('POST', '/api/runner/claim', { waitSeconds }, signal);
+  }
+  capabilities(capabilities: Capability[]) {
+    return this.call<{ capabilities: Capability[] }>('PUT', '/api/runner/capabilities', {
+      capabilities,
+    });
   }
   heartbeat(
     taskId: string,

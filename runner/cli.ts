@@ -1,4 +1,5 @@
-import { HqClient, HqError } from './api';
+import { type Capability, HqClient, HqError } from './api';
+import { credentialWarnings, describeCapabilities, probeCapabilities } from './capabilities';
 import { MIN_SECRET_LENGTH, unmaskable } from './logs/mask';
 import { readOptions, UsageError } from './options';
 import { Progress } from './progress';
@@ -28,6 +29,15 @@ async function main(): Promise<number> {
   }
   const pruned = await worktrees.prune();
   if (pruned.length) progress.info(`pruned ${pruned.length} worktree(s) left by an earlier run`);
+  const probed = await probeCapabilities(cli);
+  progress.info(describeCapabilities(probed));
+  for (const warning of credentialWarnings(probed.capabilities, cli.env)) progress.info(warning);
+  if (!probed.capabilities.some((c) => c.preset === cli.executor)) {
+    process.stderr.write(
+      `--executor ${cli.executor}: not available here (see "can run" above); install it or pick another\n`,
+    );
+    return 2;
+  }
   const opts: RunnerOptions = {
     client: new HqClient(cli.server, cli.token),
     worktrees,
@@ -51,6 +61,7 @@ async function main(): Promise<number> {
     });
   }
   progress.info(`runner on ${cli.repo} → ${cli.server}, ${cli.concurrency} at a time`);
+  await declare(opts, probed.capabilities, stop.signal);
 
   const worker = async () => {
     while (!stop.signal.aborted) {
@@ -83,6 +94,31 @@ async function main(): Promise<number> {
   await Promise.all([...Array.from({ length: cli.concurrency }, worker), merger()]);
   progress.summary();
   return 0;
+}
+
+/**
+ * Tells HQ what this runner can run before claiming anything, so it is handed only tasks it
+ * can run. HQ not up yet: tried again every 2 s. HQ refusing the list: said, and the runner
+ * goes on with the agents that have no executor of their own.
+ */
+async function declare(opts: RunnerOptions, capabilities: Capability[], signal: AbortSignal) {
+  for (let attempt = 0; !signal.aborted; attempt++) {
+    try {
+      await opts.client.capabilities(capabilities);
+      return;
+    } catch (error) {
+      const message = (error as Error).message;
+      if (error instanceof HqError && error.status >= 400 && error.status < 500) {
+        opts.progress.info(
+          `HQ refused this runner's capabilities (${message}): it gets only agents without an executor`,
+        );
+        return;
+      }
+      if (attempt === 0)
+        opts.progress.info(`telling HQ what this runner can run: ${message}; retrying`);
+      await sleep(2_000, signal);
+    }
+  }
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

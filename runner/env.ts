@@ -35,10 +35,15 @@ export function childEnv(
   };
 }
 
-/** The prompt written to the agent's standard input. */
+/**
+ * The task as the agent reads it: the mission's brief, the task's spec, its expected scope and
+ * the reviewer's comments of a later round. The identity is not in it: each executor places
+ * it where its CLI takes a system prompt (runner/executors/presets).
+ */
 export function taskPrompt(claim: Claim): string {
   const lines = [
-    claim.agent?.identity ?? '',
+    claim.mission.title ? `Mission: ${claim.mission.title}` : '',
+    claim.mission.brief,
     `Task: ${claim.task.title}`,
     claim.task.spec,
     `Change only files matching: ${claim.task.expectedScope.join(', ')}`,

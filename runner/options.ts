@@ -1,13 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { ExecutorPreset } from '../worker/agents/catalog';
+import { PRESET_NAMES } from './executors/presets/types';
+
+/** Every executor an agent can name: the CLI presets and the built-in loop. */
+const EXECUTORS: readonly ExecutorPreset[] = [...PRESET_NAMES, 'openai'];
 
 export interface CliOptions {
   server: string;
   token: string;
   repo: string;
   concurrency: number;
-  executor: 'command' | 'openai';
+  /** For agents without an executor of their own. */
+  executor: ExecutorPreset;
   command: string;
   openai: {
     baseURL: string;
@@ -27,15 +33,25 @@ const USAGE = `Usage: npm run runner -- --server URL --token hqr_... --repo PATH
   --token TOKEN        this runner's token (an admin creates it: POST /api/runners); or HQ_RUNNER_TOKEN
   --repo PATH          the git repository tasks run against
   --concurrency N      tasks at once (default 1)
-  --executor NAME      command (default): run a coding-agent CLI; openai: the built-in tool loop
-  --command CMD        command executor: the CLI to run in each worktree (prompt on stdin)
+  --executor NAME      how to run an agent that has no executor of its own: claude-code, codex,
+                       gemini, opencode, aider, openai (the built-in tool loop) or command
+                       (default). An agent with its own executor runs with it when this runner
+                       has it: at start the runner looks for claude, codex, gemini, opencode and
+                       aider on PATH and tells HQ what it found; HQ gives it only tasks it can run
+  --command CMD        command executor: the CLI to run in each worktree (prompt on stdin); also
+                       lets this runner take agents whose executor is a command of their own
   --base-url URL       openai executor: any OpenAI-compatible endpoint (default https://api.openai.com/v1)
-  --model NAME         openai executor: model (default: the agent's model)
-  --api-key-env NAME   openai executor: variable holding the API key (default OPENAI_API_KEY)
-  --max-steps N        openai executor: tool-calling steps per task (default 20)
-  --price-in USD       openai executor: USD per million input tokens (for cost; default unknown = 0)
+  --model NAME         openai executor, for agents without an executor of their own: model
+                       (default: the agent's model)
+  --api-key-env NAME   openai executor: variable holding the API key (default OPENAI_API_KEY);
+                       with a key, this runner also takes agents whose executor is openai
+  --max-steps N        openai executor: tool-calling steps per task (default 20; an agent's
+                       maxTurns wins)
+  --price-in USD       openai executor: USD per million input tokens (without it the cost is
+                       reported as unknown)
   --price-out USD      openai executor: USD per million output tokens
-  --env NAME           pass this variable of the runner's environment to the agent (repeatable)
+  --env NAME           pass this variable of the runner's environment to the agent (repeatable);
+                       a CLI's credentials go this way, e.g. --env ANTHROPIC_API_KEY
   --config FILE        JSON file with any of the options above
   --heartbeat SECONDS  heartbeat interval (default 10)
 `;
@@ -73,7 +89,7 @@ export function readOptions(argv: string[], env: NodeJS.ProcessEnv = process.env
     token: String(pick('token') ?? env.HQ_RUNNER_TOKEN ?? ''),
     repo: resolve(String(pick('repo') ?? '.')),
     concurrency: Number(pick('concurrency') ?? 1),
-    executor: pick('executor') === 'openai' ? 'openai' : 'command',
+    executor: (pick('executor') ?? 'command') as ExecutorPreset,
     command: String(pick('command') ?? ''),
     openai: {
       baseURL: String(pick('base-url') ?? 'https://api.openai.com/v1'),
@@ -93,8 +109,7 @@ export function readOptions(argv: string[], env: NodeJS.ProcessEnv = process.env
     !/^https?:\/\//.test(options.server) && '--server must be an http(s) URL',
     !options.token.startsWith('hqr_') && '--token must be a runner token (hqr_...)',
     !(options.concurrency >= 1 && options.concurrency <= 32) && '--concurrency must be 1 to 32',
-    !['command', 'openai'].includes(String(pick('executor') ?? 'command')) &&
-      '--executor must be command or openai',
+    !EXECUTORS.includes(options.executor) && `--executor must be one of ${EXECUTORS.join(', ')}`,
     options.executor === 'command' &&
       !options.command &&
       '--command is required for the command executor',

@@ -10,10 +10,11 @@ export class Progress {
     return `${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
   }
 
-  /** One line about one task. */
-  task(id: string, title: string, phase: string, since: number, tokens = 0): void {
+  /** One line about one task; `tokens` null: the agent reported none (yet). */
+  task(id: string, title: string, phase: string, since: number, tokens: number | null = 0): void {
+    const used = tokens === null ? 'tokens unknown' : `${tokens} tokens`;
     this.out.write(
-      `[${this.stamp(Date.now() - since)}] ${id.slice(0, 8)} "${title}" · ${phase} · ${tokens} tokens\n`,
+      `[${this.stamp(Date.now() - since)}] ${id.slice(0, 8)} "${title}" · ${phase} · ${used}\n`,
     );
   }
 

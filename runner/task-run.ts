@@ -1,7 +1,6 @@
 import { type Claim, type HqClient, HqError } from './api';
 import { childEnv, taskPrompt } from './env';
-import { runCommand } from './executors/command';
-import { runOpenAi } from './executors/openai';
+import { runExecutor, sum } from './executors/run';
 import { commitsSince, git, mergeWithoutCheckout, numstat } from './git';
 import { openRunLog } from './logs/run-log';
 import type { CliOptions } from './options';
@@ -32,11 +31,12 @@ export async function runTask(
   const { task } = claim;
   const started = Date.now();
   let phase = 'worktree';
-  let tokens = 0;
+  let tokens: number | null = null;
   // HQ answers 409 when the task is no longer ours (cancelled, or requeued after silence):
   // stop the agent and let go instead of reporting work nobody waits for.
   const lost = new AbortController();
-  // The agent's output, masked, on its way to HQ while it works (runner/logs/).
+  // The agent's output, masked (declared variables, MCP secrets, the API key), on its way to
+  // HQ while it works (runner/logs/).
   const log = openRunLog(client, claim, opts.declaredEnv, [opts.openai.apiKey], {
     onLost: () => lost.abort(),
     onRefused: (message) => progress.info(`log: ${message}`),
@@ -62,23 +62,15 @@ export async function runTask(
     progress.task(task.id, task.title, phase, started);
     await beat();
     const env = childEnv(claim, dir, opts.declaredEnv);
-    const onOutput = (_tail: string, used: number, added: string) => {
-      tokens = used;
-      log.write(added);
-    };
-    const model = opts.openai.model ?? claim.agent?.model ?? 'gpt-4.1';
-    const stopAgent = AbortSignal.any([signal, lost.signal]);
-    const result =
-      opts.executor === 'openai'
-        ? await runOpenAi(
-            { ...opts.openai, model },
-            dir,
-            env,
-            taskPrompt(claim),
-            onOutput,
-            stopAgent,
-          )
-        : await runCommand(opts.command, dir, env, taskPrompt(claim), onOutput, stopAgent);
+    const { result, provider, model } = await runExecutor(
+      claim,
+      opts,
+      { cwd: dir, env, prompt: taskPrompt(claim), signal: AbortSignal.any([signal, lost.signal]) },
+      (_tail, used, added) => {
+        tokens = used;
+        log.write(added);
+      },
+    );
     // The whole log reaches HQ before the task leaves RUNNING (then HQ takes no more of it).
     await log.close();
     // One last beat, so the task's last line is the run's last line.
@@ -106,9 +98,8 @@ export async function runTask(
       inputTokens: result.inputTokens,
       outputTokens: result.outputTokens,
       costUsd: result.costUsd,
-      provider:
-        opts.executor === 'openai' ? 'openai-compatible' : (claim.agent?.provider ?? 'none'),
-      model: opts.executor === 'openai' ? model : (claim.agent?.model ?? 'none'),
+      provider,
+      model,
       ...(result.error ? { error: `${log.mask(result.error)}\n${log.tail.slice(-1000)}` } : {}),
     };
     const answer = await client.report(task.id, report);
@@ -117,7 +108,7 @@ export async function runTask(
       task.title,
       answer?.status === 'REVIEW' ? 'in review' : 'failed',
       started,
-      result.inputTokens + result.outputTokens,
+      sum(result.inputTokens, result.outputTokens),
     );
     if (answer?.status === 'REVIEW') progress.counts.reviewed++;
     else {

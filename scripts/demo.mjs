@@ -1,9 +1,11 @@
-// `npm run demo`: HQ running locally, plus a runner working a generated demo repository with a
-// scripted offline agent. Approve the demo mission in the web app, approve the reviews, and
-// watch the merges land in the demo repository. No API key, nothing external.
+// `npm run demo`: HQ running locally, plus a runner working a generated demo repository with
+// offline agents: Pixel's tasks through the claude-code preset (scripts/demo-clis/claude, an
+// offline stand-in for Claude Code, first on the runner's PATH), the others through the
+// command executor (scripts/demo-agent.mjs). Approve the demo mission in the web app, approve
+// the reviews, and watch the merges land in the demo repository. No API key, nothing external.
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readDevVars } from './dev-vars.mjs';
 
@@ -93,12 +95,22 @@ const runner = spawn(
     '--heartbeat',
     '2',
   ],
-  { cwd: root, stdio: 'inherit', env: { ...process.env, HQ_RUNNER_TOKEN: token } },
+  {
+    cwd: root,
+    stdio: 'inherit',
+    env: {
+      ...process.env,
+      HQ_RUNNER_TOKEN: token,
+      PATH: `${join(root, 'scripts', 'demo-clis')}${delimiter}${process.env.PATH}`,
+    },
+  },
 );
 children.push(runner);
 console.log(`
   HQ demo: http://localhost:${port} (sign in locally as ${admin})
-  1. Missions: approve "Rate-limit the public API". Its tasks are dispatched and the runner takes them.
+  1. Missions: approve "Rate-limit the public API". Its tasks are dispatched and the runner takes
+     them: Forge's with the command executor, Pixel's with the claude-code preset (an offline
+     stand-in for Claude Code, scripts/demo-clis/claude).
   2. Review: approve each task. The runner merges it into main of the demo repository:
        git -C ${repo} log --oneline --graph main
   Ctrl-C stops HQ and the runner (the runner gives unfinished tasks back).

@@ -3,6 +3,14 @@ import { epochMs, flag, json } from './columns';
 
 export const AGENT_TYPES = ['LEAD', 'WORKER', 'REVIEWER'] as const;
 
+/** An agent's executor as stored (worker/agents/catalog.ts `ExecutorConfig` is its checked form). */
+export interface StoredExecutor {
+  preset: string;
+  maxTurns?: number;
+  extraArgs?: string[];
+  command?: string;
+}
+
 /** The roster. `mcpServersSealed` is the live MCP config, encrypted at rest (it holds secrets). */
 export const agents = sqliteTable(
   'agents',
@@ -19,6 +27,8 @@ export const agents = sqliteTable(
     mcpServersSealed: text('mcp_servers_sealed'),
     schedule: text('schedule'),
     workerEnabled: flag('worker_enabled').notNull().default(true),
+    /** Null: the runner's own default executor (its `--executor`). */
+    executor: json<StoredExecutor>('executor'),
     reportsTo: text('reports_to'),
     monthlyBudgetUsd: real('monthly_budget_usd'),
     revision: integer('revision').notNull().default(0),

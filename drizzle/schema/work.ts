@@ -114,9 +114,15 @@ export const runners = sqliteTable('runners', {
   createdAt: epochMs('created_at').notNull(),
   lastSeenAt: epochMs('last_seen_at'),
   revokedAt: epochMs('revoked_at'),
+  /** What the runner said it can run when it started: [{preset, version}]; null: never said. */
+  capabilities: json<{ preset: string; version: string | null }[]>('capabilities'),
+  capabilitiesAt: epochMs('capabilities_at'),
 });
 
-/** Money and tokens, one row per report or model call. */
+/**
+ * Money and tokens, one row per report or model call. A null is unknown, not zero: a CLI
+ * that reports no money (or no tokens) leaves it null until a price is known, and sums skip it.
+ */
 export const spendLedger = sqliteTable(
   'spend_ledger',
   {
@@ -127,9 +133,11 @@ export const spendLedger = sqliteTable(
     /** What the money was for: task, chat, voice, vision, transcription, briefing... */
     purpose: text('purpose').notNull(),
     taskId: text('task_id'),
-    inputTokens: integer('input_tokens').notNull().default(0),
-    outputTokens: integer('output_tokens').notNull().default(0),
-    costUsd: real('cost_usd').notNull().default(0),
+    // Billed by the minute or the call (transcription), a row has no tokens: 0 by default.
+    inputTokens: integer('input_tokens').default(0),
+    outputTokens: integer('output_tokens').default(0),
+    // No default: whoever writes a row says what it cost, or null when nobody knows.
+    costUsd: real('cost_usd'),
     createdAt: epochMs('created_at').notNull(),
   },
   (t) => [

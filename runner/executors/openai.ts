@@ -4,7 +4,6 @@ import type {
   ChatCompletionMessageParam,
   ChatCompletionTool,
 } from 'openai/resources/chat/completions';
-import type { ExecutorResult } from './command';
 import {
   listConfined,
   OutsideWorktree,
@@ -20,7 +19,22 @@ export interface OpenAiExecutorOptions {
   maxSteps: number;
   /** USD per million input and output tokens, when known. */
   pricing?: { input: number; output: number };
+  /** The agent's identity, appended to the loop's own system prompt. */
+  identity?: string;
 }
+
+/** A run of the loop; `costUsd` is null without a price (unknown, not $0). */
+export interface OpenAiResult {
+  ok: boolean;
+  logTail: string;
+  error?: string;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number | null;
+}
+
+const SYSTEM =
+  'You are a coding agent working in a git worktree. Use the tools; stop when the task is done.';
 
 const TOOLS: ChatCompletionTool[] = [
   tool('read_file', 'Read a text file of the repository.', { path: { type: 'string' } }, ['path']),
@@ -68,14 +82,10 @@ export async function runOpenAi(
   prompt: string,
   onOutput: (tail: string, tokens: number, added: string) => void,
   signal: AbortSignal,
-): Promise<ExecutorResult> {
+): Promise<OpenAiResult> {
   const client = new OpenAI({ baseURL: opts.baseURL, apiKey: opts.apiKey, maxRetries: 1 });
   const messages: ChatCompletionMessageParam[] = [
-    {
-      role: 'system',
-      content:
-        'You are a coding agent working in a git worktree. Use the tools; stop when the task is done.',
-    },
+    { role: 'system', content: opts.identity ? `${SYSTEM}\n\n${opts.identity}` : SYSTEM },
     { role: 'user', content: prompt },
   ];
   let inputTokens = 0;
@@ -85,14 +95,14 @@ export async function runOpenAi(
     log = `${log}${line}\n`.slice(-8000);
     onOutput(log, inputTokens + outputTokens, `${line}\n`);
   };
-  const result = (ok: boolean, error?: string): ExecutorResult => ({
+  const result = (ok: boolean, error?: string): OpenAiResult => ({
     ok,
     logTail: log,
     inputTokens,
     outputTokens,
     costUsd: opts.pricing
       ? (inputTokens * opts.pricing.input + outputTokens * opts.pricing.output) / 1e6
-      : 0,
+      : null,
     ...(error ? { error } : {}),
   });
   try {

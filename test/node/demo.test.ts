@@ -118,5 +118,16 @@ describe('npm run demo', () => {
       encoding: 'utf8',
     });
     expect(log.match(/^Merge task /gm)).toHaveLength(2);
+    // Pixel's task went through the claude-code preset (the offline stand-in), Forge's through
+    // the runner's command executor; claude's reported money is in the spend.
+    const byWhom = (who: string) =>
+      execFileSync('git', ['grep', '-l', who, 'main', '--', 'docs', 'src'], {
+        cwd: repo,
+        encoding: 'utf8',
+      });
+    expect(byWhom("the demo's Claude Code stand-in (claude-sonnet-4)")).toMatch(/^main:docs\//);
+    expect(byWhom('Written by the demo agent')).toMatch(/^main:src\/middleware\//);
+    const spend = await api<{ byAgent: { slug: string | null; costUsd: number }[] }>('/api/spend');
+    expect(spend.byAgent.find((a) => a.slug === 'pixel')?.costUsd).toBeCloseTo(0.0123, 10);
   }, 240_000);
 });

@@ -70,4 +70,28 @@ describe('runner options', () => {
     expect(() => readOptions(argv, {})).toThrow(UsageError);
     expect(() => readOptions(argv, {})).toThrow(named);
   });
+
+  it.each(['claude-code', 'codex', 'gemini', 'opencode', 'aider'])(
+    'takes --executor %s as the fallback without a --command',
+    (name) => {
+      const options = readOptions(['--server', 'http://hq.test', '--executor', name], {
+        HQ_RUNNER_TOKEN: 'hqr_x',
+      });
+      expect(options).toMatchObject({ executor: name, command: '' });
+    },
+  );
+
+  it('says in --help which executors there are and how a CLI gets its credentials', () => {
+    let usage = '';
+    try {
+      readOptions(['--help']);
+    } catch (error) {
+      usage = (error as UsageError).usage;
+    }
+    expect(usage).toMatch(
+      /--executor NAME .*claude-code, codex,\s+gemini, opencode, aider, openai \(the built-in tool loop\) or command/s,
+    );
+    expect(usage).toContain('--env ANTHROPIC_API_KEY');
+    expect(usage).toContain('without it the cost is\n                       reported as unknown');
+  });
 });

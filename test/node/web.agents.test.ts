@@ -67,6 +67,29 @@ describe('agents in a real browser', () => {
     );
   });
 
+  it('picks an executor preset with its options; the page shows it and the revision records it', async () => {
+    expect(await page.getByTestId('agent-executor').innerText()).toBe('executor runner default');
+    const select = form().locator('select[name=executor]');
+    await select.selectOption('codex');
+    // codex has no turn limit: the form does not offer one.
+    expect(await form().locator('input[name=maxTurns]').count()).toBe(0);
+    await select.selectOption('claude-code');
+    await form().locator('input[name=maxTurns]').fill('12');
+    await form().locator('textarea[name=extraArgs]').fill('--verbose');
+    await form().locator('input[name=reason]').fill('claude for this one');
+    await form().getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => page.getByRole('status').innerText()).toBe('Saved as revision 3.');
+    await expect
+      .poll(() => page.getByTestId('agent-executor').innerText())
+      .toBe('executor claude-code');
+    const revision = page.getByTestId('revision-3');
+    await expect.poll(() => revision.innerText()).toContain('claude for this one');
+    expect(await revision.innerText()).toMatch(
+      /executor\s*\{"preset":"claude-code","maxTurns":12,"extraArgs":\["--verbose"\]\}/,
+    );
+    expect(await form().locator('input[name=maxTurns]').inputValue()).toBe('12');
+  });
+
   it('lets an admin flip the global worker switch and see provider detection in settings', async () => {
     await page.getByRole('link', { name: 'Settings', exact: true }).click();
     const toggle = page.getByLabel('Global worker switch (off: no task is assigned)');

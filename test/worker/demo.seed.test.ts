@@ -40,6 +40,13 @@ describe('demo company', () => {
     // Its tasks are planned; they become task rows (PENDING) when the mission is approved.
     expect(JSON.parse(missions[0]?.plan ?? '[]').length).toBeGreaterThanOrEqual(1);
     expect(await count('tasks')).toBe(0);
+    // The workers run with different executors: CLI presets, and the runner's own default.
+    const executors = (
+      await env.DB.prepare(
+        "SELECT json_extract(executor, '$.preset') AS preset FROM agents WHERE worker_enabled = 1",
+      ).all<{ preset: string | null }>()
+    ).results.map((a) => a.preset);
+    expect(executors).toEqual(expect.arrayContaining(['claude-code', 'opencode', null]));
     // Every demo agent starts its permanent record at revision 0.
     expect(await count('agent_revisions')).toBe(agents.length);
   });

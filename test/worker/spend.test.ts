@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { call, signInAs } from './support/client';
 
 describe('GET /api/spend', () => {
-  it('aggregates by day, agent, model and purpose within the range', async () => {
+  it('aggregates by day, agent, model and purpose within the range, counting unknown costs apart', async () => {
     await env.DB.prepare(
       "INSERT INTO agents (id, slug, name, type, role, model, provider, created_at, updated_at) VALUES ('sp-a', 'spender', 'S', 'WORKER', 'r', 'm', 'openai', 0, 0)",
     ).run();
@@ -13,6 +13,8 @@ describe('GET /api/spend', () => {
       ['sp-a', 'openai', 'gpt-4.1', 'task', 100, 10, 1.5, day1],
       ['sp-a', 'openai', 'gpt-4.1', 'task', 50, 5, 0.5, day2],
       [null, 'anthropic', 'claude', 'voice', 20, 2, 0.25, day2],
+      // A CLI that reports tokens and no money: its cost is unknown, not $0.
+      ['sp-a', 'openai', 'codex-mini', 'task', 300, 30, null, day2],
       ['sp-a', 'openai', 'gpt-4.1', 'task', 999, 999, 99, Date.UTC(2026, 9, 1)],
     ] as const;
     for (const r of rows) {
@@ -28,22 +30,29 @@ describe('GET /api/spend', () => {
     });
     expect(response.status).toBe(200);
     const body = (await response.json()) as Record<string, unknown>;
-    expect(body.total).toEqual({ costUsd: 2.25, inputTokens: 170, outputTokens: 17 });
+    const sums = (costUsd: number, inputTokens: number, outputTokens: number, unknownCost = 0) => ({
+      costUsd,
+      inputTokens,
+      outputTokens,
+      unknownCost,
+    });
+    expect(body.total).toEqual(sums(2.25, 470, 47, 1));
     expect(body.byDay).toEqual([
-      { day: '2026-11-01', costUsd: 1.5, inputTokens: 100, outputTokens: 10 },
-      { day: '2026-11-02', costUsd: 0.75, inputTokens: 70, outputTokens: 7 },
+      { day: '2026-11-01', ...sums(1.5, 100, 10) },
+      { day: '2026-11-02', ...sums(0.75, 370, 37, 1) },
     ]);
     expect(body.byAgent).toEqual([
-      { agentId: 'sp-a', slug: 'spender', costUsd: 2, inputTokens: 150, outputTokens: 15 },
-      { agentId: null, slug: null, costUsd: 0.25, inputTokens: 20, outputTokens: 2 },
+      { agentId: 'sp-a', slug: 'spender', ...sums(2, 450, 45, 1) },
+      { agentId: null, slug: null, ...sums(0.25, 20, 2) },
     ]);
     expect(body.byModel).toEqual([
-      { provider: 'openai', model: 'gpt-4.1', costUsd: 2, inputTokens: 150, outputTokens: 15 },
-      { provider: 'anthropic', model: 'claude', costUsd: 0.25, inputTokens: 20, outputTokens: 2 },
+      { provider: 'openai', model: 'gpt-4.1', ...sums(2, 150, 15) },
+      { provider: 'anthropic', model: 'claude', ...sums(0.25, 20, 2) },
+      { provider: 'openai', model: 'codex-mini', ...sums(0, 300, 30, 1) },
     ]);
     expect(body.byPurpose).toEqual([
-      { purpose: 'task', costUsd: 2, inputTokens: 150, outputTokens: 15 },
-      { purpose: 'voice', costUsd: 0.25, inputTokens: 20, outputTokens: 2 },
+      { purpose: 'task', ...sums(2, 450, 45, 1) },
+      { purpose: 'voice', ...sums(0.25, 20, 2) },
     ]);
     expect((await call('/api/spend?from=yesterday', { cookie: viewer })).status).toBe(400);
     expect((await call('/api/spend')).status).toBe(401);

@@ -2,8 +2,10 @@ import { z } from '@hono/zod-openapi';
 import { AGENT_TYPES } from '../../drizzle/schema';
 import { PROVIDERS } from './catalog';
 import { cronProblem } from './cron';
+import { Executor } from './executor';
 
 export { PROVIDERS, TRACKED_FIELDS, type TrackedField } from './catalog';
+export { Executor } from './executor';
 
 export const McpServer = z
   .strictObject({
@@ -44,6 +46,7 @@ export const editableFields = {
   mcpServers: McpServers,
   schedule: Schedule,
   workerEnabled: z.boolean(),
+  executor: Executor.nullable(),
   reportsTo: Slug.nullable(),
   monthlyBudgetUsd: z.number().min(0).max(1_000_000).nullable(),
 };
@@ -56,6 +59,7 @@ export const CreateAgent = z.strictObject({
   mcpServers: editableFields.mcpServers.default({}),
   schedule: editableFields.schedule.default(null),
   workerEnabled: editableFields.workerEnabled.default(true),
+  executor: editableFields.executor.default(null),
   reportsTo: editableFields.reportsTo.default(null),
   monthlyBudgetUsd: editableFields.monthlyBudgetUsd.default(null),
   reason: z.string().max(500).optional(),

@@ -21,7 +21,10 @@ export async function spendThisMonth(env: Env, agentIds: string[]): Promise<Map<
   const now = new Date();
   const monthStart = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1);
   const rows = await database(env)
-    .select({ agentId: spendLedger.agentId, total: sql<number>`sum(${spendLedger.costUsd})` })
+    .select({
+      agentId: spendLedger.agentId,
+      total: sql<number>`coalesce(sum(${spendLedger.costUsd}), 0)`,
+    })
     .from(spendLedger)
     .where(and(inArray(spendLedger.agentId, agentIds), gte(spendLedger.createdAt, monthStart)))
     .groupBy(spendLedger.agentId)

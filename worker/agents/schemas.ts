@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { AGENT_TYPES } from '../../drizzle/schema';
-import { McpServers } from './fields';
+import { Executor, McpServers } from './fields';
 
 export const SlugParam = z.object({ slug: z.string().min(1).max(60) });
 
@@ -25,6 +25,7 @@ export const Agent = z
       ),
     schedule: z.string().nullable(),
     workerEnabled: z.boolean(),
+    executor: Executor.nullable(),
     reportsTo: z.string().nullable(),
     monthlyBudgetUsd: z.number().nullable(),
     revision: z.number().int(),

@@ -1,5 +1,6 @@
 import type { agents } from '../../drizzle/schema';
 import { REDACTED, redact } from '../audit/redact';
+import type { ExecutorConfig } from './catalog';
 import type { Change } from './diff';
 import type { McpServersConfig, TrackedField } from './fields';
 
@@ -15,6 +16,8 @@ export type AgentConfig = {
   mcpServers: McpServersConfig;
   schedule: string | null;
   workerEnabled: boolean;
+  /** Null: the runner's own default executor. */
+  executor: ExecutorConfig | null;
 };
 
 // Compile-time check that AgentConfig covers exactly the tracked fields.

@@ -7,6 +7,7 @@ import { database } from '../db/client';
 import { DomainError } from '../errors';
 import { agentArchivedInsert, agentRevisedInsert } from '../events/outbox';
 import { seal } from '../secrets/seal';
+import type { ExecutorConfig } from './catalog';
 import { type Change, diffConfigs } from './diff';
 import { type AgentPatch, type McpServersConfig, TRACKED_FIELDS } from './fields';
 import { type AgentConfig, mergeSecrets, redactConfig, redactDiff } from './snapshot';
@@ -56,6 +57,8 @@ export async function agentConfig(
     mcpServers,
     schedule: row.schedule,
     workerEnabled: row.workerEnabled,
+    // Stored only after the Executor schema (fields.ts) accepted it.
+    executor: (row.executor as ExecutorConfig | null) ?? null,
   };
   return { config, unreadableSecrets: unreadable };
 }

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { MiddlewareHandler } from 'hono';
 import { agentRevisions, agents, missions } from '../../drizzle/schema';
+import type { ExecutorConfig } from '../agents/catalog';
 import { creationRevision } from '../agents/store';
 import { database } from '../db/client';
 import { envValue, type HonoEnv } from '../env';
@@ -45,6 +46,7 @@ function demoConfig(agent: (typeof demoAgents)[number]) {
     mcpServers: {},
     schedule: agent.schedule ?? null,
     workerEnabled: agent.workerEnabled ?? true,
+    executor: (agent.executor as ExecutorConfig | null | undefined) ?? null,
   };
 }
 

@@ -8,6 +8,7 @@ import type { HonoEnv } from '../env';
 import { ApiError } from '../http/errors';
 import { defineRoute, jsonBody, jsonResponse } from '../http/route';
 import { validationHook } from '../http/validation';
+import { Capability, type CapabilityEntry } from './capabilities';
 import { TOKEN_PREFIX } from './guard';
 
 const tags = ['Runners'];
@@ -19,6 +20,11 @@ const Runner = z
     createdAt: z.string(),
     lastSeenAt: z.string().nullable(),
     revokedAt: z.string().nullable(),
+    capabilities: z
+      .array(Capability)
+      .nullable()
+      .describe('What the runner said it can run when it started; null: it never said.'),
+    capabilitiesAt: z.string().nullable(),
   })
   .openapi('Runner');
 
@@ -58,6 +64,9 @@ const view = (r: typeof runners.$inferSelect) => ({
   createdAt: new Date(r.createdAt).toISOString(),
   lastSeenAt: iso(r.lastSeenAt),
   revokedAt: iso(r.revokedAt),
+  // Stored only after the Capabilities schema accepted it.
+  capabilities: r.capabilities as CapabilityEntry[] | null,
+  capabilitiesAt: iso(r.capabilitiesAt),
 });
 
 export const runnerAdminRoutes = new OpenAPIHono<HonoEnv>({ defaultHook: validationHook });
@@ -72,6 +81,8 @@ runnerAdminRoutes.openapi(register, async (c) => {
     createdAt: Date.now(),
     lastSeenAt: null,
     revokedAt: null,
+    capabilities: null,
+    capabilitiesAt: null,
   };
   const db = database(c.env);
   await db.batch([

@@ -1,7 +1,9 @@
 import { z } from '@hono/zod-openapi';
+import { Executor, McpServers } from '../agents/fields';
 import { defineRoute, jsonBody, jsonResponse } from '../http/route';
 import { Mission, ProposeMission } from '../missions/schemas';
 import { Task } from '../tasks/schemas';
+import { Capabilities } from './capabilities';
 
 // The runner API's routes: what a runner may call with its bearer token.
 const tags = ['Runner API'];
@@ -15,6 +17,7 @@ const Claimed = z.object({
   mission: z.object({
     id: z.string(),
     title: z.string(),
+    brief: z.string(),
     repository: z.string(),
     targetBranch: z.string(),
   }),
@@ -26,6 +29,10 @@ const Claimed = z.object({
       provider: z.string(),
       identity: z.string(),
       tools: z.array(z.string()),
+      executor: Executor.nullable().describe('Null: run it with the runner’s own --executor.'),
+      mcpServers: McpServers.describe(
+        'Unsealed for this run only: env values and headers in plain text. Write them to the run’s own files, never to a log, and delete them after.',
+      ),
     })
     .nullable(),
 });
@@ -46,6 +53,20 @@ export const claimRoute = defineRoute('runner', {
   responses: {
     200: jsonResponse(Claimed, 'A task is now RUNNING on this runner.'),
     204: { description: 'No task.' },
+  },
+});
+
+export const capabilities = defineRoute('runner', {
+  method: 'put',
+  path: '/api/runner/capabilities',
+  tags,
+  summary: 'Say what this runner can run (the presets it found, with versions); sent at start',
+  request: { body: jsonBody(z.strictObject({ capabilities: Capabilities })) },
+  responses: {
+    200: jsonResponse(
+      z.object({ capabilities: Capabilities }),
+      'Stored: claims now hand this runner tasks of agents with these presets (and those without one).',
+    ),
   },
 });
 
@@ -85,9 +106,10 @@ export const report = defineRoute('runner', {
         outcome: z.enum(['success', 'failure']),
         commits: z.array(z.string().regex(/^[0-9a-f]{7,64}$/, 'not a commit hash')).max(1000),
         numstat: z.array(Numstat).max(10_000),
-        inputTokens: z.number().int().min(0),
-        outputTokens: z.number().int().min(0),
-        costUsd: z.number().min(0).max(100_000),
+        // Null is unknown (a CLI that reports no tokens or no money), never recorded as 0.
+        inputTokens: z.number().int().min(0).nullable(),
+        outputTokens: z.number().int().min(0).nullable(),
+        costUsd: z.number().min(0).max(100_000).nullable(),
         provider: z.string().min(1).max(60),
         model: z.string().min(1).max(120),
         error: z.string().max(4000).optional(),

@@ -11,6 +11,7 @@ import { dispatch } from '../tasks/dispatch';
 import { agentSuccessStatement } from '../tasks/failures';
 import { moveStatements } from '../tasks/transition';
 import {
+  capabilities,
   claimRoute,
   heartbeat,
   merged,
@@ -19,6 +20,7 @@ import {
   report,
   verdicts,
 } from './api-definitions';
+import { declareCapabilities } from './capabilities';
 import { claim } from './claim';
 import { applyReport } from './report';
 
@@ -46,6 +48,12 @@ runnerApiRoutes.openapi(claimRoute, async (c) => {
     c.req.raw.signal,
   );
   return found ? c.json(found, 200) : c.body(null, 204);
+});
+
+runnerApiRoutes.openapi(capabilities, async (c) => {
+  const declared = c.req.valid('json').capabilities;
+  await declareCapabilities(c.env, c.get('runner'), declared, c.get('requestId'));
+  return c.json({ capabilities: declared }, 200);
 });
 
 runnerApiRoutes.openapi(heartbeat, async (c) => {

@@ -3,20 +3,48 @@ import { agents, missions, tasks } from '../../drizzle/schema';
 import { database } from '../db/client';
 import { moveTask } from '../tasks/transition';
 import { taskView } from '../tasks/views';
+import { runnerPresets } from './capabilities';
+import { type RunAgent, runAgent } from './run-agent';
 
 const POLL_MS = 500;
 
+interface Candidate {
+  id: string;
+  runs: number;
+  target_branch: string;
+  agent_id: string | null;
+}
+
 /**
- * Takes the oldest ASSIGNED task for this runner. Each attempt is a guarded move
- * (ASSIGNED → RUNNING only if still ASSIGNED), so two claimers never get the same task;
+ * Takes the oldest ASSIGNED task this runner can run: its agent has no executor (the runner's
+ * own default runs it) or one of the presets the runner declared. Each attempt is a guarded
+ * move (ASSIGNED → RUNNING only if still ASSIGNED), so two claimers never get the same task;
  * a claimer that loses a race tries the next candidate.
  */
-async function claimOnce(env: Env, runnerId: string) {
+async function claimOnce(env: Env, runnerId: string, presets: string[]) {
   const now = Date.now();
   const { results } = await env.DB.prepare(
-    "SELECT t.id, t.runs, m.target_branch FROM tasks t JOIN missions m ON m.id = t.mission_id WHERE t.status = 'ASSIGNED' ORDER BY t.created_at, t.id LIMIT 25",
-  ).all<{ id: string; runs: number; target_branch: string }>();
+    `SELECT t.id, t.runs, m.target_branch, t.agent_id FROM tasks t
+     JOIN missions m ON m.id = t.mission_id LEFT JOIN agents a ON a.id = t.agent_id
+     WHERE t.status = 'ASSIGNED'
+       AND (a.executor IS NULL OR json_extract(a.executor, '$.preset') IN (SELECT value FROM json_each(?1)))
+     ORDER BY t.created_at, t.id LIMIT 25`,
+  )
+    .bind(JSON.stringify(presets))
+    .all<Candidate>();
   for (const candidate of results) {
+    const prepared = await agentFor(env, candidate);
+    if ('problem' in prepared) {
+      await moveTask(env.DB, {
+        taskId: candidate.id,
+        from: 'ASSIGNED',
+        to: 'FAILED',
+        actor: `runner:${runnerId}`,
+        reason: prepared.problem,
+        set: { failure_reason: prepared.problem, finished_at: now },
+      });
+      continue;
+    }
     const won = await moveTask(env.DB, {
       taskId: candidate.id,
       from: 'ASSIGNED',
@@ -37,7 +65,7 @@ async function claimOnce(env: Env, runnerId: string) {
       },
     });
     if (won) {
-      const found = await claimed(env, candidate.id);
+      const found = await claimed(env, candidate.id, prepared.agent);
       const agentId = found?.task.agentId;
       // The agent's Durable Object wakes when this run would go stale without heartbeats.
       if (agentId)
@@ -51,34 +79,37 @@ async function claimOnce(env: Env, runnerId: string) {
   return undefined;
 }
 
-/** What a runner needs to run a task: the task, its mission's repository, the agent's config. */
-async function claimed(env: Env, taskId: string) {
+/** The candidate's agent ready for a run (null: a task without an agent), or why it cannot run. */
+async function agentFor(
+  env: Env,
+  candidate: Candidate,
+): Promise<{ agent: RunAgent | null } | { problem: string }> {
+  if (!candidate.agent_id) return { agent: null };
+  const row = await database(env)
+    .select()
+    .from(agents)
+    .where(eq(agents.id, candidate.agent_id))
+    .get();
+  return row ? runAgent(env, row) : { agent: null };
+}
+
+/** What a runner needs to run a task: the task, its mission (brief, repository), the agent. */
+async function claimed(env: Env, taskId: string, agent: RunAgent | null) {
   const db = database(env);
   const task = await db.select().from(tasks).where(eq(tasks.id, taskId)).get();
   if (!task) return undefined;
   const mission = await db.select().from(missions).where(eq(missions.id, task.missionId)).get();
-  const agent = task.agentId
-    ? await db.select().from(agents).where(eq(agents.id, task.agentId)).get()
-    : undefined;
   return {
     timeoutSeconds: task.timeoutSeconds,
     task: taskView(task),
     mission: {
       id: task.missionId,
       title: mission?.title ?? '',
+      brief: mission?.brief ?? '',
       repository: mission?.repository ?? '',
       targetBranch: mission?.targetBranch ?? 'main',
     },
-    agent: agent
-      ? {
-          slug: agent.slug,
-          name: agent.name,
-          model: agent.model,
-          provider: agent.provider,
-          identity: agent.identity,
-          tools: agent.tools,
-        }
-      : null,
+    agent,
   };
 }
 
@@ -95,9 +126,10 @@ export async function claim(
   signal?: AbortSignal,
 ): Promise<Claim | undefined> {
   const deadline = Date.now() + waitSeconds * 1000;
+  const presets = await runnerPresets(env, runnerId);
   for (;;) {
     if (signal?.aborted) return undefined;
-    const found = await claimOnce(env, runnerId);
+    const found = await claimOnce(env, runnerId, presets);
     if (found || Date.now() + POLL_MS > deadline) return found;
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }

@@ -49,11 +49,12 @@ export async function applyReport(
     now,
   );
   statements.push(
+    // The task keeps running totals of what is known; the ledger row below keeps the unknown.
     db
       .prepare(
         'UPDATE tasks SET input_tokens = input_tokens + ?, output_tokens = output_tokens + ?, cost_usd = cost_usd + ? WHERE id = ?',
       )
-      .bind(report.inputTokens, report.outputTokens, report.costUsd, task.id),
+      .bind(report.inputTokens ?? 0, report.outputTokens ?? 0, report.costUsd ?? 0, task.id),
     db
       .prepare(
         "INSERT INTO spend_ledger (agent_id, provider, model, purpose, task_id, input_tokens, output_tokens, cost_usd, created_at) VALUES (?, ?, ?, 'task', ?, ?, ?, ?, ?)",

@@ -5,9 +5,11 @@ export interface RunReport {
   outcome: 'success' | 'failure';
   commits: string[];
   numstat: { path: string; added: number; removed: number }[];
-  inputTokens: number;
-  outputTokens: number;
-  costUsd: number;
+  /** Null: the executor reported none (unknown, not zero). */
+  inputTokens: number | null;
+  outputTokens: number | null;
+  /** Null: nobody priced the run (the CLI reports tokens only); recorded as unknown, not $0. */
+  costUsd: number | null;
   provider: string;
   model: string;
   error?: string | undefined;

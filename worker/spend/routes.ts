@@ -3,7 +3,15 @@ import type { HonoEnv } from '../env';
 import { defineRoute, jsonResponse } from '../http/route';
 import { validationHook } from '../http/validation';
 
-const Totals = { costUsd: z.number(), inputTokens: z.number(), outputTokens: z.number() };
+const Totals = {
+  costUsd: z.number().describe('The money known; entries of unknown cost are not in it.'),
+  inputTokens: z.number(),
+  outputTokens: z.number(),
+  unknownCost: z
+    .number()
+    .int()
+    .describe('Ledger entries whose cost nobody knows yet (a CLI that reports tokens only).'),
+};
 const DAY_MS = 86_400_000;
 
 const spend = defineRoute('viewer', {
@@ -35,8 +43,9 @@ const spend = defineRoute('viewer', {
   },
 });
 
+// A null cost or token count is unknown: sums skip it, and the unknown costs are counted.
 const SUMS =
-  'coalesce(sum(cost_usd), 0) AS costUsd, coalesce(sum(input_tokens), 0) AS inputTokens, coalesce(sum(output_tokens), 0) AS outputTokens';
+  'coalesce(sum(cost_usd), 0) AS costUsd, coalesce(sum(input_tokens), 0) AS inputTokens, coalesce(sum(output_tokens), 0) AS outputTokens, count(*) - count(cost_usd) AS unknownCost';
 
 export const spendRoutes = new OpenAPIHono<HonoEnv>({ defaultHook: validationHook });
 
@@ -47,7 +56,7 @@ spendRoutes.openapi(spend, async (c) => {
   const db = c.env.DB;
   const range = 'WHERE s.created_at >= ?1 AND s.created_at <= ?2';
   const query = <T>(sql: string) => db.prepare(sql).bind(from, to).all<T>();
-  type Sums = { costUsd: number; inputTokens: number; outputTokens: number };
+  type Sums = { costUsd: number; inputTokens: number; outputTokens: number; unknownCost: number };
   const [total, byDay, byAgent, byModel, byPurpose] = await Promise.all([
     db.prepare(`SELECT ${SUMS} FROM spend_ledger s ${range}`).bind(from, to).first<Sums>(),
     query<Sums & { day: string }>(
@@ -67,7 +76,7 @@ spendRoutes.openapi(spend, async (c) => {
     {
       from: new Date(from).toISOString(),
       to: new Date(to).toISOString(),
-      total: total ?? { costUsd: 0, inputTokens: 0, outputTokens: 0 },
+      total: total ?? { costUsd: 0, inputTokens: 0, outputTokens: 0, unknownCost: 0 },
       byDay: byDay.results,
       byAgent: byAgent.results,
       byModel: byModel.results,

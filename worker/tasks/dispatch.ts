@@ -1,4 +1,5 @@
 import { readSettings } from '../settings/store';
+import { markRunnerWaits } from './runner-waits';
 import type { TaskStatus } from './state-machine';
 import { moveTask } from './transition';
 
@@ -53,9 +54,16 @@ function choose(task: Waiting, pool: Candidate[]): Candidate | undefined {
 
 /**
  * Assigns waiting tasks of approved missions to agents. Nothing moves while the global worker
- * switch is off. A task whose hinted agent cannot take work now stays waiting.
+ * switch is off. A task whose hinted agent cannot take work now stays waiting. Then every
+ * assigned task whose agent's preset no runner can run says so (runner-waits.ts).
  */
 export async function dispatch(env: Env, now = Date.now()): Promise<number> {
+  const assigned = await assign(env, now);
+  await markRunnerWaits(env.DB, now);
+  return assigned;
+}
+
+async function assign(env: Env, now: number): Promise<number> {
   if (!(await readSettings(env)).workerSwitch) return 0;
   const db = env.DB;
   const { results: waiting } = await db

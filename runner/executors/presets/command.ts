@@ -1,7 +1,7 @@
 import { lineParser, Tally } from './stream';
 import type { AgentExecutorConfig, Invocation, Preset } from './types';
 
-// Any other CLI, as runner/executors/command.ts runs it: a shell command in the worktree,
+// Any other CLI, as the runner's --command runs it: a shell command in the worktree,
 // the prompt (identity first) on standard input. Its output is plain text of no known
 // format, so tokens and money are unknown (null) and the exit code alone decides.
 

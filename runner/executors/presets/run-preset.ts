@@ -5,8 +5,8 @@ import { lastLineOf, reasonFromText } from './stream';
 import type { AgentExecutorConfig, FailureReason, Invocation, Preset, StreamEvent } from './types';
 
 /**
- * The outcome of a preset run: runner/executors/command.ts's ExecutorResult, with tokens
- * and money nullable (unknown is not zero) and the failure's reason.
+ * The outcome of a preset run, with tokens and money nullable (unknown is not zero) and the
+ * failure's reason.
  */
 export interface PresetResult {
   ok: boolean;

@@ -77,6 +77,7 @@ export const EXPECTED_MIN_ROLE: Record<string, MinRole> = {
   'POST /api/admin/secrets/reseal': 'admin',
 
   'POST /api/runner/claim': 'runner',
+  'PUT /api/runner/capabilities': 'runner',
   'POST /api/runner/tasks/{id}/heartbeat': 'runner',
   'POST /api/runner/tasks/{id}/report': 'runner',
   'GET /api/runner/verdicts': 'runner',

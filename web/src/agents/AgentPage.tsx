@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, messageOf } from '../api/client';
 import { EditForm } from './EditForm';
+import { executorLabel } from './ExecutorFields';
 import { RevisionTimeline } from './RevisionTimeline';
 import { type Agent, usd } from './types';
 import { UnreadableSecrets } from './UnreadableSecrets';
@@ -32,7 +33,9 @@ export function AgentPage({ slug }: { slug: string }) {
         {agent.name} <span class="muted">({agent.slug})</span>
       </h2>
       <p class="muted">
-        {agent.role} · revision {agent.revision} · {usd(agent.spentThisMonthUsd)} this month
+        {agent.role} · revision {agent.revision} ·{' '}
+        <span data-testid="agent-executor">executor {executorLabel(agent.executor)}</span> ·{' '}
+        {usd(agent.spentThisMonthUsd)} this month
       </p>
       {notice && (
         <p class="notice" role="status">

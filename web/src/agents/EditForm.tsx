@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api, describeFailure } from '../api/client';
 import { hasRole, me } from '../auth/session';
+import { type ExecutorDraft, ExecutorFields, executorDraft, executorOf } from './ExecutorFields';
 import { type Agent, PROVIDERS } from './types';
 
 interface Draft {
@@ -15,6 +16,7 @@ interface Draft {
   identity: string;
   monthlyBudgetUsd: string;
   mcpServers: string;
+  executor: ExecutorDraft;
   reason: string;
 }
 
@@ -30,6 +32,7 @@ const draftOf = (a: Agent): Draft => ({
   identity: a.identity,
   monthlyBudgetUsd: a.monthlyBudgetUsd === null ? '' : String(a.monthlyBudgetUsd),
   mcpServers: JSON.stringify(a.mcpServers, null, 2),
+  executor: executorDraft(a.executor),
   reason: '',
 });
 
@@ -100,6 +103,11 @@ export function EditForm({ agent, onSaved }: { agent: Agent; onSaved: (message: 
       {text('tools', 'Tools (comma-separated)')}
       {text('schedule', 'Schedule (cron, empty for none)')}
       {text('monthlyBudgetUsd', 'Monthly budget (USD)')}
+      <ExecutorFields
+        draft={draft.executor}
+        onChange={(executor) => setDraft({ ...draft, executor })}
+        disabled={!canEdit}
+      />
       <label class="check">
         <input
           name="workerEnabled"
@@ -165,6 +173,10 @@ function changedFields(agent: Agent, d: Draft, admin: boolean): Record<string, u
     monthlyBudgetUsd: d.monthlyBudgetUsd.trim() === '' ? null : Number(d.monthlyBudgetUsd),
   };
   if (admin) next.mcpServers = JSON.parse(d.mcpServers) as unknown;
+  // Compared in the form's own shape, so key order and left-out options never count as a change.
+  const executor = executorOf(d.executor);
+  if (JSON.stringify(executor) !== JSON.stringify(executorOf(executorDraft(agent.executor))))
+    next.executor = executor;
   const current = agent as unknown as Record<string, unknown>;
   const patch = Object.fromEntries(
     Object.entries(next).filter(([k, v]) => JSON.stringify(v) !== JSON.stringify(current[k])),

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api, describeFailure } from '../api/client';
+import { type ExecutorDraft, ExecutorFields, executorDraft, executorOf } from './ExecutorFields';
 import { PROVIDERS } from './types';
 
 /** Creates an agent; the server's field errors are shown next to the form. */
@@ -12,6 +13,7 @@ export function NewAgentForm({ onCreated }: { onCreated: () => void }) {
     model: '',
     provider: 'openai',
   });
+  const [executor, setExecutor] = useState<ExecutorDraft>(() => executorDraft(null));
   const [error, setError] = useState<string | null>(null);
   const set = (key: keyof typeof form) => (e: Event) =>
     setForm({ ...form, [key]: (e.currentTarget as HTMLInputElement).value });
@@ -19,7 +21,10 @@ export function NewAgentForm({ onCreated }: { onCreated: () => void }) {
   async function submit(event: Event) {
     event.preventDefault();
     try {
-      await api('/api/agents', { method: 'POST', body: form });
+      await api('/api/agents', {
+        method: 'POST',
+        body: { ...form, executor: executorOf(executor) },
+      });
       onCreated();
     } catch (e) {
       setError(describeFailure(e));
@@ -56,6 +61,7 @@ export function NewAgentForm({ onCreated }: { onCreated: () => void }) {
           ))}
         </select>
       </label>
+      <ExecutorFields draft={executor} onChange={setExecutor} disabled={false} />
       {error && <p class="error wide">{error}</p>}
       <button type="submit">Create</button>
     </form>

@@ -1,3 +1,4 @@
+import type { ExecutorConfig } from '../../../worker/agents/catalog';
 import type { Change } from '../../../worker/agents/diff';
 
 export { PROVIDERS, TRACKED_FIELDS } from '../../../worker/agents/catalog';
@@ -19,6 +20,8 @@ export interface Agent {
   unreadableSecrets: string[];
   schedule: string | null;
   workerEnabled: boolean;
+  /** Null: the runner's own default executor. */
+  executor: ExecutorConfig | null;
   reportsTo: string | null;
   monthlyBudgetUsd: number | null;
   revision: number;

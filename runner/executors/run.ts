@@ -1,0 +1,106 @@
+import type { ExecutorConfig, ExecutorPreset } from '../../worker/agents/catalog';
+import type { Claim } from '../api';
+import type { CliOptions } from '../options';
+import { runOpenAi } from './openai';
+import {
+  type AgentExecutorConfig,
+  PRESETS,
+  type PresetName,
+  type PresetResult,
+  runPreset,
+} from './presets';
+
+// Which executor runs a claimed task, with the agent's config as that executor takes it, and
+// the run itself. The agent's own executor wins; an agent without one runs with the runner's
+// `--executor`.
+
+// The agent field's presets are the CLI presets plus the built-in loop: checked here so the
+// worker's list (worker/agents/catalog.ts) and the runner's cannot drift apart.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+export const presetListsAgree: Same<ExecutorPreset, PresetName | 'openai'> = true;
+
+export interface Chosen {
+  executor: ExecutorConfig;
+  /** What a CLI preset (runner/executors/presets) is given; the built-in loop reads it too. */
+  config: AgentExecutorConfig;
+}
+
+export function chooseExecutor(
+  claim: Claim,
+  fallback: Pick<CliOptions, 'executor' | 'command'>,
+): Chosen {
+  const agent = claim.agent;
+  // Without its own executor the agent runs as the runner was told to run agents.
+  const executor: ExecutorConfig = agent?.executor ?? {
+    preset: fallback.executor,
+    ...(fallback.executor === 'command' ? { command: fallback.command } : {}),
+  };
+  return {
+    executor,
+    config: {
+      identity: agent?.identity ?? '',
+      model: agent?.model ?? '',
+      tools: agent?.tools ?? [],
+      mcpServers: agent?.mcpServers ?? {},
+      options: {
+        ...(executor.maxTurns ? { maxTurns: executor.maxTurns } : {}),
+        ...(executor.extraArgs ? { extraArgs: executor.extraArgs } : {}),
+        ...(executor.command ? { command: executor.command } : {}),
+      },
+    },
+  };
+}
+
+/** What any executor's run comes to; null tokens or cost are unknown, and reported so. */
+export type RunResult = Omit<PresetResult, 'exitCode' | 'lastMeaningfulLine' | 'cachedInputTokens'>;
+
+/** Tokens in and out together; unknown when neither is known. */
+export function sum(input: number | null, output: number | null): number | null {
+  return input === null && output === null ? null : (input ?? 0) + (output ?? 0);
+}
+
+/**
+ * Runs the agent on the task in the worktree `cwd` with the allowlisted `env`: a CLI preset,
+ * or the built-in loop. Returns the result with the provider and model to report spend under.
+ */
+export async function runExecutor(
+  claim: Claim,
+  opts: Pick<CliOptions, 'executor' | 'command' | 'openai'>,
+  run: { cwd: string; env: Record<string, string>; prompt: string; signal: AbortSignal },
+  onOutput: (tail: string, tokens: number | null, added: string) => void,
+): Promise<{ result: RunResult; provider: string; model: string }> {
+  const { executor, config } = chooseExecutor(claim, opts);
+  if (executor.preset !== 'openai') {
+    const result = await runPreset(
+      PRESETS[executor.preset],
+      config,
+      run.cwd,
+      run.env,
+      run.prompt,
+      (p) => onOutput(p.tail, sum(p.inputTokens, p.outputTokens), p.added),
+      run.signal,
+    );
+    return {
+      result,
+      provider: claim.agent?.provider || 'none',
+      model: claim.agent?.model || 'none',
+    };
+  }
+  // The loop's --model is for agents without an executor of their own.
+  const model =
+    (claim.agent?.executor ? undefined : opts.openai.model) ?? (config.model || 'gpt-4.1');
+  const result = await runOpenAi(
+    {
+      ...opts.openai,
+      model,
+      identity: config.identity,
+      maxSteps: executor.maxTurns ?? opts.openai.maxSteps,
+    },
+    run.cwd,
+    run.env,
+    run.prompt,
+    onOutput,
+    run.signal,
+  );
+  return { result, provider: 'openai-compatible', model };
+}
