@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalHq, startLocalHq } from '../support/local-hq';
 import { startOpenAiStandIn } from '../support/openai-stand-in';
 import { endProcess, spawnOwned } from '../support/processes';
@@ -43,6 +43,12 @@ async function waitFor<T>(
 }
 
 /** Starts the runner CLI as a user would, with a secret planted in its own environment. */
+// Runners still going when a test ends (it failed before stopping them): ended before the
+// next test, so a leftover runner never claims the next test's task.
+afterEach(async () => {
+  await Promise.all(runners.splice(0).map((child) => endProcess(child, 'SIGKILL')));
+});
+
 function startRunner(
   token: string,
   command: string,
@@ -253,7 +259,11 @@ describe('runner end to end: real worker, real git, the runner CLI', () => {
       'REVIEW after the requeue',
       async () => ((await status(id)) === 'REVIEW' ? true : undefined),
       90,
-    );
+    ).catch(async (e) => {
+      throw new Error(
+        `${e}\nrescue runner:\n${rescue.output()}\ntask: ${JSON.stringify(await api(`/api/tasks/${id}`))}`,
+      );
+    });
     const detail = await api<{ requeues: number; events: { to: string; actor: string }[] }>(
       `/api/tasks/${id}`,
     );
