@@ -29,6 +29,15 @@ export async function applyReport(
     report.numstat.map((f) => f.path),
     task.expectedScope,
   );
+  const budget = !success && report.reason === 'budget';
+  // A budget stop is said as such, first, so the task, the timeline and the CEO all show it.
+  const failure = success
+    ? null
+    : budget
+      ? report.error?.startsWith('budget') === true
+        ? report.error
+        : `budget: ${report.error ?? 'a budget was passed'}`
+      : (report.error ?? 'run failed');
   const price = report.costUsd === null ? await priceFor(env, report.provider, report.model) : null;
   const cost = knownCost(report.costUsd, report.inputTokens, report.outputTokens, price);
   const statements = moveStatements(
@@ -38,9 +47,8 @@ export async function applyReport(
       from: 'RUNNING',
       to: success ? 'REVIEW' : 'FAILED',
       actor: `runner:${runnerId}`,
-      reason: success
-        ? `${report.commits.length} commit(s), ${violations.length} outside scope`
-        : (report.error ?? 'run failed'),
+      reason: failure ?? `${report.commits.length} commit(s), ${violations.length} outside scope`,
+      ...(budget ? { cause: 'budget' as const } : {}),
       set: {
         commits: JSON.stringify(report.commits),
         diff_numstat: JSON.stringify(report.numstat),
@@ -48,7 +56,7 @@ export async function applyReport(
         verdict: null,
         phase: success ? 'review' : 'failed',
         progress: success ? 1 : null,
-        failure_reason: success ? null : (report.error ?? 'run failed'),
+        failure_reason: failure,
         finished_at: success ? null : now,
       },
     },
@@ -86,7 +94,8 @@ export async function applyReport(
         now,
       ),
   );
-  if (task.agentId) {
+  // A budget stop says nothing about the agent's work: it does not count toward a cooldown.
+  if (task.agentId && !budget) {
     if (success) statements.push(agentSuccessStatement(db, task.agentId));
     else
       statements.push(
