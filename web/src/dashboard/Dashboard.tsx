@@ -58,8 +58,8 @@ export function Dashboard() {
         </div>
         {total && total.unknownCost > 0 && (
           <div class="kpi" data-testid="kpi-unknown-cost">
-            <strong>{total.unknownCost}</strong> runs of unknown cost (
-            {tokens(total.unknownCostTokens)}): not in the money above
+            <strong>{total.unknownCost}</strong> {total.unknownCost === 1 ? 'run' : 'runs'} of
+            unknown cost ({tokens(total.unknownCostTokens)}): not in the money
           </div>
         )}
       </div>
