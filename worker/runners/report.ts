@@ -34,7 +34,7 @@ export async function applyReport(
   const failure = success
     ? null
     : budget
-      ? report.error?.startsWith('budget') === true
+      ? report.error?.startsWith('budget:') === true
         ? report.error
         : `budget: ${report.error ?? 'a budget was passed'}`
       : (report.error ?? 'run failed');
