@@ -1,6 +1,8 @@
 import type { ExecutorConfig, ExecutorPreset } from '../worker/agents/catalog';
 import type { RunReport } from '../worker/runners/wire';
+import type { HeartbeatAnswer } from './budget';
 import type { McpServerConfig } from './executors/presets';
+import type { Usage } from './executors/run';
 
 /** What HQ hands a runner with a claimed task (see worker/runners/api-definitions.ts). */
 export interface Claim {
@@ -95,9 +97,15 @@ export class HqClient {
   }
   heartbeat(
     taskId: string,
-    beat: { phase?: string; progress?: number; logTail?: string; lastLine?: string },
+    beat: {
+      phase?: string;
+      progress?: number;
+      logTail?: string;
+      lastLine?: string;
+      usage?: Usage & { provider: string; model: string };
+    },
   ) {
-    return this.call('POST', `/api/runner/tasks/${taskId}/heartbeat`, beat);
+    return this.call<HeartbeatAnswer>('POST', `/api/runner/tasks/${taskId}/heartbeat`, beat);
   }
   appendLog(taskId: string, batch: { run: number; seq: number; text: string }) {
     return this.call('POST', `/api/runner/tasks/${taskId}/logs`, batch);

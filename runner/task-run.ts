@@ -1,6 +1,7 @@
 import { type Claim, type HqClient, HqError } from './api';
+import { BudgetGuard } from './budget';
 import { childEnv, taskPrompt } from './env';
-import { runExecutor, sum } from './executors/run';
+import { runExecutor, spendAs, sum } from './executors/run';
 import { commitsSince, git, mergeWithoutCheckout, numstat } from './git';
 import { openRunLog } from './logs/run-log';
 import type { CliOptions } from './options';
@@ -20,7 +21,8 @@ export interface RunnerOptions {
 
 /**
  * Runs one claimed task: worktree, executor, steady heartbeats, then the report (commits and
- * numstat against the base). A stop request (`signal`) gives the task back to HQ instead.
+ * numstat against the base). A stop request (`signal`) gives the task back to HQ instead. A
+ * run that passes its budget is stopped where it stands and reported as failed for `budget`.
  */
 export async function runTask(
   opts: RunnerOptions,
@@ -41,16 +43,23 @@ export async function runTask(
     onLost: () => lost.abort(),
     onRefused: (message) => progress.info(`log: ${message}`),
   });
-  const beat = () =>
-    client
-      .heartbeat(task.id, {
+  // Each beat carries the run's use so far; the answer says what is left of its budgets.
+  const budget = new BudgetGuard();
+  const spend = spendAs(claim, opts);
+  const beat = async () => {
+    const sent = budget.snapshot();
+    try {
+      const answer = await client.heartbeat(task.id, {
         phase,
         logTail: log.tail,
         ...(log.lastLine && { lastLine: log.lastLine }),
-      })
-      .catch((error: unknown) => {
-        if (error instanceof HqError && error.status === 409) lost.abort();
+        usage: { ...sent, ...spend },
       });
+      budget.answered(sent, answer);
+    } catch (error) {
+      if (error instanceof HqError && error.status === 409) lost.abort();
+    }
+  };
   const timer = setInterval(() => {
     void beat();
     progress.task(task.id, task.title, phase, started, tokens);
@@ -65,12 +74,21 @@ export async function runTask(
     const { result, provider, model } = await runExecutor(
       claim,
       opts,
-      { cwd: dir, env, prompt: taskPrompt(claim), signal: AbortSignal.any([signal, lost.signal]) },
-      (_tail, used, added) => {
-        tokens = used;
+      {
+        cwd: dir,
+        env,
+        prompt: taskPrompt(claim),
+        signal: AbortSignal.any([signal, lost.signal, budget.signal]),
+      },
+      ({ added, usage }) => {
+        tokens = sum(usage.inputTokens, usage.outputTokens);
         log.write(added);
+        budget.progress(usage);
       },
     );
+    // Stopped for its budget while it ran (a stop said by the last beat below, after the agent
+    // finished, does not undo finished work).
+    const overBudget = budget.reason;
     // The whole log reaches HQ before the task leaves RUNNING (then HQ takes no more of it).
     await log.close();
     // One last beat, so the task's last line is the run's last line.
@@ -91,8 +109,10 @@ export async function runTask(
     }
     phase = 'reporting';
     await commitLeftovers(dir, task.title);
+    // Stopped for its budget: a failure, with what it used until then (the CLI is gone).
+    if (overBudget) progress.info(`${task.id.slice(0, 8)} stopped: ${overBudget}`);
     const report = {
-      outcome: result.ok ? ('success' as const) : ('failure' as const),
+      outcome: result.ok && !overBudget ? ('success' as const) : ('failure' as const),
       commits: await commitsSince(dir, task.baseBranch),
       numstat: await numstat(dir, task.baseBranch),
       inputTokens: result.inputTokens,
@@ -100,7 +120,11 @@ export async function runTask(
       costUsd: result.costUsd,
       provider,
       model,
-      ...(result.error ? { error: `${log.mask(result.error)}\n${log.tail.slice(-1000)}` } : {}),
+      ...(overBudget
+        ? { error: overBudget, reason: 'budget' as const }
+        : result.error
+          ? { error: `${log.mask(result.error)}\n${log.tail.slice(-1000)}` }
+          : {}),
     };
     const answer = await client.report(task.id, report);
     progress.task(

@@ -27,6 +27,7 @@ import { missionRoutes } from './missions/routes';
 import { notificationRoutes } from './notifications/routes';
 import { officeRoutes } from './office/routes';
 import { mountOpenApi } from './openapi/routes';
+import { priceRoutes } from './prices/routes';
 import { roleRoutes } from './roles/routes';
 import { runLogRoutes } from './run-logs/routes';
 import { runnerAdminRoutes } from './runners/admin-routes';
@@ -74,6 +75,7 @@ export function createApp(): OpenAPIHono<HonoEnv> {
   app.route('/', runLogRoutes);
   app.route('/', taskRoutes);
   app.route('/', spendRoutes);
+  app.route('/', priceRoutes);
   app.route('/', eventRoutes);
   app.route('/', ceoRoutes);
   app.route('/', notificationRoutes);

@@ -31,6 +31,8 @@ export const agents = sqliteTable(
     executor: json<StoredExecutor>('executor'),
     reportsTo: text('reports_to'),
     monthlyBudgetUsd: real('monthly_budget_usd'),
+    /** Tokens in and out per calendar month (UTC): for plans that bill no money per call. */
+    monthlyBudgetTokens: integer('monthly_budget_tokens'),
     revision: integer('revision').notNull().default(0),
     /** Consecutive failed tasks; 3 in a row put the agent in cooldown. */
     consecutiveFailures: integer('consecutive_failures').notNull().default(0),

@@ -1,4 +1,4 @@
-import { index, integer, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { agents } from './agents';
 import { epochMs, json } from './columns';
 import { MISSION_STATUSES, TASK_STATUSES } from './states';
@@ -23,6 +23,8 @@ export const missions = sqliteTable(
     repository: text('repository').notNull(),
     targetBranch: text('target_branch').notNull().default('main'),
     budgetUsd: real('budget_usd'),
+    /** Tokens in and out over the whole mission, for plans that bill no money per call. */
+    budgetTokens: integer('budget_tokens'),
     status: text('status', { enum: MISSION_STATUSES }).notNull().default('PROPOSED'),
     proposedBy: text('proposed_by').notNull(),
     decidedBy: text('decided_by'),
@@ -73,6 +75,15 @@ export const tasks = sqliteTable(
     inputTokens: integer('input_tokens').notNull().default(0),
     outputTokens: integer('output_tokens').notNull().default(0),
     costUsd: real('cost_usd').notNull().default(0),
+    /** Finished runs whose cost nobody knows (tokens only, no price): not in `costUsd`. */
+    unknownCostRuns: integer('unknown_cost_runs').notNull().default(0),
+    /** Finished runs whose cost in `costUsd` was estimated from the price table. */
+    estimatedCostRuns: integer('estimated_cost_runs').notNull().default(0),
+    // The run in flight, from its heartbeats: what it has used so far (null: unknown). Only
+    // read while the task is RUNNING; each claim starts them afresh.
+    runInputTokens: integer('run_input_tokens'),
+    runOutputTokens: integer('run_output_tokens'),
+    runCostUsd: real('run_cost_usd'),
     lastHeartbeatAt: epochMs('last_heartbeat_at'),
     createdAt: epochMs('created_at').notNull(),
     updatedAt: epochMs('updated_at').notNull(),
@@ -119,6 +130,25 @@ export const runners = sqliteTable('runners', {
   capabilitiesAt: epochMs('capabilities_at'),
 });
 
+export const COST_SOURCES = ['reported', 'price_table', 'builtin'] as const;
+
+/**
+ * What a million tokens cost, per provider and model: turns the tokens of a CLI that reports
+ * no money into money. Edited by admins; read when a run reports or beats.
+ */
+export const prices = sqliteTable(
+  'prices',
+  {
+    provider: text('provider').notNull(),
+    model: text('model').notNull(),
+    inputPerMillionUsd: real('input_per_million_usd').notNull(),
+    outputPerMillionUsd: real('output_per_million_usd').notNull(),
+    updatedBy: text('updated_by').notNull(),
+    updatedAt: epochMs('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.provider, t.model] })],
+);
+
 /**
  * Money and tokens, one row per report or model call. A null is unknown, not zero: a CLI
  * that reports no money (or no tokens) leaves it null until a price is known, and sums skip it.
@@ -138,6 +168,12 @@ export const spendLedger = sqliteTable(
     outputTokens: integer('output_tokens').default(0),
     // No default: whoever writes a row says what it cost, or null when nobody knows.
     costUsd: real('cost_usd'),
+    /**
+     * Where a known cost came from: `reported` by the CLI that made the calls; `price_table`,
+     * estimated from tokens with the price table as it was then; `builtin`, HQ's own model
+     * calls priced from its built-in list. Null while the cost is unknown.
+     */
+    costSource: text('cost_source', { enum: COST_SOURCES }),
     createdAt: epochMs('created_at').notNull(),
   },
   (t) => [

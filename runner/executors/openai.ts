@@ -80,7 +80,11 @@ export async function runOpenAi(
   cwd: string,
   env: Record<string, string>,
   prompt: string,
-  onOutput: (tail: string, tokens: number, added: string) => void,
+  onOutput: (
+    tail: string,
+    usage: { inputTokens: number; outputTokens: number; costUsd: number | null },
+    added: string,
+  ) => void,
   signal: AbortSignal,
 ): Promise<OpenAiResult> {
   const client = new OpenAI({ baseURL: opts.baseURL, apiKey: opts.apiKey, maxRetries: 1 });
@@ -91,18 +95,21 @@ export async function runOpenAi(
   let inputTokens = 0;
   let outputTokens = 0;
   let log = '';
+  const cost = () =>
+    opts.pricing
+      ? (inputTokens * opts.pricing.input + outputTokens * opts.pricing.output) / 1e6
+      : null;
+  // Every completion and every line: the runner checks the budget on each.
   const note = (line: string) => {
-    log = `${log}${line}\n`.slice(-8000);
-    onOutput(log, inputTokens + outputTokens, `${line}\n`);
+    log = line ? `${log}${line}\n`.slice(-8000) : log;
+    onOutput(log, { inputTokens, outputTokens, costUsd: cost() }, line ? `${line}\n` : '');
   };
   const result = (ok: boolean, error?: string): OpenAiResult => ({
     ok,
     logTail: log,
     inputTokens,
     outputTokens,
-    costUsd: opts.pricing
-      ? (inputTokens * opts.pricing.input + outputTokens * opts.pricing.output) / 1e6
-      : null,
+    costUsd: cost(),
     ...(error ? { error } : {}),
   });
   try {
@@ -113,6 +120,7 @@ export async function runOpenAi(
       );
       inputTokens += completion.usage?.prompt_tokens ?? 0;
       outputTokens += completion.usage?.completion_tokens ?? 0;
+      note('');
       const message = completion.choices[0]?.message;
       if (!message) return result(false, 'the model returned no message');
       messages.push(message);

@@ -54,9 +54,40 @@ export function chooseExecutor(
 /** What any executor's run comes to; null tokens or cost are unknown, and reported so. */
 export type RunResult = Omit<PresetResult, 'exitCode' | 'lastMeaningfulLine' | 'cachedInputTokens'>;
 
+/** What a run has used so far, from the executor's running totals; null is unknown. */
+export interface Usage {
+  inputTokens: number | null;
+  outputTokens: number | null;
+  costUsd: number | null;
+}
+
+/** What the executor adds to the log, and its running totals, as it goes. */
+export interface Output {
+  tail: string;
+  added: string;
+  usage: Usage;
+}
+
 /** Tokens in and out together; unknown when neither is known. */
 export function sum(input: number | null, output: number | null): number | null {
   return input === null && output === null ? null : (input ?? 0) + (output ?? 0);
+}
+
+/**
+ * The provider and model a run's spend is reported under (and priced with): the agent's for a
+ * CLI preset; `openai-compatible` and the loop's model for the built-in loop.
+ */
+export function spendAs(
+  claim: Claim,
+  opts: Pick<CliOptions, 'executor' | 'command' | 'openai'>,
+): { provider: string; model: string } {
+  const { executor, config } = chooseExecutor(claim, opts);
+  if (executor.preset !== 'openai')
+    return { provider: claim.agent?.provider || 'none', model: claim.agent?.model || 'none' };
+  // The loop's --model is for agents without an executor of their own.
+  const model =
+    (claim.agent?.executor ? undefined : opts.openai.model) ?? (config.model || 'gpt-4.1');
+  return { provider: 'openai-compatible', model };
 }
 
 /**
@@ -67,9 +98,10 @@ export async function runExecutor(
   claim: Claim,
   opts: Pick<CliOptions, 'executor' | 'command' | 'openai'>,
   run: { cwd: string; env: Record<string, string>; prompt: string; signal: AbortSignal },
-  onOutput: (tail: string, tokens: number | null, added: string) => void,
+  onOutput: (output: Output) => void,
 ): Promise<{ result: RunResult; provider: string; model: string }> {
   const { executor, config } = chooseExecutor(claim, opts);
+  const { provider, model } = spendAs(claim, opts);
   if (executor.preset !== 'openai') {
     const result = await runPreset(
       PRESETS[executor.preset],
@@ -77,18 +109,16 @@ export async function runExecutor(
       run.cwd,
       run.env,
       run.prompt,
-      (p) => onOutput(p.tail, sum(p.inputTokens, p.outputTokens), p.added),
+      (p) =>
+        onOutput({
+          tail: p.tail,
+          added: p.added,
+          usage: { inputTokens: p.inputTokens, outputTokens: p.outputTokens, costUsd: p.costUsd },
+        }),
       run.signal,
     );
-    return {
-      result,
-      provider: claim.agent?.provider || 'none',
-      model: claim.agent?.model || 'none',
-    };
+    return { result, provider, model };
   }
-  // The loop's --model is for agents without an executor of their own.
-  const model =
-    (claim.agent?.executor ? undefined : opts.openai.model) ?? (config.model || 'gpt-4.1');
   const result = await runOpenAi(
     {
       ...opts.openai,
@@ -99,8 +129,8 @@ export async function runExecutor(
     run.cwd,
     run.env,
     run.prompt,
-    onOutput,
+    (tail, usage, added) => onOutput({ tail, added, usage }),
     run.signal,
   );
-  return { result, provider: 'openai-compatible', model };
+  return { result, provider, model };
 }

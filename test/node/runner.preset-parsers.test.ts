@@ -106,6 +106,46 @@ describe('stream parsers', () => {
     expect(parse('claude-code', crashed).summary).toMatchObject({ ok: false, error: 'a; b' });
   });
 
+  it('claude: counts tokens as the run goes (each message’s latest usage), and the result’s totals replace them', () => {
+    const usage = (input: number, output: number, read = 0) => ({
+      input_tokens: input,
+      output_tokens: output,
+      cache_read_input_tokens: read,
+      cache_creation_input_tokens: 0,
+    });
+    const message = (id: string, text: string, u: ReturnType<typeof usage>) => ({
+      type: 'assistant',
+      message: { id, content: [{ type: 'text', text }], usage: u },
+    });
+    const { events, summary } = parse(
+      'claude-code',
+      `${lines(
+        message('m1', 'One.', usage(100, 1, 1000)),
+        // The same message again (another content block): its usage replaces, not adds.
+        message('m1', 'Two.', usage(100, 40, 1000)),
+        message('m2', 'Three.', usage(200, 60)),
+        {
+          type: 'result',
+          subtype: 'success',
+          is_error: false,
+          result: 'Done.',
+          total_cost_usd: 0.01,
+          modelUsage: { m: { inputTokens: 310, outputTokens: 105, cacheReadInputTokens: 1000 } },
+        },
+      )}\n`,
+    );
+    const running = events
+      .filter((e) => e.kind === 'usage')
+      .map((e) => [e.inputTokens, e.outputTokens, e.costUsd]);
+    expect(running).toEqual([
+      [1100, 1, undefined],
+      [1100, 40, undefined],
+      [1300, 100, undefined],
+      [1310, 105, 0.01],
+    ]);
+    expect(summary).toMatchObject({ inputTokens: 1310, outputTokens: 105, costUsd: 0.01 });
+  });
+
   it('codex: sums every turn, forgives a stream error a later turn recovers from, fails on one it does not', () => {
     const turn = (input: number, output: number) => ({
       type: 'turn.completed',

@@ -29,7 +29,7 @@ describe('agents in a real browser', () => {
       'WORKER',
       'gpt-4.1',
       'Worker on',
-      '$0.00 this month of $150.00',
+      '$0.00 of $150.00 this month',
     ]) {
       expect(text).toContain(part);
     }

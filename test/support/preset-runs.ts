@@ -41,6 +41,8 @@ export const PROMPT = 'Task: add hello.txt\n\nSay hello.\n';
 
 /** How the stand-in was started, as it recorded it. */
 export interface StandInRecord {
+  /** The stand-in's process id, to check it is gone after a stop. */
+  pid: number;
   argv: string[];
   stdin: string;
   cwd: string;

@@ -49,6 +49,8 @@ export const editableFields = {
   executor: Executor.nullable(),
   reportsTo: Slug.nullable(),
   monthlyBudgetUsd: z.number().min(0).max(1_000_000).nullable(),
+  // For plans that bill no money per call (a subscription): tokens in and out per month.
+  monthlyBudgetTokens: z.number().int().min(0).max(1_000_000_000_000).nullable(),
 };
 
 export const CreateAgent = z.strictObject({
@@ -62,6 +64,7 @@ export const CreateAgent = z.strictObject({
   executor: editableFields.executor.default(null),
   reportsTo: editableFields.reportsTo.default(null),
   monthlyBudgetUsd: editableFields.monthlyBudgetUsd.default(null),
+  monthlyBudgetTokens: editableFields.monthlyBudgetTokens.default(null),
   reason: z.string().max(500).optional(),
 });
 

@@ -15,21 +15,43 @@ export async function findAgent(env: Env, slug: string) {
   return row;
 }
 
-/** USD spent per agent since the first of this month (UTC). */
-export async function spendThisMonth(env: Env, agentIds: string[]): Promise<Map<string, number>> {
+/** An agent's spend this month as its view shows it: known money, tokens, unknown costs. */
+export interface MonthSpend {
+  spentThisMonthUsd: number;
+  tokensThisMonth: number;
+  unknownCostThisMonth: number;
+}
+export const NO_SPEND: MonthSpend = {
+  spentThisMonthUsd: 0,
+  tokensThisMonth: 0,
+  unknownCostThisMonth: 0,
+};
+
+/** Spend per agent since the first of this month (UTC); unknown costs are counted, not summed. */
+export async function spendThisMonth(
+  env: Env,
+  agentIds: string[],
+): Promise<Map<string, MonthSpend>> {
   if (!agentIds.length) return new Map();
   const now = new Date();
   const monthStart = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1);
   const rows = await database(env)
     .select({
       agentId: spendLedger.agentId,
-      total: sql<number>`coalesce(sum(${spendLedger.costUsd}), 0)`,
+      spentThisMonthUsd: sql<number>`coalesce(sum(${spendLedger.costUsd}), 0)`,
+      tokensThisMonth: sql<number>`coalesce(sum(${spendLedger.inputTokens}), 0) + coalesce(sum(${spendLedger.outputTokens}), 0)`,
+      unknownCostThisMonth: sql<number>`count(*) - count(${spendLedger.costUsd})`,
     })
     .from(spendLedger)
     .where(and(inArray(spendLedger.agentId, agentIds), gte(spendLedger.createdAt, monthStart)))
     .groupBy(spendLedger.agentId)
     .all();
-  return new Map(rows.map((r) => [r.agentId ?? '', r.total]));
+  return new Map(rows.map(({ agentId, ...spend }) => [agentId ?? '', spend]));
+}
+
+/** One agent's spend this month. */
+export async function monthSpend(env: Env, agentId: string): Promise<MonthSpend> {
+  return (await spendThisMonth(env, [agentId])).get(agentId) ?? NO_SPEND;
 }
 
 /** Refuses a reportsTo that names no agent, or the agent itself. */

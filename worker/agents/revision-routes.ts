@@ -7,7 +7,7 @@ import { ApiError } from '../http/errors';
 import { defineRoute, jsonBody, jsonResponse } from '../http/route';
 import { validationHook } from '../http/validation';
 import { TRACKED_FIELDS } from './fields';
-import { changeThroughDo, findAgent, spendThisMonth } from './queries';
+import { changeThroughDo, findAgent, monthSpend } from './queries';
 import { Agent, ChangeEntry, Revision, RevisionSummary, SlugParam } from './schemas';
 
 const tags = ['Agents'];
@@ -149,11 +149,11 @@ revisionRoutes.openapi(rollback, async (c) => {
     reason: `Rollback to revision ${toRevision}: ${reason}`,
     action: 'agent.rollback',
   });
-  const spent = (await spendThisMonth(c.env, [row.id])).get(row.id) ?? 0;
+  const spent = await monthSpend(c.env, row.id);
   return c.json(
     {
       ...result,
-      agent: { ...result.agent, spentThisMonthUsd: spent },
+      agent: { ...result.agent, ...spent },
       restored,
       unrestored: [{ field: 'mcpServers', reason: MCP_NOT_RESTORED }],
     },

@@ -14,6 +14,8 @@ import {
   assertReportsTo,
   changeThroughDo,
   findAgent,
+  monthSpend,
+  NO_SPEND,
   spendThisMonth,
 } from './queries';
 import { Agent, ChangeResponse, SlugParam } from './schemas';
@@ -103,7 +105,7 @@ agentRoutes.openapi(listAgents, async (c) => {
       const { config, unreadableSecrets } = await agentConfig(c.env, row);
       return {
         ...agentView(row, config, unreadableSecrets),
-        spentThisMonthUsd: spend.get(row.id) ?? 0,
+        ...(spend.get(row.id) ?? NO_SPEND),
       };
     }),
   );
@@ -117,14 +119,15 @@ agentRoutes.openapi(getAgent, async (c) => {
   return c.json(
     {
       ...agentView(row, config, unreadableSecrets),
-      spentThisMonthUsd: spend.get(row.id) ?? 0,
+      ...(spend.get(row.id) ?? NO_SPEND),
     },
     200,
   );
 });
 
 agentRoutes.openapi(createAgent, async (c) => {
-  const { slug, reason, reportsTo, monthlyBudgetUsd, ...config } = c.req.valid('json');
+  const { slug, reason, reportsTo, monthlyBudgetUsd, monthlyBudgetTokens, ...config } =
+    c.req.valid('json');
   if (Object.keys(config.mcpServers).length) assertMayChangeMcp(c);
   assertNoDanglingPlaceholders(config.mcpServers);
   await assertReportsTo(c.env, slug, reportsTo);
@@ -137,6 +140,7 @@ agentRoutes.openapi(createAgent, async (c) => {
     mcpServersSealed: await sealServers(c.env, config.mcpServers),
     reportsTo,
     monthlyBudgetUsd,
+    monthlyBudgetTokens,
     revision: 0,
     consecutiveFailures: 0,
     cooldownUntil: null,
@@ -170,7 +174,7 @@ agentRoutes.openapi(createAgent, async (c) => {
     }
     throw error;
   }
-  return c.json({ ...agentView(columns, config), spentThisMonthUsd: 0 }, 201);
+  return c.json({ ...agentView(columns, config), ...NO_SPEND }, 201);
 });
 
 agentRoutes.openapi(patchAgent, async (c) => {
@@ -185,7 +189,7 @@ agentRoutes.openapi(patchAgent, async (c) => {
     action: 'agent.update',
   });
   return c.json(
-    { ...result, agent: { ...result.agent, spentThisMonthUsd: await monthSpend(c.env, row.id) } },
+    { ...result, agent: { ...result.agent, ...(await monthSpend(c.env, row.id)) } },
     200,
   );
 });
@@ -201,11 +205,7 @@ agentRoutes.openapi(archiveAgent, async (c) => {
     archive: true,
   });
   return c.json(
-    { ...result, agent: { ...result.agent, spentThisMonthUsd: await monthSpend(c.env, row.id) } },
+    { ...result, agent: { ...result.agent, ...(await monthSpend(c.env, row.id)) } },
     200,
   );
 });
-
-async function monthSpend(env: Env, agentId: string) {
-  return (await spendThisMonth(env, [agentId])).get(agentId) ?? 0;
-}

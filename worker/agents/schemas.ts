@@ -28,11 +28,21 @@ export const Agent = z
     executor: Executor.nullable(),
     reportsTo: z.string().nullable(),
     monthlyBudgetUsd: z.number().nullable(),
+    monthlyBudgetTokens: z
+      .number()
+      .int()
+      .nullable()
+      .describe('Tokens in and out per month (UTC); null: no token budget.'),
     revision: z.number().int(),
     archivedAt: z.string().nullable(),
     createdAt: z.string(),
     updatedAt: z.string(),
-    spentThisMonthUsd: z.number(),
+    spentThisMonthUsd: z.number().describe('Known money only: runs of unknown cost are not in it.'),
+    tokensThisMonth: z.number().int().describe('Tokens in and out this month, where reported.'),
+    unknownCostThisMonth: z
+      .number()
+      .int()
+      .describe('Spend entries this month whose cost nobody knows (tokens only, no price).'),
   })
   .openapi('Agent');
 

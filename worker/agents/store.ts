@@ -29,6 +29,7 @@ export function agentView(row: AgentRow, config: AgentConfig, unreadableSecrets:
     unreadableSecrets,
     reportsTo: row.reportsTo,
     monthlyBudgetUsd: row.monthlyBudgetUsd,
+    monthlyBudgetTokens: row.monthlyBudgetTokens,
     revision: row.revision,
     archivedAt: row.archivedAt ? new Date(row.archivedAt).toISOString() : null,
     createdAt: new Date(row.createdAt).toISOString(),
@@ -151,7 +152,13 @@ export async function applyChange(env: Env, request: ChangeRequest): Promise<Cha
   if (!row) throw new DomainError('not_found', 'No such agent.');
   if (row.archivedAt) throw new DomainError('conflict', `Agent ${row.slug} is archived.`);
   const { config: before, unreadableSecrets } = await agentConfig(env, row);
-  const { reason: _reason, reportsTo, monthlyBudgetUsd, ...tracked } = request.patch;
+  const {
+    reason: _reason,
+    reportsTo,
+    monthlyBudgetUsd,
+    monthlyBudgetTokens,
+    ...tracked
+  } = request.patch;
   const after: AgentConfig = { ...before, ...definedOnly(tracked) };
   if (tracked.mcpServers) {
     after.mcpServers = mergeSecrets(tracked.mcpServers, before.mcpServers);
@@ -165,6 +172,9 @@ export async function applyChange(env: Env, request: ChangeRequest): Promise<Cha
     ...(reportsTo !== undefined && reportsTo !== row.reportsTo ? { reportsTo } : {}),
     ...(monthlyBudgetUsd !== undefined && monthlyBudgetUsd !== row.monthlyBudgetUsd
       ? { monthlyBudgetUsd }
+      : {}),
+    ...(monthlyBudgetTokens !== undefined && monthlyBudgetTokens !== row.monthlyBudgetTokens
+      ? { monthlyBudgetTokens }
       : {}),
   };
   const archiving = request.archive === true;

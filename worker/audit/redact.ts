@@ -2,6 +2,9 @@ export const REDACTED = '[REDACTED]';
 
 /** Keys whose values are secrets wherever they appear. */
 const SECRET_KEY = /key|token|secret|passw|authorization|cookie|credential/i;
+/** A number under `…Tokens` (monthlyBudgetTokens, inputTokens) counts model tokens: no secret. */
+const isTokenCount = (key: string, value: unknown) =>
+  /Tokens$/.test(key) && typeof value === 'number';
 
 /**
  * A deep copy of `value` with every value under a secret-looking key replaced by
@@ -17,7 +20,7 @@ function redactValue(value: unknown): unknown {
     return Object.fromEntries(
       Object.entries(value).map(([key, inner]) => [
         key,
-        SECRET_KEY.test(key) && inner !== null && inner !== undefined
+        SECRET_KEY.test(key) && inner !== null && inner !== undefined && !isTokenCount(key, inner)
           ? REDACTED
           : redactValue(inner),
       ]),

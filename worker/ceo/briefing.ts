@@ -2,6 +2,7 @@ import type { SettingsValue } from '../settings/schema';
 import type { OutsideDelivery } from './deliver';
 import { localClock } from './local-time';
 import { fingerprintOf, proactiveGuard } from './policy';
+import { unknownCostNote } from './reply';
 import { sendOnce } from './send';
 import { notificationStatus, readGuardClock } from './store';
 import { voice } from './voice';
@@ -16,6 +17,9 @@ interface Overnight {
   inReview: { title: string }[];
   spentToday: number;
   spentMonth: number;
+  /** Ledger entries this month of unknown cost, and their tokens: not in spentMonth. */
+  unknownMonth: number;
+  unknownTokens: number;
   budget: number;
   openLoops: { content: string }[];
 }
@@ -31,6 +35,8 @@ async function gather(env: Env, now: number): Promise<Overnight> {
          (SELECT COUNT(*) FROM missions WHERE created_at >= ?1) AS proposed,
          (SELECT COALESCE(SUM(cost_usd), 0) FROM spend_ledger WHERE created_at >= ?1) AS spentToday,
          (SELECT COALESCE(SUM(cost_usd), 0) FROM spend_ledger WHERE created_at >= ?2) AS spentMonth,
+         (SELECT COUNT(*) FROM spend_ledger WHERE created_at >= ?2 AND cost_usd IS NULL) AS unknownMonth,
+         (SELECT COALESCE(SUM(COALESCE(input_tokens, 0) + COALESCE(output_tokens, 0)), 0) FROM spend_ledger WHERE created_at >= ?2 AND cost_usd IS NULL) AS unknownTokens,
          (SELECT COALESCE(SUM(monthly_budget_usd), 0) FROM agents WHERE archived_at IS NULL) AS budget`,
     ).bind(since, month),
     env.DB.prepare(`SELECT title FROM missions WHERE status = 'PROPOSED' ORDER BY created_at`),
@@ -46,6 +52,8 @@ async function gather(env: Env, now: number): Promise<Overnight> {
     proposed: c.proposed ?? 0,
     spentToday: c.spentToday ?? 0,
     spentMonth: c.spentMonth ?? 0,
+    unknownMonth: c.unknownMonth ?? 0,
+    unknownTokens: c.unknownTokens ?? 0,
     budget: c.budget ?? 0,
     waitingMissions: (waitingMissions?.results ?? []) as { title: string }[],
     inReview: (inReview?.results ?? []) as { title: string }[],
@@ -69,7 +77,7 @@ export async function briefingText(env: Env, now: number): Promise<string> {
       ...o.waitingMissions.map((m) => `Approve or reject: ${m.title}`),
       ...o.inReview.map((t) => `Review: ${t.title}`),
     ]),
-    `Spend: $${o.spentToday.toFixed(2)} in the last 24 hours, $${o.spentMonth.toFixed(2)}${budget}.`,
+    `Spend: $${o.spentToday.toFixed(2)} in the last 24 hours, $${o.spentMonth.toFixed(2)}${budget}${unknownCostNote(o.unknownMonth, o.unknownTokens)}.`,
     `Open loops (${o.openLoops.length}):`,
     list(o.openLoops.map((l) => l.content)),
   ].join('\n');

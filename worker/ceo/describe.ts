@@ -66,14 +66,24 @@ function taskText(label: string, to: TaskStatus, reason: string | null): string 
 export async function describe(env: Env, event: DomainEvent): Promise<Happening> {
   const key = `event-${event.id}`;
   switch (event.type) {
-    case 'task.moved':
+    case 'task.moved': {
+      const label = await taskLabel(env, event.taskId);
+      if (event.to === 'FAILED' && event.cause === 'budget')
+        return {
+          key,
+          type: 'task.budget_stopped',
+          entityType: 'task',
+          entityId: event.taskId,
+          text: `${label} was stopped mid-run and failed: its budget is spent (${(event.reason ?? '').replace(/^budget:\s*/, '') || 'no details'}). Raise the budget or leave it failed.`,
+        };
       return {
         key,
         type: TASK_TYPES[event.to],
         entityType: 'task',
         entityId: event.taskId,
-        text: taskText(await taskLabel(env, event.taskId), event.to, event.reason),
+        text: taskText(label, event.to, event.reason),
       };
+    }
     case 'mission.proposed':
       return {
         key,

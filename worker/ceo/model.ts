@@ -7,6 +7,8 @@ import OpenAI, {
 import { spendLedger } from '../../drizzle/schema';
 import { database } from '../db/client';
 import { envValue } from '../env';
+import { priceTokens } from '../prices/price';
+import { priceFor } from '../prices/store';
 import type { SettingsValue } from '../settings/schema';
 
 /** An OpenAI-compatible endpoint the CEO can call, and how to name it in the spend ledger. */
@@ -55,7 +57,10 @@ export function costOf(model: string, inputTokens: number, outputTokens: number)
 
 export type Purpose = 'voice' | 'memory' | 'chat' | 'vision' | 'transcription';
 
-/** Writes one model call's tokens and cost to the spend ledger. */
+/**
+ * Writes one model call's tokens and cost to the spend ledger: at the price table's price when
+ * it has the model, else at the built-in list's (which always has one, so caps still bind).
+ */
 export async function recordSpend(
   env: Env,
   call: {
@@ -66,12 +71,18 @@ export async function recordSpend(
     outputTokens: number;
   },
 ): Promise<void> {
+  const table = priceTokens(
+    await priceFor(env, call.provider, call.model),
+    call.inputTokens,
+    call.outputTokens,
+  );
   await database(env)
     .insert(spendLedger)
     .values({
       ...call,
       agentId: null,
-      costUsd: costOf(call.model, call.inputTokens, call.outputTokens),
+      costUsd: table ?? costOf(call.model, call.inputTokens, call.outputTokens),
+      costSource: table === null ? 'builtin' : 'price_table',
       createdAt: Date.now(),
     });
 }

@@ -23,6 +23,15 @@ export const shortId = (id: string) => id.slice(0, 8);
 
 export const money = (usd: number) => `$${usd.toFixed(2)}`;
 
+/**
+ * What a sum of money leaves out: runs whose cost nobody knows (a CLI that reports tokens and
+ * no money, with no price in the table). Empty when every cost is known.
+ */
+export const unknownCostNote = (runs: number, tokens: number) =>
+  runs > 0
+    ? `, plus ${runs} run${runs === 1 ? '' : 's'} of unknown cost (${tokens.toLocaleString('en-US')} tokens, no price)`
+    : '';
+
 /** A bulleted list, or a line saying there is nothing. */
 export const bullets = (items: string[], empty = 'nothing') =>
   items.length ? items.map((item) => `• ${item}`).join('\n') : `• ${empty}`;

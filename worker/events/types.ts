@@ -8,6 +8,8 @@ export interface TaskMoved {
   to: TaskStatus;
   actor: string;
   reason: string | null;
+  /** Set when the CEO tells this kind of move apart: a run stopped because a budget was passed. */
+  cause?: 'budget';
 }
 
 /** An agent's config changed: a new revision (0 at creation). */

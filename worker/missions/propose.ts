@@ -21,6 +21,7 @@ export async function insertMission(
     id: crypto.randomUUID(),
     ...fields,
     budgetUsd: fields.budgetUsd ?? null,
+    budgetTokens: fields.budgetTokens ?? null,
     plan,
     status: 'PROPOSED' as const,
     proposedBy,

@@ -1,6 +1,7 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { and, asc, desc, eq, lt } from 'drizzle-orm';
 import { MISSION_STATUSES, missions, tasks } from '../../drizzle/schema';
+import { missionSpent } from '../budgets/spent';
 import { database } from '../db/client';
 import type { HonoEnv } from '../env';
 import { ApiError } from '../http/errors';
@@ -85,7 +86,8 @@ async function detail(env: Env, id: string) {
     .where(eq(tasks.missionId, id))
     .orderBy(asc(tasks.createdAt))
     .all();
-  return { row, view: { ...missionView(row), tasks: rows.map(taskView) } };
+  const spent = await missionSpent(env.DB, id);
+  return { row, view: { ...missionView(row), tasks: rows.map(taskView), spent } };
 }
 
 missionRoutes.openapi(list, async (c) => {

@@ -21,7 +21,19 @@ export const ProposeMission = z.strictObject({
     .trim()
     .regex(/^(?!-)[\w./-]{1,200}$/, 'not a branch name')
     .default('main'),
-  budgetUsd: z.number().min(0).max(1_000_000).nullish(),
+  budgetUsd: z
+    .number()
+    .min(0)
+    .max(1_000_000)
+    .nullish()
+    .describe('Money for the whole mission; a run that passes it is stopped.'),
+  budgetTokens: z
+    .number()
+    .int()
+    .min(0)
+    .max(1_000_000_000_000)
+    .nullish()
+    .describe('Tokens in and out for the whole mission (plans that bill no money per call).'),
   tasks: z.array(TaskPlanInput).min(1).max(50),
 });
 
@@ -33,6 +45,7 @@ export const Mission = z
     repository: z.string(),
     targetBranch: z.string(),
     budgetUsd: z.number().nullable(),
+    budgetTokens: z.number().int().nullable(),
     status: z.enum(MISSION_STATUSES),
     proposedBy: z.string(),
     decidedBy: z.string().nullable(),
@@ -43,4 +56,13 @@ export const Mission = z
   })
   .openapi('Mission');
 
-export const MissionDetail = Mission.extend({ tasks: z.array(Task) }).openapi('MissionDetail');
+export const MissionDetail = Mission.extend({
+  tasks: z.array(Task),
+  spent: z
+    .object({
+      usd: z.number().describe('Known money: reported or estimated, with runs in flight.'),
+      tokens: z.number().int(),
+      unknownCost: z.number().int().describe('Finished runs whose cost nobody knows.'),
+    })
+    .describe('What the mission has used so far, against budgetUsd and budgetTokens.'),
+}).openapi('MissionDetail');

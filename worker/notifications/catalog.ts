@@ -4,7 +4,10 @@
 export const NOTIFICATION_TIERS = ['IMMEDIATE', 'DIGEST', 'SILENT'] as const;
 export type Tier = (typeof NOTIFICATION_TIERS)[number];
 
-/** The kinds of event the CEO sorts into tiers. Task moves are named by where the task went. */
+/**
+ * The kinds of event the CEO sorts into tiers. Task moves are named by where the task went,
+ * except a run stopped because a budget was passed (`task.budget_stopped`, a failure of its own).
+ */
 export const NOTIFICATION_TYPES = [
   'mission.proposed',
   'mission.approved',
@@ -16,6 +19,7 @@ export const NOTIFICATION_TYPES = [
   'task.changes_requested',
   'task.done',
   'task.failed',
+  'task.budget_stopped',
   'task.cancelled',
   'agent.revised',
   'agent.cooldown',
@@ -41,6 +45,8 @@ export const DEFAULT_TIER_RULES: Record<NotificationType, TierRule> = {
   'task.changes_requested': { tier: 'DIGEST', lowSignal: true },
   'task.done': { tier: 'DIGEST', lowSignal: true },
   'task.failed': { tier: 'IMMEDIATE', lowSignal: false },
+  // Money or tokens ran out mid-run: the operator decides whether to raise the budget.
+  'task.budget_stopped': { tier: 'IMMEDIATE', lowSignal: false },
   'task.cancelled': { tier: 'DIGEST', lowSignal: true },
   'agent.revised': { tier: 'DIGEST', lowSignal: true },
   'agent.cooldown': { tier: 'IMMEDIATE', lowSignal: false },

@@ -70,12 +70,39 @@ export const capabilities = defineRoute('runner', {
   },
 });
 
+// Null is unknown, never 0 (a CLI that reports no money, or nothing at all).
+const Tokens = z.number().int().min(0).max(1_000_000_000_000).nullable();
+const Usd = z.number().min(0).max(100_000).nullable();
+
+const Usage = z
+  .strictObject({
+    inputTokens: Tokens,
+    outputTokens: Tokens,
+    costUsd: Usd,
+    provider: z.string().min(1).max(60).optional(),
+    model: z.string().min(1).max(120).optional(),
+  })
+  .describe(
+    'What the run has used so far (running totals from the CLI’s events), and what it reports spend under (default: the agent’s provider and model).',
+  );
+
+const Remaining = z
+  .object({
+    agentUsd: z.number().nullable(),
+    agentTokens: z.number().nullable(),
+    missionUsd: z.number().nullable(),
+    missionTokens: z.number().nullable(),
+  })
+  .describe(
+    'What is left of each budget with this run’s use so far counted (negative: passed); null: no such budget.',
+  );
+
 export const heartbeat = defineRoute('runner', {
   method: 'post',
   path: '/api/runner/tasks/{id}/heartbeat',
   tags,
   summary:
-    'Progress, phase, log tail and last line of a running task; 409 tells the runner to stop',
+    'Progress, phase, log tail, last line and usage of a running task; answers the budgets left, and stop when one is passed; 409 tells the runner to stop',
   request: {
     params: TaskParam,
     body: jsonBody(
@@ -88,10 +115,34 @@ export const heartbeat = defineRoute('runner', {
           .max(500)
           .optional()
           .describe('The last meaningful line of the output, for the task and office cards.'),
+        usage: Usage.optional(),
       }),
     ),
   },
-  responses: { 200: jsonResponse(z.object({ status: z.literal('RUNNING') }), 'Recorded.') },
+  responses: {
+    200: jsonResponse(
+      z.object({
+        status: z.literal('RUNNING'),
+        remaining: Remaining,
+        runCostUsd: z
+          .number()
+          .nullable()
+          .describe(
+            'The run’s cost so far as HQ counts it: reported, else estimated; null: unknown.',
+          ),
+        price: z
+          .object({ inputPerMillionUsd: z.number(), outputPerMillionUsd: z.number() })
+          .nullable()
+          .describe('The price table’s price for what the run reports under, to price its tokens.'),
+        stop: z
+          .literal('budget')
+          .optional()
+          .describe('Present when a budget is passed: stop the agent and report a failure.'),
+        stopReason: z.string().optional(),
+      }),
+      'Recorded.',
+    ),
+  },
 });
 
 export const report = defineRoute('runner', {
@@ -107,12 +158,18 @@ export const report = defineRoute('runner', {
         commits: z.array(z.string().regex(/^[0-9a-f]{7,64}$/, 'not a commit hash')).max(1000),
         numstat: z.array(Numstat).max(10_000),
         // Null is unknown (a CLI that reports no tokens or no money), never recorded as 0.
-        inputTokens: z.number().int().min(0).nullable(),
-        outputTokens: z.number().int().min(0).nullable(),
-        costUsd: z.number().min(0).max(100_000).nullable(),
+        inputTokens: Tokens,
+        outputTokens: Tokens,
+        costUsd: Usd,
         provider: z.string().min(1).max(60),
         model: z.string().min(1).max(120),
         error: z.string().max(4000).optional(),
+        reason: z
+          .enum(['budget'])
+          .optional()
+          .describe(
+            'Why the runner stopped a failed run: budget (a budget was passed while it ran).',
+          ),
       }),
     ),
   },

@@ -22,6 +22,7 @@ import {
 } from './api-definitions';
 import { declareCapabilities } from './capabilities';
 import { claim } from './claim';
+import { recordBeat } from './heartbeat';
 import { applyReport } from './report';
 
 export const runnerApiRoutes = new OpenAPIHono<HonoEnv>({ defaultHook: validationHook });
@@ -58,25 +59,11 @@ runnerApiRoutes.openapi(capabilities, async (c) => {
 
 runnerApiRoutes.openapi(heartbeat, async (c) => {
   const { id } = c.req.valid('param');
-  const beat = c.req.valid('json');
-  const result = await c.env.DB.prepare(
-    `UPDATE tasks SET last_heartbeat_at = ?, phase = coalesce(?, phase), progress = coalesce(?, progress),
-     log_tail = coalesce(?, log_tail), last_line = coalesce(?, last_line), updated_at = ?
-     WHERE id = ? AND runner_id = ? AND status = 'RUNNING'`,
-  )
-    .bind(
-      Date.now(),
-      beat.phase ?? null,
-      beat.progress ?? null,
-      beat.logTail ?? null,
-      beat.lastLine ?? null,
-      Date.now(),
-      id,
-      c.get('runner').id,
-    )
-    .run();
-  if (result.meta.changes !== 1) await heldTask(c, id, 'RUNNING');
-  return c.json({ status: 'RUNNING' as const }, 200);
+  const answer = await recordBeat(c.env, id, c.get('runner').id, c.req.valid('json'));
+  if (answer) return c.json(answer, 200);
+  // Not held here in RUNNING: heldTask answers 404 or 409 (stop) and says why.
+  await heldTask(c, id, 'RUNNING');
+  throw new ApiError('conflict', `Task ${id} moved while its heartbeat was recorded.`);
 });
 
 runnerApiRoutes.openapi(report, async (c) => {

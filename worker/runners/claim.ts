@@ -62,6 +62,10 @@ async function claimOnce(env: Env, runnerId: string, presets: string[]) {
         // move only happens while the task is ASSIGNED, so the count cannot race.
         runs: candidate.runs + 1,
         last_line: null,
+        // The run's use so far comes with its heartbeats; the last run's is in the ledger.
+        run_input_tokens: null,
+        run_output_tokens: null,
+        run_cost_usd: null,
       },
     });
     if (won) {

@@ -1,4 +1,6 @@
 import type { tasks } from '../../drizzle/schema';
+import { knownCost } from '../prices/price';
+import { priceFor } from '../prices/store';
 import { readSettings } from '../settings/store';
 import { agentFailureStatements, agentSuccessStatement } from '../tasks/failures';
 import { outOfScope } from '../tasks/scope';
@@ -10,7 +12,9 @@ export type Report = RunReport;
 /**
  * A runner's report of one run, in one batch: the move (RUNNING → REVIEW, or FAILED), the
  * scope check, the task's running totals, the spend ledger and the agent's failure streak.
- * Paths outside the expected scope are flagged for the reviewer, never refused.
+ * Paths outside the expected scope are flagged for the reviewer, never refused. Tokens without
+ * money are priced with the price table as it is now, and the estimate is stored: a later
+ * change of price does not rewrite what a run cost.
  */
 export async function applyReport(
   env: Env,
@@ -25,6 +29,17 @@ export async function applyReport(
     report.numstat.map((f) => f.path),
     task.expectedScope,
   );
+  const budget = !success && report.reason === 'budget';
+  // A budget stop is said as such, first, so the task, the timeline and the CEO all show it.
+  const failure = success
+    ? null
+    : budget
+      ? report.error?.startsWith('budget:') === true
+        ? report.error
+        : `budget: ${report.error ?? 'a budget was passed'}`
+      : (report.error ?? 'run failed');
+  const price = report.costUsd === null ? await priceFor(env, report.provider, report.model) : null;
+  const cost = knownCost(report.costUsd, report.inputTokens, report.outputTokens, price);
   const statements = moveStatements(
     db,
     {
@@ -32,9 +47,8 @@ export async function applyReport(
       from: 'RUNNING',
       to: success ? 'REVIEW' : 'FAILED',
       actor: `runner:${runnerId}`,
-      reason: success
-        ? `${report.commits.length} commit(s), ${violations.length} outside scope`
-        : (report.error ?? 'run failed'),
+      reason: failure ?? `${report.commits.length} commit(s), ${violations.length} outside scope`,
+      ...(budget ? { cause: 'budget' as const } : {}),
       set: {
         commits: JSON.stringify(report.commits),
         diff_numstat: JSON.stringify(report.numstat),
@@ -42,22 +56,31 @@ export async function applyReport(
         verdict: null,
         phase: success ? 'review' : 'failed',
         progress: success ? 1 : null,
-        failure_reason: success ? null : (report.error ?? 'run failed'),
+        failure_reason: failure,
         finished_at: success ? null : now,
       },
     },
     now,
   );
   statements.push(
-    // The task keeps running totals of what is known; the ledger row below keeps the unknown.
+    // The task keeps running totals of what is known and counts the runs of unknown or
+    // estimated cost; the ledger row below keeps each run as it is.
     db
       .prepare(
-        'UPDATE tasks SET input_tokens = input_tokens + ?, output_tokens = output_tokens + ?, cost_usd = cost_usd + ? WHERE id = ?',
+        `UPDATE tasks SET input_tokens = input_tokens + ?, output_tokens = output_tokens + ?, cost_usd = cost_usd + ?,
+         unknown_cost_runs = unknown_cost_runs + ?, estimated_cost_runs = estimated_cost_runs + ? WHERE id = ?`,
       )
-      .bind(report.inputTokens ?? 0, report.outputTokens ?? 0, report.costUsd ?? 0, task.id),
+      .bind(
+        report.inputTokens ?? 0,
+        report.outputTokens ?? 0,
+        cost.costUsd ?? 0,
+        cost.costUsd === null ? 1 : 0,
+        cost.source === 'price_table' ? 1 : 0,
+        task.id,
+      ),
     db
       .prepare(
-        "INSERT INTO spend_ledger (agent_id, provider, model, purpose, task_id, input_tokens, output_tokens, cost_usd, created_at) VALUES (?, ?, ?, 'task', ?, ?, ?, ?, ?)",
+        "INSERT INTO spend_ledger (agent_id, provider, model, purpose, task_id, input_tokens, output_tokens, cost_usd, cost_source, created_at) VALUES (?, ?, ?, 'task', ?, ?, ?, ?, ?, ?)",
       )
       .bind(
         task.agentId,
@@ -66,11 +89,13 @@ export async function applyReport(
         task.id,
         report.inputTokens,
         report.outputTokens,
-        report.costUsd,
+        cost.costUsd,
+        cost.source,
         now,
       ),
   );
-  if (task.agentId) {
+  // A budget stop says nothing about the agent's work: it does not count toward a cooldown.
+  if (task.agentId && !budget) {
     if (success) statements.push(agentSuccessStatement(db, task.agentId));
     else
       statements.push(

@@ -13,4 +13,6 @@ export interface RunReport {
   provider: string;
   model: string;
   error?: string | undefined;
+  /** Why the runner stopped a failed run: `budget`, a budget was passed while it ran. */
+  reason?: 'budget' | undefined;
 }

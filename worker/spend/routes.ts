@@ -4,13 +4,22 @@ import { defineRoute, jsonResponse } from '../http/route';
 import { validationHook } from '../http/validation';
 
 const Totals = {
-  costUsd: z.number().describe('The money known; entries of unknown cost are not in it.'),
+  costUsd: z
+    .number()
+    .describe('The money known (reported or estimated); entries of unknown cost are not in it.'),
   inputTokens: z.number(),
   outputTokens: z.number(),
   unknownCost: z
     .number()
     .int()
-    .describe('Ledger entries whose cost nobody knows yet (a CLI that reports tokens only).'),
+    .describe(
+      'Ledger entries whose cost nobody knows (tokens but no money and no price, or nothing reported).',
+    ),
+  unknownCostTokens: z.number().int().describe('Tokens in and out of the entries of unknown cost.'),
+  estimatedCost: z
+    .number()
+    .int()
+    .describe('Entries whose cost was estimated from tokens with the price table.'),
 };
 const DAY_MS = 86_400_000;
 
@@ -43,9 +52,12 @@ const spend = defineRoute('viewer', {
   },
 });
 
-// A null cost or token count is unknown: sums skip it, and the unknown costs are counted.
-const SUMS =
-  'coalesce(sum(cost_usd), 0) AS costUsd, coalesce(sum(input_tokens), 0) AS inputTokens, coalesce(sum(output_tokens), 0) AS outputTokens, count(*) - count(cost_usd) AS unknownCost';
+// A null cost or token count is unknown: sums skip it, and the unknown costs are counted
+// (with their tokens, so a view can say how much work has no price).
+const SUMS = `coalesce(sum(cost_usd), 0) AS costUsd, coalesce(sum(input_tokens), 0) AS inputTokens,
+  coalesce(sum(output_tokens), 0) AS outputTokens, count(*) - count(cost_usd) AS unknownCost,
+  coalesce(sum(CASE WHEN cost_usd IS NULL THEN coalesce(input_tokens, 0) + coalesce(output_tokens, 0) END), 0) AS unknownCostTokens,
+  count(CASE WHEN cost_source = 'price_table' THEN 1 END) AS estimatedCost`;
 
 export const spendRoutes = new OpenAPIHono<HonoEnv>({ defaultHook: validationHook });
 
@@ -56,7 +68,7 @@ spendRoutes.openapi(spend, async (c) => {
   const db = c.env.DB;
   const range = 'WHERE s.created_at >= ?1 AND s.created_at <= ?2';
   const query = <T>(sql: string) => db.prepare(sql).bind(from, to).all<T>();
-  type Sums = { costUsd: number; inputTokens: number; outputTokens: number; unknownCost: number };
+  type Sums = z.infer<z.ZodObject<typeof Totals>>;
   const [total, byDay, byAgent, byModel, byPurpose] = await Promise.all([
     db.prepare(`SELECT ${SUMS} FROM spend_ledger s ${range}`).bind(from, to).first<Sums>(),
     query<Sums & { day: string }>(
@@ -76,7 +88,14 @@ spendRoutes.openapi(spend, async (c) => {
     {
       from: new Date(from).toISOString(),
       to: new Date(to).toISOString(),
-      total: total ?? { costUsd: 0, inputTokens: 0, outputTokens: 0, unknownCost: 0 },
+      total: total ?? {
+        costUsd: 0,
+        inputTokens: 0,
+        outputTokens: 0,
+        unknownCost: 0,
+        unknownCostTokens: 0,
+        estimatedCost: 0,
+      },
       byDay: byDay.results,
       byAgent: byAgent.results,
       byModel: byModel.results,

@@ -3,6 +3,10 @@ import { markRunnerWaits } from './runner-waits';
 import type { TaskStatus } from './state-machine';
 import { moveTask } from './transition';
 
+/** A sum over the finished runs of the mission `m` (the ledger knows tasks, not missions). */
+const MISSION_SPENT = (sum: string) =>
+  `SELECT ${sum} FROM spend_ledger s WHERE s.task_id IN (SELECT id FROM tasks WHERE mission_id = m.id)`;
+
 interface Candidate {
   id: string;
   slug: string;
@@ -21,7 +25,8 @@ interface Waiting {
 
 /**
  * Agents that may take work now: enabled, not archived, not cooling down, and under their
- * monthly budget. `load` is how many tasks each already holds.
+ * monthly budgets, money and tokens (finished runs this month; a run in flight is checked by
+ * its heartbeats). `load` is how many tasks each already holds.
  */
 async function candidates(db: D1Database, now: number): Promise<Candidate[]> {
   const month = new Date(now);
@@ -34,7 +39,10 @@ async function candidates(db: D1Database, now: number): Promise<Candidate[]> {
        WHERE a.archived_at IS NULL AND a.worker_enabled = 1
          AND (a.cooldown_until IS NULL OR a.cooldown_until <= ?1)
          AND (a.monthly_budget_usd IS NULL OR a.monthly_budget_usd >
-              (SELECT coalesce(sum(s.cost_usd), 0) FROM spend_ledger s WHERE s.agent_id = a.id AND s.created_at >= ?2))`,
+              (SELECT coalesce(sum(s.cost_usd), 0) FROM spend_ledger s WHERE s.agent_id = a.id AND s.created_at >= ?2))
+         AND (a.monthly_budget_tokens IS NULL OR a.monthly_budget_tokens >
+              (SELECT coalesce(sum(coalesce(s.input_tokens, 0) + coalesce(s.output_tokens, 0)), 0)
+               FROM spend_ledger s WHERE s.agent_id = a.id AND s.created_at >= ?2))`,
     )
     .bind(now, monthStart)
     .all<Candidate>();
@@ -54,8 +62,9 @@ function choose(task: Waiting, pool: Candidate[]): Candidate | undefined {
 
 /**
  * Assigns waiting tasks of approved missions to agents. Nothing moves while the global worker
- * switch is off. A task whose hinted agent cannot take work now stays waiting. Then every
- * assigned task whose agent's preset no runner can run says so (runner-waits.ts).
+ * switch is off. A task whose hinted agent cannot take work now stays waiting, and so does a
+ * task of a mission whose budget (money or tokens) is spent. Then every assigned task whose
+ * agent's preset no runner can run says so (runner-waits.ts).
  */
 export async function dispatch(env: Env, now = Date.now()): Promise<number> {
   const assigned = await assign(env, now);
@@ -71,6 +80,9 @@ async function assign(env: Env, now: number): Promise<number> {
       `SELECT t.id, t.status, t.agent_id, t.agent_hint, t.role_hint FROM tasks t
        JOIN missions m ON m.id = t.mission_id
        WHERE t.status IN ('PENDING', 'CHANGES_REQUESTED') AND m.status = 'APPROVED'
+         AND (m.budget_usd IS NULL OR m.budget_usd > (${MISSION_SPENT('coalesce(sum(s.cost_usd), 0)')}))
+         AND (m.budget_tokens IS NULL OR m.budget_tokens >
+              (${MISSION_SPENT('coalesce(sum(coalesce(s.input_tokens, 0) + coalesce(s.output_tokens, 0)), 0)')}))
        ORDER BY t.created_at, t.id LIMIT 200`,
     )
     .all<Waiting>();

@@ -32,7 +32,30 @@ export const Task = z
     reviewComments: z.string().nullable(),
     verdict: z.enum(['approve', 'changes']).nullable(),
     failureReason: z.string().nullable(),
-    costUsd: z.number(),
+    costUsd: z
+      .number()
+      .describe('Money of the finished runs whose cost is known (reported or estimated).'),
+    inputTokens: z.number().int(),
+    outputTokens: z.number().int(),
+    costKnown: z.boolean().describe('False when a finished run’s cost is unknown: not in costUsd.'),
+    unknownCostRuns: z
+      .number()
+      .int()
+      .describe('Finished runs of unknown cost (tokens only and no price, or nothing reported).'),
+    estimatedCostRuns: z
+      .number()
+      .int()
+      .describe('Finished runs whose cost was estimated from the price table.'),
+    currentRun: z
+      .object({
+        inputTokens: z.number().int().nullable(),
+        outputTokens: z.number().int().nullable(),
+        costUsd: z.number().nullable(),
+      })
+      .nullable()
+      .describe(
+        'While RUNNING: what the run has used so far, from its heartbeats (null: unknown).',
+      ),
     createdAt: z.string(),
     updatedAt: z.string(),
   })

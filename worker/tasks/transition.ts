@@ -21,7 +21,10 @@ type Column =
   | 'verdict'
   | 'failure_reason'
   | 'last_heartbeat_at'
-  | 'finished_at';
+  | 'finished_at'
+  | 'run_input_tokens'
+  | 'run_output_tokens'
+  | 'run_cost_usd';
 
 export interface Move {
   taskId: string;
@@ -29,6 +32,8 @@ export interface Move {
   to: TaskStatus;
   actor: string;
   reason?: string | null;
+  /** Why a task failed, when it is a kind the CEO tells apart (a budget stopped the run). */
+  cause?: 'budget';
   set?: Partial<Record<Column, string | number | null>>;
 }
 
@@ -67,6 +72,7 @@ export function moveStatements(
         to: move.to,
         actor: move.actor,
         reason: move.reason ?? null,
+        ...(move.cause ? { cause: move.cause } : {}),
       },
       now,
       'changes() = 1',

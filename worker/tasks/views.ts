@@ -27,6 +27,20 @@ export function taskView(row: typeof tasks.$inferSelect) {
     verdict: row.verdict,
     failureReason: row.failureReason,
     costUsd: row.costUsd,
+    inputTokens: row.inputTokens,
+    outputTokens: row.outputTokens,
+    costKnown: row.unknownCostRuns === 0,
+    unknownCostRuns: row.unknownCostRuns,
+    estimatedCostRuns: row.estimatedCostRuns,
+    // Only a run in flight has running totals; the ledger holds every finished run.
+    currentRun:
+      row.status === 'RUNNING'
+        ? {
+            inputTokens: row.runInputTokens,
+            outputTokens: row.runOutputTokens,
+            costUsd: row.runCostUsd,
+          }
+        : null,
     createdAt: new Date(row.createdAt).toISOString(),
     updatedAt: new Date(row.updatedAt).toISOString(),
   };

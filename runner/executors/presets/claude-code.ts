@@ -108,6 +108,25 @@ function createParser() {
   const tally = new Tally();
   let result: Record<string, unknown> | undefined;
   let rateLimited = false;
+  // Tokens as the run goes, for the budget check: each assistant message's latest usage (one
+  // event per content block repeats it, not final), summed over messages. The result's
+  // totals replace these at the end.
+  const perMessage = new Map<string, TokenRow>();
+
+  function onAssistantUsage(message: Record<string, unknown>): StreamEvent[] {
+    const usage = obj(message.usage);
+    if (!usage || result) return [];
+    perMessage.set(str(message.id) ?? `message-${perMessage.size}`, {
+      input: num(usage.input_tokens),
+      read: num(usage.cache_read_input_tokens),
+      write: num(usage.cache_creation_input_tokens),
+      output: num(usage.output_tokens),
+    });
+    tally.inputTokens = tally.outputTokens = tally.cachedInputTokens = null;
+    for (const { input = 0, read = 0, write = 0, output = 0 } of perMessage.values())
+      tally.addTokens(input + read + write, output, read);
+    return [tally.usage()];
+  }
 
   function onResult(event: Record<string, unknown>): StreamEvent[] {
     result = event;
@@ -142,12 +161,14 @@ function createParser() {
       if (type === 'result') return onResult(event);
       if (type !== 'assistant') return [];
       if (event.error === 'rate_limit') rateLimited = true;
-      return list(obj(event.message)?.content).flatMap((entry) => {
+      const message = obj(event.message) ?? {};
+      const notes = list(message.content).flatMap((entry) => {
         const block = obj(entry) ?? {};
         if (block.type === 'text') return tally.note('text', str(block.text) ?? '');
         if (block.type === 'tool_use') return tally.note('tool', describeTool(block));
         return [];
       });
+      return [...notes, ...onAssistantUsage(message)];
     },
     () => tally.summary(result !== undefined, 'claude ended without a result event'),
   );

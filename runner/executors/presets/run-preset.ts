@@ -31,6 +31,8 @@ export interface RunProgress {
   lastLine: string;
   inputTokens: number | null;
   outputTokens: number | null;
+  /** Money so far, when the CLI reports it as it goes; null until then (or never). */
+  costUsd: number | null;
   event?: StreamEvent;
 }
 
@@ -94,7 +96,11 @@ function spawnAndParse(
   let tail = invocation.notes.map((note) => `note: ${note}\n`).join('');
   let stderrLast = '';
   let lastLine = '';
-  const totals = { inputTokens: null as number | null, outputTokens: null as number | null };
+  const totals = {
+    inputTokens: null as number | null,
+    outputTokens: null as number | null,
+    costUsd: null as number | null,
+  };
   const append = (text: string) => {
     tail = (tail + text).slice(-TAIL);
     return text;
@@ -125,6 +131,7 @@ function spawnAndParse(
         }
         if (event.inputTokens !== undefined) totals.inputTokens = event.inputTokens;
         if (event.outputTokens !== undefined) totals.outputTokens = event.outputTokens;
+        if (event.costUsd !== undefined) totals.costUsd = event.costUsd;
         onEvent({ tail, added, lastLine, ...totals, event });
       }
     });

@@ -3,7 +3,9 @@
 // scenario the test picked, and on success changes a file in its working directory.
 //
 // STANDIN_RECORD    file to write the record to (JSON)
-// STANDIN_SCENARIO  success (default) | no_change | max_turns | rate_limit
+// STANDIN_SCENARIO  success (default) | no_change | max_turns | rate_limit | slow_spend (claude:
+//                   many model calls over seconds, each with its usage; `<record>.finished`
+//                   is written only if it gets to the end)
 // STANDIN_ECHO_ENV  comma-separated variable names whose values go into the record too
 //                   (names alone are always recorded; values only when a test asks)
 import { readFileSync, statSync, writeFileSync, writeSync } from 'node:fs';
@@ -42,6 +44,7 @@ export function record(stdin, pointedTo) {
   writeFileSync(
     target,
     JSON.stringify({
+      pid: process.pid,
       argv: args,
       stdin,
       cwd: process.cwd(),
@@ -52,7 +55,7 @@ export function record(stdin, pointedTo) {
   );
 }
 
-const pause = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+export const pause = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 
 /**
  * Prints lines the way a process flushes them: each in two writes a moment apart, so the

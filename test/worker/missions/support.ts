@@ -14,7 +14,13 @@ export const plan = (extra: Record<string, unknown> = {}) => ({
 
 /** Creates agents (as admin) that can take work. */
 export async function hire(
-  ...agents: { slug: string; role?: string; type?: string; monthlyBudgetUsd?: number }[]
+  ...agents: {
+    slug: string;
+    role?: string;
+    type?: string;
+    monthlyBudgetUsd?: number;
+    monthlyBudgetTokens?: number;
+  }[]
 ) {
   const admin = await signInAs('admin@test.hq');
   for (const a of agents) {

@@ -32,6 +32,7 @@ export const EXPECTED_MIN_ROLE: Record<string, MinRole> = {
   'GET /api/tasks/{id}/logs': 'viewer',
   'GET /api/tasks/{id}/logs.txt': 'viewer',
   'GET /api/spend': 'viewer',
+  'GET /api/prices': 'viewer',
   'GET /api/events': 'viewer',
   'GET /api/notifications': 'viewer',
   // The operator lists what the CEO remembers (issue 6); viewers do not, in Telegram either.
@@ -69,6 +70,9 @@ export const EXPECTED_MIN_ROLE: Record<string, MinRole> = {
   'DELETE /api/roles/{email}': 'admin',
   'GET /api/settings': 'admin',
   'PATCH /api/settings': 'admin',
+  // The price table turns tokens into money for every spend view and budget (issue 14).
+  'PUT /api/prices': 'admin',
+  'DELETE /api/prices': 'admin',
   'POST /api/runners': 'admin',
   'GET /api/runners': 'admin',
   'DELETE /api/runners/{id}': 'admin',

@@ -66,6 +66,16 @@ export const PARTS: readonly Part[] = [
   { path: 'worker/run-logs/', layer: 'domain', why: "the agents' output per run, kept in R2" },
   { path: 'worker/spend/', layer: 'domain', why: 'spend sums from the ledger' },
   {
+    path: 'worker/prices/',
+    layer: 'domain',
+    why: 'the price table that turns tokens into money, over agents (the providers)',
+  },
+  {
+    path: 'worker/budgets/',
+    layer: 'domain',
+    why: 'what an agent and a mission have left, over prices; the runners and dispatch ask it',
+  },
+  {
     path: 'worker/memory/',
     layer: 'domain',
     why: 'what the CEO remembers is a record operators read and edit; the CEO reads it too',

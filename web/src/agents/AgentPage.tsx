@@ -2,8 +2,9 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, messageOf } from '../api/client';
 import { EditForm } from './EditForm';
 import { executorLabel } from './ExecutorFields';
+import { MonthSpend } from './MonthSpend';
 import { RevisionTimeline } from './RevisionTimeline';
-import { type Agent, usd } from './types';
+import type { Agent } from './types';
 import { UnreadableSecrets } from './UnreadableSecrets';
 
 /** One agent: its config (editable by operators) and its permanent record. */
@@ -35,7 +36,7 @@ export function AgentPage({ slug }: { slug: string }) {
       <p class="muted">
         {agent.role} · revision {agent.revision} ·{' '}
         <span data-testid="agent-executor">executor {executorLabel(agent.executor)}</span> ·{' '}
-        {usd(agent.spentThisMonthUsd)} this month
+        <MonthSpend agent={agent} />
       </p>
       {notice && (
         <p class="notice" role="status">

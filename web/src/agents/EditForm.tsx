@@ -15,6 +15,7 @@ interface Draft {
   workerEnabled: boolean;
   identity: string;
   monthlyBudgetUsd: string;
+  monthlyBudgetTokens: string;
   mcpServers: string;
   executor: ExecutorDraft;
   reason: string;
@@ -31,6 +32,7 @@ const draftOf = (a: Agent): Draft => ({
   workerEnabled: a.workerEnabled,
   identity: a.identity,
   monthlyBudgetUsd: a.monthlyBudgetUsd === null ? '' : String(a.monthlyBudgetUsd),
+  monthlyBudgetTokens: a.monthlyBudgetTokens === null ? '' : String(a.monthlyBudgetTokens),
   mcpServers: JSON.stringify(a.mcpServers, null, 2),
   executor: executorDraft(a.executor),
   reason: '',
@@ -102,7 +104,8 @@ export function EditForm({ agent, onSaved }: { agent: Agent; onSaved: (message: 
       </label>
       {text('tools', 'Tools (comma-separated)')}
       {text('schedule', 'Schedule (cron, empty for none)')}
-      {text('monthlyBudgetUsd', 'Monthly budget (USD)')}
+      {text('monthlyBudgetUsd', 'Monthly budget (USD, empty for none)')}
+      {text('monthlyBudgetTokens', 'Monthly budget (tokens in and out, empty for none)')}
       <ExecutorFields
         draft={draft.executor}
         onChange={(executor) => setDraft({ ...draft, executor })}
@@ -171,6 +174,7 @@ function changedFields(agent: Agent, d: Draft, admin: boolean): Record<string, u
     workerEnabled: d.workerEnabled,
     identity: d.identity,
     monthlyBudgetUsd: d.monthlyBudgetUsd.trim() === '' ? null : Number(d.monthlyBudgetUsd),
+    monthlyBudgetTokens: d.monthlyBudgetTokens.trim() === '' ? null : Number(d.monthlyBudgetTokens),
   };
   if (admin) next.mcpServers = JSON.parse(d.mcpServers) as unknown;
   // Compared in the form's own shape, so key order and left-out options never count as a change.

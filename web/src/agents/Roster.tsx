@@ -1,8 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, messageOf } from '../api/client';
 import { hasRole, me } from '../auth/session';
+import { MonthSpend } from './MonthSpend';
 import { NewAgentForm } from './NewAgentForm';
-import { type Agent, usd } from './types';
+import type { Agent } from './types';
 
 /** The roster: one card per agent with what an operator checks first. */
 export function Roster() {
@@ -61,8 +62,7 @@ export function Roster() {
               {a.workerEnabled ? 'Worker on' : 'Worker off'}
             </div>
             <div class="spend">
-              {usd(a.spentThisMonthUsd)} this month
-              {a.monthlyBudgetUsd !== null && ` of ${usd(a.monthlyBudgetUsd)}`}
+              <MonthSpend agent={a} />
             </div>
           </a>
         ))}

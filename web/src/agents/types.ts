@@ -24,9 +24,14 @@ export interface Agent {
   executor: ExecutorConfig | null;
   reportsTo: string | null;
   monthlyBudgetUsd: number | null;
+  /** Tokens in and out per month; null: no token budget. */
+  monthlyBudgetTokens: number | null;
   revision: number;
   archivedAt: string | null;
+  /** Known money only: runs of unknown cost are counted in unknownCostThisMonth. */
   spentThisMonthUsd: number;
+  tokensThisMonth: number;
+  unknownCostThisMonth: number;
 }
 
 export interface RevisionSummary {
@@ -36,5 +41,3 @@ export interface RevisionSummary {
   createdAt: string;
   diff: Change[];
 }
-
-export const usd = (n: number) => `$${n.toFixed(2)}`;

@@ -1,5 +1,9 @@
 /** Spend per day as bars (plain SVG: no chart library in the initial bundle). */
-export function SpendChart({ days }: { days: { day: string; costUsd: number }[] }) {
+export function SpendChart({
+  days,
+}: {
+  days: { day: string; costUsd: number; unknownCost?: number }[];
+}) {
   if (!days.length) return <p class="muted">No spend recorded in the last 30 days.</p>;
   const max = Math.max(...days.map((d) => d.costUsd), 0.01);
   const width = 600;
@@ -25,6 +29,7 @@ export function SpendChart({ days }: { days: { day: string; costUsd: number }[] 
             >
               <title>
                 {d.day}: ${d.costUsd.toFixed(2)}
+                {d.unknownCost ? ` + ${d.unknownCost} of unknown cost` : ''}
               </title>
             </rect>
             {days.length <= 10 && (

@@ -14,7 +14,18 @@ interface Mission {
   decidedBy: string | null;
   decidedAt: string | null;
   plan: { title: string }[];
+  budgetUsd: number | null;
+  budgetTokens: number | null;
 }
+
+/** The mission's budgets, or that it has none. */
+const budgetText = (m: Mission) =>
+  [
+    m.budgetUsd !== null && `$${m.budgetUsd.toFixed(2)}`,
+    m.budgetTokens !== null && `${m.budgetTokens.toLocaleString('en-US')} tokens`,
+  ]
+    .filter(Boolean)
+    .join(' and ') || 'no budget';
 
 /** Missions: propose, and approve or reject what waits for a decision. */
 export function Missions() {
@@ -71,7 +82,9 @@ export function Missions() {
               {m.repository} → {m.targetBranch} · proposed by {m.proposedBy}
             </p>
             <p>{m.brief}</p>
-            <p class="muted">{m.plan.length} task(s)</p>
+            <p class="muted">
+              {m.plan.length} task(s) · budget: {budgetText(m)}
+            </p>
             {m.decidedBy && (
               <p class="muted">
                 {m.status.toLowerCase()} by {m.decidedBy}

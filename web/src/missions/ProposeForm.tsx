@@ -17,6 +17,8 @@ export function ProposeForm({ onProposed }: { onProposed: () => void }) {
     brief: '',
     repository: '',
     targetBranch: 'main',
+    budgetUsd: '',
+    budgetTokens: '',
   });
   const [tasks, setTasks] = useState<TaskDraft[]>([emptyTask()]);
   const [error, setError] = useState<string | null>(null);
@@ -31,6 +33,9 @@ export function ProposeForm({ onProposed }: { onProposed: () => void }) {
         method: 'POST',
         body: {
           ...mission,
+          // Empty: no budget of that kind.
+          budgetUsd: mission.budgetUsd.trim() === '' ? null : Number(mission.budgetUsd),
+          budgetTokens: mission.budgetTokens.trim() === '' ? null : Number(mission.budgetTokens),
           tasks: tasks.map((t) => ({
             title: t.title,
             spec: t.spec,
@@ -64,6 +69,8 @@ export function ProposeForm({ onProposed }: { onProposed: () => void }) {
       {field('title', 'Title')}
       {field('repository', 'Repository')}
       {field('targetBranch', 'Target branch')}
+      {field('budgetUsd', 'Budget (USD, empty for none)')}
+      {field('budgetTokens', 'Budget (tokens in and out, empty for none)')}
       <label class="wide">
         Brief
         <textarea

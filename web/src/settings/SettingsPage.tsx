@@ -2,12 +2,16 @@ import { useEffect, useState } from 'preact/hooks';
 import type { Agent } from '../agents/types';
 import { api, messageOf } from '../api/client';
 import { NotificationRules } from './NotificationRules';
+import { PricesPanel } from './PricesPanel';
 import { RecordForm, UrlForm } from './RecordForm';
 import { RolesPanel } from './RolesPanel';
 import { SecretsPanel } from './SecretsPanel';
 import type { SettingsValue, SettingsView } from './types';
 
-/** Admin settings: worker switches, providers, models, thresholds, briefing, the CEO, secrets, roles. */
+/**
+ * Admin settings: worker switches, providers, the price table, models, thresholds, briefing,
+ * the CEO, secrets, roles.
+ */
 export function SettingsPage() {
   const [view, setView] = useState<SettingsView | null>(null);
   const [agents, setAgents] = useState<Agent[]>([]);
@@ -96,6 +100,7 @@ export function SettingsPage() {
           </tbody>
         </table>
       </div>
+      <PricesPanel />
       <RecordForm
         title="Default models"
         values={s.defaultModels}

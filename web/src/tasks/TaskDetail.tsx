@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, messageOf } from '../api/client';
 import { hasRole, me } from '../auth/session';
+import { Cost, tokens, usd } from '../spend/cost';
 import { RunLog } from './RunLog';
 import { needsReview, type Task, type TaskEvent } from './types';
 
@@ -30,9 +31,17 @@ export function TaskDetail({ id }: { id: string }) {
         </span>{' '}
         {task.verdict === 'approve' && <span class="badge">approved, waiting for merge</span>}{' '}
         <span class="muted">
-          {task.branch ?? 'no branch yet'} · ${task.costUsd.toFixed(2)}
+          {task.branch ?? 'no branch yet'} ·{' '}
+          <Cost
+            usd={task.costUsd}
+            unknown={task.unknownCostRuns}
+            estimated={task.estimatedCostRuns}
+            testId="task-cost"
+          />{' '}
+          · {tokens(task.inputTokens + task.outputTokens)}
         </span>
       </p>
+      {task.currentRun && <CurrentRun run={task.currentRun} />}
       {task.lastLine && (
         <p class="last-line" title={task.lastLine}>
           Last line:{' '}
@@ -87,6 +96,19 @@ export function TaskDetail({ id }: { id: string }) {
         ))}
       </ol>
     </section>
+  );
+}
+
+/** What the run in flight has used so far, from its heartbeats. */
+function CurrentRun({ run }: { run: NonNullable<Task['currentRun']> }) {
+  const used =
+    run.inputTokens === null && run.outputTokens === null
+      ? 'tokens unknown'
+      : tokens((run.inputTokens ?? 0) + (run.outputTokens ?? 0));
+  return (
+    <p class="muted" data-testid="task-current-run">
+      This run so far: {used}, {run.costUsd === null ? 'cost unknown' : usd(run.costUsd)}
+    </p>
   );
 }
 

@@ -23,7 +23,20 @@ export interface Task {
   reviewComments: string | null;
   verdict: 'approve' | 'changes' | null;
   failureReason: string | null;
+  /** Money of the finished runs whose cost is known (reported or estimated). */
   costUsd: number;
+  inputTokens: number;
+  outputTokens: number;
+  /** False when a finished run's cost is unknown (it is not in costUsd). */
+  costKnown: boolean;
+  unknownCostRuns: number;
+  estimatedCostRuns: number;
+  /** While RUNNING: what the run has used so far (null: unknown). */
+  currentRun: {
+    inputTokens: number | null;
+    outputTokens: number | null;
+    costUsd: number | null;
+  } | null;
   createdAt: string;
   updatedAt: string;
 }

@@ -25,6 +25,7 @@ export async function transcribe(
       model,
       purpose: 'transcription',
       costUsd: (Math.max(audio.seconds, 1) / 60) * PER_MINUTE_USD,
+      costSource: 'builtin',
       createdAt: Date.now(),
     });
   return result.text.trim();

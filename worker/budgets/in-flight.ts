@@ -1,0 +1,105 @@
+import { knownCost, type Price } from '../prices/price';
+import { priceFor } from '../prices/store';
+import { agentSpent, missionSpent, type Spent } from './spent';
+
+/** What a run in flight has used so far, as its heartbeat says (null: unknown). */
+export interface RunUsage {
+  inputTokens: number | null;
+  outputTokens: number | null;
+  costUsd: number | null;
+}
+
+/** What is left of each budget once this run's use so far is counted; null: no such budget. */
+export interface Remaining {
+  agentUsd: number | null;
+  agentTokens: number | null;
+  missionUsd: number | null;
+  missionTokens: number | null;
+}
+
+export interface Verdict {
+  remaining: Remaining;
+  /** Why the run must stop (a budget is passed), or null. */
+  stop: string | null;
+}
+
+/**
+ * The run's cost so far as HQ counts it, with the price that made it: the CLI's own money,
+ * else its tokens at the price table's price for what it reports under, else unknown.
+ */
+export async function priceRun(
+  env: Env,
+  usage: RunUsage,
+  spendAs: { provider: string; model: string },
+): Promise<{ costUsd: number | null; price: Price | null }> {
+  const price = await priceFor(env, spendAs.provider, spendAs.model);
+  const { costUsd } = knownCost(usage.costUsd, usage.inputTokens, usage.outputTokens, price);
+  return { costUsd, price };
+}
+
+interface Budgets {
+  slug: string | null;
+  agentUsd: number | null;
+  agentTokens: number | null;
+  title: string;
+  missionUsd: number | null;
+  missionTokens: number | null;
+}
+
+const usd = (n: number) => `$${n.toFixed(2)}`;
+const count = (n: number) => `${n.toLocaleString('en-US')} tokens`;
+
+/**
+ * Checks a run in flight against its agent's monthly budgets and its mission's budgets, money
+ * and tokens. Spent = the ledger + the other runs in flight + this run so far (`run`, already
+ * priced). A budget is passed when spent goes over it (exactly at it is not yet over).
+ */
+export async function checkRun(
+  env: Env,
+  task: { id: string; agentId: string | null; missionId: string },
+  run: { tokens: number; costUsd: number | null },
+  now: number,
+): Promise<Verdict> {
+  const budgets = await env.DB.prepare(
+    `SELECT a.slug, a.monthly_budget_usd AS agentUsd, a.monthly_budget_tokens AS agentTokens,
+       m.title, m.budget_usd AS missionUsd, m.budget_tokens AS missionTokens
+     FROM missions m LEFT JOIN agents a ON a.id = ? WHERE m.id = ?`,
+  )
+    .bind(task.agentId, task.missionId)
+    .first<Budgets>();
+  const none: Spent = { usd: 0, tokens: 0, unknownCost: 0 };
+  const hasAgentBudget = budgets?.agentUsd != null || budgets?.agentTokens != null;
+  const hasMissionBudget = budgets?.missionUsd != null || budgets?.missionTokens != null;
+  const [agent, mission] = await Promise.all([
+    task.agentId && hasAgentBudget ? agentSpent(env.DB, task.agentId, now, task.id) : none,
+    hasMissionBudget ? missionSpent(env.DB, task.missionId, task.id) : none,
+  ]);
+  const withRun = (spent: Spent) => ({
+    usd: spent.usd + (run.costUsd ?? 0),
+    tokens: spent.tokens + run.tokens,
+  });
+  const a = withRun(agent);
+  const m = withRun(mission);
+  const left = (budget: number | null | undefined, spent: number) =>
+    budget == null ? null : budget - spent;
+  const remaining: Remaining = {
+    agentUsd: left(budgets?.agentUsd, a.usd),
+    agentTokens: left(budgets?.agentTokens, a.tokens),
+    missionUsd: left(budgets?.missionUsd, m.usd),
+    missionTokens: left(budgets?.missionTokens, m.tokens),
+  };
+  const passed = (key: keyof Remaining) => (remaining[key] ?? 0) < 0;
+  const agentName = budgets?.slug ?? 'the agent';
+  const missionName = `mission "${budgets?.title ?? task.missionId}"`;
+  const reasons = [
+    passed('agentUsd') &&
+      `${agentName}'s monthly budget of ${usd(budgets?.agentUsd ?? 0)} is spent (${usd(a.usd)} this month with this run)`,
+    passed('agentTokens') &&
+      `${agentName}'s monthly budget of ${count(budgets?.agentTokens ?? 0)} is spent (${count(a.tokens)} this month with this run)`,
+    passed('missionUsd') &&
+      `${missionName}'s budget of ${usd(budgets?.missionUsd ?? 0)} is spent (${usd(m.usd)} with this run)`,
+    passed('missionTokens') &&
+      `${missionName}'s budget of ${count(budgets?.missionTokens ?? 0)} is spent (${count(m.tokens)} with this run)`,
+  ].filter((reason): reason is string => Boolean(reason));
+  return { remaining, stop: reasons.length ? reasons.join('; ') : null };
+}

@@ -1,0 +1,68 @@
+// What an agent and a mission have spent, as budgets count it: every finished run in the
+// ledger (an agent's since the first of the month, UTC; a mission's since it began), plus
+// what their other runs in flight have used so far by their last heartbeats. Money counts
+// only what is known (reported or estimated from the price table); tokens are in and out.
+
+export interface Spent {
+  usd: number;
+  tokens: number;
+  /** Finished runs whose cost is unknown: their money is in no sum. */
+  unknownCost: number;
+}
+
+const LEDGER = `coalesce(sum(cost_usd), 0) AS usd,
+  coalesce(sum(coalesce(input_tokens, 0) + coalesce(output_tokens, 0)), 0) AS tokens,
+  count(*) - count(cost_usd) AS unknownCost`;
+const FLIGHT = `coalesce(sum(run_cost_usd), 0) AS usd,
+  coalesce(sum(coalesce(run_input_tokens, 0) + coalesce(run_output_tokens, 0)), 0) AS tokens`;
+
+export const monthStart = (now: number) => {
+  const day = new Date(now);
+  return Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), 1);
+};
+
+type Row = { usd: number; tokens: number; unknownCost?: number };
+const add = (ledger: Row | null, flight: Row | null): Spent => ({
+  usd: (ledger?.usd ?? 0) + (flight?.usd ?? 0),
+  tokens: (ledger?.tokens ?? 0) + (flight?.tokens ?? 0),
+  unknownCost: ledger?.unknownCost ?? 0,
+});
+
+/** The agent's spend this month, with its runs in flight other than `exceptTask`. */
+export async function agentSpent(
+  db: D1Database,
+  agentId: string,
+  now: number,
+  exceptTask = '',
+): Promise<Spent> {
+  const [ledger, flight] = await db.batch<Row>([
+    db
+      .prepare(`SELECT ${LEDGER} FROM spend_ledger WHERE agent_id = ? AND created_at >= ?`)
+      .bind(agentId, monthStart(now)),
+    db
+      .prepare(`SELECT ${FLIGHT} FROM tasks WHERE agent_id = ? AND status = 'RUNNING' AND id <> ?`)
+      .bind(agentId, exceptTask),
+  ]);
+  return add(ledger?.results[0] ?? null, flight?.results[0] ?? null);
+}
+
+/** The mission's spend so far, with its runs in flight other than `exceptTask`. */
+export async function missionSpent(
+  db: D1Database,
+  missionId: string,
+  exceptTask = '',
+): Promise<Spent> {
+  const [ledger, flight] = await db.batch<Row>([
+    db
+      .prepare(
+        `SELECT ${LEDGER} FROM spend_ledger WHERE task_id IN (SELECT id FROM tasks WHERE mission_id = ?)`,
+      )
+      .bind(missionId),
+    db
+      .prepare(
+        `SELECT ${FLIGHT} FROM tasks WHERE mission_id = ? AND status = 'RUNNING' AND id <> ?`,
+      )
+      .bind(missionId, exceptTask),
+  ]);
+  return add(ledger?.results[0] ?? null, flight?.results[0] ?? null);
+}

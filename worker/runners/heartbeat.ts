@@ -1,0 +1,74 @@
+import { checkRun, priceRun, type RunUsage } from '../budgets/in-flight';
+
+export interface Beat {
+  phase?: string | undefined;
+  progress?: number | undefined;
+  logTail?: string | undefined;
+  lastLine?: string | undefined;
+  usage?: (RunUsage & { provider?: string | undefined; model?: string | undefined }) | undefined;
+}
+
+interface Held {
+  id: string;
+  agentId: string | null;
+  missionId: string;
+  provider: string | null;
+  model: string | null;
+}
+
+/**
+ * Records one heartbeat of a task this runner holds in RUNNING (null when it holds no such
+ * task) with the run's use so far, priced when the CLI reports no money, and checks the
+ * budgets. Past a budget the answer says stop: a runner that ignores the remaining figures
+ * is still told, on every beat, until it stops and reports.
+ */
+export async function recordBeat(env: Env, taskId: string, runnerId: string, beat: Beat) {
+  const now = Date.now();
+  const held = await env.DB.prepare(
+    `SELECT t.id, t.agent_id AS agentId, t.mission_id AS missionId, a.provider, a.model
+     FROM tasks t LEFT JOIN agents a ON a.id = t.agent_id
+     WHERE t.id = ? AND t.runner_id = ? AND t.status = 'RUNNING'`,
+  )
+    .bind(taskId, runnerId)
+    .first<Held>();
+  if (!held) return null;
+  const usage = beat.usage;
+  const spendAs = {
+    provider: usage?.provider ?? held.provider ?? 'none',
+    model: usage?.model ?? held.model ?? 'none',
+  };
+  const priced = usage ? await priceRun(env, usage, spendAs) : { costUsd: null, price: null };
+  const result = await env.DB.prepare(
+    `UPDATE tasks SET last_heartbeat_at = ?, phase = coalesce(?, phase), progress = coalesce(?, progress),
+     log_tail = coalesce(?, log_tail), last_line = coalesce(?, last_line), updated_at = ?,
+     run_input_tokens = CASE WHEN ? THEN ? ELSE run_input_tokens END,
+     run_output_tokens = CASE WHEN ? THEN ? ELSE run_output_tokens END,
+     run_cost_usd = CASE WHEN ? THEN ? ELSE run_cost_usd END
+     WHERE id = ? AND runner_id = ? AND status = 'RUNNING'`,
+  )
+    .bind(
+      now,
+      beat.phase ?? null,
+      beat.progress ?? null,
+      beat.logTail ?? null,
+      beat.lastLine ?? null,
+      now,
+      ...[usage?.inputTokens, usage?.outputTokens, priced.costUsd].flatMap((value) => [
+        usage ? 1 : 0,
+        value ?? null,
+      ]),
+      taskId,
+      runnerId,
+    )
+    .run();
+  if (result.meta.changes !== 1) return null;
+  const tokens = (usage?.inputTokens ?? 0) + (usage?.outputTokens ?? 0);
+  const verdict = await checkRun(env, held, { tokens, costUsd: priced.costUsd }, now);
+  return {
+    status: 'RUNNING' as const,
+    remaining: verdict.remaining,
+    runCostUsd: priced.costUsd,
+    price: priced.price,
+    ...(verdict.stop ? { stop: 'budget' as const, stopReason: `budget: ${verdict.stop}` } : {}),
+  };
+}
