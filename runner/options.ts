@@ -30,7 +30,7 @@ export interface CliOptions {
 const USAGE = `Usage: npm run runner -- --server URL --token hqr_... --repo PATH [options]
 
   --server URL         HQ's address (e.g. http://localhost:8787)
-  --token TOKEN        this runner's token (an admin creates it: POST /api/runners); or HQ_RUNNER_TOKEN
+  --token TOKEN        this runner's token (Settings → Runners, or POST /api/runners); or HQ_RUNNER_TOKEN
   --repo PATH          the git repository tasks run against
   --concurrency N      tasks at once (default 1)
   --executor NAME      how to run an agent that has no executor of its own: claude-code, codex,
@@ -47,8 +47,9 @@ const USAGE = `Usage: npm run runner -- --server URL --token hqr_... --repo PATH
                        with a key, this runner also takes agents whose executor is openai
   --max-steps N        openai executor: tool-calling steps per task (default 20; an agent's
                        maxTurns wins)
-  --price-in USD       openai executor: USD per million input tokens (without it the cost is
-                       reported as unknown)
+  --price-in USD       openai executor: USD per million input tokens (without it the runner
+                       reports tokens only: HQ prices them with Settings' price table, or keeps
+                       the cost as unknown)
   --price-out USD      openai executor: USD per million output tokens
   --env NAME           pass this variable of the runner's environment to the agent (repeatable);
                        a CLI's credentials go this way, e.g. --env ANTHROPIC_API_KEY

@@ -92,6 +92,8 @@ describe('runner options', () => {
       /--executor NAME .*claude-code, codex,\s+gemini, opencode, aider, openai \(the built-in tool loop\) or command/s,
     );
     expect(usage).toContain('--env ANTHROPIC_API_KEY');
-    expect(usage).toContain('without it the cost is\n                       reported as unknown');
+    expect(usage).toMatch(
+      /without it the runner\s+reports tokens only: HQ prices them with Settings' price table/,
+    );
   });
 });

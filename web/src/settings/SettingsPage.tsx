@@ -5,11 +5,12 @@ import { NotificationRules } from './NotificationRules';
 import { PricesPanel } from './PricesPanel';
 import { RecordForm, UrlForm } from './RecordForm';
 import { RolesPanel } from './RolesPanel';
+import { RunnersPanel } from './RunnersPanel';
 import { SecretsPanel } from './SecretsPanel';
 import type { SettingsValue, SettingsView } from './types';
 
 /**
- * Admin settings: worker switches, providers, the price table, models, thresholds, briefing,
+ * Admin settings: worker switches, providers, runners, the price table, models, thresholds, briefing,
  * the CEO, secrets, roles.
  */
 export function SettingsPage() {
@@ -100,11 +101,18 @@ export function SettingsPage() {
           </tbody>
         </table>
       </div>
+      <RunnersPanel />
       <PricesPanel />
       <RecordForm
         title="Default models"
         values={s.defaultModels}
         onSave={(v) => save({ defaultModels: v as Record<string, string> }, 'default models')}
+      />
+      <RecordForm
+        title="Work loop"
+        values={s.workLoop}
+        numeric
+        onSave={(v) => save({ workLoop: v as SettingsValue['workLoop'] }, 'the work loop')}
       />
       <RecordForm
         title="Ops scan thresholds"

@@ -13,6 +13,13 @@ export interface SettingsValue {
     findingRepeatHours: number;
     memoryIdleMinutes: number;
   };
+  workLoop: {
+    heartbeatTimeoutSeconds: number;
+    maxRequeues: number;
+    failuresBeforeCooldown: number;
+    cooldownMinutes: number;
+    maxTaskAgeHours: number;
+  };
   modelEndpoint: { baseUrl: string | null };
   telegram: { apiRoot: string | null };
 }
