@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readDevVars } from '../../scripts/dev-vars.mjs';
+import { hqApi, signInDev, waitFor } from '../support/hq-api';
 import { endProcess, spawnOwned } from '../support/processes';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -26,19 +27,16 @@ const freePort = () =>
     });
   });
 
-async function until<T>(
+/**
+ * The demo's HQ may answer a check with an error while it settles: such a check counts as
+ * not yet, and the wait goes on (waitFor alone would end on it).
+ */
+const until = <T>(
   what: string,
   check: () => Promise<T | undefined>,
   seconds: number,
-): Promise<T> {
-  const deadline = Date.now() + seconds * 1000;
-  while (Date.now() < deadline) {
-    const value = await check().catch(() => undefined);
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+  diagnostics?: () => string,
+) => waitFor(what, () => check().catch(() => undefined), { seconds, pollMs: 500, diagnostics });
 
 describe('npm run demo', () => {
   it('runs HQ with a runner and an offline agent: approving the demo mission ends in merges', async () => {
@@ -63,25 +61,11 @@ describe('npm run demo', () => {
       'the demo banner',
       async () => (output.includes('HQ demo:') ? true : undefined),
       150,
-    ).catch((e) => {
-      throw new Error(`${e}\n${output.slice(-3000)}`);
-    });
+      () => output.slice(-3000),
+    );
 
     const admin = (readDevVars(join(root, '.dev.vars')).ADMIN_EMAILS ?? '').split(',')[0]?.trim();
-    const login = await fetch(`${url}/auth/dev/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', origin: url },
-      body: JSON.stringify({ email: admin }),
-    });
-    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-    const api = async <T>(path: string, body?: unknown) => {
-      const response = await fetch(`${url}${path}`, {
-        method: body === undefined ? 'GET' : 'POST',
-        headers: { cookie, origin: url, 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      return (await response.json()) as T;
-    };
+    const api = hqApi({ url }, await signInDev({ url }, admin ?? ''));
     const missions = await api<{ items: { id: string; title: string }[] }>(
       '/api/missions?status=PROPOSED',
     );

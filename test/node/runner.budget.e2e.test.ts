@@ -4,12 +4,13 @@
 // mid-run, the task fails with the reason budget, its use is in spend, and the overrun is at
 // most one event's worth. Once on tokens (the agent's budget), once on money (the mission's,
 // priced with the price table since the CLI says no money until its end).
-import { type ChildProcess, execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type HqApi, hqApi, signInDev, tempRepo, waitFor } from '../support/hq-api';
 import { type LocalHq, startLocalHq } from '../support/local-hq';
 import { STAND_IN_DIR, type StandInRecord } from '../support/preset-runs';
 import { endProcess, spawnOwned } from '../support/processes';
@@ -20,31 +21,18 @@ const STEP_TOKENS = 1_100;
 const STEP_USD = 0.0015;
 const SCENARIO_MS = 40 * 150;
 let hq: LocalHq;
-let cookie: string;
-let repo: string;
-let work: string;
+let api: HqApi;
+let repo = '';
+let work = '';
 let runner: ChildProcess | undefined;
 let output = '';
 
-async function api<T>(path: string, body?: unknown, method = body ? 'POST' : 'GET'): Promise<T> {
-  const response = await fetch(`${hq.url}${path}`, {
-    method,
-    headers: { cookie, origin: hq.url, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as T;
-}
-
-async function waitFor<T>(what: string, check: () => Promise<T | undefined>, seconds = 90) {
-  const deadline = Date.now() + seconds * 1000;
-  while (Date.now() < deadline) {
-    const value = await check();
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out waiting for ${what}\n${output.slice(-3000)}`);
-}
+/**
+ * Every wait here ends, on a timeout, with the runner's latest output. Checked often: the
+ * moment the stand-in starts is when its scenario's clock starts (see expectStoppedMidRun).
+ */
+const until = <T>(what: string, check: () => Promise<T | undefined>) =>
+  waitFor(what, check, { seconds: 90, pollMs: 200, diagnostics: () => output.slice(-3000) });
 
 interface TaskBody {
   status: string;
@@ -73,10 +61,10 @@ async function runUntilStopped(agent: string, title: string, budget: Record<stri
   const recordPath = join(work, 'record.json');
   rmSync(recordPath, { force: true });
   rmSync(`${recordPath}.finished`, { force: true });
-  const started = await waitFor('the stand-in to start', async () =>
+  const started = await until('the stand-in to start', async () =>
     existsSync(recordPath) ? Date.now() : undefined,
   );
-  const task = await waitFor(`${title} to end`, async () => {
+  const task = await until(`${title} to end`, async () => {
     const t = await api<TaskBody>(`/api/tasks/${id}`);
     return t.status === 'FAILED' || t.status === 'REVIEW' ? t : undefined;
   });
@@ -95,21 +83,10 @@ async function expectStoppedMidRun(run: Awaited<ReturnType<typeof runUntilStoppe
 
 beforeAll(async () => {
   hq = await startLocalHq();
-  const login = await fetch(`${hq.url}/auth/dev/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', origin: hq.url },
-    body: JSON.stringify({ email: 'admin@hq.local' }),
-  });
-  cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  api = hqApi(hq, await signInDev(hq, 'admin@hq.local'));
+  // The stand-in's record and the runner's HOME live in `work`, apart from the repository.
   work = mkdtempSync(join(tmpdir(), 'hq-budget-e2e-'));
-  repo = join(work, 'repo');
-  execFileSync('git', ['init', '-q', '-b', 'main', repo]);
-  writeFileSync(join(repo, 'README.md'), '# demo\n');
-  execFileSync('git', ['-C', repo, 'add', '.']);
-  execFileSync('git', [
-    ...['-C', repo, '-c', 'user.name=t', '-c', 'user.email=t@t'],
-    ...['commit', '-qm', 'initial'],
-  ]);
+  repo = tempRepo('hq-budget-e2e-repo-').dir;
   const agent = (slug: string, extra: Record<string, unknown> = {}) =>
     api('/api/agents', {
       slug,
@@ -152,7 +129,7 @@ beforeAll(async () => {
 afterAll(async () => {
   if (runner) await endProcess(runner, 'SIGKILL');
   await hq?.stop();
-  if (work) rmSync(work, { recursive: true, force: true });
+  for (const dir of [repo, work]) if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 describe('a budget stops a run in flight', () => {

@@ -1,46 +1,20 @@
-import { type ChildProcess, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import type { ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type HqApi, hqApi, signInDev, type TempRepo, tempRepo, waitFor } from '../support/hq-api';
 import { type LocalHq, startLocalHq } from '../support/local-hq';
 import { startOpenAiStandIn } from '../support/openai-stand-in';
 import { endProcess, spawnOwned } from '../support/processes';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 let hq: LocalHq;
-let cookie: string;
-let repo: string;
+let repo = '';
+let git: TempRepo['git'];
+/** Admin API calls against the local HQ (set once signed in). */
+let api: HqApi;
 const runners: ChildProcess[] = [];
-
-const git = (...args: string[]) =>
-  execFileSync('git', args, { cwd: repo, encoding: 'utf8' }).trim();
-
-/** An admin API call against the local HQ. */
-async function api<T>(path: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${hq.url}${path}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: { cookie, origin: hq.url, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as T;
-}
-
-async function waitFor<T>(
-  what: string,
-  check: () => Promise<T | undefined>,
-  seconds = 60,
-): Promise<T> {
-  const deadline = Date.now() + seconds * 1000;
-  while (Date.now() < deadline) {
-    const value = await check();
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 /** Starts the runner CLI as a user would, with a secret planted in its own environment. */
 // Runners still going when a test ends (it failed before stopping them): ended before the
@@ -112,28 +86,10 @@ async function taskAfterApproval(title: string, scope = ['src/**']) {
 
 const status = async (id: string) => (await api<{ status: string }>(`/api/tasks/${id}`)).status;
 
-async function patchSettings(body: unknown) {
-  const response = await fetch(`${hq.url}/api/settings`, {
-    method: 'PATCH',
-    headers: { cookie, origin: hq.url, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`settings: ${response.status} ${await response.text()}`);
-}
-
 beforeAll(async () => {
   hq = await startLocalHq();
-  const login = await fetch(`${hq.url}/auth/dev/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', origin: hq.url },
-    body: JSON.stringify({ email: 'admin@hq.local' }),
-  });
-  cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-  repo = mkdtempSync(join(tmpdir(), 'hq-repo-'));
-  git('init', '-q', '-b', 'main');
-  writeFileSync(join(repo, 'README.md'), '# demo\n');
-  git('add', '.');
-  git('-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'initial');
+  api = hqApi(hq, await signInDev(hq, 'admin@hq.local'));
+  ({ dir: repo, git } = tempRepo('hq-repo-'));
 });
 
 afterAll(async () => {
@@ -220,13 +176,10 @@ describe('runner end to end: real worker, real git, the runner CLI', () => {
       `${GOOD_AGENT} && echo '{}' > package.json && git add package.json && git -c user.name=agent -c user.email=a@a commit -qm bump`,
     );
     const id = await taskAfterApproval('Scope creep');
-    await waitFor('REVIEW', async () => ((await status(id)) === 'REVIEW' ? true : undefined)).catch(
-      async (e) => {
-        throw new Error(
-          `${e}\n${runner.output()}\n${JSON.stringify(await api(`/api/tasks/${id}`))}`,
-        );
-      },
-    );
+    await waitFor('REVIEW', async () => ((await status(id)) === 'REVIEW' ? true : undefined), {
+      diagnostics: async () =>
+        `${runner.output()}\n${JSON.stringify(await api(`/api/tasks/${id}`))}`,
+    });
     const queue = await api<{ items: { id: string; scopeViolations: string[] }[] }>(
       '/api/tasks?status=REVIEW',
     );
@@ -236,15 +189,19 @@ describe('runner end to end: real worker, real git, the runner CLI', () => {
   });
 
   it('requeues the task of a runner killed mid-task; a second runner finishes it', async () => {
-    await patchSettings({
-      workLoop: {
-        heartbeatTimeoutSeconds: 5,
-        maxRequeues: 3,
-        failuresBeforeCooldown: 3,
-        cooldownMinutes: 30,
-        maxTaskAgeHours: 48,
+    await api(
+      '/api/settings',
+      {
+        workLoop: {
+          heartbeatTimeoutSeconds: 5,
+          maxRequeues: 3,
+          failuresBeforeCooldown: 3,
+          cooldownMinutes: 30,
+          maxTaskAgeHours: 48,
+        },
       },
-    });
+      'PATCH',
+    );
     const first = await api<{ token: string }>('/api/runners', { name: 'e2e-doomed' });
     const doomed = startRunner(first.token, 'sleep 300');
     const id = await taskAfterApproval('Survive a crash');
@@ -258,12 +215,12 @@ describe('runner end to end: real worker, real git, the runner CLI', () => {
     await waitFor(
       'REVIEW after the requeue',
       async () => ((await status(id)) === 'REVIEW' ? true : undefined),
-      90,
-    ).catch(async (e) => {
-      throw new Error(
-        `${e}\nrescue runner:\n${rescue.output()}\ntask: ${JSON.stringify(await api(`/api/tasks/${id}`))}`,
-      );
-    });
+      {
+        seconds: 90,
+        diagnostics: async () =>
+          `rescue runner:\n${rescue.output()}\ntask: ${JSON.stringify(await api(`/api/tasks/${id}`))}`,
+      },
+    );
     const detail = await api<{ requeues: number; events: { to: string; actor: string }[] }>(
       `/api/tasks/${id}`,
     );
@@ -362,7 +319,7 @@ describe('runner end to end: real worker, real git, the runner CLI', () => {
     await waitFor(
       'the worktree to go',
       async () => (git('worktree', 'list').includes(id) ? undefined : true),
-      20,
+      { seconds: 20 },
     );
     expect(runner.output()).toContain('taken back by HQ');
     killGroup(runner.child, 'SIGINT');
@@ -385,7 +342,7 @@ describe('runner end to end: real worker, real git, the runner CLI', () => {
     await waitFor(
       'the summary',
       async () => (runner.output().includes('Runner stopped') ? true : undefined),
-      20,
+      { seconds: 20 },
     );
     expect(runner.output()).toMatch(
       /1 claimed, 0 sent to review, 0 failed, 0 merged, 0 merge conflicts, 1 given back/,

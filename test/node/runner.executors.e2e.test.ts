@@ -2,12 +2,13 @@
 // and the stand-in CLIs of test/support/stand-in-clis first on PATH. An agent's config reaches
 // the CLI (model, identity, tools, turn limit, MCP servers in a 0600 file gone after the run),
 // and what the CLI reports about tokens and money lands in HQ's spend, unknown kept unknown.
-import { type ChildProcess, execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type HqApi, hqApi, signInDev, tempRepo, waitFor } from '../support/hq-api';
 import { type LocalHq, startLocalHq } from '../support/local-hq';
 import { STAND_IN_DIR, type StandInRecord } from '../support/preset-runs';
 import { endProcess, spawnOwned } from '../support/processes';
@@ -17,31 +18,15 @@ const SECRET = 'ghp_e2e-planted-mcp-secret-71c2';
 const HEADER = 'Bearer e2e-planted-header-0b9d';
 const IDENTITY = 'You are Mira, who writes tests first.\nKeep pull requests small.';
 let hq: LocalHq;
-let cookie: string;
-let repo: string;
-let work: string;
+let api: HqApi;
+let repo = '';
+let work = '';
 let runner: ChildProcess | undefined;
 let output = '';
 
-async function api<T>(path: string, body?: unknown, method = body ? 'POST' : 'GET'): Promise<T> {
-  const response = await fetch(`${hq.url}${path}`, {
-    method,
-    headers: { cookie, origin: hq.url, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as T;
-}
-
-async function waitFor<T>(what: string, check: () => Promise<T | undefined>, seconds = 60) {
-  const deadline = Date.now() + seconds * 1000;
-  while (Date.now() < deadline) {
-    const value = await check();
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  throw new Error(`timed out waiting for ${what}\n${output.slice(-3000)}`);
-}
+/** Every wait here ends, on a timeout, with the runner's latest output: it says what went wrong. */
+const until = <T>(what: string, check: () => Promise<T | undefined>) =>
+  waitFor(what, check, { diagnostics: () => output.slice(-3000) });
 
 interface TaskBody {
   status: string;
@@ -63,7 +48,7 @@ async function runTaskFor(agent: string, title: string) {
     {},
   );
   const id = tasks[0]?.id ?? '';
-  const task = await waitFor(`${title} in review`, async () => {
+  const task = await until(`${title} in review`, async () => {
     const t = await api<TaskBody>(`/api/tasks/${id}`);
     if (t.status === 'FAILED') throw new Error(`${title} failed: ${t.failureReason}\n${output}`);
     return t.status === 'REVIEW' ? t : undefined;
@@ -76,28 +61,10 @@ async function runTaskFor(agent: string, title: string) {
 
 beforeAll(async () => {
   hq = await startLocalHq();
-  const login = await fetch(`${hq.url}/auth/dev/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', origin: hq.url },
-    body: JSON.stringify({ email: 'admin@hq.local' }),
-  });
-  cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  api = hqApi(hq, await signInDev(hq, 'admin@hq.local'));
+  // The stand-in's record and the runner's HOME live in `work`, apart from the repository.
   work = mkdtempSync(join(tmpdir(), 'hq-exec-e2e-'));
-  repo = join(work, 'repo');
-  execFileSync('git', ['init', '-q', '-b', 'main', repo]);
-  writeFileSync(join(repo, 'README.md'), '# demo\n');
-  execFileSync('git', ['-C', repo, 'add', '.']);
-  execFileSync('git', [
-    '-C',
-    repo,
-    '-c',
-    'user.name=t',
-    '-c',
-    'user.email=t@t',
-    'commit',
-    '-qm',
-    'initial',
-  ]);
+  repo = tempRepo('hq-exec-e2e-repo-').dir;
 
   await api('/api/agents', {
     slug: 'mira',
@@ -152,12 +119,12 @@ beforeAll(async () => {
 afterAll(async () => {
   if (runner) await endProcess(runner, 'SIGKILL');
   await hq?.stop();
-  if (work) rmSync(work, { recursive: true, force: true });
+  for (const dir of [repo, work]) if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 describe('runner with CLI presets, end to end', () => {
   it('probes its CLIs, warns about credentials not passed, and shows in HQ with what it can run', async () => {
-    const runners = await waitFor('the runner to declare its capabilities', async () => {
+    const runners = await until('the runner to declare its capabilities', async () => {
       const list = await api<{ runners: { name: string; capabilities: unknown[] | null }[] }>(
         '/api/runners',
       );

@@ -1,53 +1,30 @@
 // Live run logs end to end: `wrangler dev` with its local R2 bucket, the runner CLI, and a
 // stand-in agent that prints slowly, writes a declared secret (once cut in two by a pause)
 // and then waits at a gate, so the log is read through the API while the run still goes.
-import { type ChildProcess, execFileSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type HqApi, hqApi, signInDev, tempRepo, waitFor } from '../support/hq-api';
 import { type LocalHq, startLocalHq } from '../support/local-hq';
 import { endProcess, spawnOwned } from '../support/processes';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const SECRET = 'deploy-token-4f9a8b7c6d5e';
 let hq: LocalHq;
-let admin = '';
 let viewer = '';
+let asAdmin: HqApi;
+let asViewer: HqApi;
 let repo = '';
 let gateDir = '';
 let runner: ChildProcess | undefined;
 let runnerOutput = '';
 
-async function signIn(email: string): Promise<string> {
-  const response = await fetch(`${hq.url}/auth/dev/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', origin: hq.url },
-    body: JSON.stringify({ email }),
-  });
-  return (response.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-}
-
-async function api<T>(cookie: string, path: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${hq.url}${path}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: { cookie, origin: hq.url, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as T;
-}
-
-async function waitFor<T>(what: string, check: () => Promise<T | undefined>, seconds = 60) {
-  const deadline = Date.now() + seconds * 1000;
-  while (Date.now() < deadline) {
-    const value = await check();
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  throw new Error(`timed out waiting for ${what}\n--- runner ---\n${runnerOutput.slice(-3000)}`);
-}
+/** Every wait here ends, on a timeout, with the runner's latest output: it says what went wrong. */
+const until = <T>(what: string, check: () => Promise<T | undefined>) =>
+  waitFor(what, check, { diagnostics: () => `--- runner ---\n${runnerOutput.slice(-3000)}` });
 
 interface LogPage {
   run: number | null;
@@ -65,7 +42,7 @@ function follower(taskId: string) {
   return {
     async poll() {
       for (;;) {
-        const page = await api<LogPage>(viewer, `/api/tasks/${taskId}/logs?after=${after}`);
+        const page = await asViewer<LogPage>(`/api/tasks/${taskId}/logs?after=${after}`);
         text += page.chunks.map((c) => c.text).join('');
         after = page.next;
         live = page.live;
@@ -77,15 +54,11 @@ function follower(taskId: string) {
 
 beforeAll(async () => {
   hq = await startLocalHq();
-  admin = await signIn('admin@hq.local');
-  viewer = await signIn('viewer@hq.local');
-  repo = mkdtempSync(join(tmpdir(), 'hq-logs-repo-'));
+  asAdmin = hqApi(hq, await signInDev(hq, 'admin@hq.local'));
+  viewer = await signInDev(hq, 'viewer@hq.local');
+  asViewer = hqApi(hq, viewer);
+  repo = tempRepo('hq-logs-repo-').dir;
   gateDir = mkdtempSync(join(tmpdir(), 'hq-logs-gate-'));
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: repo });
-  git('init', '-q', '-b', 'main');
-  writeFileSync(join(repo, 'README.md'), '# logs\n');
-  git('add', '.');
-  git('-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'initial');
 });
 
 afterAll(async () => {
@@ -111,7 +84,7 @@ describe('live run logs through the real runner and HQ', () => {
       'echo committed',
       'echo "-----"',
     ].join('\n');
-    const { token } = await api<{ token: string }>(admin, '/api/runners', { name: 'log-e2e' });
+    const { token } = await asAdmin<{ token: string }>('/api/runners', { name: 'log-e2e' });
     runner = spawnOwned(
       join(root, 'node_modules/.bin/tsx'),
       [
@@ -128,14 +101,13 @@ describe('live run logs through the real runner and HQ', () => {
     runner.stdout?.on('data', (c: Buffer) => (runnerOutput += c.toString()));
     runner.stderr?.on('data', (c: Buffer) => (runnerOutput += c.toString()));
 
-    const mission = await api<{ id: string }>(admin, '/api/missions', {
+    const mission = await asAdmin<{ id: string }>('/api/missions', {
       title: 'Log mission',
       brief: 'Print slowly.',
       repository: repo,
       tasks: [{ title: 'Print', spec: 'Print.', expectedScope: ['src/**'], agentHint: 'forge' }],
     });
-    const approved = await api<{ tasks: { id: string }[] }>(
-      admin,
+    const approved = await asAdmin<{ tasks: { id: string }[] }>(
       `/api/missions/${mission.id}/approve`,
       {},
     );
@@ -143,12 +115,12 @@ describe('live run logs through the real runner and HQ', () => {
     const log = follower(id);
 
     // While the agent waits at its gate: the log so far, through the API, masked.
-    const during = await waitFor('the log up to the gate', async () => {
+    const during = await until('the log up to the gate', async () => {
       const seen = await log.poll();
       return seen.text.includes('waiting for the gate\n') ? seen : undefined;
     });
     expect(during.live).toBe(true);
-    expect((await api<{ status: string }>(viewer, `/api/tasks/${id}`)).status).toBe('RUNNING');
+    expect((await asViewer<{ status: string }>(`/api/tasks/${id}`)).status).toBe('RUNNING');
     expect(during.text).toBe(
       [
         'starting Print',
@@ -161,22 +133,22 @@ describe('live run logs through the real runner and HQ', () => {
       ].join('\n'),
     );
     expect(during.text).not.toContain(SECRET.slice(0, 10));
-    const lastLine = await waitFor('the last line from a heartbeat', async () => {
-      const task = await api<{ lastLine: string | null }>(viewer, `/api/tasks/${id}`);
+    const lastLine = await until('the last line from a heartbeat', async () => {
+      const task = await asViewer<{ lastLine: string | null }>(`/api/tasks/${id}`);
       return task.lastLine === 'waiting for the gate' ? task.lastLine : undefined;
     });
     expect(lastLine).toBe('waiting for the gate');
 
     writeFileSync(gate, '');
-    await waitFor('REVIEW', async () => {
-      const task = await api<{ status: string }>(viewer, `/api/tasks/${id}`);
+    await until('REVIEW', async () => {
+      const task = await asViewer<{ status: string }>(`/api/tasks/${id}`);
       return task.status === 'REVIEW' ? true : undefined;
     });
     const after = await log.poll();
     expect(after.live).toBe(false);
     expect(after.text).toBe(`${during.text}committed\n-----\n`);
     // The final beat: the rule after the last word is noise, not a line.
-    const done = await api<{ lastLine: string | null }>(viewer, `/api/tasks/${id}`);
+    const done = await asViewer<{ lastLine: string | null }>(`/api/tasks/${id}`);
     expect(done.lastLine).toBe('committed');
 
     const download = await fetch(`${hq.url}/api/tasks/${id}/logs.txt`, {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signInDev } from '../support/hq-api';
 import { type SignedIn, startSignedIn } from '../support/signed-in';
 
 // A viewer watches a run's log in a real browser while a runner (this test, through the
@@ -22,12 +23,7 @@ async function call(path: string, body: unknown, headers: Record<string, string>
 beforeAll(async () => {
   session = await startSignedIn('viewer@hq.local', { width: 1400, height: 900 });
   ({ hq, page } = session);
-  const login = await fetch(`${hq.url}/auth/dev/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', origin: hq.url },
-    body: JSON.stringify({ email: 'admin@hq.local' }),
-  });
-  admin = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  admin = await signInDev(hq, 'admin@hq.local');
   const runner = await call('/api/runners', { name: 'browser-log' }, { cookie: admin });
   bearer = { authorization: `Bearer ${String(runner.token)}` };
 });
