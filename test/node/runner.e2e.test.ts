@@ -1,102 +1,9 @@
-import type { ChildProcess } from 'node:child_process';
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type HqApi, hqApi, signInDev, type TempRepo, tempRepo, waitFor } from '../support/hq-api';
-import { type LocalHq, startLocalHq } from '../support/local-hq';
-import { startOpenAiStandIn } from '../support/openai-stand-in';
-import { endProcess, spawnOwned } from '../support/processes';
+import { describe, expect, it } from 'vitest';
+import { waitFor } from '../support/hq-api';
+import { killGroup } from '../support/runner-cli';
+import { GOOD_AGENT, useRunnerE2e } from '../support/runner-e2e';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-let hq: LocalHq;
-let repo = '';
-let git: TempRepo['git'];
-/** Admin API calls against the local HQ (set once signed in). */
-let api: HqApi;
-const runners: ChildProcess[] = [];
-
-/** Starts the runner CLI as a user would, with a secret planted in its own environment. */
-// Runners still going when a test ends (it failed before stopping them): ended before the
-// next test, so a leftover runner never claims the next test's task.
-afterEach(async () => {
-  await Promise.all(runners.splice(0).map((child) => endProcess(child, 'SIGKILL')));
-});
-
-function startRunner(
-  token: string,
-  command: string,
-  extraArgs: string[] = [],
-  extraEnv: Record<string, string> = {},
-): { child: ChildProcess; output: () => string } {
-  const args = [
-    'runner/cli.ts',
-    '--server',
-    hq.url,
-    '--token',
-    token,
-    '--repo',
-    repo,
-    '--heartbeat',
-    '1',
-  ];
-  const child = spawnOwned(
-    join(root, 'node_modules/.bin/tsx'),
-    [...args, ...(command ? ['--command', command] : []), ...extraArgs],
-    {
-      cwd: root,
-      env: { ...process.env, HQ_PLANTED_SECRET: 'planted-secret-value-1234', ...extraEnv },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let out = '';
-  child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
-  child.stderr?.on('data', (c: Buffer) => (out += c.toString()));
-  runners.push(child);
-  return { child, output: () => out };
-}
-
-/** The runner and everything it started (its agent's processes). */
-function killGroup(child: ChildProcess, signal: NodeJS.Signals) {
-  if (child.pid && child.exitCode === null) {
-    try {
-      process.kill(-child.pid, signal);
-    } catch {
-      // already gone
-    }
-  }
-}
-
-const GOOD_AGENT =
-  'mkdir -p src && cat > src/feature-$HQ_TASK_ID.txt && git add src && git -c user.name=agent -c user.email=a@a commit -qm "$HQ_TASK_TITLE"';
-
-async function taskAfterApproval(title: string, scope = ['src/**']) {
-  const mission = await api<{ id: string }>('/api/missions', {
-    title,
-    brief: 'e2e',
-    repository: repo,
-    tasks: [{ title, spec: 'Create a file under src/', expectedScope: scope, agentHint: 'forge' }],
-  });
-  const approved = await api<{ tasks: { id: string }[] }>(
-    `/api/missions/${mission.id}/approve`,
-    {},
-  );
-  return approved.tasks[0]?.id ?? '';
-}
-
-const status = async (id: string) => (await api<{ status: string }>(`/api/tasks/${id}`)).status;
-
-beforeAll(async () => {
-  hq = await startLocalHq();
-  api = hqApi(hq, await signInDev(hq, 'admin@hq.local'));
-  ({ dir: repo, git } = tempRepo('hq-repo-'));
-});
-
-afterAll(async () => {
-  await Promise.all(runners.map((child) => endProcess(child, 'SIGKILL')));
-  await hq?.stop();
-  if (repo) rmSync(repo, { recursive: true, force: true });
-});
+const { api, git, repoDir, startRunner, taskAfterApproval, status } = useRunnerE2e();
 
 describe('runner end to end: real worker, real git, the runner CLI', () => {
   it('takes a task from PENDING to DONE; the target branch holds the merge; the child saw no secret', async () => {
@@ -109,7 +16,7 @@ describe('runner end to end: real worker, real git, the runner CLI', () => {
     const mission = await api<{ id: string }>('/api/missions', {
       title: 'E2E mission',
       brief: 'Add a feature file.',
-      repository: repo,
+      repository: repoDir(),
       tasks: [
         {
           title: 'Write the feature',
@@ -241,71 +148,6 @@ describe('runner end to end: real worker, real git, the runner CLI', () => {
     killGroup(rescue.child, 'SIGINT');
     await new Promise((resolve) => rescue.child.once('exit', resolve));
   }, 150_000);
-
-  it('runs the built-in OpenAI-compatible tool loop: tools confined, tokens counted, key kept in the runner', async () => {
-    const model = await startOpenAiStandIn([
-      {
-        calls: [
-          {
-            name: 'write_file',
-            args: { path: 'src/from-model.txt', content: 'written by the model\n' },
-          },
-        ],
-      },
-      { calls: [{ name: 'read_file', args: { path: '../../../../etc/hostname' } }] },
-      { calls: [{ name: 'run_command', args: { command: 'env | cut -d= -f1 | sort' } }] },
-      { text: 'Done: src/from-model.txt added.' },
-    ]);
-    try {
-      const { token } = await api<{ token: string }>('/api/runners', { name: 'e2e-openai' });
-      const runner = startRunner(
-        token,
-        '',
-        [
-          '--executor',
-          'openai',
-          '--base-url',
-          model.baseURL,
-          '--model',
-          'scripted-model',
-          '--api-key-env',
-          'HQ_TEST_MODEL_KEY',
-          '--price-in',
-          '2',
-          '--price-out',
-          '8',
-        ],
-        { HQ_TEST_MODEL_KEY: 'sk-test-model-key' },
-      );
-      const id = await taskAfterApproval('Let the model write');
-      await waitFor('REVIEW', async () => ((await status(id)) === 'REVIEW' ? true : undefined));
-      const task = await api<{ diffNumstat: { path: string }[]; costUsd: number }>(
-        `/api/tasks/${id}`,
-      );
-      expect(task.diffNumstat.map((f) => f.path)).toEqual(['src/from-model.txt']);
-      // 4 calls x (100 in, 20 out) at $2 / $8 per million tokens.
-      expect(task.costUsd).toBeCloseTo((400 * 2 + 80 * 8) / 1e6, 10);
-      expect(model.requests).toHaveLength(4);
-      expect(model.requests[0]?.authorization).toBe('Bearer sk-test-model-key');
-      expect(model.requests[0]?.body.model).toBe('scripted-model');
-      const toolAnswers =
-        model.requests[3]?.body.messages
-          .filter((m) => m.role === 'tool')
-          .map((m) => m.content ?? '') ?? [];
-      expect(toolAnswers[0]).toBe('wrote 21 characters to src/from-model.txt');
-      expect(toolAnswers[1]).toMatch(/^refused: .*outside the worktree/);
-      // The command tool ran with the allowlisted environment: no key, no planted secret.
-      expect(toolAnswers[2]).toContain('HQ_TASK_ID');
-      expect(toolAnswers[2]).not.toContain('HQ_TEST_MODEL_KEY');
-      expect(toolAnswers[2]).not.toContain('HQ_PLANTED_SECRET');
-      // Progress shows the tokens used so far.
-      expect(runner.output()).toMatch(/"Let the model write" · in review · 480 tokens/);
-      killGroup(runner.child, 'SIGINT');
-      await new Promise((resolve) => runner.child.once('exit', resolve));
-    } finally {
-      await model.close();
-    }
-  });
 
   it('stops the agent and removes the worktree when the task is cancelled while it runs', async () => {
     const { token } = await api<{ token: string }>('/api/runners', { name: 'e2e-cancel' });

@@ -1,0 +1,91 @@
+import type { ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { type HqApi, hqApi, signInDev, type TempRepo, tempRepo } from './hq-api';
+import { type LocalHq, startLocalHq } from './local-hq';
+import { endProcess } from './processes';
+import { type RunnerCli, startRunnerCli } from './runner-cli';
+
+/** An agent command that commits the prompt as src/feature-<task id>.txt. */
+export const GOOD_AGENT =
+  'mkdir -p src && cat > src/feature-$HQ_TASK_ID.txt && git add src && git -c user.name=agent -c user.email=a@a commit -qm "$HQ_TASK_TITLE"';
+
+/**
+ * One local HQ (wrangler dev), signed in as an admin, and one temporary repository for a
+ * runner end-to-end test file. Registers the file's hooks: HQ starts before the tests and
+ * stops after them, and any runner a test started is ended after that test, so a runner a
+ * failed test left going never claims the next test's task.
+ */
+export function useRunnerE2e() {
+  let hq: LocalHq | undefined;
+  let session: HqApi | undefined;
+  let repository: TempRepo | undefined;
+  const runners: ChildProcess[] = [];
+
+  beforeAll(async () => {
+    hq = await startLocalHq();
+    session = hqApi(hq, await signInDev(hq, 'admin@hq.local'));
+    repository = tempRepo('hq-repo-');
+  });
+  afterEach(async () => {
+    await Promise.all(runners.splice(0).map((child) => endProcess(child, 'SIGKILL')));
+  });
+  afterAll(async () => {
+    await Promise.all(runners.splice(0).map((child) => endProcess(child, 'SIGKILL')));
+    await hq?.stop();
+    if (repository) rmSync(repository.dir, { recursive: true, force: true });
+  });
+
+  const ready = () => {
+    if (!hq || !session || !repository) throw new Error('HQ is not started yet');
+    return { hq, session, repository };
+  };
+  /** Admin API calls against the local HQ. */
+  const api: HqApi = <T>(path: string, body?: unknown, method?: string) =>
+    ready().session<T>(path, body, method);
+  const git = (...args: string[]) => ready().repository.git(...args);
+
+  /** The runner CLI on this HQ and repository, ended after the test whatever happens. */
+  function startRunner(
+    token: string,
+    command: string,
+    extraArgs: string[] = [],
+    extraEnv: Record<string, string> = {},
+  ): RunnerCli {
+    const { hq: server, repository: repo } = ready();
+    const runner = startRunnerCli({
+      server: server.url,
+      token,
+      repo: repo.dir,
+      command,
+      extraArgs,
+      extraEnv,
+    });
+    runners.push(runner.child);
+    return runner;
+  }
+
+  /** A one-task mission for Forge (no executor of its own), approved: the task's id. */
+  async function taskAfterApproval(title: string, scope = ['src/**']): Promise<string> {
+    const mission = await api<{ id: string }>('/api/missions', {
+      title,
+      brief: 'e2e',
+      repository: ready().repository.dir,
+      tasks: [
+        { title, spec: 'Create a file under src/', expectedScope: scope, agentHint: 'forge' },
+      ],
+    });
+    const approved = await api<{ tasks: { id: string }[] }>(
+      `/api/missions/${mission.id}/approve`,
+      {},
+    );
+    return approved.tasks[0]?.id ?? '';
+  }
+
+  const status = async (id: string) => (await api<{ status: string }>(`/api/tasks/${id}`)).status;
+
+  /** The temporary repository the runners work on. */
+  const repoDir = () => ready().repository.dir;
+
+  return { api, git, repoDir, startRunner, taskAfterApproval, status };
+}
