@@ -179,5 +179,7 @@ export const spendLedger = sqliteTable(
   (t) => [
     index('spend_agent_idx').on(t.agentId, t.createdAt),
     index('spend_time_idx').on(t.createdAt),
+    // A mission's spend (heartbeat budget checks, dispatch, the mission page) is read by task.
+    index('spend_task_idx').on(t.taskId),
   ],
 );

@@ -1,0 +1,1 @@
+CREATE INDEX `spend_task_idx` ON `spend_ledger` (`task_id`);
