@@ -1,6 +1,6 @@
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { git } from './git';
+import { git } from './git/exec';
 
 /**
  * Task worktrees live under the repository's .git folder (`.git/hq-worktrees/<task>`): the

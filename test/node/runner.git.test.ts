@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { commitsSince, mergeWithoutCheckout, numstat } from '../../runner/git';
+import { commitsSince, mergeWithoutCheckout, numstat } from '../../runner/git/history';
 import { Worktrees } from '../../runner/worktrees';
 
 const repo = mkdtempSync(join(tmpdir(), 'hq-git-'));

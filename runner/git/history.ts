@@ -1,17 +1,4 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-
-const run = promisify(execFile);
-
-/** Runs git in `cwd` and returns its trimmed standard output. Git gets no secrets: only its own environment. */
-export async function git(cwd: string, args: string[], env?: NodeJS.ProcessEnv): Promise<string> {
-  const { stdout } = await run('git', args, {
-    cwd,
-    env: env ?? process.env,
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  return stdout.trim();
-}
+import { git } from './exec';
 
 /** Commits on `head` that `base` does not have, oldest first. */
 export async function commitsSince(cwd: string, base: string, head = 'HEAD'): Promise<string[]> {
