@@ -201,6 +201,27 @@ describe('mergeReviewed on a runner that pushes', () => {
     expect(git(repo, 'rev-parse', 'hq/t')).toBe(reported);
   });
 
+  it('trusts the remote over a stale local branch, and refuses a remote branch that moved', async () => {
+    const { repo, bare } = runnerWithRemote();
+    const firstRound = commitOn(repo, 'hq/t', 'task.txt', 'first round\n', 'main');
+    // Another runner continued the task: the remote's branch is the new reported head.
+    const clone = freshPath('other-runner');
+    git(root, 'clone', '-q', bare, clone);
+    git(repo, 'push', '-q', 'origin', `${firstRound}:refs/heads/hq/t`);
+    git(clone, 'fetch', '-q', 'origin', 'hq/t:hq/t');
+    const reported = commitOn(clone, 'hq/t', 'task.txt', 'second round\n');
+    await pushTaskBranch(clone, 'origin', 'hq/t', reported);
+    const moved = commitOn(clone, 'hq/t', 'task.txt', 'after the report\n');
+    git(clone, 'push', '-q', 'origin', `+${moved}:refs/heads/hq/t`);
+    const before = git(bare, 'rev-parse', 'refs/heads/main');
+    expect(await merge(repo, reported, 'origin')).toMatchObject({ result: 'moved', found: moved });
+    expect(git(bare, 'rev-parse', 'refs/heads/main')).toBe(before);
+
+    await pushTaskBranch(clone, 'origin', 'hq/t', reported);
+    expect(await merge(repo, reported, 'origin')).toMatchObject({ result: 'merged', pushed: true });
+    expect(git(bare, 'show', 'main:task.txt')).toBe('second round');
+  });
+
   it('lets a second runner fetch the pushed task head and merge it', async () => {
     const { repo, bare } = runnerWithRemote();
     const second = freshPath('second-runner');
