@@ -96,7 +96,10 @@ export async function fetchTaskHead(input: {
   return { present: await hasCommit(repo, headCommit), found };
 }
 
-/** Pushes the task branch (force: it is the task's own) so any runner serving the repository can continue or merge it. */
+/**
+ * Pushes the task branch (force: it is the task's own) so any runner serving the repository can
+ * continue or merge it.
+ */
 export async function pushTaskBranch(
   repo: string,
   remote: string,
