@@ -95,6 +95,15 @@ export class HqError extends Error {
   }
 }
 
+/**
+ * A task's endpoints. The id is encoded, and `.` or `..` refused (URLs resolve those, even
+ * encoded): an id HQ got wrong cannot walk the runner's token to another endpoint.
+ */
+function taskPath(taskId: string): string {
+  if (taskId === '.' || taskId === '..') throw new Error(`task id ${taskId} is a path step`);
+  return `/api/runner/tasks/${encodeURIComponent(taskId)}`;
+}
+
 /** The runner API over HTTP, authenticated with the runner's bearer token. */
 export class HqClient {
   constructor(
@@ -157,20 +166,20 @@ export class HqClient {
       disk?: Disk;
     },
   ) {
-    return this.call<HeartbeatAnswer>('POST', `/api/runner/tasks/${taskId}/heartbeat`, beat);
+    return this.call<HeartbeatAnswer>('POST', `${taskPath(taskId)}/heartbeat`, beat);
   }
   appendLog(taskId: string, batch: { run: number; seq: number; text: string }) {
-    return this.call('POST', `/api/runner/tasks/${taskId}/logs`, batch);
+    return this.call('POST', `${taskPath(taskId)}/logs`, batch);
   }
   report(taskId: string, report: RunReport) {
     return this.call<{ status: string; scopeViolations: string[] }>(
       'POST',
-      `/api/runner/tasks/${taskId}/report`,
+      `${taskPath(taskId)}/report`,
       report,
     );
   }
   release(taskId: string, reason: string) {
-    return this.call('POST', `/api/runner/tasks/${taskId}/release`, { reason });
+    return this.call('POST', `${taskPath(taskId)}/release`, { reason });
   }
   /** Leases the approved tasks this runner may merge (HQ holds each for 120 s). */
   async verdicts(): Promise<Approved[]> {
@@ -180,6 +189,6 @@ export class HqClient {
     );
   }
   merged(taskId: string, result: MergeReport) {
-    return this.call<{ status: string }>('POST', `/api/runner/tasks/${taskId}/merge`, result);
+    return this.call<{ status: string }>('POST', `${taskPath(taskId)}/merge`, result);
   }
 }
