@@ -194,11 +194,11 @@ export async function runTask(
     else progress.counts.failed++;
   } finally {
     clearInterval(timer);
-    // Nothing is kept between rounds but the runner's own ref (runner/record.ts).
-    if (workspace)
-      await opts.clones
-        .remove(repo.name, task.id)
-        .catch((error: Error) => progress.info(`removing the clone: ${error.message}`));
+    // Nothing is kept between rounds but the runner's own ref (runner/record.ts); also what a
+    // clone that failed half-way left.
+    await opts.clones
+      .remove(repo.name, task.id)
+      .catch((error: Error) => progress.info(`removing the clone: ${error.message}`));
   }
 }
 
