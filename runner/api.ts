@@ -1,8 +1,9 @@
 import type { ExecutorConfig, ExecutorPreset } from '../worker/agents/catalog';
-import type { RunReport } from '../worker/runners/wire';
+import type { RunReport as WireRunReport } from '../worker/runners/wire';
 import type { HeartbeatAnswer } from './budget';
 import type { McpServerConfig } from './executors/presets';
 import type { Usage } from './executors/run';
+import type { DiffEntry } from './git/diff';
 
 /** What HQ hands a runner with a claimed task (see worker/runners/api-definitions.ts). */
 export interface Claim {
@@ -17,6 +18,10 @@ export interface Claim {
     reviewComments: string | null;
     /** Claims of this task so far, this one included: the run its log goes to. */
     runs: number;
+    /** The head the last report recorded (a later round continues from it); null before. */
+    headCommit: string | null;
+    /** That head was pushed to the repository's remote as `hq/<task id>`. */
+    headPushed: boolean;
   };
   mission: { id: string; title: string; brief: string; repository: string; targetBranch: string };
   agent: {
@@ -39,7 +44,46 @@ export interface Capability {
   version: string | null;
 }
 
-export type { RunReport } from '../worker/runners/wire';
+/** A repository this runner serves, as it tells HQ at start. */
+export interface RunnerRepository {
+  name: string;
+  /** Its task branches and merged targets are pushed to its `origin` remote. */
+  pushes: boolean;
+}
+
+/** What the work folder holds, sent with each claim and heartbeat. */
+export interface Disk {
+  freeBytes: number;
+  clones: number;
+}
+
+/**
+ * The report as the issue 15 contract has it: the recorded head (held in the runner's
+ * repository at `refs/heads/hq/<task id>`), whether it was pushed, and the scope diff with
+ * change kinds and modes. Declared here on top of the shared type until the worker's copy
+ * (worker/runners/wire.ts) carries the same fields.
+ */
+export type RunReport = Omit<WireRunReport, 'numstat'> & {
+  headCommit: string;
+  pushed?: boolean;
+  numstat: DiffEntry[];
+};
+
+/** An approved task leased to this runner for merging (POST /api/runner/verdicts). */
+export interface Approved {
+  taskId: string;
+  branch: string;
+  baseBranch: string;
+  repository: string;
+  headCommit: string;
+  pushed: boolean;
+}
+
+/** What the runner tells HQ after trying a merge. */
+export type MergeReport =
+  | { result: 'merged'; mergeCommit: string; pushed?: boolean }
+  | { result: 'conflict'; files: string[] }
+  | { result: 'moved'; found: string | null; detail?: string };
 
 /** A refusal from HQ: the status tells the runner whether to let go of the task (409). */
 export class HqError extends Error {
@@ -49,6 +93,15 @@ export class HqError extends Error {
   ) {
     super(message);
   }
+}
+
+/**
+ * A task's endpoints. The id is encoded, and `.` or `..` refused (URLs resolve those, even
+ * encoded): an id HQ got wrong cannot walk the runner's token to another endpoint.
+ */
+function taskPath(taskId: string): string {
+  if (taskId === '.' || taskId === '..') throw new Error(`task id ${taskId} is a path step`);
+  return `/api/runner/tasks/${encodeURIComponent(taskId)}`;
 }
 
 /** The runner API over HTTP, authenticated with the runner's bearer token. */
@@ -87,13 +140,20 @@ export class HqClient {
     return JSON.parse(text) as T;
   }
 
-  claim(waitSeconds: number, signal?: AbortSignal) {
-    return this.call<Claim>('POST', '/api/runner/claim', { waitSeconds }, signal);
+  claim(waitSeconds: number, disk?: Disk, signal?: AbortSignal) {
+    return this.call<Claim>(
+      'POST',
+      '/api/runner/claim',
+      { waitSeconds, ...(disk && { disk }) },
+      signal,
+    );
   }
-  capabilities(capabilities: Capability[]) {
-    return this.call<{ capabilities: Capability[] }>('PUT', '/api/runner/capabilities', {
-      capabilities,
-    });
+  capabilities(capabilities: Capability[], repositories: RunnerRepository[]) {
+    return this.call<{ capabilities: Capability[]; repositories: RunnerRepository[] }>(
+      'PUT',
+      '/api/runner/capabilities',
+      { capabilities, repositories },
+    );
   }
   heartbeat(
     taskId: string,
@@ -103,37 +163,32 @@ export class HqClient {
       logTail?: string;
       lastLine?: string;
       usage?: Usage & { provider: string; model: string };
+      disk?: Disk;
     },
   ) {
-    return this.call<HeartbeatAnswer>('POST', `/api/runner/tasks/${taskId}/heartbeat`, beat);
+    return this.call<HeartbeatAnswer>('POST', `${taskPath(taskId)}/heartbeat`, beat);
   }
   appendLog(taskId: string, batch: { run: number; seq: number; text: string }) {
-    return this.call('POST', `/api/runner/tasks/${taskId}/logs`, batch);
+    return this.call('POST', `${taskPath(taskId)}/logs`, batch);
   }
   report(taskId: string, report: RunReport) {
     return this.call<{ status: string; scopeViolations: string[] }>(
       'POST',
-      `/api/runner/tasks/${taskId}/report`,
+      `${taskPath(taskId)}/report`,
       report,
     );
   }
   release(taskId: string, reason: string) {
-    return this.call('POST', `/api/runner/tasks/${taskId}/release`, { reason });
+    return this.call('POST', `${taskPath(taskId)}/release`, { reason });
   }
-  async verdicts() {
+  /** Leases the approved tasks this runner may merge (HQ holds each for 120 s). */
+  async verdicts(): Promise<Approved[]> {
     return (
-      (
-        await this.call<{ approved: { taskId: string; branch: string; baseBranch: string }[] }>(
-          'GET',
-          '/api/runner/verdicts',
-        )
-      )?.approved ?? []
+      (await this.call<{ approved: Approved[] }>('POST', '/api/runner/verdicts', {}))?.approved ??
+      []
     );
   }
-  merged(
-    taskId: string,
-    result: { result: 'merged'; mergeCommit: string } | { result: 'conflict'; files: string[] },
-  ) {
-    return this.call('POST', `/api/runner/tasks/${taskId}/merge`, result);
+  merged(taskId: string, result: MergeReport) {
+    return this.call<{ status: string }>('POST', `${taskPath(taskId)}/merge`, result);
   }
 }

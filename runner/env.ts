@@ -1,3 +1,4 @@
+import { dirname, join } from 'node:path';
 import type { Claim } from './api';
 
 /** The only variables of the runner's own environment a child ever sees. */
@@ -6,13 +7,15 @@ export const INHERITED = ['PATH', 'HOME', 'LANG', 'TMPDIR'] as const;
 /**
  * The environment of an agent's process: the four inherited variables, the variables the
  * agent declares (`--env NAME` or the config file), and the task's details as HQ_TASK_*.
- * Never the runner's whole environment: its token and any other secret stay out.
+ * Never the runner's whole environment: its token and any other secret stay out. `home`: an
+ * agent run as another user gets its own HOME (and TMPDIR in it) instead of the runner's.
  */
 export function childEnv(
   claim: Claim,
-  worktree: string,
+  clone: string,
   declared: string[],
   source: NodeJS.ProcessEnv = process.env,
+  home: string | null = null,
 ) {
   const env: Record<string, string> = {};
   for (const name of [...INHERITED, ...declared]) {
@@ -21,13 +24,16 @@ export function childEnv(
   }
   return {
     ...env,
+    ...(home && { HOME: home, TMPDIR: join(home, 'tmp') }),
+    // git never looks for a repository above the clone (the work folder, the runner's own).
+    GIT_CEILING_DIRECTORIES: dirname(clone),
     HQ_TASK_ID: claim.task.id,
     HQ_TASK_TITLE: claim.task.title,
     HQ_TASK_SPEC: claim.task.spec,
     HQ_TASK_SCOPE: claim.task.expectedScope.join('\n'),
     HQ_TASK_BRANCH: claim.task.branch,
     HQ_TASK_BASE: claim.task.baseBranch,
-    HQ_TASK_WORKTREE: worktree,
+    HQ_TASK_WORKTREE: clone,
     HQ_TASK_REVIEW_COMMENTS: claim.task.reviewComments ?? '',
     HQ_AGENT_SLUG: claim.agent?.slug ?? '',
     HQ_AGENT_MODEL: claim.agent?.model ?? '',

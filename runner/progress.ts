@@ -1,7 +1,15 @@
 /** What the runner is doing, shown as a person expects: task, phase, elapsed time, tokens. */
 export class Progress {
   private readonly started = Date.now();
-  readonly counts = { claimed: 0, reviewed: 0, failed: 0, merged: 0, conflicts: 0, released: 0 };
+  readonly counts = {
+    claimed: 0,
+    reviewed: 0,
+    failed: 0,
+    merged: 0,
+    conflicts: 0,
+    moved: 0,
+    released: 0,
+  };
 
   constructor(private readonly out: NodeJS.WritableStream = process.stdout) {}
 
@@ -27,7 +35,8 @@ export class Progress {
     const c = this.counts;
     this.out.write(
       `\nRunner stopped after ${this.stamp(Date.now() - this.started)}: ${c.claimed} claimed, ${c.reviewed} sent to review, ` +
-        `${c.failed} failed, ${c.merged} merged, ${c.conflicts} merge conflicts, ${c.released} given back.\n`,
+        `${c.failed} failed, ${c.merged} merged, ${c.conflicts} merge conflicts, ${c.released} given back` +
+        `${c.moved ? `, ${c.moved} sent back to review (branch moved)` : ''}.\n`,
     );
   }
 }

@@ -1,18 +1,25 @@
+import type { AgentUser } from './agent-user';
 import { type Claim, type HqClient, HqError } from './api';
 import { BudgetGuard } from './budget';
+import type { Clones, ServedRepo } from './clones/clones';
+import { openWorkspace, type Workspace } from './clones/workspace';
+import type { DiskGate } from './disk';
 import { childEnv, taskPrompt } from './env';
 import { runExecutor, spendAs, sum } from './executors/run';
-import { git } from './git/exec';
-import { commitsSince, mergeWithoutCheckout, numstat } from './git/history';
+import { fetchTaskHead, pushTaskBranch } from './git/merge';
+import { claimProblem } from './git/refs';
 import { openRunLog } from './logs/run-log';
 import type { CliOptions } from './options';
 import type { Progress } from './progress';
-import type { Worktrees } from './worktrees';
+import { recordRun } from './record';
 
 export interface RunnerOptions {
   client: HqClient;
-  worktrees: Worktrees;
   progress: Progress;
+  clones: Clones;
+  repos: Map<string, ServedRepo>;
+  agentUser: AgentUser | null;
+  disk: DiskGate;
   executor: CliOptions['executor'];
   command: string;
   openai: CliOptions['openai'];
@@ -21,19 +28,28 @@ export interface RunnerOptions {
 }
 
 /**
- * Runs one claimed task: worktree, executor, steady heartbeats, then the report (commits and
- * numstat against the base). A stop request (`signal`) gives the task back to HQ instead. A
- * run that passes its budget is stopped where it stands and reported as failed for `budget`.
+ * Runs one claimed task: its own clone, the executor, steady heartbeats, then the recorded
+ * result (runner/record.ts) and the report. A stop request (`signal`) gives the task back to
+ * HQ instead. A run that passes its budget is stopped where it stands and reported as failed
+ * for `budget`. The clone is gone afterwards, however the run ended.
  */
 export async function runTask(
   opts: RunnerOptions,
   claim: Claim,
   signal: AbortSignal,
 ): Promise<void> {
-  const { client, worktrees, progress } = opts;
+  const { client, progress } = opts;
   const { task } = claim;
+  const repo = opts.repos.get(claim.mission.repository);
+  const refused =
+    (await claimProblem(claim)) ??
+    (repo ? null : `this runner does not serve repository ${claim.mission.repository}`);
+  if (refused || !repo) {
+    await giveBack(opts, claim, `refused: ${refused}`);
+    return;
+  }
   const started = Date.now();
-  let phase = 'worktree';
+  let phase = 'cloning';
   let tokens: number | null = null;
   // HQ answers 409 when the task is no longer ours (cancelled, or requeued after silence):
   // stop the agent and let go instead of reporting work nobody waits for.
@@ -55,6 +71,7 @@ export async function runTask(
         logTail: log.tail,
         ...(log.lastLine && { lastLine: log.lastLine }),
         usage: { ...sent, ...spend },
+        disk: await opts.disk.state(),
       });
       budget.answered(sent, answer);
     } catch (error) {
@@ -65,21 +82,32 @@ export async function runTask(
     void beat();
     progress.task(task.id, task.title, phase, started, tokens);
   }, opts.heartbeatSeconds * 1000);
-  let dir = '';
+  let workspace: Workspace | undefined;
   try {
-    dir = await worktrees.create(task.id, task.branch, task.baseBranch);
+    try {
+      workspace = await openWorkspace(opts.clones, repo, task, opts.agentUser, fetchTaskHead);
+    } catch (error) {
+      await log.close();
+      await giveBack(opts, claim, `refused: ${(error as Error).message}`);
+      return;
+    }
+    if (workspace.note) {
+      progress.info(`${task.id.slice(0, 8)} ${workspace.note}`);
+      log.write(`runner: ${workspace.note}\n`);
+    }
     phase = 'running';
     progress.task(task.id, task.title, phase, started);
     await beat();
-    const env = childEnv(claim, dir, opts.declaredEnv);
+    const env = childEnv(claim, workspace.dir, opts.declaredEnv, process.env, workspace.agentHome);
     const { result, provider, model } = await runExecutor(
       claim,
       opts,
       {
-        cwd: dir,
+        cwd: workspace.dir,
         env,
         prompt: taskPrompt(claim),
         signal: AbortSignal.any([signal, lost.signal, budget.signal]),
+        user: opts.agentUser,
       },
       ({ added, usage }) => {
         tokens = sum(usage.inputTokens, usage.outputTokens);
@@ -90,32 +118,59 @@ export async function runTask(
     // Stopped for its budget while it ran (a stop said by the last beat below, after the agent
     // finished, does not undo finished work).
     const overBudget = budget.reason;
+    phase = 'recording';
+    // Recorded before the log closes, so what the runner had to say about it is in the log.
+    let recordFailed = '';
+    const recorded =
+      lost.signal.aborted || signal.aborted || result.interrupted
+        ? null
+        : await recordRun({
+            repo,
+            clone: workspace.dir,
+            taskId: task.id,
+            branch: task.branch,
+            baseBranch: task.baseBranch,
+            start: workspace.start,
+            title: task.title,
+            agentUser: opts.agentUser,
+          }).catch((error: Error) => {
+            recordFailed = `recording the run's result failed: ${error.message}`;
+            log.write(`runner: ${recordFailed}\n`);
+            return null;
+          });
+    for (const note of recorded?.notes ?? []) {
+      progress.info(`${task.id.slice(0, 8)} ${note}`);
+      log.write(`runner: ${note}\n`);
+    }
     // The whole log reaches HQ before the task leaves RUNNING (then HQ takes no more of it).
     await log.close();
     // One last beat, so the task's last line is the run's last line.
     if (!lost.signal.aborted) await beat();
     if (lost.signal.aborted && !signal.aborted) {
       progress.task(task.id, task.title, 'taken back by HQ', started);
-      await worktrees.remove(task.id);
       return;
     }
     // Ctrl-C reaches the agent too (same process group); give the runner's handler a moment.
     if (result.interrupted && !signal.aborted)
       await new Promise((resolve) => setTimeout(resolve, 500));
-    if (signal.aborted || result.interrupted) {
-      await client.release(task.id, 'runner stopped');
-      progress.counts.released++;
-      await worktrees.remove(task.id);
+    if (signal.aborted || result.interrupted || !recorded) {
+      if (recordFailed) await giveBack(opts, claim, recordFailed);
+      else {
+        await client.release(task.id, 'runner stopped');
+        progress.counts.released++;
+      }
       return;
     }
     phase = 'reporting';
-    await commitLeftovers(dir, task.title);
+    const pushed = repo.pushes ? await push(opts, repo, task.branch, recorded.headCommit) : false;
     // Stopped for its budget: a failure, with what it used until then (the CLI is gone).
     if (overBudget) progress.info(`${task.id.slice(0, 8)} stopped: ${overBudget}`);
-    const report = {
-      outcome: result.ok && !overBudget ? ('success' as const) : ('failure' as const),
-      commits: await commitsSince(dir, task.baseBranch),
-      numstat: await numstat(dir, task.baseBranch),
+    const answer = await client.report(task.id, {
+      outcome: result.ok && !overBudget ? 'success' : 'failure',
+      headCommit: recorded.headCommit,
+      pushed,
+      commits: recorded.commits,
+      numstat: recorded.numstat,
       inputTokens: result.inputTokens,
       outputTokens: result.outputTokens,
       costUsd: result.costUsd,
@@ -126,64 +181,41 @@ export async function runTask(
         : result.error
           ? { error: `${log.mask(result.error)}\n${log.tail.slice(-1000)}` }
           : {}),
-    };
-    const answer = await client.report(task.id, report);
+    });
+    const inReview = answer?.status === 'REVIEW';
     progress.task(
       task.id,
       task.title,
-      answer?.status === 'REVIEW' ? 'in review' : 'failed',
+      inReview ? 'in review' : 'failed',
       started,
       sum(result.inputTokens, result.outputTokens),
     );
-    if (answer?.status === 'REVIEW') progress.counts.reviewed++;
-    else {
-      progress.counts.failed++;
-      await worktrees.remove(task.id);
-    }
+    if (inReview) progress.counts.reviewed++;
+    else progress.counts.failed++;
   } finally {
     clearInterval(timer);
+    // Nothing is kept between rounds but the runner's own ref (runner/record.ts); also what a
+    // clone that failed half-way left.
+    await opts.clones
+      .remove(repo.name, task.id)
+      .catch((error: Error) => progress.info(`removing the clone: ${error.message}`));
   }
 }
 
-/** Work the agent left uncommitted is committed for it, so the report tells the whole truth. */
-async function commitLeftovers(dir: string, title: string): Promise<void> {
-  if (!(await git(dir, ['status', '--porcelain']))) return;
-  await git(dir, ['add', '-A']);
-  await git(dir, [
-    '-c',
-    'user.name=HQ runner',
-    '-c',
-    'user.email=runner@hq.local',
-    'commit',
-    '-m',
-    `hq: ${title} (uncommitted work)`,
-  ]);
+/** The task goes back to HQ unrun, with the reason on its event. */
+async function giveBack(opts: RunnerOptions, claim: Claim, reason: string): Promise<void> {
+  opts.progress.info(`${claim.task.id.slice(0, 8)} given back: ${reason}`);
+  await opts.client.release(claim.task.id, reason);
+  opts.progress.counts.released++;
 }
 
-/** Merges every approved task into its target branch and confirms; a conflict goes back to the agent. */
-export async function mergeApproved(opts: RunnerOptions): Promise<void> {
-  for (const approved of await opts.client.verdicts()) {
-    const result = await mergeWithoutCheckout(
-      opts.worktrees.repo,
-      approved.baseBranch,
-      approved.branch,
-      `Merge task ${approved.taskId} (${approved.branch}) into ${approved.baseBranch}`,
-    );
-    if (result.merged) {
-      await opts.client.merged(approved.taskId, { result: 'merged', mergeCommit: result.commit });
-      opts.progress.counts.merged++;
-      opts.progress.info(
-        `merged ${approved.taskId.slice(0, 8)} into ${approved.baseBranch} as ${result.commit.slice(0, 10)}`,
-      );
-      await opts.worktrees.remove(approved.taskId);
-      await git(opts.worktrees.repo, ['branch', '-D', approved.branch]).catch(() => undefined);
-    } else {
-      await opts.client.merged(approved.taskId, { result: 'conflict', files: result.files });
-      opts.progress.counts.conflicts++;
-      opts.progress.info(
-        `conflict merging ${approved.taskId.slice(0, 8)}: ${result.files.join(', ')}`,
-      );
-      await opts.worktrees.remove(approved.taskId);
-    }
+/** Pushes the recorded head as `hq/<task id>`; a failed push is said, and reported unpushed. */
+async function push(opts: RunnerOptions, repo: ServedRepo, branch: string, head: string) {
+  try {
+    await pushTaskBranch(repo.path, 'origin', branch, head);
+    return true;
+  } catch (error) {
+    opts.progress.info(`push of ${branch} to origin failed: ${(error as Error).message}`);
+    return false;
   }
 }

@@ -86,8 +86,9 @@ const runner = spawn(
     'runner/cli.ts',
     '--server',
     server,
+    // Served under the name the demo company's mission gives its repository.
     '--repo',
-    repo,
+    `demo/storefront=${repo}`,
     '--executor',
     'command',
     '--command',

@@ -4,6 +4,8 @@ import type {
   ChatCompletionMessageParam,
   ChatCompletionTool,
 } from 'openai/resources/chat/completions';
+import { type AgentUser, spawnAs } from '../agent-user';
+import { listAsUser, readAsUser, searchAsUser, writeAsUser } from './confined-as-user';
 import {
   listConfined,
   OutsideWorktree,
@@ -34,7 +36,7 @@ export interface OpenAiResult {
 }
 
 const SYSTEM =
-  'You are a coding agent working in a git worktree. Use the tools; stop when the task is done.';
+  'You are a coding agent working in a git repository. Use the tools; stop when the task is done.';
 
 const TOOLS: ChatCompletionTool[] = [
   tool('read_file', 'Read a text file of the repository.', { path: { type: 'string' } }, ['path']),
@@ -73,7 +75,8 @@ function tool(
 
 /**
  * A tool-calling loop over any OpenAI-compatible endpoint. The tools only reach inside the
- * worktree; commands run there with the allowlisted environment. Stops after `maxSteps`.
+ * clone; commands run there with the allowlisted environment, and as `user` when the runner
+ * has one for agents (the file tools too). Stops after `maxSteps`.
  */
 export async function runOpenAi(
   opts: OpenAiExecutorOptions,
@@ -86,6 +89,7 @@ export async function runOpenAi(
     added: string,
   ) => void,
   signal: AbortSignal,
+  user: AgentUser | null = null,
 ): Promise<OpenAiResult> {
   const client = new OpenAI({ baseURL: opts.baseURL, apiKey: opts.apiKey, maxRetries: 1 });
   const messages: ChatCompletionMessageParam[] = [
@@ -131,7 +135,11 @@ export async function runOpenAi(
       }
       for (const call of calls) {
         if (call.type !== 'function') continue;
-        const output = await runTool(call.function.name, call.function.arguments, cwd, env, signal);
+        const output = await runTool(call.function.name, call.function.arguments, cwd, {
+          env,
+          signal,
+          user,
+        });
         note(`${call.function.name}: ${output.slice(0, 200)}`);
         messages.push({ role: 'tool', tool_call_id: call.id, content: output });
       }
@@ -142,12 +150,17 @@ export async function runOpenAi(
   }
 }
 
+interface ToolContext {
+  env: Record<string, string>;
+  signal: AbortSignal;
+  user: AgentUser | null;
+}
+
 async function runTool(
   name: string,
   rawArgs: string,
   cwd: string,
-  env: Record<string, string>,
-  signal: AbortSignal,
+  { env, signal, user }: ToolContext,
 ): Promise<string> {
   let args: Record<string, string>;
   try {
@@ -156,6 +169,7 @@ async function runTool(
     return 'error: arguments are not JSON';
   }
   try {
+    if (user && name !== 'run_command') return await fileToolAsUser(name, args, cwd, { user, env });
     switch (name) {
       case 'read_file':
         return await readConfined(cwd, args.path ?? '');
@@ -166,7 +180,7 @@ async function runTool(
       case 'search':
         return await searchConfined(cwd, args.pattern ?? '', args.path ?? '.');
       case 'run_command':
-        return await shell(args.command ?? '', cwd, env, signal);
+        return await shell(args.command ?? '', cwd, env, signal, user);
       default:
         return `error: unknown tool ${name}`;
     }
@@ -176,15 +190,43 @@ async function runTool(
   }
 }
 
-/** A command in the worktree, with the allowlisted environment, for at most two minutes. */
+/** The file tools done by a process of the agent user (confined-as-user.ts). */
+function fileToolAsUser(
+  name: string,
+  args: Record<string, string>,
+  cwd: string,
+  as: { user: AgentUser; env: Record<string, string> },
+): Promise<string> {
+  switch (name) {
+    case 'read_file':
+      return readAsUser(cwd, args.path ?? '', as);
+    case 'write_file':
+      return writeAsUser(cwd, args.path ?? '', args.content ?? '', as);
+    case 'list_files':
+      return listAsUser(cwd, args.path ?? '.', as);
+    case 'search':
+      return searchAsUser(cwd, args.pattern ?? '', args.path ?? '.', as);
+    default:
+      return Promise.resolve(`error: unknown tool ${name}`);
+  }
+}
+
+/** A command in the clone, with the allowlisted environment, for at most two minutes. */
 function shell(
   command: string,
   cwd: string,
   env: Record<string, string>,
   signal: AbortSignal,
+  user: AgentUser | null,
 ): Promise<string> {
   return new Promise((resolve) => {
-    const child = spawn('/bin/sh', ['-c', command], { cwd, env, signal, timeout: 120_000 });
+    const child = spawn('/bin/sh', ['-c', command], {
+      cwd,
+      env,
+      signal,
+      timeout: 120_000,
+      ...spawnAs(user),
+    });
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out = (out + c.toString()).slice(-20_000)));
     child.stderr.on('data', (c: Buffer) => (out = (out + c.toString()).slice(-20_000)));

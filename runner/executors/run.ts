@@ -1,4 +1,5 @@
 import type { ExecutorConfig, ExecutorPreset } from '../../worker/agents/catalog';
+import type { AgentUser } from '../agent-user';
 import type { Claim } from '../api';
 import type { CliOptions } from '../options';
 import { runOpenAi } from './openai';
@@ -91,13 +92,20 @@ export function spendAs(
 }
 
 /**
- * Runs the agent on the task in the worktree `cwd` with the allowlisted `env`: a CLI preset,
- * or the built-in loop. Returns the result with the provider and model to report spend under.
+ * Runs the agent on the task in the clone `cwd` with the allowlisted `env`: a CLI preset,
+ * or the built-in loop; as `user` when the runner has one for agents (`--agent-user`).
+ * Returns the result with the provider and model to report spend under.
  */
 export async function runExecutor(
   claim: Claim,
   opts: Pick<CliOptions, 'executor' | 'command' | 'openai'>,
-  run: { cwd: string; env: Record<string, string>; prompt: string; signal: AbortSignal },
+  run: {
+    cwd: string;
+    env: Record<string, string>;
+    prompt: string;
+    signal: AbortSignal;
+    user: AgentUser | null;
+  },
   onOutput: (output: Output) => void,
 ): Promise<{ result: RunResult; provider: string; model: string }> {
   const { executor, config } = chooseExecutor(claim, opts);
@@ -116,6 +124,7 @@ export async function runExecutor(
           usage: { inputTokens: p.inputTokens, outputTokens: p.outputTokens, costUsd: p.costUsd },
         }),
       run.signal,
+      run.user,
     );
     return { result, provider, model };
   }
@@ -131,6 +140,7 @@ export async function runExecutor(
     run.prompt,
     (tail, usage, added) => onOutput({ tail, added, usage }),
     run.signal,
+    run.user,
   );
   return { result, provider, model };
 }

@@ -29,14 +29,16 @@ export function gitEnv(source: NodeJS.ProcessEnv = process.env): Record<string, 
 export interface GitOptions {
   /** Added to the minimal environment (GIT_INDEX_FILE, GIT_DIR and the like). */
   env?: Record<string, string>;
+  /** False: stdout as git wrote it (NUL-separated output, where a path may end in a space). */
+  trim?: boolean;
 }
 
-/** Runs git in `cwd` with the minimal environment and SAFE_CONFIG; returns trimmed stdout. */
+/** Runs git in `cwd` with the minimal environment and SAFE_CONFIG; returns stdout, trimmed. */
 export async function git(cwd: string, args: string[], options: GitOptions = {}): Promise<string> {
   const { stdout } = await run('git', [...SAFE_CONFIG, ...args], {
     cwd,
     env: { ...gitEnv(), ...options.env },
     maxBuffer: 64 * 1024 * 1024,
   });
-  return stdout.trim();
+  return options.trim === false ? stdout : stdout.trim();
 }

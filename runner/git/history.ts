@@ -6,17 +6,6 @@ export async function commitsSince(cwd: string, base: string, head = 'HEAD'): Pr
   return out ? out.split('\n') : [];
 }
 
-/** `git diff --numstat` of `head` against its merge base with `base` (binary files count 0). */
-export async function numstat(cwd: string, base: string, head = 'HEAD') {
-  const out = await git(cwd, ['diff', '--numstat', `${base}...${head}`]);
-  return out
-    ? out.split('\n').map((line) => {
-        const [added = '0', removed = '0', ...path] = line.split('\t');
-        return { path: path.join('\t'), added: Number(added) || 0, removed: Number(removed) || 0 };
-      })
-    : [];
-}
-
 /**
  * Merges `branch` into `target` without touching any checkout: `git merge-tree` computes the
  * result, `commit-tree` makes the merge commit, and `update-ref` moves `target` only if it

@@ -14,6 +14,7 @@ import { type HqApi, hqApi, signInDev, tempRepo, waitFor } from '../support/hq-a
 import { type LocalHq, startLocalHq } from '../support/local-hq';
 import { STAND_IN_DIR, type StandInRecord } from '../support/preset-runs';
 import { endProcess, spawnOwned } from '../support/processes';
+import { E2E_REPOSITORY } from '../support/runner-cli';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 /** One model call of the scenario: 1,000 tokens in, 100 out; $0.0015 at $1 and $5 a million. */
@@ -49,7 +50,7 @@ async function runUntilStopped(agent: string, title: string, budget: Record<stri
   const mission = await api<{ id: string }>('/api/missions', {
     title,
     brief: 'A long piece of work.',
-    repository: repo,
+    repository: E2E_REPOSITORY,
     ...budget,
     tasks: [{ title, spec: 'Take all 40 steps.', expectedScope: ['*.txt'], agentHint: agent }],
   });
@@ -105,7 +106,7 @@ beforeAll(async () => {
     join(root, 'node_modules/.bin/tsx'),
     [
       'runner/cli.ts',
-      ...['--server', hq.url, '--repo', repo, '--heartbeat', '1'],
+      ...['--server', hq.url, '--repo', `${E2E_REPOSITORY}=${repo}`, '--heartbeat', '1'],
       ...['--executor', 'claude-code'],
       ...['--env', 'ANTHROPIC_API_KEY', '--env', 'STANDIN_RECORD', '--env', 'STANDIN_SCENARIO'],
     ],

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../support/hq-api';
-import { killGroup } from '../support/runner-cli';
+import { E2E_REPOSITORY, killGroup } from '../support/runner-cli';
 import { GOOD_AGENT, useRunnerE2e } from '../support/runner-e2e';
 
-const { api, git, repoDir, startRunner, taskAfterApproval, status } = useRunnerE2e();
+const { api, git, hasClone, startRunner, taskAfterApproval, status } = useRunnerE2e();
 
 describe('runner end to end: real worker, real git, the runner CLI', () => {
   it('takes a task from PENDING to DONE; the target branch holds the merge; the child saw no secret', async () => {
@@ -16,7 +16,7 @@ describe('runner end to end: real worker, real git, the runner CLI', () => {
     const mission = await api<{ id: string }>('/api/missions', {
       title: 'E2E mission',
       brief: 'Add a feature file.',
-      repository: repoDir(),
+      repository: E2E_REPOSITORY,
       tasks: [
         {
           title: 'Write the feature',
@@ -52,7 +52,7 @@ describe('runner end to end: real worker, real git, the runner CLI', () => {
       `Merge task ${taskId} (hq/${taskId}) into main`,
     );
     expect(git('show', 'main:src/feature.txt')).toContain('Task: Write the feature');
-    expect(git('worktree', 'list')).not.toContain(taskId);
+    expect(hasClone(taskId)).toBe(false);
 
     const seen = git('log', '-1', '--format=%b', `main^2`).split(/\s+/);
     // The runner had HQ_PLANTED_SECRET (and its token) in its environment; the agent saw neither.
@@ -64,7 +64,17 @@ describe('runner end to end: real worker, real git, the runner CLI', () => {
         (n) =>
           n &&
           !n.startsWith('HQ_') &&
-          !['PATH', 'HOME', 'LANG', 'TMPDIR', 'PWD', 'SHLVL', 'OLDPWD', '_'].includes(n),
+          ![
+            'PATH',
+            'HOME',
+            'LANG',
+            'TMPDIR',
+            'GIT_CEILING_DIRECTORIES',
+            'PWD',
+            'SHLVL',
+            'OLDPWD',
+            '_',
+          ].includes(n),
       ),
     ).toEqual([]);
 
@@ -91,6 +101,37 @@ describe('runner end to end: real worker, real git, the runner CLI', () => {
       '/api/tasks?status=REVIEW',
     );
     expect(queue.items.find((t) => t.id === id)?.scopeViolations).toEqual(['package.json']);
+    killGroup(runner.child, 'SIGINT');
+    await new Promise((resolve) => runner.child.once('exit', resolve));
+  });
+
+  it('continues a second round from the first round’s recorded head after changes are requested', async () => {
+    const { token } = await api<{ token: string }>('/api/runners', { name: 'e2e-rounds' });
+    // Each round appends a line and commits; the second round's file must hold both.
+    const runner = startRunner(
+      token,
+      'mkdir -p src && echo "round" >> src/rounds-$HQ_TASK_ID.txt && git add src && git -c user.name=agent -c user.email=a@a commit -qm "a round"',
+    );
+    const id = await taskAfterApproval('Two rounds');
+    const inReview = (round: number) =>
+      waitFor(
+        `REVIEW, round ${round}`,
+        async () => {
+          const t = await api<{ status: string; commits: string[]; headCommit: string | null }>(
+            `/api/tasks/${id}`,
+          );
+          return t.status === 'REVIEW' && t.commits.length === round ? t : undefined;
+        },
+        { diagnostics: async () => runner.output() },
+      );
+    const first = await inReview(1);
+    expect(git('rev-parse', `hq/${id}`)).toBe(first.headCommit);
+    await api(`/api/tasks/${id}/review`, { verdict: 'changes', comments: 'one more round' });
+    const second = await inReview(2);
+    expect(git('rev-parse', `${second.headCommit}~1`)).toBe(first.headCommit);
+    await api(`/api/tasks/${id}/review`, { verdict: 'approve', comments: '' });
+    await waitFor('DONE', async () => ((await status(id)) === 'DONE' ? true : undefined));
+    expect(git('show', `main:src/rounds-${id}.txt`)).toBe('round\nround');
     killGroup(runner.child, 'SIGINT');
     await new Promise((resolve) => runner.child.once('exit', resolve));
   });
@@ -149,20 +190,16 @@ describe('runner end to end: real worker, real git, the runner CLI', () => {
     await new Promise((resolve) => rescue.child.once('exit', resolve));
   }, 150_000);
 
-  it('stops the agent and removes the worktree when the task is cancelled while it runs', async () => {
+  it('stops the agent and removes the clone when the task is cancelled while it runs', async () => {
     const { token } = await api<{ token: string }>('/api/runners', { name: 'e2e-cancel' });
     const runner = startRunner(token, 'sleep 300');
     const id = await taskAfterApproval('Cancelled midway');
     await waitFor('RUNNING', async () => ((await status(id)) === 'RUNNING' ? true : undefined));
-    await waitFor('its worktree', async () =>
-      git('worktree', 'list').includes(id) ? true : undefined,
-    );
+    await waitFor('its clone', async () => (hasClone(id) ? true : undefined));
     await api(`/api/tasks/${id}/cancel`, { reason: 'changed my mind' });
-    await waitFor(
-      'the worktree to go',
-      async () => (git('worktree', 'list').includes(id) ? undefined : true),
-      { seconds: 20 },
-    );
+    await waitFor('the clone to go', async () => (hasClone(id) ? undefined : true), {
+      seconds: 20,
+    });
     expect(runner.output()).toContain('taken back by HQ');
     killGroup(runner.child, 'SIGINT');
     await new Promise((resolve) => runner.child.once('exit', resolve));
@@ -173,9 +210,7 @@ describe('runner end to end: real worker, real git, the runner CLI', () => {
     const runner = startRunner(token, 'sleep 300');
     const id = await taskAfterApproval('Interrupted');
     await waitFor('RUNNING', async () => ((await status(id)) === 'RUNNING' ? true : undefined));
-    await waitFor('its worktree', async () =>
-      git('worktree', 'list').includes(id) ? true : undefined,
-    );
+    await waitFor('its clone', async () => (hasClone(id) ? true : undefined));
     runner.child.kill('SIGINT');
     const code = await new Promise<number | null>((resolve) => runner.child.once('exit', resolve));
     // tsx, in the same process group, may report the signal itself (130), as shells do.
@@ -197,7 +232,7 @@ describe('runner end to end: real worker, real git, the runner CLI', () => {
       expect.objectContaining({ from: 'RUNNING', to: 'PENDING', reason: 'runner stopped' }),
     );
     expect(['PENDING', 'ASSIGNED']).toContain(detail.status);
-    expect(git('worktree', 'list')).not.toContain(id);
+    expect(hasClone(id)).toBe(false);
     await api(`/api/tasks/${id}/cancel`, { reason: 'test done' });
   });
 });

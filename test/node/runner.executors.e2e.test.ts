@@ -12,6 +12,7 @@ import { type HqApi, hqApi, signInDev, tempRepo, waitFor } from '../support/hq-a
 import { type LocalHq, startLocalHq } from '../support/local-hq';
 import { STAND_IN_DIR, type StandInRecord } from '../support/preset-runs';
 import { endProcess, spawnOwned } from '../support/processes';
+import { E2E_REPOSITORY } from '../support/runner-cli';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const SECRET = 'ghp_e2e-planted-mcp-secret-71c2';
@@ -40,7 +41,7 @@ async function runTaskFor(agent: string, title: string) {
   const mission = await api<{ id: string }>('/api/missions', {
     title: `Mission for ${title}`,
     brief: `Why ${title} matters: the limiter must not let bursts through.`,
-    repository: repo,
+    repository: E2E_REPOSITORY,
     tasks: [{ title, spec: `Spec of ${title}.`, expectedScope: ['*.txt'], agentHint: agent }],
   });
   const { tasks } = await api<{ tasks: { id: string }[] }>(
@@ -95,7 +96,7 @@ beforeAll(async () => {
     join(root, 'node_modules/.bin/tsx'),
     [
       'runner/cli.ts',
-      ...['--server', hq.url, '--repo', repo, '--heartbeat', '1'],
+      ...['--server', hq.url, '--repo', `${E2E_REPOSITORY}=${repo}`, '--heartbeat', '1'],
       ...['--executor', 'claude-code'],
       ...['--env', 'ANTHROPIC_API_KEY', '--env', 'STANDIN_RECORD'],
     ],

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type HqApi, hqApi, signInDev, tempRepo, waitFor } from '../support/hq-api';
 import { type LocalHq, startLocalHq } from '../support/local-hq';
 import { endProcess, spawnOwned } from '../support/processes';
+import { E2E_REPOSITORY } from '../support/runner-cli';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const SECRET = 'deploy-token-4f9a8b7c6d5e';
@@ -89,12 +90,12 @@ describe('live run logs through the real runner and HQ', () => {
       join(root, 'node_modules/.bin/tsx'),
       [
         'runner/cli.ts',
-        ...['--server', hq.url, '--token', token, '--repo', repo, '--heartbeat', '1'],
+        ...['--server', hq.url, '--repo', `${E2E_REPOSITORY}=${repo}`, '--heartbeat', '1'],
         ...['--command', agent, '--env', 'DEPLOY_TOKEN'],
       ],
       {
         cwd: root,
-        env: { ...process.env, DEPLOY_TOKEN: SECRET },
+        env: { ...process.env, DEPLOY_TOKEN: SECRET, HQ_RUNNER_TOKEN: token },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );
@@ -104,7 +105,7 @@ describe('live run logs through the real runner and HQ', () => {
     const mission = await asAdmin<{ id: string }>('/api/missions', {
       title: 'Log mission',
       brief: 'Print slowly.',
-      repository: repo,
+      repository: E2E_REPOSITORY,
       tasks: [{ title: 'Print', spec: 'Print.', expectedScope: ['src/**'], agentHint: 'forge' }],
     });
     const approved = await asAdmin<{ tasks: { id: string }[] }>(

@@ -14,6 +14,8 @@ const claim: Claim = {
     baseBranch: 'main',
     reviewComments: 'Cover the burst case.',
     runs: 1,
+    headCommit: null,
+    headPushed: false,
   },
   mission: {
     id: 'm-1',

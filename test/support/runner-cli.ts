@@ -11,21 +11,31 @@ export interface RunnerCli {
   output(): string;
 }
 
+/** The name end-to-end missions give their repository, and the runners serve it under. */
+export const E2E_REPOSITORY = 'e2e/repo';
+
 /**
  * Starts the runner CLI as a user would (`tsx runner/cli.ts`), heartbeating every second, in
  * its own marked process group, with a secret planted in its own environment that no agent
- * may ever see.
+ * may ever see. The token goes through HQ_RUNNER_TOKEN (the command line takes none); the
+ * repository is served as `repoName` (default E2E_REPOSITORY), clones go to `workDir`.
  */
 export function startRunnerCli(options: {
   server: string;
   token: string;
   repo: string;
+  repoName?: string;
+  workDir?: string;
   command: string;
   extraArgs?: string[];
   extraEnv?: Record<string, string>;
 }): RunnerCli {
   const { server, token, repo, command } = options;
-  const args = ['runner/cli.ts', '--server', server, '--token', token, '--repo', repo];
+  const args = [
+    'runner/cli.ts',
+    ...['--server', server, '--repo', `${options.repoName ?? E2E_REPOSITORY}=${repo}`],
+    ...(options.workDir ? ['--work-dir', options.workDir] : []),
+  ];
   const child = spawnOwned(
     join(root, 'node_modules/.bin/tsx'),
     [
@@ -39,6 +49,7 @@ export function startRunnerCli(options: {
       env: {
         ...process.env,
         HQ_PLANTED_SECRET: 'planted-secret-value-1234',
+        HQ_RUNNER_TOKEN: token,
         ...options.extraEnv,
       },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,18 +1,22 @@
 import type { ChildProcess } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll } from 'vitest';
+import { repoFolder } from '../../runner/clones/clones';
 import { type HqApi, hqApi, signInDev, type TempRepo, tempRepo } from './hq-api';
 import { type LocalHq, startLocalHq } from './local-hq';
 import { endProcess } from './processes';
-import { type RunnerCli, startRunnerCli } from './runner-cli';
+import { E2E_REPOSITORY, type RunnerCli, startRunnerCli } from './runner-cli';
 
 /** An agent command that commits the prompt as src/feature-<task id>.txt. */
 export const GOOD_AGENT =
   'mkdir -p src && cat > src/feature-$HQ_TASK_ID.txt && git add src && git -c user.name=agent -c user.email=a@a commit -qm "$HQ_TASK_TITLE"';
 
 /**
- * One local HQ (wrangler dev), signed in as an admin, and one temporary repository for a
- * runner end-to-end test file. Registers the file's hooks: HQ starts before the tests and
+ * One local HQ (wrangler dev), signed in as an admin, and one temporary repository (served
+ * and named in missions as E2E_REPOSITORY) with a work folder for its clones, for a runner
+ * end-to-end test file. Registers the file's hooks: HQ starts before the tests and
  * stops after them, and any runner a test started is ended after that test, so a runner a
  * failed test left going never claims the next test's task.
  */
@@ -20,12 +24,14 @@ export function useRunnerE2e() {
   let hq: LocalHq | undefined;
   let session: HqApi | undefined;
   let repository: TempRepo | undefined;
+  let workDir = '';
   const runners: ChildProcess[] = [];
 
   beforeAll(async () => {
     hq = await startLocalHq();
     session = hqApi(hq, await signInDev(hq, 'admin@hq.local'));
     repository = tempRepo('hq-repo-');
+    workDir = mkdtempSync(join(tmpdir(), 'hq-e2e-clones-'));
   });
   afterEach(async () => {
     await Promise.all(runners.splice(0).map((child) => endProcess(child, 'SIGKILL')));
@@ -34,6 +40,7 @@ export function useRunnerE2e() {
     await Promise.all(runners.splice(0).map((child) => endProcess(child, 'SIGKILL')));
     await hq?.stop();
     if (repository) rmSync(repository.dir, { recursive: true, force: true });
+    if (workDir) rmSync(workDir, { recursive: true, force: true });
   });
 
   const ready = () => {
@@ -57,6 +64,7 @@ export function useRunnerE2e() {
       server: server.url,
       token,
       repo: repo.dir,
+      workDir,
       command,
       extraArgs,
       extraEnv,
@@ -70,7 +78,7 @@ export function useRunnerE2e() {
     const mission = await api<{ id: string }>('/api/missions', {
       title,
       brief: 'e2e',
-      repository: ready().repository.dir,
+      repository: E2E_REPOSITORY,
       tasks: [
         { title, spec: 'Create a file under src/', expectedScope: scope, agentHint: 'forge' },
       ],
@@ -87,5 +95,9 @@ export function useRunnerE2e() {
   /** The temporary repository the runners work on. */
   const repoDir = () => ready().repository.dir;
 
-  return { api, git, repoDir, startRunner, taskAfterApproval, status };
+  /** Whether a runner has a clone for this task now (each run has one, gone afterwards). */
+  const hasClone = (taskId: string) =>
+    existsSync(join(workDir, repoFolder(E2E_REPOSITORY), taskId));
+
+  return { api, git, repoDir, hasClone, startRunner, taskAfterApproval, status };
 }

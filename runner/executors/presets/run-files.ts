@@ -1,6 +1,7 @@
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
+import { type AgentUser, handOver } from '../../agent-user';
 import type { RunFile } from './types';
 
 // A run's own files (MCP configs, settings, prompt files) hold unsealed secrets, so they
@@ -35,14 +36,19 @@ export async function removeRunFiles(runDir: string, files: RunFile[]): Promise<
   await rm(runDir, { recursive: true, force: true });
 }
 
-/** Writes the files, runs `fn`, and removes them afterwards even when `fn` throws. */
+/**
+ * Writes the files, runs `fn`, and removes them afterwards even when `fn` throws. With an
+ * agent user, the folder and its files are that user's (still readable by it alone).
+ */
 export async function withRunFiles<T>(
   runDir: string,
   files: RunFile[],
   fn: () => Promise<T>,
+  owner: AgentUser | null = null,
 ): Promise<T> {
   try {
     await writeRunFiles(runDir, files);
+    if (owner) await handOver([runDir], owner);
     return await fn();
   } finally {
     await removeRunFiles(runDir, files);

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { rm } from 'node:fs/promises';
+import { type AgentUser, spawnAs } from '../../agent-user';
 import { createRunDir, withRunFiles } from './run-files';
 import { lastLineOf, reasonFromText } from './stream';
 import type { AgentExecutorConfig, FailureReason, Invocation, Preset, StreamEvent } from './types';
@@ -40,9 +41,10 @@ const TAIL = 8_000;
 const DRAIN_MS = 2_000;
 
 /**
- * Runs one task with a CLI preset in the worktree `cwd`: the run's files written to a
+ * Runs one task with a CLI preset in the clone `cwd`: the run's files written to a
  * private folder and removed afterwards, the child given `env` (already the allowlist) plus
- * the preset's own variables, its output parsed as it streams.
+ * the preset's own variables, its output parsed as it streams. `user`: the CLI runs as that
+ * user (`--agent-user`), its run files handed to it.
  */
 export async function runPreset(
   preset: Preset,
@@ -52,6 +54,7 @@ export async function runPreset(
   prompt: string,
   onEvent: (progress: RunProgress) => void,
   signal: AbortSignal,
+  user: AgentUser | null = null,
 ): Promise<PresetResult> {
   const runDir = await createRunDir();
   let invocation: Invocation;
@@ -61,8 +64,11 @@ export async function runPreset(
     await rm(runDir, { recursive: true, force: true });
     return failure((error as Error).message, '');
   }
-  return withRunFiles(runDir, invocation.files, () =>
-    spawnAndParse(preset, invocation, cwd, env, onEvent, signal),
+  return withRunFiles(
+    runDir,
+    invocation.files,
+    () => spawnAndParse(preset, invocation, cwd, env, onEvent, signal, user),
+    user,
   );
 }
 
@@ -88,6 +94,7 @@ function spawnAndParse(
   env: Record<string, string>,
   onEvent: (progress: RunProgress) => void,
   signal: AbortSignal,
+  user: AgentUser | null,
 ): Promise<PresetResult> {
   const [program = '', ...args] = invocation.argv;
   const parser = preset.createParser();
@@ -118,6 +125,7 @@ function spawnAndParse(
       env: { ...env, ...invocation.env },
       stdio: ['pipe', 'pipe', 'pipe'],
       signal,
+      ...spawnAs(user),
     });
     child.stdout.setEncoding('utf8');
     child.stderr.setEncoding('utf8');

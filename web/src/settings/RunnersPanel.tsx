@@ -99,7 +99,8 @@ export function RunnersPanel() {
       {token && (
         <p role="status" class="notice">
           Its token, shown this once: <code data-testid="runner-token">{token}</code>. Start it with{' '}
-          <code>npm run runner -- --server … --token …</code>.
+          <code>HQ_RUNNER_TOKEN=… npm run runner -- --server … --repo NAME=PATH</code> (the token in
+          the environment or a private --token-file, never on the command line).
         </p>
       )}
     </div>
