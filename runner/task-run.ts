@@ -6,7 +6,7 @@ import { openWorkspace, type Workspace } from './clones/workspace';
 import type { DiskGate } from './disk';
 import { childEnv, taskPrompt } from './env';
 import { runExecutor, spendAs, sum } from './executors/run';
-import { fetchTaskHead, pushTaskBranch } from './git/merge';
+import { pushTaskBranch } from './git/merge';
 import { claimProblem } from './git/refs';
 import { openRunLog } from './logs/run-log';
 import type { CliOptions } from './options';
@@ -85,7 +85,7 @@ export async function runTask(
   let workspace: Workspace | undefined;
   try {
     try {
-      workspace = await openWorkspace(opts.clones, repo, task, opts.agentUser, fetchTaskHead);
+      workspace = await openWorkspace(opts.clones, repo, task, opts.agentUser);
     } catch (error) {
       await log.close();
       await giveBack(opts, claim, `refused: ${(error as Error).message}`);

@@ -1,5 +1,6 @@
 import { type AgentUser, handOver, makeHome } from '../agent-user';
 import { git } from '../git/exec';
+import { fetchTaskHead } from '../git/merge';
 import type { ClonePaths, Clones, ServedRepo } from './clones';
 
 // Where a run starts: its base branch, or, for a later round (HQ recorded a head), that head,
@@ -23,13 +24,6 @@ export interface WorkspaceTask {
   headPushed: boolean;
 }
 
-/** Fetches `hq/<task id>` from the remote into the repository: its commit, or null. */
-export type FetchTaskHead = (
-  repo: string,
-  remote: string,
-  branch: string,
-) => Promise<string | null>;
-
 const short = (commit: string) => commit.slice(0, 10);
 
 async function resolveCommit(repo: string, ref: string): Promise<string | null> {
@@ -41,7 +35,6 @@ export async function startPoint(
   repo: ServedRepo,
   task: WorkspaceTask,
   base: string,
-  fetchTaskHead: FetchTaskHead,
 ): Promise<{ start: string; note: string | null }> {
   const reported = task.headCommit;
   if (!reported) return { start: base, note: null };
@@ -49,8 +42,14 @@ export async function startPoint(
   if (mine === reported) return { start: reported, note: null };
   let fromRemote = '';
   if (task.headPushed && repo.pushes) {
-    const fetched = await fetchTaskHead(repo.path, 'origin', task.branch).catch(() => null);
-    if (fetched === reported) {
+    const head = await fetchTaskHead({
+      repo: repo.path,
+      taskBranch: task.branch,
+      headCommit: reported,
+      remote: 'origin',
+    }).catch(() => ({ present: false, found: null }));
+    const fetched = head.found;
+    if (head.present && fetched === reported) {
       await git(repo.path, ['update-ref', `refs/heads/${task.branch}`, reported]);
       return { start: reported, note: `continuing from ${short(reported)}, fetched from origin` };
     }
@@ -75,11 +74,10 @@ export async function openWorkspace(
   repo: ServedRepo,
   task: WorkspaceTask,
   agentUser: AgentUser | null,
-  fetchTaskHead: FetchTaskHead,
 ): Promise<Workspace> {
   const base = await resolveCommit(repo.path, `refs/heads/${task.baseBranch}`);
   if (!base) throw new Error(`base branch ${task.baseBranch} is not in repository ${repo.name}`);
-  const { start, note } = await startPoint(repo, task, base, fetchTaskHead);
+  const { start, note } = await startPoint(repo, task, base);
   const paths = await clones.create(repo, task.id, task.branch, task.baseBranch, base, start);
   if (agentUser) {
     await makeHome(paths.home, agentUser);

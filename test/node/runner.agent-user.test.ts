@@ -38,7 +38,7 @@ const claim = {
   task: { ...task, title: 'As nobody', spec: '', expectedScope: [], reviewComments: null },
   agent: null,
 } as unknown as Claim;
-const open = () => openWorkspace(clones, repo, task, nobody, async () => null);
+const open = () => openWorkspace(clones, repo, task, nobody);
 /** The agent's environment, as the runner builds it for a clone handed to another user. */
 const agentEnv = (ws: Workspace) => childEnv(claim, ws.dir, [], process.env, ws.agentHome);
 const record = (ws: Workspace) =>

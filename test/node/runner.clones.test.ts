@@ -9,7 +9,7 @@ import { countClones, removeLeftovers } from '../../runner/clones/leftovers';
 import { openWorkspace, type WorkspaceTask } from '../../runner/clones/workspace';
 import { runnerRepo, TASK } from '../support/runner-repo';
 
-const { repo, workDir, clones, git, gitIn, remove } = runnerRepo('hq-clones-');
+const { root, repo, workDir, clones, git, gitIn, remove } = runnerRepo('hq-clones-');
 afterAll(remove);
 
 const task = (extra: Partial<WorkspaceTask> = {}): WorkspaceTask => ({
@@ -20,7 +20,6 @@ const task = (extra: Partial<WorkspaceTask> = {}): WorkspaceTask => ({
   headPushed: false,
   ...extra,
 });
-const noFetch = async () => null;
 
 /** A commit on a branch of the runner's repository, made without touching its checkout. */
 function commitOn(branch: string, from: string, file: string): string {
@@ -41,7 +40,7 @@ function commitOn(branch: string, from: string, file: string): string {
 
 describe('a clone per run', () => {
   it('starts a first round from the base, outside the repository, with no way back into it but its objects', async () => {
-    const ws = await openWorkspace(clones, repo, task(), null, noFetch);
+    const ws = await openWorkspace(clones, repo, task(), null);
     expect(ws.dir).toBe(join(workDir, 'acme%2Fapp', TASK));
     expect(ws.note).toBeNull();
     expect(gitIn(ws.dir, 'symbolic-ref', 'HEAD')).toBe(`refs/heads/hq/${TASK}`);
@@ -62,7 +61,7 @@ describe('a clone per run', () => {
 
   it("continues a later round from the runner's own hq/<task> when it is the reported head", async () => {
     const head = commitOn(`hq/${TASK}`, git('rev-parse', 'main'), 'round-one.txt');
-    const ws = await openWorkspace(clones, repo, task({ headCommit: head }), null, noFetch);
+    const ws = await openWorkspace(clones, repo, task({ headCommit: head }), null);
     expect(ws.note).toBeNull();
     expect(gitIn(ws.dir, 'rev-parse', 'HEAD')).toBe(head);
     expect(existsSync(join(ws.dir, 'round-one.txt'))).toBe(true);
@@ -74,21 +73,20 @@ describe('a clone per run', () => {
   it('fetches a pushed head from origin when its own ref is not it, and else starts from the base saying why', async () => {
     const reported = commitOn('elsewhere', git('rev-parse', 'main'), 'pushed.txt');
     git('update-ref', '-d', `refs/heads/hq/${TASK}`);
-    const fetched: string[] = [];
-    const fetchTaskHead = async (path: string, remote: string, branch: string) => {
-      fetched.push(`${path} ${remote} ${branch}`);
-      return reported;
-    };
+    // A real remote that holds the pushed head, as another runner's push would leave it.
+    const origin = join(root, 'origin.git');
+    execFileSync('git', ['init', '-q', '--bare', origin]);
+    git('remote', 'add', 'origin', origin);
+    git('push', '-q', 'origin', `${reported}:refs/heads/hq/${TASK}`);
     const pushed = task({ headCommit: reported, headPushed: true });
-    const ws = await openWorkspace(clones, { ...repo, pushes: true }, pushed, null, fetchTaskHead);
-    expect(fetched).toEqual([`${repo.path} origin hq/${TASK}`]);
+    const ws = await openWorkspace(clones, { ...repo, pushes: true }, pushed, null);
     expect(gitIn(ws.dir, 'rev-parse', 'HEAD')).toBe(reported);
     expect(git('rev-parse', `hq/${TASK}`)).toBe(reported);
     expect(ws.note).toContain('fetched from origin');
     await clones.remove(repo.name, TASK);
 
     git('update-ref', `refs/heads/hq/${TASK}`, git('rev-parse', 'main'));
-    const lost = await openWorkspace(clones, repo, pushed, null, fetchTaskHead);
+    const lost = await openWorkspace(clones, repo, pushed, null);
     expect(gitIn(lost.dir, 'rev-parse', 'HEAD')).toBe(git('rev-parse', 'main'));
     expect(lost.note).toMatch(
       new RegExp(
@@ -102,7 +100,7 @@ describe('a clone per run', () => {
     const other = '11111111-2222-3333-4444-555555555555';
     git('update-ref', `refs/heads/hq/${other}`, git('rev-parse', 'main'));
     const before = git('for-each-ref', '--format=%(refname) %(objectname)');
-    const ws = await openWorkspace(clones, repo, task(), null, noFetch);
+    const ws = await openWorkspace(clones, repo, task(), null);
     writeFileSync(join(ws.dir, 'evil.txt'), 'x\n');
     gitIn(ws.dir, 'add', '.');
     gitIn(ws.dir, 'commit', '-qm', 'evil');

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { commitsSince, mergeWithoutCheckout } from '../../runner/git/history';
+import { commitsSince } from '../../runner/git/history';
 
 const repo = mkdtempSync(join(tmpdir(), 'hq-git-'));
 const git = (...args: string[]) =>
@@ -29,25 +29,5 @@ describe('runner git plumbing on a real repository', () => {
     git('branch', 'hq/a', 'main');
     commitFile('hq/a', 'new.txt', 'hello\n');
     expect(await commitsSince(repo, 'main', 'hq/a')).toEqual([git('rev-parse', 'hq/a')]);
-  });
-
-  it('merges without a checkout, with a merge commit naming the task', async () => {
-    git('checkout', '-q', 'main');
-    const result = await mergeWithoutCheckout(repo, 'main', 'hq/a', 'Merge task a');
-    expect(result.merged).toBe(true);
-    expect(git('log', '-1', '--format=%s %P', 'main')).toMatch(/^Merge task a \w+ \w+$/);
-    expect(git('show', 'main:new.txt')).toBe('hello');
-  });
-
-  it('reports the conflicting files and leaves the target untouched', async () => {
-    git('branch', 'hq/b', 'main');
-    commitFile('main', 'shared.txt', 'one\nTWO on main\nthree\n');
-    commitFile('hq/b', 'shared.txt', 'one\nTWO on branch\nthree\n');
-    const before = git('rev-parse', 'main');
-    expect(await mergeWithoutCheckout(repo, 'main', 'hq/b', 'Merge task b')).toEqual({
-      merged: false,
-      files: ['shared.txt'],
-    });
-    expect(git('rev-parse', 'main')).toBe(before);
   });
 });

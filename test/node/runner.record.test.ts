@@ -39,7 +39,7 @@ function poison(dir: string) {
 
 describe('recording a run', () => {
   it("takes the agent's commits and its uncommitted work, and runs nothing of the clone's", async () => {
-    const ws = await openWorkspace(clones, repo, task, null, async () => null);
+    const ws = await openWorkspace(clones, repo, task, null);
     // The agent commits once, then leaves work uncommitted: a change, a new file, a deletion.
     writeFileSync(join(ws.dir, 'committed.txt'), 'by the agent\n');
     gitIn(ws.dir, 'add', '.');
@@ -83,7 +83,7 @@ describe('recording a run', () => {
   });
 
   it("records the agent's last commit as the head when nothing is left uncommitted", async () => {
-    const ws = await openWorkspace(clones, repo, task, null, async () => null);
+    const ws = await openWorkspace(clones, repo, task, null);
     writeFileSync(join(ws.dir, 'clean.txt'), 'all committed\n');
     gitIn(ws.dir, 'add', '.');
     gitIn(ws.dir, 'commit', '-qm', 'clean');
@@ -103,7 +103,7 @@ describe('recording a run', () => {
   });
 
   it('records the uncommitted work on the start when the clone has no readable HEAD, and says so', async () => {
-    const ws = await openWorkspace(clones, repo, task, null, async () => null);
+    const ws = await openWorkspace(clones, repo, task, null);
     writeFileSync(join(ws.dir, 'kept.txt'), 'still recorded\n');
     writeFileSync(join(ws.dir, '.git', 'HEAD'), 'ref: refs/heads/nowhere\n');
     const recorded = await recordRun({
