@@ -52,19 +52,22 @@ export function useRunnerE2e() {
     ready().session<T>(path, body, method);
   const git = (...args: string[]) => ready().repository.git(...args);
 
-  /** The runner CLI on this HQ and repository, ended after the test whatever happens. */
+  /**
+   * The runner CLI on this HQ and repository (or `at` another checkout of it, as a second
+   * machine would have), ended after the test whatever happens.
+   */
   function startRunner(
     token: string,
     command: string,
     extraArgs: string[] = [],
     extraEnv: Record<string, string> = {},
+    at: { repo: string; workDir: string } = { repo: ready().repository.dir, workDir },
   ): RunnerCli {
-    const { hq: server, repository: repo } = ready();
     const runner = startRunnerCli({
-      server: server.url,
+      server: ready().hq.url,
       token,
-      repo: repo.dir,
-      workDir,
+      repo: at.repo,
+      workDir: at.workDir,
       command,
       extraArgs,
       extraEnv,
@@ -99,5 +102,8 @@ export function useRunnerE2e() {
   const hasClone = (taskId: string) =>
     existsSync(join(workDir, repoFolder(E2E_REPOSITORY), taskId));
 
-  return { api, git, repoDir, hasClone, startRunner, taskAfterApproval, status };
+  /** The folder the runners' clones go to (`--work-dir`). */
+  const cloneRoot = () => workDir;
+
+  return { api, git, repoDir, cloneRoot, hasClone, startRunner, taskAfterApproval, status };
 }
