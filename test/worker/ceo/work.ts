@@ -27,8 +27,7 @@ export async function newRunner() {
   return {
     token,
     /** Any runner call: the runner is seen now. */
-    checkIn: async () =>
-      expect((await runnerCall(token, '/api/runner/verdicts', { method: 'GET' })).status).toBe(200),
+    checkIn: async () => expect((await runnerCall(token, '/api/runner/verdicts')).status).toBe(200),
     /** Claims the oldest assigned task. */
     async claim(): Promise<string> {
       const response = await runnerCall(token, '/api/runner/claim', { json: { waitSeconds: 0 } });
