@@ -16,8 +16,8 @@ const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : 'ne
 
 /** What a runner said it can run when it started (HQ hands it only those agents' tasks). */
 function capabilityText(runner: Runner): string {
-  if (!runner.capabilities) return 'not declared yet (takes only agents without an executor)';
-  if (runner.capabilities.length === 0) return 'nothing';
+  if (!runner.capabilities) return 'not declared yet';
+  if (runner.capabilities.length === 0) return 'no preset (agents without an executor only)';
   return runner.capabilities
     .map((c) => (c.version ? `${c.preset} (${c.version})` : c.preset))
     .join(', ');
