@@ -33,6 +33,7 @@ import { runLogRoutes } from './run-logs/routes';
 import { runnerAdminRoutes } from './runners/admin-routes';
 import { runnerApiRoutes } from './runners/api-routes';
 import { requireRunner } from './runners/guard';
+import { repositoryRoutes } from './runners/repositories';
 import { settingsRoutes } from './settings/routes';
 import { spendRoutes } from './spend/routes';
 import { taskRoutes } from './tasks/routes';
@@ -72,6 +73,7 @@ export function createApp(): OpenAPIHono<HonoEnv> {
   app.route('/', missionRoutes);
   app.route('/', runnerAdminRoutes);
   app.route('/', runnerApiRoutes);
+  app.route('/', repositoryRoutes);
   app.route('/', runLogRoutes);
   app.route('/', taskRoutes);
   app.route('/', spendRoutes);

@@ -1,9 +1,23 @@
 import { index, integer, primaryKey, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { agents } from './agents';
-import { epochMs, json } from './columns';
+import { epochMs, flag, json } from './columns';
 import { MISSION_STATUSES, TASK_STATUSES } from './states';
 
 export { MISSION_STATUSES, TASK_STATUSES, type TaskStatus } from './states';
+
+/** How a path changed in a run (`git diff --raw`). */
+export const NUMSTAT_CHANGES = ['added', 'deleted', 'modified', 'type-changed'] as const;
+
+/** One changed path of a run (`git diff --no-renames --numstat` with `--raw`): a rename is two. */
+export interface NumstatEntry {
+  path: string;
+  added: number;
+  removed: number;
+  change?: (typeof NUMSTAT_CHANGES)[number];
+  /** Six octal digits (`100644`, `120000` symlink, `160000` submodule), when the runner knows them. */
+  oldMode?: string;
+  newMode?: string;
+}
 
 /** A task as proposed with its mission; it becomes a task row (PENDING) when the mission is approved. */
 export interface TaskPlan {
@@ -66,11 +80,21 @@ export const tasks = sqliteTable(
     /** How many times a runner has claimed the task; run N's log lives under its number. */
     runs: integer('runs').notNull().default(0),
     commits: json<string[]>('commits'),
-    diffNumstat: json<{ path: string; added: number; removed: number }[]>('diff_numstat'),
+    diffNumstat: json<NumstatEntry[]>('diff_numstat'),
     scopeViolations: json<string[]>('scope_violations'),
     reviewComments: text('review_comments'),
+    /**
+     * The commit the last report recorded as the run's result (`hq/<task id>` in the runner's
+     * own repository): what the reviewer reviews and exactly what an approval merges.
+     */
+    headCommit: text('head_commit'),
+    /** That head was also pushed to the repository's remote, so any serving runner can fetch it. */
+    headPushed: flag('head_pushed').notNull().default(false),
     /** Set by review: `approve` means ready for the runner to merge. */
     verdict: text('verdict', { enum: ['approve', 'changes'] }),
+    // The merge lease of an approved task: one runner at a time merges it (POST /api/runner/verdicts).
+    mergeRunnerId: text('merge_runner_id'),
+    mergeLeaseUntil: epochMs('merge_lease_until'),
     failureReason: text('failure_reason'),
     inputTokens: integer('input_tokens').notNull().default(0),
     outputTokens: integer('output_tokens').notNull().default(0),
@@ -128,6 +152,12 @@ export const runners = sqliteTable('runners', {
   /** What the runner said it can run when it started: [{preset, version}]; null: never said. */
   capabilities: json<{ preset: string; version: string | null }[]>('capabilities'),
   capabilitiesAt: epochMs('capabilities_at'),
+  /** The repositories it serves ([{name, pushes}]); null: never said. It claims only their tasks. */
+  repositories: json<{ name: string; pushes: boolean }[]>('repositories'),
+  // Its disk as it last said (claim or heartbeat): free bytes where its clones live, and how many.
+  freeDiskBytes: integer('free_disk_bytes'),
+  clones: integer('clones'),
+  diskAt: epochMs('disk_at'),
 });
 
 export const COST_SOURCES = ['reported', 'price_table', 'builtin'] as const;

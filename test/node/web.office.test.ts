@@ -80,6 +80,16 @@ describe('the office in a real browser', () => {
     const runner = await jsonAs<{ token: string }>(session, '/api/runners', {
       body: { name: 'office-browser' },
     });
+    // What the runner CLI declares at start: it serves the demo repository.
+    const declared = await fetch(`${session.hq.url}/api/runner/capabilities`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${runner.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        capabilities: [],
+        repositories: [{ name: 'demo/storefront', pushes: false }],
+      }),
+    });
+    expect(declared.status).toBe(200);
     const claim = await fetch(`${session.hq.url}/api/runner/claim`, {
       method: 'POST',
       headers: { authorization: `Bearer ${runner.token}`, 'content-type': 'application/json' },

@@ -10,9 +10,9 @@ let page: SignedIn['page'];
 let admin = '';
 let bearer: Record<string, string> = {};
 
-async function call(path: string, body: unknown, headers: Record<string, string>) {
+async function call(path: string, body: unknown, headers: Record<string, string>, method = 'POST') {
   const response = await fetch(`${hq.url}${path}`, {
-    method: 'POST',
+    method,
     headers: { origin: hq.url, 'content-type': 'application/json', ...headers },
     body: JSON.stringify(body),
   });
@@ -26,6 +26,13 @@ beforeAll(async () => {
   admin = await signInDev(hq, 'admin@hq.local');
   const runner = await call('/api/runners', { name: 'browser-log' }, { cookie: admin });
   bearer = { authorization: `Bearer ${String(runner.token)}` };
+  // What the runner CLI declares at start: it serves the demo repository.
+  await call(
+    '/api/runner/capabilities',
+    { capabilities: [], repositories: [{ name: 'demo/storefront', pushes: false }] },
+    bearer,
+    'PUT',
+  );
 });
 
 afterAll(async () => {
@@ -93,6 +100,7 @@ describe('the live run log on the task page', () => {
       `/api/runner/tasks/${id}/report`,
       {
         outcome: 'success',
+        headCommit: 'abc1234def'.padEnd(40, '0'),
         commits: ['abc1234def'],
         numstat: [{ path: 'src/app.ts', added: 1, removed: 0 }],
         inputTokens: 1,

@@ -33,13 +33,25 @@ describe('runners and the work loop in Settings, in a real browser', () => {
           { preset: 'claude-code', version: '2.1.3 (Claude Code)' },
           { preset: 'command', version: null },
         ],
+        repositories: [{ name: 'acme/app', pushes: true }],
       }),
     });
     expect(declared.status).toBe(200);
+    // Its disk comes with its claims (none waits for acme/app here: 204).
+    const claim = await fetch(`${session.hq.url}/api/runner/claim`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ waitSeconds: 0, disk: { freeBytes: 12_500_000_000, clones: 3 } }),
+    });
+    expect(claim.status).toBe(204);
     await page.reload();
     await expect
       .poll(() => page.getByTestId('runner-laptop').innerText())
       .toContain('claude-code (2.1.3 (Claude Code)), command');
+    expect(await page.getByTestId('runner-repositories-laptop').innerText()).toBe(
+      'acme/app (pushes)',
+    );
+    expect(await page.getByTestId('runner-disk-laptop').innerText()).toBe('12.5 GB free, 3 clones');
 
     await page.getByRole('button', { name: 'Revoke laptop' }).click();
     await expect.poll(() => page.getByTestId('runner-laptop').innerText()).toContain('revoked');

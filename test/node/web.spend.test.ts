@@ -34,6 +34,19 @@ async function asAdmin(path: string, body?: unknown, headers: Record<string, str
   return response.status === 204 ? undefined : ((await response.json()) as unknown);
 }
 
+/** What the runner CLI declares at start: it serves the demo repository. */
+async function serveDemoRepository(token: string) {
+  const response = await fetch(`${hq.url}/api/runner/capabilities`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      capabilities: [],
+      repositories: [{ name: 'demo/storefront', pushes: false }],
+    }),
+  });
+  expect(response.status).toBe(200);
+}
+
 /** A task for forge, claimed and reported with tokens and no money under `model`. */
 async function reportTokensOnly(title: string, model: string, bearer: Record<string, string>) {
   const mission = (await asAdmin('/api/missions', {
@@ -51,6 +64,7 @@ async function reportTokensOnly(title: string, model: string, bearer: Record<str
     `/api/runner/tasks/${claim.task.id}/report`,
     {
       outcome: 'success',
+      headCommit: 'abc1234def'.padEnd(40, '0'),
       commits: ['abc1234def'],
       numstat: [{ path: 'src/app.ts', added: 1, removed: 0 }],
       inputTokens: 1_000_000,
@@ -85,6 +99,7 @@ describe('honest cost in the web app', () => {
   it('shows an estimated run as such, and a run nobody priced as "cost unknown", not $0', async () => {
     const runner = (await asAdmin('/api/runners', { name: 'spend-browser' })) as { token: string };
     const bearer = { authorization: `Bearer ${runner.token}` };
+    await serveDemoRepository(runner.token);
     // Priced with the row above: $2 + $0.80.
     const priced = await reportTokensOnly('Priced by the table', 'gpt-4.1', bearer);
     const unknown = await reportTokensOnly('Nobody priced it', 'gpt-unpriced', bearer);

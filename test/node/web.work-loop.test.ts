@@ -32,11 +32,28 @@ async function asAdmin(path: string, body?: unknown, headers: Record<string, str
   return response;
 }
 
+/** What the runner CLI declares at start: it serves the demo repository. */
+async function serveDemoRepository(token: string) {
+  const response = await fetch(`${hq.url}/api/runner/capabilities`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      capabilities: [],
+      repositories: [{ name: 'demo/storefront', pushes: false }],
+    }),
+  });
+  expect(response.status).toBe(200);
+}
+
 describe('the work loop in a real browser', () => {
   it('proposes a mission and approves it; its task is dispatched', async () => {
     await page.getByRole('link', { name: 'Missions', exact: true }).click();
     await page.getByRole('button', { name: 'Propose a mission' }).click();
     const form = page.getByRole('form', { name: 'Propose a mission' });
+    // No runner yet: the field says so, and still takes a name typed in.
+    await expect
+      .poll(() => form.getByTestId('no-served-repositories').innerText())
+      .toBe('no runner serves a repository yet');
     await form.locator('input[name=title]').fill('Browser mission');
     await form.locator('input[name=repository]').fill('demo/storefront');
     await form.locator('textarea[name=brief]').fill('Prove the loop works from a browser.');
@@ -61,6 +78,7 @@ describe('the work loop in a real browser', () => {
       token: string;
     };
     const bearer = { authorization: `Bearer ${runner.token}` };
+    await serveDemoRepository(runner.token);
     const claim = (await (
       await asAdmin('/api/runner/claim', { waitSeconds: 0 }, bearer)
     ).json()) as { task: { id: string } };
@@ -68,10 +86,12 @@ describe('the work loop in a real browser', () => {
       `/api/runner/tasks/${claim.task.id}/report`,
       {
         outcome: 'success',
+        headCommit: 'abc1234def'.padEnd(40, '0'),
         commits: ['abc1234def'],
         numstat: [
           { path: 'src/app.ts', added: 10, removed: 2 },
           { path: 'package.json', added: 1, removed: 1 },
+          { path: 'src/run.sh', added: 0, removed: 0, oldMode: '100644', newMode: '100755' },
         ],
         inputTokens: 5000,
         outputTokens: 800,
@@ -87,9 +107,17 @@ describe('the work loop in a real browser', () => {
     const entry = page.getByRole('link', { name: 'Browser task' });
     await entry.waitFor();
     expect(await page.locator('.list').innerText()).toContain('1 outside scope');
+    // The head the run recorded, short: what the approval merges.
+    expect(await page.locator('.list').innerText()).toContain('at abc1234def');
     await entry.click();
     const diff = page.getByRole('table', { name: 'Diff stat' });
     await expect.poll(() => diff.locator('tr.outside').innerText()).toContain('package.json');
+    expect(await diff.getByTestId('diff-flag-mode').getAttribute('title')).toBe(
+      'mode 100644 → 100755',
+    );
+    expect(
+      await page.getByRole('button', { name: 'Approve merges abc1234def' }).getAttribute('title'),
+    ).toBe('abc1234def'.padEnd(40, '0'));
     await page.getByLabel('Review comments').fill('Looks right; the package.json bump is fine.');
     await page.getByRole('button', { name: 'Approve' }).click();
     await expect

@@ -23,14 +23,28 @@ const TASK_TYPES: Record<TaskStatus, NotificationType> = {
   CANCELLED: 'task.cancelled',
 };
 
-async function taskLabel(env: Env, taskId: string): Promise<string> {
+/** The task in words, and the head commit its last run recorded (what approval merges). */
+async function taskLabel(
+  env: Env,
+  taskId: string,
+): Promise<{ label: string; head: string | null }> {
   const row = await env.DB.prepare(
-    `SELECT t.title, a.name AS agent FROM tasks t LEFT JOIN agents a ON a.id = t.agent_id WHERE t.id = ?`,
+    `SELECT t.title, a.name AS agent, t.head_commit AS head FROM tasks t LEFT JOIN agents a ON a.id = t.agent_id WHERE t.id = ?`,
   )
     .bind(taskId)
-    .first<{ title: string; agent: string | null }>();
-  if (!row) return `Task ${taskId}`;
-  return `Task "${row.title}"${row.agent ? ` (${row.agent})` : ''}`;
+    .first<{ title: string; agent: string | null; head: string | null }>();
+  if (!row) return { label: `Task ${taskId}`, head: null };
+  return { label: `Task "${row.title}"${row.agent ? ` (${row.agent})` : ''}`, head: row.head };
+}
+
+/** A task ready for review: the commit it is at, and what approving it does. */
+function reviewText(label: string, head: string | null, again: string | null): string {
+  const short = head?.slice(0, 10);
+  const at = short ? ` at commit ${short}` : '';
+  const approve = short ? ` Approve merges ${short}.` : '';
+  return again
+    ? `${label} needs review again${at}: ${again}.${approve}`
+    : `${label} is ready for review${at}.${approve}`;
 }
 
 async function agentName(env: Env, agentId: string): Promise<string> {
@@ -40,7 +54,12 @@ async function agentName(env: Env, agentId: string): Promise<string> {
   return row ? `${row.name} (${row.slug})` : `Agent ${agentId}`;
 }
 
-function taskText(label: string, to: TaskStatus, reason: string | null): string {
+function taskText(
+  { label, head }: { label: string; head: string | null },
+  from: TaskStatus | null,
+  to: TaskStatus,
+  reason: string | null,
+): string {
   const why = reason ? `: ${reason}` : '';
   switch (to) {
     case 'PENDING':
@@ -50,7 +69,8 @@ function taskText(label: string, to: TaskStatus, reason: string | null): string 
     case 'RUNNING':
       return `${label} started.`;
     case 'REVIEW':
-      return `${label} is ready for review.`;
+      // REVIEW → REVIEW: the approved commit was not the branch's head at the merge.
+      return reviewText(label, head, from === 'REVIEW' ? reason : null);
     case 'CHANGES_REQUESTED':
       return `${label} needs changes${why}.`;
     case 'DONE':
@@ -67,7 +87,8 @@ export async function describe(env: Env, event: DomainEvent): Promise<Happening>
   const key = `event-${event.id}`;
   switch (event.type) {
     case 'task.moved': {
-      const label = await taskLabel(env, event.taskId);
+      const task = await taskLabel(env, event.taskId);
+      const label = task.label;
       if (event.to === 'FAILED' && event.cause === 'budget')
         return {
           key,
@@ -81,7 +102,7 @@ export async function describe(env: Env, event: DomainEvent): Promise<Happening>
         type: TASK_TYPES[event.to],
         entityType: 'task',
         entityId: event.taskId,
-        text: taskText(label, event.to, event.reason),
+        text: taskText(task, event.from, event.to, event.reason),
       };
     }
     case 'mission.proposed':

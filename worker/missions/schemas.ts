@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { MISSION_STATUSES } from '../../drizzle/schema';
 import { Task } from '../tasks/schemas';
+import { RepositoryName } from './repository-name';
 
 const Glob = z.string().trim().min(1).max(300);
 
@@ -15,7 +16,8 @@ export const TaskPlanInput = z.strictObject({
 export const ProposeMission = z.strictObject({
   title: z.string().trim().min(1).max(200),
   brief: z.string().trim().min(1).max(20_000),
-  repository: z.string().trim().min(1).max(500),
+  // Checked as a name only: a runner that serves it may start after the mission is proposed.
+  repository: z.string().trim().pipe(RepositoryName),
   targetBranch: z
     .string()
     .trim()

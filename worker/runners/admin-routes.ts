@@ -8,7 +8,7 @@ import type { HonoEnv } from '../env';
 import { ApiError } from '../http/errors';
 import { defineRoute, jsonBody, jsonResponse } from '../http/route';
 import { validationHook } from '../http/validation';
-import { Capability, type CapabilityEntry } from './capabilities';
+import { Capability, type CapabilityEntry, ServedRepository } from './capabilities';
 import { TOKEN_PREFIX } from './guard';
 
 const tags = ['Runners'];
@@ -25,6 +25,16 @@ const Runner = z
       .nullable()
       .describe('What the runner said it can run when it started; null: it never said.'),
     capabilitiesAt: z.string().nullable(),
+    repositories: z
+      .array(ServedRepository)
+      .nullable()
+      .describe(
+        'The repositories it serves (pushes: it pushes to their remote); null: never said.',
+      ),
+    disk: z
+      .object({ freeBytes: z.number().int(), clones: z.number().int(), at: z.string() })
+      .nullable()
+      .describe('Its disk as it last said with a claim or heartbeat; null: never said.'),
   })
   .openapi('Runner');
 
@@ -67,6 +77,11 @@ const view = (r: typeof runners.$inferSelect) => ({
   // Stored only after the Capabilities schema accepted it.
   capabilities: r.capabilities as CapabilityEntry[] | null,
   capabilitiesAt: iso(r.capabilitiesAt),
+  repositories: r.repositories,
+  disk:
+    r.freeDiskBytes === null || r.clones === null || r.diskAt === null
+      ? null
+      : { freeBytes: r.freeDiskBytes, clones: r.clones, at: new Date(r.diskAt).toISOString() },
 });
 
 export const runnerAdminRoutes = new OpenAPIHono<HonoEnv>({ defaultHook: validationHook });
@@ -83,6 +98,10 @@ runnerAdminRoutes.openapi(register, async (c) => {
     revokedAt: null,
     capabilities: null,
     capabilitiesAt: null,
+    repositories: null,
+    freeDiskBytes: null,
+    clones: null,
+    diskAt: null,
   };
   const db = database(c.env);
   await db.batch([

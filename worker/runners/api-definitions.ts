@@ -3,7 +3,8 @@ import { Executor, McpServers } from '../agents/fields';
 import { defineRoute, jsonBody, jsonResponse } from '../http/route';
 import { Mission, ProposeMission } from '../missions/schemas';
 import { Task } from '../tasks/schemas';
-import { Capabilities } from './capabilities';
+import { Capabilities, ServedRepositories, ServedRepository } from './capabilities';
+import { Disk } from './disk';
 
 // The runner API's routes: what a runner may call with its bearer token.
 const tags = ['Runner API'];
@@ -36,19 +37,20 @@ const Claimed = z.object({
     })
     .nullable(),
 });
-const Numstat = z.strictObject({
-  path: z.string().min(1).max(1000),
-  added: z.number().int().min(0),
-  removed: z.number().int().min(0),
-});
 
 export const claimRoute = defineRoute('runner', {
   method: 'post',
   path: '/api/runner/claim',
   tags,
-  summary: 'Claim the next assigned task (long-poll up to 25 s); 204 when none came',
+  summary:
+    'Claim the next assigned task of a repository this runner serves (long-poll up to 25 s); 204 when none came',
   request: {
-    body: jsonBody(z.strictObject({ waitSeconds: z.number().min(0).max(25).default(25) })),
+    body: jsonBody(
+      z.strictObject({
+        waitSeconds: z.number().min(0).max(25).default(25),
+        disk: Disk.optional(),
+      }),
+    ),
   },
   responses: {
     200: jsonResponse(Claimed, 'A task is now RUNNING on this runner.'),
@@ -60,19 +62,32 @@ export const capabilities = defineRoute('runner', {
   method: 'put',
   path: '/api/runner/capabilities',
   tags,
-  summary: 'Say what this runner can run (the presets it found, with versions); sent at start',
-  request: { body: jsonBody(z.strictObject({ capabilities: Capabilities })) },
+  summary:
+    'Say what this runner can run (the presets it found, with versions) and which repositories it serves; sent at start',
+  request: {
+    body: jsonBody(
+      z.strictObject({
+        capabilities: Capabilities,
+        repositories: ServedRepositories.optional().describe(
+          'Left out or empty: the runner serves no repository, so it claims nothing.',
+        ),
+      }),
+    ),
+  },
   responses: {
     200: jsonResponse(
-      z.object({ capabilities: Capabilities }),
-      'Stored: claims now hand this runner tasks of agents with these presets (and those without one).',
+      z.object({
+        capabilities: Capabilities,
+        repositories: z.array(ServedRepository).nullable(),
+      }),
+      'Stored: claims now hand this runner tasks of these repositories, of agents with these presets (and those without one).',
     ),
   },
 });
 
 // Null is unknown, never 0 (a CLI that reports no money, or nothing at all).
-const Tokens = z.number().int().min(0).max(1_000_000_000_000).nullable();
-const Usd = z.number().min(0).max(100_000).nullable();
+export const Tokens = z.number().int().min(0).max(1_000_000_000_000).nullable();
+export const Usd = z.number().min(0).max(100_000).nullable();
 
 const Usage = z
   .strictObject({
@@ -116,6 +131,7 @@ export const heartbeat = defineRoute('runner', {
           .optional()
           .describe('The last meaningful line of the output, for the task and office cards.'),
         usage: Usage.optional(),
+        disk: Disk.optional(),
       }),
     ),
   },
@@ -142,89 +158,6 @@ export const heartbeat = defineRoute('runner', {
       }),
       'Recorded.',
     ),
-  },
-});
-
-export const report = defineRoute('runner', {
-  method: 'post',
-  path: '/api/runner/tasks/{id}/report',
-  tags,
-  summary: 'Finish a run: commits, git diff --numstat against the base, tokens, cost, outcome',
-  request: {
-    params: TaskParam,
-    body: jsonBody(
-      z.strictObject({
-        outcome: z.enum(['success', 'failure']),
-        commits: z.array(z.string().regex(/^[0-9a-f]{7,64}$/, 'not a commit hash')).max(1000),
-        numstat: z.array(Numstat).max(10_000),
-        // Null is unknown (a CLI that reports no tokens or no money), never recorded as 0.
-        inputTokens: Tokens,
-        outputTokens: Tokens,
-        costUsd: Usd,
-        provider: z.string().min(1).max(60),
-        model: z.string().min(1).max(120),
-        error: z.string().max(4000).optional(),
-        reason: z
-          .enum(['budget'])
-          .optional()
-          .describe(
-            'Why the runner stopped a failed run: budget (a budget was passed while it ran).',
-          ),
-      }),
-    ),
-  },
-  responses: {
-    200: jsonResponse(
-      z.object({ status: z.enum(['REVIEW', 'FAILED']), scopeViolations: z.array(z.string()) }),
-      'Recorded.',
-    ),
-  },
-});
-
-export const verdicts = defineRoute('runner', {
-  method: 'get',
-  path: '/api/runner/verdicts',
-  tags,
-  summary: 'Tasks this runner ran that reviewers approved: merge them, then confirm',
-  responses: {
-    200: jsonResponse(
-      z.object({
-        approved: z.array(
-          z.object({
-            taskId: z.string(),
-            branch: z.string(),
-            baseBranch: z.string(),
-            repository: z.string(),
-          }),
-        ),
-      }),
-      'Approved tasks waiting for their merge.',
-    ),
-  },
-});
-
-export const merged = defineRoute('runner', {
-  method: 'post',
-  path: '/api/runner/tasks/{id}/merge',
-  tags,
-  summary: 'Confirm the merge of an approved task (DONE), or report a conflict (CHANGES_REQUESTED)',
-  request: {
-    params: TaskParam,
-    body: jsonBody(
-      z.discriminatedUnion('result', [
-        z.strictObject({
-          result: z.literal('merged'),
-          mergeCommit: z.string().regex(/^[0-9a-f]{7,64}$/),
-        }),
-        z.strictObject({
-          result: z.literal('conflict'),
-          files: z.array(z.string().max(1000)).min(1).max(1000),
-        }),
-      ]),
-    ),
-  },
-  responses: {
-    200: jsonResponse(z.object({ status: z.enum(['DONE', 'CHANGES_REQUESTED']) }), 'Recorded.'),
   },
 });
 

@@ -1,34 +1,27 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Context } from 'hono';
-import { agents, missions, tasks } from '../../drizzle/schema';
+import { agents, tasks } from '../../drizzle/schema';
 import { database } from '../db/client';
 import type { HonoEnv } from '../env';
 import { ApiError } from '../http/errors';
 import { validationHook } from '../http/validation';
 import { insertMission } from '../missions/propose';
 import { dispatch } from '../tasks/dispatch';
-import { agentSuccessStatement } from '../tasks/failures';
 import { moveStatements } from '../tasks/transition';
-import {
-  capabilities,
-  claimRoute,
-  heartbeat,
-  merged,
-  proposeMission,
-  release,
-  report,
-  verdicts,
-} from './api-definitions';
-import { declareCapabilities } from './capabilities';
+import { capabilities, claimRoute, heartbeat, proposeMission, release } from './api-definitions';
+import { declareCapabilities, runnerOffer } from './capabilities';
 import { claim } from './claim';
+import { diskStatement } from './disk';
 import { recordBeat } from './heartbeat';
+import { applyMerge, leaseApproved } from './merge';
+import { merged, report, verdicts } from './merge-definitions';
 import { applyReport } from './report';
 
 export const runnerApiRoutes = new OpenAPIHono<HonoEnv>({ defaultHook: validationHook });
 
-/** The task, if this runner holds it in `status`; otherwise 409 so the runner lets go. */
-async function heldTask(c: Context<HonoEnv>, id: string, status: 'RUNNING' | 'REVIEW') {
+/** The task, if this runner holds it RUNNING; otherwise 409 so the runner lets go. */
+async function heldTask(c: Context<HonoEnv>, id: string, status: 'RUNNING') {
   const runner = c.get('runner');
   const task = await database(c.env).select().from(tasks).where(eq(tasks.id, id)).get();
   if (!task) throw new ApiError('not_found', `No task ${id}.`);
@@ -42,19 +35,18 @@ async function heldTask(c: Context<HonoEnv>, id: string, status: 'RUNNING' | 'RE
 }
 
 runnerApiRoutes.openapi(claimRoute, async (c) => {
-  const found = await claim(
-    c.env,
-    c.get('runner').id,
-    c.req.valid('json').waitSeconds,
-    c.req.raw.signal,
-  );
+  const { waitSeconds, disk } = c.req.valid('json');
+  const runnerId = c.get('runner').id;
+  if (disk) await diskStatement(c.env.DB, runnerId, disk, Date.now()).run();
+  const found = await claim(c.env, runnerId, waitSeconds, c.req.raw.signal);
   return found ? c.json(found, 200) : c.body(null, 204);
 });
 
 runnerApiRoutes.openapi(capabilities, async (c) => {
-  const declared = c.req.valid('json').capabilities;
+  const body = c.req.valid('json');
+  const declared = { capabilities: body.capabilities, repositories: body.repositories ?? null };
   await declareCapabilities(c.env, c.get('runner'), declared, c.get('requestId'));
-  return c.json({ capabilities: declared }, 200);
+  return c.json(declared, 200);
 });
 
 runnerApiRoutes.openapi(heartbeat, async (c) => {
@@ -72,73 +64,17 @@ runnerApiRoutes.openapi(report, async (c) => {
 });
 
 runnerApiRoutes.openapi(verdicts, async (c) => {
-  const rows = await database(c.env)
-    .select({
-      taskId: tasks.id,
-      branch: tasks.branch,
-      baseBranch: tasks.baseBranch,
-      repository: missions.repository,
-    })
-    .from(tasks)
-    .innerJoin(missions, eq(missions.id, tasks.missionId))
-    .where(
-      and(
-        eq(tasks.runnerId, c.get('runner').id),
-        eq(tasks.status, 'REVIEW'),
-        eq(tasks.verdict, 'approve'),
-      ),
-    )
-    .all();
-  const approved = rows.map((r) => ({
-    ...r,
-    branch: r.branch ?? `hq/${r.taskId}`,
-    baseBranch: r.baseBranch ?? 'main',
-  }));
-  return c.json({ approved }, 200);
+  const runnerId = c.get('runner').id;
+  const { repositories } = await runnerOffer(c.env, runnerId);
+  return c.json({ approved: await leaseApproved(c.env, runnerId, repositories) }, 200);
 });
 
 runnerApiRoutes.openapi(merged, async (c) => {
-  const task = await heldTask(c, c.req.valid('param').id, 'REVIEW');
-  const body = c.req.valid('json');
-  if (task.verdict !== 'approve')
-    throw new ApiError('conflict', `Task ${task.id} is not approved for merge.`);
-  const actor = `runner:${c.get('runner').id}`;
-  const now = Date.now();
-  if (body.result === 'merged') {
-    await c.env.DB.batch([
-      ...moveStatements(
-        c.env.DB,
-        {
-          taskId: task.id,
-          from: 'REVIEW',
-          to: 'DONE',
-          actor,
-          reason: `merged as ${body.mergeCommit}`,
-          set: { finished_at: now, phase: 'merged' },
-        },
-        now,
-      ),
-      ...(task.agentId ? [agentSuccessStatement(c.env.DB, task.agentId)] : []),
-    ]);
-    return c.json({ status: 'DONE' as const }, 200);
-  }
-  const comments = `Merge conflict with ${task.baseBranch ?? 'the base branch'} in: ${body.files.join(', ')}`;
-  await c.env.DB.batch(
-    moveStatements(
-      c.env.DB,
-      {
-        taskId: task.id,
-        from: 'REVIEW',
-        to: 'CHANGES_REQUESTED',
-        actor,
-        reason: comments,
-        set: { review_comments: comments, verdict: 'changes' },
-      },
-      now,
-    ),
-  );
-  await dispatch(c.env);
-  return c.json({ status: 'CHANGES_REQUESTED' as const }, 200);
+  const id = c.req.valid('param').id;
+  const task = await database(c.env).select().from(tasks).where(eq(tasks.id, id)).get();
+  if (!task) throw new ApiError('not_found', `No task ${id}.`);
+  const status = await applyMerge(c.env, task, c.get('runner'), c.req.valid('json'));
+  return c.json({ status }, 200);
 });
 
 runnerApiRoutes.openapi(proposeMission, async (c) => {
@@ -170,7 +106,8 @@ runnerApiRoutes.openapi(release, async (c) => {
       to: 'PENDING',
       actor: `runner:${c.get('runner').id}`,
       reason: c.req.valid('json').reason,
-      set: { runner_id: null, phase: 'released' },
+      // runner_id stays: this runner holds the head of an earlier round, if there is one.
+      set: { phase: 'released' },
     }),
   );
   await dispatch(c.env);

@@ -4,10 +4,13 @@ import { runners } from '../../drizzle/schema';
 import { EXECUTOR_PRESETS, type ExecutorPreset } from '../agents/catalog';
 import { auditRow } from '../audit/record';
 import { database } from '../db/client';
+import { RepositoryName } from '../missions/repository-name';
 import { markRunnerWaits } from '../tasks/runner-waits';
+import type { RunnerRepository } from './wire';
 
-// What a runner can run: it probes its CLIs when it starts and declares them here; the claim
-// then hands it only tasks whose agent's preset is among them (or whose agent has none).
+// What a runner can run and where: it probes its CLIs when it starts and declares them here,
+// with the repositories it serves; the claim then hands it only tasks whose agent's preset is
+// among them (or whose agent has none) and whose mission's repository it serves.
 
 export const Capability = z
   .strictObject({
@@ -30,51 +33,87 @@ export const Capabilities = z
     'each preset at most once',
   );
 
-/** The presets a runner declared; none when it never said (it then runs only agents without one). */
-export async function runnerPresets(env: Env, runnerId: string): Promise<ExecutorPreset[]> {
+export const ServedRepository = z
+  .strictObject({
+    name: RepositoryName,
+    pushes: z
+      .boolean()
+      .describe('It pushes this repository’s task branches and merged target branches (--push).'),
+  })
+  .openapi('RunnerRepository');
+
+export const ServedRepositories = z
+  .array(ServedRepository)
+  .max(50)
+  .refine(
+    (list) => new Set(list.map((r) => r.name)).size === list.length,
+    'each repository at most once',
+  );
+
+export interface Declaration {
+  capabilities: CapabilityEntry[];
+  /** Null: the runner did not say (an older runner): it serves none, so it claims nothing. */
+  repositories: RunnerRepository[] | null;
+}
+
+/** The presets a runner declared (none when it never said) and the names of the repositories it serves. */
+export async function runnerOffer(
+  env: Env,
+  runnerId: string,
+): Promise<{ presets: ExecutorPreset[]; repositories: string[] }> {
   const row = await database(env)
-    .select({ capabilities: runners.capabilities })
+    .select({ capabilities: runners.capabilities, repositories: runners.repositories })
     .from(runners)
     .where(eq(runners.id, runnerId))
     .get();
-  return (row?.capabilities ?? []).map((c) => c.preset as ExecutorPreset);
+  return {
+    presets: (row?.capabilities ?? []).map((c) => c.preset as ExecutorPreset),
+    repositories: (row?.repositories ?? []).map((r) => r.name),
+  };
 }
 
+const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
 /**
- * Stores what the runner can run (replacing what it said before), audits a change, and
- * re-reads which assigned tasks still wait for a runner that can run their preset.
+ * Stores what the runner can run and serves (replacing what it said before), audits each
+ * change, and re-reads which assigned tasks still wait for a runner that can run them.
  */
 export async function declareCapabilities(
   env: Env,
   runner: { id: string; name: string },
-  capabilities: CapabilityEntry[],
+  declared: Declaration,
   requestId: string,
 ): Promise<void> {
   const db = database(env);
   const now = Date.now();
   const before = await db
-    .select({ capabilities: runners.capabilities })
+    .select({ capabilities: runners.capabilities, repositories: runners.repositories })
     .from(runners)
     .where(eq(runners.id, runner.id))
     .get();
-  const update = db
-    .update(runners)
-    .set({ capabilities, capabilitiesAt: now })
-    .where(eq(runners.id, runner.id));
-  if (JSON.stringify(before?.capabilities ?? null) === JSON.stringify(capabilities)) {
-    await update.run();
-  } else {
-    await db.batch([
-      update,
-      auditRow(db, {
-        actor: `runner:${runner.id}`,
-        requestId,
-        action: 'runner.capabilities',
-        entityType: 'runner',
-        entityId: runner.id,
-        summary: { name: runner.name, before: before?.capabilities ?? null, after: capabilities },
-      }),
-    ]);
-  }
+  const audit = (action: string, from: unknown, to: unknown) =>
+    auditRow(db, {
+      actor: `runner:${runner.id}`,
+      requestId,
+      action,
+      entityType: 'runner',
+      entityId: runner.id,
+      summary: { name: runner.name, before: from ?? null, after: to },
+    });
+  const audits = [
+    ...(same(before?.capabilities, declared.capabilities)
+      ? []
+      : [audit('runner.capabilities', before?.capabilities, declared.capabilities)]),
+    ...(same(before?.repositories, declared.repositories)
+      ? []
+      : [audit('runner.repositories', before?.repositories, declared.repositories)]),
+  ];
+  await db.batch([
+    db
+      .update(runners)
+      .set({ ...declared, capabilitiesAt: now })
+      .where(eq(runners.id, runner.id)),
+    ...audits,
+  ]);
   await markRunnerWaits(env.DB, now);
 }

@@ -1,36 +1,50 @@
 import { eq } from 'drizzle-orm';
 import { agents, missions, tasks } from '../../drizzle/schema';
 import { database } from '../db/client';
+import { RUNNER_GONE_MS } from '../tasks/runner-waits';
 import { moveTask } from '../tasks/transition';
 import { taskView } from '../tasks/views';
-import { runnerPresets } from './capabilities';
+import { runnerOffer } from './capabilities';
+import { type Candidate, claimReason } from './continuation';
 import { type RunAgent, runAgent } from './run-agent';
 
 const POLL_MS = 500;
 
-interface Candidate {
-  id: string;
-  runs: number;
-  target_branch: string;
-  agent_id: string | null;
-}
-
 /**
- * Takes the oldest ASSIGNED task this runner can run: its agent has no executor (the runner's
- * own default runs it) or one of the presets the runner declared. Each attempt is a guarded
- * move (ASSIGNED → RUNNING only if still ASSIGNED), so two claimers never get the same task;
- * a claimer that loses a race tries the next candidate.
+ * Takes the oldest ASSIGNED task this runner can run: its mission's repository is one the
+ * runner serves, and its agent has no executor (the runner's own default runs it) or one of
+ * the presets the runner declared. A task that continues an earlier round (it has a head)
+ * goes to the runner that holds that head, unless the head was pushed or that runner is gone
+ * (continuation.ts). Each attempt is a guarded move (ASSIGNED → RUNNING only if still
+ * ASSIGNED), so two claimers never get the same task; a claimer that loses a race tries the
+ * next candidate.
  */
-async function claimOnce(env: Env, runnerId: string, presets: string[]) {
+async function claimOnce(env: Env, runnerId: string, offer: Offer) {
   const now = Date.now();
   const { results } = await env.DB.prepare(
-    `SELECT t.id, t.runs, m.target_branch, t.agent_id FROM tasks t
+    `SELECT t.id, t.runs, m.target_branch, m.repository, t.agent_id, t.head_commit, t.head_pushed,
+       t.runner_id AS holder_id, h.name AS holder_name, h.revoked_at AS holder_revoked_at,
+       h.last_seen_at AS holder_seen_at,
+       EXISTS (SELECT 1 FROM json_each(h.repositories) s
+               WHERE json_extract(s.value, '$.name') = m.repository) AS holder_serves
+     FROM tasks t
      JOIN missions m ON m.id = t.mission_id LEFT JOIN agents a ON a.id = t.agent_id
+     LEFT JOIN runners h ON h.id = t.runner_id
      WHERE t.status = 'ASSIGNED'
+       AND m.repository IN (SELECT value FROM json_each(?2))
        AND (a.executor IS NULL OR json_extract(a.executor, '$.preset') IN (SELECT value FROM json_each(?1)))
+       AND (t.head_commit IS NULL OR t.head_pushed = 1 OR t.runner_id IS ?3 OR h.id IS NULL
+         OR h.revoked_at IS NOT NULL OR coalesce(h.last_seen_at, 0) < ?4
+         OR NOT EXISTS (SELECT 1 FROM json_each(h.repositories) s
+                        WHERE json_extract(s.value, '$.name') = m.repository))
      ORDER BY t.created_at, t.id LIMIT 25`,
   )
-    .bind(JSON.stringify(presets))
+    .bind(
+      JSON.stringify(offer.presets),
+      JSON.stringify(offer.repositories),
+      runnerId,
+      now - RUNNER_GONE_MS,
+    )
     .all<Candidate>();
   for (const candidate of results) {
     const prepared = await agentFor(env, candidate);
@@ -50,7 +64,7 @@ async function claimOnce(env: Env, runnerId: string, presets: string[]) {
       from: 'ASSIGNED',
       to: 'RUNNING',
       actor: `runner:${runnerId}`,
-      reason: 'claimed',
+      reason: claimReason(candidate, runnerId, now),
       set: {
         runner_id: runnerId,
         branch: `hq/${candidate.id}`,
@@ -118,6 +132,7 @@ async function claimed(env: Env, taskId: string, agent: RunAgent | null) {
 }
 
 export type Claim = NonNullable<Awaited<ReturnType<typeof claimOnce>>>;
+type Offer = Awaited<ReturnType<typeof runnerOffer>>;
 
 /**
  * Long-polls for work: tries now, then every half second until `waitSeconds` pass. Stops as
@@ -130,10 +145,11 @@ export async function claim(
   signal?: AbortSignal,
 ): Promise<Claim | undefined> {
   const deadline = Date.now() + waitSeconds * 1000;
-  const presets = await runnerPresets(env, runnerId);
+  const offer = await runnerOffer(env, runnerId);
   for (;;) {
     if (signal?.aborted) return undefined;
-    const found = await claimOnce(env, runnerId, presets);
+    // A runner that serves no repository can run nothing: it only waits out its poll.
+    const found = offer.repositories.length ? await claimOnce(env, runnerId, offer) : undefined;
     if (found || Date.now() + POLL_MS > deadline) return found;
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }

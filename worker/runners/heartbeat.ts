@@ -1,4 +1,6 @@
 import { checkRun, priceRun, type RunUsage } from '../budgets/in-flight';
+import { diskStatement } from './disk';
+import type { Disk } from './wire';
 
 export interface Beat {
   phase?: string | undefined;
@@ -6,6 +8,7 @@ export interface Beat {
   logTail?: string | undefined;
   lastLine?: string | undefined;
   usage?: (RunUsage & { provider?: string | undefined; model?: string | undefined }) | undefined;
+  disk?: Disk | undefined;
 }
 
 interface Held {
@@ -62,6 +65,8 @@ export async function recordBeat(env: Env, taskId: string, runnerId: string, bea
     )
     .run();
   if (result.meta.changes !== 1) return null;
+  // Only with a beat that counted: a refused beat (409) writes nothing.
+  if (beat.disk) await diskStatement(env.DB, runnerId, beat.disk, now).run();
   const tokens = (usage?.inputTokens ?? 0) + (usage?.outputTokens ?? 0);
   const verdict = await checkRun(env, held, { tokens, costUsd: priced.costUsd }, now);
   return {

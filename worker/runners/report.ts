@@ -7,12 +7,15 @@ import { outOfScope } from '../tasks/scope';
 import { moveStatements } from '../tasks/transition';
 import type { RunReport } from './wire';
 
-export type Report = RunReport;
+/** A report as the route accepts it: the head is required on the wire. */
+export type Report = RunReport & { headCommit: string };
 
 /**
  * A runner's report of one run, in one batch: the move (RUNNING → REVIEW, or FAILED), the
  * scope check, the task's running totals, the spend ledger and the agent's failure streak.
- * Paths outside the expected scope are flagged for the reviewer, never refused. Tokens without
+ * Paths outside the expected scope are flagged for the reviewer, never refused; every path is
+ * checked, a deleted one too (a rename comes as a deletion plus an addition). The head the
+ * runner recorded is what review reviews and what an approval merges. Tokens without
  * money are priced with the price table as it is now, and the estimate is stored: a later
  * change of price does not rewrite what a run cost.
  */
@@ -54,6 +57,10 @@ export async function applyReport(
         diff_numstat: JSON.stringify(report.numstat),
         scope_violations: JSON.stringify(violations),
         verdict: null,
+        head_commit: report.headCommit,
+        head_pushed: report.pushed ? 1 : 0,
+        merge_runner_id: null,
+        merge_lease_until: null,
         phase: success ? 'review' : 'failed',
         progress: success ? 1 : null,
         failure_reason: failure,

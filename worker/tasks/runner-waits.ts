@@ -1,34 +1,57 @@
-// An ASSIGNED task waits for a runner to claim it. When its agent's executor preset is one no
-// live runner declared (worker/runners/capabilities.ts), no claim will ever come: the task's
-// phase says so, on the board and in the office, instead of the task waiting in silence.
+// An ASSIGNED task waits for a runner to claim it. When no claim can come, the task's phase
+// says why, on the board and in the office, instead of the task waiting in silence: no runner
+// serves its mission's repository, no live runner can run its agent's executor preset
+// (worker/runners/capabilities.ts), or it continues an earlier round whose head only one
+// runner holds (worker/runners/claim.ts) and waits for that runner.
 
 /** A runner silent this long (it long-polls every few seconds while up) is taken as gone. */
 export const RUNNER_GONE_MS = 10 * 60_000;
 
+export const WAITING_FOR_REPOSITORY = 'waiting: no runner serves repository ';
 export const WAITING_FOR_RUNNER = 'waiting for a runner that can run ';
+export const WAITING_FOR_HOLDER = 'waiting for runner ';
+export const HOLDER_SUFFIX = ', which holds its earlier round';
 
 /**
- * Sets the phase of every ASSIGNED task whose preset no live runner can run, and clears it
- * once one can (or the agent no longer needs a preset). `updated_at` is left alone: the ops
- * scan's dispatch drift measures how long a task has been ASSIGNED by it.
+ * Sets the phase of every ASSIGNED task that waits for one of those reasons, and clears it
+ * once the reason is gone. One statement over the ASSIGNED tasks (this runs on every
+ * dispatch). `updated_at` is left alone: the ops scan's dispatch drift measures how long a
+ * task has been ASSIGNED by it.
  */
 export async function markRunnerWaits(db: D1Database, now = Date.now()): Promise<void> {
   await db
     .prepare(
-      `UPDATE tasks SET phase = CASE WHEN w.runnable THEN NULL ELSE ?2 || w.preset END
+      `UPDATE tasks SET phase = w.wanted
        FROM (
-         SELECT a.id AS agent_id, json_extract(a.executor, '$.preset') AS preset,
-           a.executor IS NULL OR EXISTS (
+         SELECT t.id, CASE
+           WHEN NOT EXISTS (
+             SELECT 1 FROM runners r, json_each(r.repositories) s
+             WHERE r.revoked_at IS NULL AND json_extract(s.value, '$.name') = m.repository
+           ) THEN ?2 || m.repository
+           WHEN a.executor IS NOT NULL AND NOT EXISTS (
              SELECT 1 FROM runners r, json_each(r.capabilities) c
              WHERE r.revoked_at IS NULL AND r.last_seen_at >= ?1
                AND json_extract(c.value, '$.preset') = json_extract(a.executor, '$.preset')
-           ) AS runnable
-         FROM agents a
+           ) THEN ?3 || json_extract(a.executor, '$.preset')
+           WHEN t.head_commit IS NOT NULL AND t.head_pushed = 0 AND EXISTS (
+             SELECT 1 FROM json_each(h.repositories) s WHERE json_extract(s.value, '$.name') = m.repository
+           ) THEN ?4 || h.name || ?5
+           END AS wanted
+         FROM tasks t JOIN missions m ON m.id = t.mission_id
+         LEFT JOIN agents a ON a.id = t.agent_id
+         LEFT JOIN runners h ON h.id = t.runner_id AND h.revoked_at IS NULL AND h.last_seen_at >= ?1
+         WHERE t.status = 'ASSIGNED'
        ) AS w
-       WHERE tasks.agent_id = w.agent_id AND tasks.status = 'ASSIGNED'
-         AND ((NOT w.runnable AND tasks.phase IS NOT (?2 || w.preset))
-           OR (w.runnable AND tasks.phase LIKE (?2 || '%')))`,
+       WHERE tasks.id = w.id AND tasks.phase IS NOT w.wanted
+         AND (w.wanted IS NOT NULL OR tasks.phase LIKE (?2 || '%') OR tasks.phase LIKE (?3 || '%')
+           OR tasks.phase LIKE (?4 || '%'))`,
     )
-    .bind(now - RUNNER_GONE_MS, WAITING_FOR_RUNNER)
+    .bind(
+      now - RUNNER_GONE_MS,
+      WAITING_FOR_REPOSITORY,
+      WAITING_FOR_RUNNER,
+      WAITING_FOR_HOLDER,
+      HOLDER_SUFFIX,
+    )
     .run();
 }

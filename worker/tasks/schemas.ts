@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { TASK_STATUSES } from '../../drizzle/schema';
+import { NUMSTAT_CHANGES, TASK_STATUSES } from '../../drizzle/schema';
 
 /** A task as the API shows it (`taskView`). */
 export const Task = z
@@ -13,7 +13,10 @@ export const Task = z
     roleHint: z.string().nullable(),
     agentId: z.string().nullable(),
     status: z.enum(TASK_STATUSES),
-    runnerId: z.string().nullable(),
+    runnerId: z
+      .string()
+      .nullable()
+      .describe('The runner that ran it last (RUNNING: the one running it now).'),
     branch: z.string().nullable(),
     baseBranch: z.string().nullable(),
     requeues: z.number().int(),
@@ -26,8 +29,34 @@ export const Task = z
     runs: z.number().int().describe('Claims so far; the log of run N: /api/tasks/{id}/logs?run=N.'),
     commits: z.array(z.string()).nullable(),
     diffNumstat: z
-      .array(z.object({ path: z.string(), added: z.number(), removed: z.number() }))
-      .nullable(),
+      .array(
+        z.object({
+          path: z.string(),
+          added: z.number(),
+          removed: z.number(),
+          change: z.enum(NUMSTAT_CHANGES).optional(),
+          oldMode: z.string().optional(),
+          newMode: z.string().optional(),
+        }),
+      )
+      .nullable()
+      .describe('Every changed path against the base; a rename is a deletion and an addition.'),
+    diffFlags: z
+      .array(
+        z.object({
+          path: z.string(),
+          flag: z.enum(['symlink', 'submodule', 'mode']),
+          detail: z.string(),
+        }),
+      )
+      .describe('Paths the line counts hide something of: symbolic links, submodules, modes.'),
+    headCommit: z
+      .string()
+      .nullable()
+      .describe('The commit the last report recorded: what review reviews and approval merges.'),
+    headPushed: z
+      .boolean()
+      .describe('That head was pushed to the repository’s remote as hq/<task id>.'),
     scopeViolations: z.array(z.string()).nullable(),
     reviewComments: z.string().nullable(),
     verdict: z.enum(['approve', 'changes']).nullable(),

@@ -6,13 +6,14 @@ export type { TaskStatus };
 /**
  * Every legal move of a task. PENDING waits for an agent; ASSIGNED waits for a runner;
  * RUNNING is on a runner; REVIEW waits for a verdict and then the merge; CHANGES_REQUESTED
- * goes back to its agent. DONE, FAILED and CANCELLED are final.
+ * goes back to its agent. REVIEW → REVIEW is a review started again: the reviewed commit was
+ * not the branch's head when the runner came to merge it. DONE, FAILED and CANCELLED are final.
  */
 export const TRANSITIONS: Record<TaskStatus, readonly TaskStatus[]> = {
   PENDING: ['ASSIGNED', 'CANCELLED', 'FAILED'],
   ASSIGNED: ['RUNNING', 'PENDING', 'CANCELLED', 'FAILED'],
   RUNNING: ['REVIEW', 'PENDING', 'FAILED', 'CANCELLED'],
-  REVIEW: ['DONE', 'CHANGES_REQUESTED', 'CANCELLED', 'FAILED'],
+  REVIEW: ['DONE', 'CHANGES_REQUESTED', 'REVIEW', 'CANCELLED', 'FAILED'],
   CHANGES_REQUESTED: ['ASSIGNED', 'PENDING', 'CANCELLED', 'FAILED'],
   DONE: [],
   FAILED: [],

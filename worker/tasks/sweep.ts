@@ -61,8 +61,10 @@ export async function sweep(env: Env, now = Date.now(), agentId?: string): Promi
         to: requeue ? 'PENDING' : 'FAILED',
         actor: 'sweeper',
         reason,
+        // runner_id stays: that runner holds the head of an earlier round, if there is one
+        // (worker/runners/continuation.ts); the status says no runner holds the task now.
         set: requeue
-          ? { requeues: task.requeues + 1, runner_id: null, agent_id: null, phase: 'requeued' }
+          ? { requeues: task.requeues + 1, agent_id: null, phase: 'requeued' }
           : { failure_reason: reason, finished_at: now },
       },
       now,

@@ -19,6 +19,10 @@ type Column =
   | 'scope_violations'
   | 'review_comments'
   | 'verdict'
+  | 'head_commit'
+  | 'head_pushed'
+  | 'merge_runner_id'
+  | 'merge_lease_until'
   | 'failure_reason'
   | 'last_heartbeat_at'
   | 'finished_at'
@@ -35,6 +39,8 @@ export interface Move {
   /** Why a task failed, when it is a kind the CEO tells apart (a budget stopped the run). */
   cause?: 'budget';
   set?: Partial<Record<Column, string | number | null>>;
+  /** A further condition the task must still meet for the move (SQL over its columns). */
+  guard?: { sql: string; values: (string | number)[] };
 }
 
 /**
@@ -56,8 +62,17 @@ export function moveStatements(
   ].join(', ');
   return [
     db
-      .prepare(`UPDATE tasks SET ${assignments} WHERE id = ? AND status = ?`)
-      .bind(move.to, now, ...set.map(([, value]) => value), move.taskId, move.from),
+      .prepare(
+        `UPDATE tasks SET ${assignments} WHERE id = ? AND status = ?${move.guard ? ` AND (${move.guard.sql})` : ''}`,
+      )
+      .bind(
+        move.to,
+        now,
+        ...set.map(([, value]) => value),
+        move.taskId,
+        move.from,
+        ...(move.guard?.values ?? []),
+      ),
     db
       .prepare(
         'INSERT INTO task_events (task_id, actor, from_status, to_status, reason, created_at) SELECT ?, ?, ?, ?, ?, ? WHERE changes() = 1',

@@ -1,4 +1,5 @@
 import type { tasks } from '../../drizzle/schema';
+import { diffFlags } from './diff-flags';
 
 /** A task row as the API shows it. */
 export function taskView(row: typeof tasks.$inferSelect) {
@@ -22,6 +23,9 @@ export function taskView(row: typeof tasks.$inferSelect) {
     runs: row.runs,
     commits: row.commits,
     diffNumstat: row.diffNumstat,
+    diffFlags: diffFlags(row.diffNumstat),
+    headCommit: row.headCommit,
+    headPushed: row.headPushed,
     scopeViolations: row.scopeViolations,
     reviewComments: row.reviewComments,
     verdict: row.verdict,

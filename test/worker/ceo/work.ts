@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { approve, hire, plan, propose } from '../missions/support';
-import { type ClaimBody, registerRunner, runnerCall, success } from '../runners/support';
+import { type ClaimBody, leased, registerRunner, runnerCall, success } from '../runners/support';
 import { call, signInAs } from '../support/client';
 
 // The work loop driven through its real API, for the CEO's tests: missions, runners, reports.
@@ -27,8 +27,7 @@ export async function newRunner() {
   return {
     token,
     /** Any runner call: the runner is seen now. */
-    checkIn: async () =>
-      expect((await runnerCall(token, '/api/runner/verdicts', { method: 'GET' })).status).toBe(200),
+    checkIn: async () => expect((await runnerCall(token, '/api/runner/verdicts')).status).toBe(200),
     /** Claims the oldest assigned task. */
     async claim(): Promise<string> {
       const response = await runnerCall(token, '/api/runner/claim', { json: { waitSeconds: 0 } });
@@ -45,7 +44,7 @@ export async function newRunner() {
       });
       expect(response.status, await response.clone().text()).toBe(200);
     },
-    /** Approves the review as the operator, then merges it: DONE. */
+    /** Approves the review as the operator, leases it for the merge, then merges it: DONE. */
     async merge(taskId: string) {
       const operator = await signInAs('operator@test.hq');
       const reviewed = await call(`/api/tasks/${taskId}/review`, {
@@ -54,6 +53,8 @@ export async function newRunner() {
         json: { verdict: 'approve', comments: 'ok' },
       });
       expect(reviewed.status, await reviewed.clone().text()).toBe(200);
+      // Only the lease holder merges: asking for verdicts leases it.
+      expect((await leased(token)).map((t) => t.taskId)).toContain(taskId);
       const merged = await runnerCall(token, `/api/runner/tasks/${taskId}/merge`, {
         json: { result: 'merged', mergeCommit: 'f00dfeed1234' },
       });

@@ -35,6 +35,8 @@ export const EXPECTED_MIN_ROLE: Record<string, MinRole> = {
   'GET /api/prices': 'viewer',
   'GET /api/events': 'viewer',
   'GET /api/notifications': 'viewer',
+  // What missions can name: the repositories runners serve (issue 15).
+  'GET /api/repositories': 'viewer',
   // The operator lists what the CEO remembers (issue 6); viewers do not, in Telegram either.
   'GET /api/memory': 'operator',
   'GET /api/memory/context': 'operator',
@@ -84,7 +86,8 @@ export const EXPECTED_MIN_ROLE: Record<string, MinRole> = {
   'PUT /api/runner/capabilities': 'runner',
   'POST /api/runner/tasks/{id}/heartbeat': 'runner',
   'POST /api/runner/tasks/{id}/report': 'runner',
-  'GET /api/runner/verdicts': 'runner',
+  // Leases approved tasks for their merge (issue 15): a write, so a POST.
+  'POST /api/runner/verdicts': 'runner',
   'POST /api/runner/tasks/{id}/merge': 'runner',
   'POST /api/runner/missions': 'runner',
   'POST /api/runner/tasks/{id}/release': 'runner',

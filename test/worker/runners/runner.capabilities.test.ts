@@ -4,7 +4,14 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import worker from '../../../worker/index';
 import { createAgent } from '../agents/support';
 import { call, errorOf } from '../support/client';
-import { cancelOpenTasks, claimNow, declare, registerRunner, taskFor } from './support';
+import {
+  cancelOpenTasks,
+  claimNow,
+  declare,
+  registerRunner,
+  TEST_REPOSITORIES,
+  taskFor,
+} from './support';
 
 const taskRow = (id: string) =>
   env.DB.prepare('SELECT status, phase FROM tasks WHERE id = ?')
@@ -29,8 +36,11 @@ describe('runners say what they can run; dispatch follows it', () => {
     const codexTask = await taskFor('codex-worker');
     const defaultTask = await taskFor('default-worker');
 
-    // A runner that never declared anything, or declared only `command`, runs the agents
-    // without an executor and nothing else.
+    // A runner that never declared anything serves no repository: it runs nothing.
+    const mute = await registerRunner('mute-runner', null);
+    expect(await claimNow(mute.token)).toBeNull();
+    // One that declared no preset, or only `command`, runs the agents without an executor and
+    // nothing else.
     const silent = await registerRunner('silent-runner');
     expect((await claimNow(silent.token))?.task.id).toBe(defaultTask);
     expect(await claimNow(plain.token)).toBeNull();
@@ -45,6 +55,7 @@ describe('runners say what they can run; dispatch follows it', () => {
         { preset: 'codex', version: 'codex-cli 0.50.0' },
         { preset: 'command', version: null },
       ],
+      repositories: TEST_REPOSITORIES,
     });
     const claimed = await claimNow(codexRunner.token);
     expect(claimed?.task.id).toBe(codexTask);
@@ -62,7 +73,8 @@ describe('runners say what they can run; dispatch follows it', () => {
       ],
       capabilitiesAt: expect.any(String),
     });
-    expect(list.runners.find((r) => r.name === 'silent-runner')?.capabilities).toBeNull();
+    expect(list.runners.find((r) => r.name === 'silent-runner')?.capabilities).toEqual([]);
+    expect(list.runners.find((r) => r.name === 'mute-runner')?.capabilities).toBeNull();
     const audit = (await (
       await call('/api/audit?action=runner.capabilities', { cookie: admin })
     ).json()) as { items: { actor: string; summary: { after: { preset: string }[] } }[] };

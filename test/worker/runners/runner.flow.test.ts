@@ -2,7 +2,7 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { approve, hire, plan, propose } from '../missions/support';
 import { call, signInAs } from '../support/client';
-import { type ClaimBody, registerRunner, runnerCall, success } from './support';
+import { type ClaimBody, headCommit, leased, registerRunner, runnerCall, success } from './support';
 
 describe('the work loop through the runner API', () => {
   it('claim, heartbeat, report with a scope check, review, merge: DONE, with events and spend', async () => {
@@ -34,9 +34,7 @@ describe('the work loop through the runner API', () => {
     });
 
     // Not approved yet: nothing to merge.
-    expect(
-      await (await runnerCall(token, '/api/runner/verdicts', { method: 'GET' })).json(),
-    ).toEqual({ approved: [] });
+    expect(await leased(token)).toEqual([]);
     const reviewed = await call(`/api/tasks/${task.id}/review`, {
       method: 'POST',
       cookie: operator,
@@ -47,10 +45,16 @@ describe('the work loop through the runner API', () => {
       verdict: 'approve',
       scopeViolations: ['test/deep/b.ts', 'package.json'],
     });
-    const verdicts = (await (
-      await runnerCall(token, '/api/runner/verdicts', { method: 'GET' })
-    ).json()) as { approved: { taskId: string }[] };
-    expect(verdicts.approved.map((v) => v.taskId)).toEqual([task.id]);
+    expect(await leased(token)).toEqual([
+      {
+        taskId: task.id,
+        branch: `hq/${task.id}`,
+        baseBranch: 'main',
+        repository: 'acme/app',
+        headCommit: headCommit(),
+        pushed: false,
+      },
+    ]);
 
     const merged = await runnerCall(token, `/api/runner/tasks/${task.id}/merge`, {
       json: { result: 'merged', mergeCommit: 'f00dfeed1234' },

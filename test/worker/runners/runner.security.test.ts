@@ -17,13 +17,11 @@ describe('runner API: tokens, atomic claims, ownership', () => {
     const { id, token, admin } = await registerRunner('hashed');
     const rows = JSON.stringify((await env.DB.prepare('SELECT * FROM runners').all()).results);
     expect(rows).not.toContain(token);
-    expect((await runnerCall(token, '/api/runner/verdicts', { method: 'GET' })).status).toBe(200);
+    expect((await runnerCall(token, '/api/runner/verdicts')).status).toBe(200);
     await call(`/api/runners/${id}`, { method: 'DELETE', cookie: admin });
-    expect((await runnerCall(token, '/api/runner/verdicts', { method: 'GET' })).status).toBe(401);
-    expect((await runnerCall('hqr_forged', '/api/runner/verdicts', { method: 'GET' })).status).toBe(
-      401,
-    );
-    expect((await call('/api/runner/verdicts')).status).toBe(401);
+    expect((await runnerCall(token, '/api/runner/verdicts')).status).toBe(401);
+    expect((await runnerCall('hqr_forged', '/api/runner/verdicts')).status).toBe(401);
+    expect((await call('/api/runner/verdicts', { method: 'POST' })).status).toBe(401);
   });
 
   it('lets only admins register runners', async () => {

@@ -1,5 +1,47 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { api, describeFailure } from '../api/client';
+
+interface ServedRepository {
+  name: string;
+  runners: { name: string; online: boolean }[];
+}
+
+/** The repository field: offers what runners serve, and still takes a name typed in. */
+function RepositoryField({ value, onInput }: { value: string; onInput: (v: string) => void }) {
+  const [served, setServed] = useState<ServedRepository[] | null>(null);
+  useEffect(() => {
+    api<{ repositories: ServedRepository[] }>('/api/repositories').then(
+      (r) => setServed(r.repositories),
+      // Only a hint: without it the field still takes any name.
+      () => setServed([]),
+    );
+  }, []);
+  const online = (r: ServedRepository) => r.runners.filter((runner) => runner.online).length;
+  return (
+    <label>
+      Repository
+      <input
+        name="repository"
+        list="served-repositories"
+        placeholder="owner/name"
+        value={value}
+        onInput={(e) => onInput(e.currentTarget.value)}
+      />
+      <datalist id="served-repositories">
+        {served?.map((r) => (
+          <option key={r.name} value={r.name}>
+            {`${r.runners.length} runner(s), ${online(r)} online`}
+          </option>
+        ))}
+      </datalist>
+      {served && !served.length && (
+        <span class="muted" data-testid="no-served-repositories">
+          no runner serves a repository yet
+        </span>
+      )}
+    </label>
+  );
+}
 
 interface TaskDraft {
   title: string;
@@ -67,7 +109,10 @@ export function ProposeForm({ onProposed }: { onProposed: () => void }) {
   return (
     <form class="panel form-grid" aria-label="Propose a mission" onSubmit={submit}>
       {field('title', 'Title')}
-      {field('repository', 'Repository')}
+      <RepositoryField
+        value={mission.repository}
+        onInput={(repository) => setMission({ ...mission, repository })}
+      />
       {field('targetBranch', 'Target branch')}
       {field('budgetUsd', 'Budget (USD, empty for none)')}
       {field('budgetTokens', 'Budget (tokens in and out, empty for none)')}

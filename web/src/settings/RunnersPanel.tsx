@@ -7,20 +7,52 @@ interface Runner {
   lastSeenAt: string | null;
   revokedAt: string | null;
   capabilities: { preset: string; version: string | null }[] | null;
+  /** The repositories it serves; null: it never said (it claims nothing). */
+  repositories: { name: string; pushes: boolean }[] | null;
+  disk: { freeBytes: number; clones: number; at: string } | null;
 }
 
 const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : 'never');
 
 /** What a runner said it can run when it started (HQ hands it only those agents' tasks). */
 function capabilityText(runner: Runner): string {
-  if (!runner.capabilities) return 'not declared yet (takes only agents without an executor)';
-  if (runner.capabilities.length === 0) return 'nothing';
+  if (!runner.capabilities) return 'not declared yet';
+  if (runner.capabilities.length === 0) return 'no preset (agents without an executor only)';
   return runner.capabilities
     .map((c) => (c.version ? `${c.preset} (${c.version})` : c.preset))
     .join(', ');
 }
 
-/** The runners: register one (its token is shown once), what each can run, revoke. */
+/** The repositories a runner serves (it claims only their tasks); `pushes` to their remote. */
+function repositoriesText(runner: Runner): string {
+  if (!runner.repositories) return 'not declared yet (claims nothing)';
+  if (runner.repositories.length === 0) return 'none (claims nothing)';
+  return runner.repositories.map((r) => (r.pushes ? `${r.name} (pushes)` : r.name)).join(', ');
+}
+
+/** Bytes for people: 1.5 GB, 820 MB (powers of 1000, as disks are sold and `df -H` shows). */
+function humanBytes(bytes: number): string {
+  const units = ['B', 'kB', 'MB', 'GB', 'TB', 'PB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return `${unit === 0 || value >= 100 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`;
+}
+
+/** Free disk where the runner keeps its clones, and how many it holds, as it last said. */
+function diskText(runner: Runner): string {
+  if (!runner.disk) return 'not reported';
+  const { freeBytes, clones } = runner.disk;
+  return `${humanBytes(freeBytes)} free, ${clones} clone${clones === 1 ? '' : 's'}`;
+}
+
+/**
+ * The runners: register one (its token is shown once), what each can run, the repositories it
+ * serves and its disk, revoke.
+ */
 export function RunnersPanel() {
   const [runners, setRunners] = useState<Runner[]>([]);
   const [name, setName] = useState('');
@@ -63,6 +95,8 @@ export function RunnersPanel() {
           <tr>
             <th>Runner</th>
             <th>Can run</th>
+            <th>Repositories</th>
+            <th>Disk</th>
             <th>Last seen</th>
             <th />
           </tr>
@@ -72,6 +106,13 @@ export function RunnersPanel() {
             <tr key={r.id} data-testid={`runner-${r.name}`}>
               <td>{r.name}</td>
               <td>{capabilityText(r)}</td>
+              <td data-testid={`runner-repositories-${r.name}`}>{repositoriesText(r)}</td>
+              <td
+                data-testid={`runner-disk-${r.name}`}
+                title={r.disk ? `as of ${when(r.disk.at)}` : ''}
+              >
+                {diskText(r)}
+              </td>
               <td>{r.revokedAt ? `revoked ${when(r.revokedAt)}` : when(r.lastSeenAt)}</td>
               <td>
                 {!r.revokedAt && (

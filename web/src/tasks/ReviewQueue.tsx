@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, messageOf } from '../api/client';
+import { Commit, DiffFlagBadges } from './Commit';
 import { needsReview, type Task } from './types';
 
 /** Tasks waiting for a reviewer's verdict, oldest first. */
@@ -22,11 +23,18 @@ export function ReviewQueue() {
           <li key={t.id}>
             <a href={`/tasks/${t.id}`}>{t.title}</a>{' '}
             <span class="muted">
+              {t.headCommit && (
+                <>
+                  at <Commit sha={t.headCommit} /> ·{' '}
+                </>
+              )}
               {t.diffNumstat?.length ?? 0} files · {t.commits?.length ?? 0} commits
             </span>
             {!!t.scopeViolations?.length && (
               <span class="flag">{t.scopeViolations.length} outside scope</span>
             )}
+            {/* One badge per kind: the task page lists each path. */}
+            <DiffFlagBadges flags={[...new Map(t.diffFlags.map((f) => [f.flag, f])).values()]} />
           </li>
         ))}
       </ul>

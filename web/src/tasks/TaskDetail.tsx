@@ -2,6 +2,9 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, messageOf } from '../api/client';
 import { hasRole, me } from '../auth/session';
 import { Cost, tokens, usd } from '../spend/cost';
+import { Commit } from './Commit';
+import { DiffStat } from './DiffStat';
+import { ReviewForm } from './ReviewForm';
 import { RunLog } from './RunLog';
 import { needsReview, type Task, type TaskEvent } from './types';
 
@@ -20,7 +23,6 @@ export function TaskDetail({ id }: { id: string }) {
 
   if (error) return <p class="error">{error}</p>;
   if (!task) return <p class="muted">Loading…</p>;
-  const outside = new Set(task.scopeViolations ?? []);
   return (
     <section>
       <a href="/tasks">← Tasks</a>
@@ -31,7 +33,15 @@ export function TaskDetail({ id }: { id: string }) {
         </span>{' '}
         {task.verdict === 'approve' && <span class="badge">approved, waiting for merge</span>}{' '}
         <span class="muted">
-          {task.branch ?? 'no branch yet'} ·{' '}
+          {task.branch ?? 'no branch yet'}
+          {task.headCommit && (
+            <>
+              {' '}
+              at <Commit sha={task.headCommit} testId="task-head" />
+              {task.headPushed ? ' (pushed)' : ''}
+            </>
+          )}{' '}
+          ·{' '}
           <Cost
             usd={task.costUsd}
             unknown={task.unknownCostRuns}
@@ -54,30 +64,9 @@ export function TaskDetail({ id }: { id: string }) {
       <p class="muted">Expected scope: {task.expectedScope.join(', ')}</p>
       {task.failureReason && <p class="error">{task.failureReason}</p>}
       {task.reviewComments && <p class="notice">Review: {task.reviewComments}</p>}
-      {task.diffNumstat && (
-        <table class="table" aria-label="Diff stat">
-          <thead>
-            <tr>
-              <th>File</th>
-              <th>+</th>
-              <th>−</th>
-              <th>Scope</th>
-            </tr>
-          </thead>
-          <tbody>
-            {task.diffNumstat.map((f) => (
-              <tr key={f.path} class={outside.has(f.path) ? 'outside' : ''}>
-                <td class="mono">{f.path}</td>
-                <td class="ok">{f.added}</td>
-                <td class="removed">{f.removed}</td>
-                <td>{outside.has(f.path) ? <span class="flag">outside scope</span> : ''}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <DiffStat task={task} />
       {needsReview(task) && hasRole(me.value, 'operator') && (
-        <ReviewForm id={task.id} onDone={load} />
+        <ReviewForm task={task} onDone={load} />
       )}
       <RunLog
         taskId={task.id}
@@ -109,38 +98,5 @@ function CurrentRun({ run }: { run: NonNullable<Task['currentRun']> }) {
     <p class="muted" data-testid="task-current-run">
       This run so far: {used}, {run.costUsd === null ? 'cost unknown' : usd(run.costUsd)}
     </p>
-  );
-}
-
-function ReviewForm({ id, onDone }: { id: string; onDone: () => void }) {
-  const [comments, setComments] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const send = async (verdict: 'approve' | 'changes') => {
-    try {
-      await api(`/api/tasks/${id}/review`, { method: 'POST', body: { verdict, comments } });
-      onDone();
-    } catch (e) {
-      setError(messageOf(e));
-    }
-  };
-  return (
-    <form class="panel" aria-label="Review" onSubmit={(e) => e.preventDefault()}>
-      <h3>Review</h3>
-      <textarea
-        aria-label="Review comments"
-        rows={3}
-        value={comments}
-        onInput={(e) => setComments(e.currentTarget.value)}
-      />
-      {error && <p class="error">{error}</p>}
-      <div class="inline">
-        <button type="button" onClick={() => void send('approve')}>
-          Approve
-        </button>
-        <button type="button" class="secondary" onClick={() => void send('changes')}>
-          Request changes
-        </button>
-      </div>
-    </form>
   );
 }

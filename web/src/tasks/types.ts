@@ -18,7 +18,23 @@ export interface Task {
   /** Claims so far: the latest run's log is run `runs`. */
   runs: number;
   commits: string[] | null;
-  diffNumstat: { path: string; added: number; removed: number }[] | null;
+  /** Every changed path against the base; a rename is a deletion plus an addition. */
+  diffNumstat:
+    | {
+        path: string;
+        added: number;
+        removed: number;
+        change?: 'added' | 'deleted' | 'modified' | 'type-changed';
+        oldMode?: string;
+        newMode?: string;
+      }[]
+    | null;
+  /** Paths whose line counts hide something: a symbolic link, a submodule, a mode change. */
+  diffFlags: { path: string; flag: 'symlink' | 'submodule' | 'mode'; detail: string }[];
+  /** The commit the last report recorded: what review reviews and approval merges. */
+  headCommit: string | null;
+  /** That head was pushed to the repository's remote. */
+  headPushed: boolean;
   scopeViolations: string[] | null;
   reviewComments: string | null;
   verdict: 'approve' | 'changes' | null;

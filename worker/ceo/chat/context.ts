@@ -1,5 +1,6 @@
 import type OpenAI from 'openai';
 import { memoryContext } from '../../memory/store';
+import { servedRepositories } from '../../runners/repositories';
 import { ceoPersona } from '../voice';
 import type { ConversationInput } from './input';
 
@@ -8,18 +9,28 @@ type Message = OpenAI.Chat.ChatCompletionMessageParam;
 /** How much of the conversation goes back to the model each turn. */
 const HISTORY = 20;
 
+/** One line: the repositories runners serve, so a mission the CEO helps shape names one of them. */
+export async function repositoriesLine(env: Env): Promise<string> {
+  const served = await servedRepositories(env);
+  const list = served.map(
+    (r) => `${r.name} (${r.runners.length} runner${r.runners.length === 1 ? '' : 's'})`,
+  );
+  return `Repositories runners serve: ${list.length ? list.join(', ') : 'none yet'}.`;
+}
+
 /**
  * What the model sees: the CEO's persona and rules, what it remembers (the decisions of the
- * last six conversations, every open loop, preferences), this conversation so far, and the
- * operator's new message (with any pictures).
+ * last six conversations, every open loop, preferences), the repositories runners serve,
+ * this conversation so far, and the operator's new message (with any pictures).
  */
 export async function conversationContext(
   env: Env,
   input: ConversationInput & { conversationId: string },
 ): Promise<Message[]> {
-  const [persona, memory, history] = await Promise.all([
+  const [persona, memory, repositories, history] = await Promise.all([
     ceoPersona(env),
     memoryContext(env),
+    repositoriesLine(env),
     env.DB.prepare(
       `SELECT sender, content FROM conversation_messages WHERE conversation_id = ? AND source_key != ?
        ORDER BY id DESC LIMIT ?`,
@@ -37,6 +48,7 @@ export async function conversationContext(
     `Decisions from recent conversations:\n${list(memory.decisions)}`,
     `Open loops:\n${list(memory.openLoops)}`,
     `The operator's preferences:\n${list(memory.preferences)}`,
+    repositories,
   ].join('\n\n');
   const past: Message[] = history.results
     .reverse()

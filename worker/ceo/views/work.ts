@@ -58,16 +58,17 @@ export async function tasksText(env: Env, status: string | null): Promise<string
   )}`;
 }
 
-/** The review queue, with scope flags (the reviewer's signal). */
+/** The review queue, with scope flags (the reviewer's signal) and the commit approval merges. */
 export async function reviewText(env: Env): Promise<string> {
   const { results } = await env.DB.prepare(
-    `SELECT t.id, t.title, a.slug AS agent, json_array_length(COALESCE(t.scope_violations, '[]')) AS flags
+    `SELECT t.id, t.title, a.slug AS agent, json_array_length(COALESCE(t.scope_violations, '[]')) AS flags,
+       t.head_commit AS head
      FROM tasks t LEFT JOIN agents a ON a.id = t.agent_id WHERE t.status = 'REVIEW' ORDER BY t.updated_at`,
-  ).all<{ id: string; title: string; agent: string | null; flags: number }>();
+  ).all<{ id: string; title: string; agent: string | null; flags: number; head: string | null }>();
   return `Waiting for review (${results.length}):\n${bullets(
     results.map(
       (t) =>
-        `${shortId(t.id)} "${t.title}"${t.agent ? ` by ${t.agent}` : ''}${t.flags ? `, ${t.flags} file(s) outside its scope` : ''}`,
+        `${shortId(t.id)} "${t.title}"${t.agent ? ` by ${t.agent}` : ''}${t.head ? ` at ${t.head.slice(0, 10)} (approve merges ${t.head.slice(0, 10)})` : ''}${t.flags ? `, ${t.flags} file(s) outside its scope` : ''}`,
     ),
     'nothing to review',
   )}\nReview in the web app: /review.`;

@@ -1,0 +1,24 @@
+import { z } from '@hono/zod-openapi';
+import type { Disk as DiskReport } from './wire';
+
+// A runner keeps a clone per task; its disk fills as they pile up. It says how much is free
+// with its claims and heartbeats, and Settings → Runners shows it with the clone count.
+
+export const Disk = z
+  .strictObject({
+    freeBytes: z
+      .number()
+      .int()
+      .min(0)
+      .max(Number.MAX_SAFE_INTEGER)
+      .describe('Free bytes where the runner keeps its clones.'),
+    clones: z.number().int().min(0).max(1_000_000).describe('Clones the runner holds now.'),
+  })
+  .openapi('RunnerDisk');
+
+/** The update that stores what a runner said of its disk, now. */
+export function diskStatement(db: D1Database, runnerId: string, disk: DiskReport, now: number) {
+  return db
+    .prepare('UPDATE runners SET free_disk_bytes = ?, clones = ?, disk_at = ? WHERE id = ?')
+    .bind(disk.freeBytes, disk.clones, now, runnerId);
+}
