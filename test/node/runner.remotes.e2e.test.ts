@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../support/hq-api';
 import { endProcess } from '../support/processes';
+import { killGroup } from '../support/runner-cli';
 import { GOOD_AGENT, useRunnerE2e } from '../support/runner-e2e';
 
 const { api, git, startRunner, taskAfterApproval } = useRunnerE2e();
@@ -76,6 +77,10 @@ describe('runners with a remote (--push)', () => {
     expect(gitAt(second, 'rev-parse', 'main')).toBe(gitAt(origin, 'rev-parse', 'main'));
     // The task branch is gone from the remote once merged.
     expect(() => gitAt(origin, 'rev-parse', '--verify', '--quiet', `hq/${id}`)).toThrow();
+    // Stopped as a user would (Ctrl-C): a runner killed during a claim's long poll could still
+    // be handed the next test's task by the claim HQ goes on serving.
+    killGroup(other.child, 'SIGINT');
+    await new Promise((resolve) => other.child.once('exit', resolve));
   });
 
   it('refuses to merge a branch that moved after its report: back to review, with the reason', async () => {
@@ -88,13 +93,17 @@ describe('runners with a remote (--push)', () => {
         const t = await task(id);
         return t.status === 'REVIEW' ? t : undefined;
       },
-      { diagnostics: async () => runner.output() },
+      {
+        diagnostics: async () =>
+          `${runner.output()}\n${JSON.stringify(await api(`/api/tasks/${id}`))}`,
+      },
     );
     // Someone with write access moves the reviewed branch, here and on the remote.
     const elsewhere = git('commit-tree', '-p', 'main', '-m', 'not reviewed', 'main^{tree}');
     git('update-ref', `refs/heads/hq/${id}`, elsewhere);
     git('push', '-q', '-f', 'origin', `${elsewhere}:refs/heads/hq/${id}`);
     const mainBefore = gitAt(origin, 'rev-parse', 'main');
+    const localBefore = git('rev-parse', 'main');
 
     await api(`/api/tasks/${id}/review`, { verdict: 'approve', comments: '' });
     const events = await waitFor(
@@ -112,6 +121,6 @@ describe('runners with a remote (--push)', () => {
     );
     expect(events.reason).toContain(reviewed.headCommit?.slice(0, 7));
     expect(gitAt(origin, 'rev-parse', 'main')).toBe(mainBefore);
-    expect(git('rev-parse', 'main')).toBe(mainBefore);
+    expect(git('rev-parse', 'main')).toBe(localBefore);
   });
 });

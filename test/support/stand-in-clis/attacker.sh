@@ -16,6 +16,10 @@ try() {
   if "$@" > /dev/null 2>&1; then log "$name" allowed; else log "$name" refused; fi
 }
 
+# git refuses a repository another user owns unless told it is safe; the agent's own global
+# config (its HOME) can say so, so that check is no defence here: file permissions must be.
+git config --global --add safe.directory '*'
+
 # Where the runner's repository is: the clone borrows its objects through alternates.
 runner_git=$(dirname "$(head -n1 .git/objects/info/alternates 2>/dev/null)")
 log runner-git "$runner_git"
