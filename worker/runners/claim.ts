@@ -31,6 +31,8 @@ async function claimOnce(env: Env, runnerId: string, offer: Offer) {
      JOIN missions m ON m.id = t.mission_id LEFT JOIN agents a ON a.id = t.agent_id
      LEFT JOIN runners h ON h.id = t.runner_id
      WHERE t.status = 'ASSIGNED'
+       -- A runner revoked while its claim waits takes nothing: its token stops working at once.
+       AND EXISTS (SELECT 1 FROM runners me WHERE me.id = ?3 AND me.revoked_at IS NULL)
        AND m.repository IN (SELECT value FROM json_each(?2))
        AND (a.executor IS NULL OR json_extract(a.executor, '$.preset') IN (SELECT value FROM json_each(?1)))
        AND (t.head_commit IS NULL OR t.head_pushed = 1 OR t.runner_id IS ?3 OR h.id IS NULL

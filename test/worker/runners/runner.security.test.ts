@@ -2,7 +2,7 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { approve, hire, plan, propose } from '../missions/support';
 import { call, signInAs } from '../support/client';
-import { type ClaimBody, registerRunner, runnerCall, success } from './support';
+import { type ClaimBody, cancelOpenTasks, registerRunner, runnerCall, success } from './support';
 
 const fiveTasks = plan({
   tasks: Array.from({ length: 5 }, (_, i) => ({
@@ -87,6 +87,20 @@ describe('runner API: tokens, atomic claims, ownership', () => {
     const response = await waiting;
     expect(response.status).toBe(200);
     expect(((await response.json()) as ClaimBody).task.status).toBe('RUNNING');
+  });
+
+  it('a runner revoked while its claim waits is handed nothing', async () => {
+    const { token, id, admin } = await registerRunner('revoked-waiting');
+    await hire({ slug: 'revoked-poll-agent' });
+    const { mission, operator } = await propose(
+      plan({ tasks: [{ title: 't', spec: 's', expectedScope: ['**'] }] }),
+    );
+    const waiting = runnerCall(token, '/api/runner/claim', { json: { waitSeconds: 2 } });
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    await call(`/api/runners/${id}`, { method: 'DELETE', cookie: admin });
+    await approve(mission.id, operator);
+    expect((await waiting).status).toBe(204);
+    await cancelOpenTasks();
   });
 
   it('three failures in a row put the agent in cooldown', async () => {
