@@ -57,17 +57,8 @@ export interface Disk {
   clones: number;
 }
 
-/**
- * The report as the issue 15 contract has it: the recorded head (held in the runner's
- * repository at `refs/heads/hq/<task id>`), whether it was pushed, and the scope diff with
- * change kinds and modes. Declared here on top of the shared type until the worker's copy
- * (worker/runners/wire.ts) carries the same fields.
- */
-export type RunReport = Omit<WireRunReport, 'numstat'> & {
-  headCommit: string;
-  pushed?: boolean;
-  numstat: DiffEntry[];
-};
+/** The report: the shared wire type, its numstat entries as the runner's diff gives them. */
+export type RunReport = Omit<WireRunReport, 'numstat'> & { numstat: DiffEntry[] };
 
 /** An approved task leased to this runner for merging (POST /api/runner/verdicts). */
 export interface Approved {

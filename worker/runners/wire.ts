@@ -19,11 +19,10 @@ export interface RunReport {
   numstat: NumstatEntry[];
   /**
    * The commit the runner recorded as the run's result, at `refs/heads/hq/<task id>` in its
-   * own repository: what review sees and exactly what an approval merges. The wire requires
-   * it (HQ answers 400 without it); optional in this type only so that a runner build that
-   * does not send it yet still compiles.
+   * own repository: what review sees and exactly what an approval merges (HQ answers 400
+   * without it).
    */
-  headCommit?: string;
+  headCommit: string;
   /** That ref was also pushed to the repository's remote (default false). */
   pushed?: boolean | undefined;
   /** Null: the executor reported none (unknown, not zero). */
