@@ -1,5 +1,11 @@
 import type { ExecutorConfig, ExecutorPreset } from '../worker/agents/catalog';
-import type { RunReport as WireRunReport } from '../worker/runners/wire';
+import type {
+  ApprovedTask,
+  Disk,
+  MergeResult,
+  RunnerRepository,
+  RunReport as WireRunReport,
+} from '../worker/runners/wire';
 import type { HeartbeatAnswer } from './budget';
 import type { McpServerConfig } from './executors/presets';
 import type { Usage } from './executors/run';
@@ -44,37 +50,16 @@ export interface Capability {
   version: string | null;
 }
 
-/** A repository this runner serves, as it tells HQ at start. */
-export interface RunnerRepository {
-  name: string;
-  /** Its task branches and merged targets are pushed to its `origin` remote. */
-  pushes: boolean;
-}
-
-/** What the work folder holds, sent with each claim and heartbeat. */
-export interface Disk {
-  freeBytes: number;
-  clones: number;
-}
-
 /** The report: the shared wire type, its numstat entries as the runner's diff gives them. */
 export type RunReport = Omit<WireRunReport, 'numstat'> & { numstat: DiffEntry[] };
 
-/** An approved task leased to this runner for merging (POST /api/runner/verdicts). */
-export interface Approved {
-  taskId: string;
-  branch: string;
-  baseBranch: string;
-  repository: string;
-  headCommit: string;
-  pushed: boolean;
-}
-
-/** What the runner tells HQ after trying a merge. */
-export type MergeReport =
-  | { result: 'merged'; mergeCommit: string; pushed?: boolean }
-  | { result: 'conflict'; files: string[] }
-  | { result: 'moved'; found: string | null; detail?: string };
+// Repositories, disk, leased approvals and merge results: one definition on both sides.
+export type {
+  ApprovedTask as Approved,
+  Disk,
+  MergeResult as MergeReport,
+  RunnerRepository,
+} from '../worker/runners/wire';
 
 /** A refusal from HQ: the status tells the runner whether to let go of the task (409). */
 export class HqError extends Error {
@@ -173,13 +158,13 @@ export class HqClient {
     return this.call('POST', `${taskPath(taskId)}/release`, { reason });
   }
   /** Leases the approved tasks this runner may merge (HQ holds each for 120 s). */
-  async verdicts(): Promise<Approved[]> {
+  async verdicts(): Promise<ApprovedTask[]> {
     return (
-      (await this.call<{ approved: Approved[] }>('POST', '/api/runner/verdicts', {}))?.approved ??
-      []
+      (await this.call<{ approved: ApprovedTask[] }>('POST', '/api/runner/verdicts', {}))
+        ?.approved ?? []
     );
   }
-  merged(taskId: string, result: MergeReport) {
+  merged(taskId: string, result: MergeResult) {
     return this.call<{ status: string }>('POST', `${taskPath(taskId)}/merge`, result);
   }
 }
