@@ -1,4 +1,4 @@
-import { Api, GrammyError } from 'grammy/web';
+import { Api, GrammyError, HttpError } from 'grammy/web';
 import type { Button } from '../ceo/reply';
 import type { SettingsValue } from '../settings/schema';
 import { telegramConfig } from './config';
@@ -29,6 +29,10 @@ export function decisionOf(action: string): DecisionRef | null {
 
 const sameDecision = (a: DecisionRef, b: DecisionRef | null) =>
   b !== null && a.kind === b.kind && a.id === b.id;
+
+const isTransient = (error: unknown) =>
+  error instanceof HttpError ||
+  (error instanceof GrammyError && (error.error_code === 429 || error.error_code >= 500));
 
 /** `2026-12-02T14:02:11.000Z` as `2026-12-02 14:02 UTC`. */
 export const minuteUtc = (iso: string) => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
@@ -119,7 +123,9 @@ export async function closeDecision(
       });
       edited++;
     } catch (error) {
-      // Already edited (a replay), or deleted in the chat: nothing left to show there.
+      // Telegram busy or unreachable: the row stays, so a tap on its stale buttons fixes it.
+      if (isTransient(error)) continue;
+      // Otherwise already edited (a replay) or deleted in the chat: nothing left to show there.
       if (!(error instanceof GrammyError)) throw error;
     }
     await env.DB.batch([
