@@ -47,6 +47,11 @@ export function callbacks(deps: BotDeps) {
     await ctx.answerCallbackQuery(
       reply ? { text: toast(reply.text) } : { text: 'That button has expired.' },
     );
+    // Confirmed, cancelled or expired, the question under it is closed: its buttons go.
+    if (ctx.callbackQuery.message)
+      await ctx
+        .editMessageReplyMarkup({ reply_markup: { inline_keyboard: [] } })
+        .catch(() => undefined);
     if (reply) await sendReply(ctx, reply, deps);
   });
   return composer;

@@ -176,4 +176,16 @@ describe('decision buttons never go stale', () => {
     expect(edit?.actions).toBe('{"inline_keyboard":[]}');
     expect(await decisions(mission.id)).toBe(1);
   });
+
+  it('a tapped Confirm / Cancel loses its buttons, whatever the answer', async () => {
+    const tap = callbackUpdate(operator, 'cancel:00000000-0000-0000-0000-000000000000', 77, {
+      text: 'Approve the mission?',
+      reply_markup: { inline_keyboard: [[{ text: '✖ Cancel', callback_data: 'cancel:0' }]] },
+    });
+    await send(tap);
+    const cleared = (await botCalls(operator, 'editMessageReplyMarkup')).filter(
+      (c) => c.payload.message_id === 77,
+    );
+    expect(cleared.map((c) => c.payload.reply_markup)).toEqual([{ inline_keyboard: [] }]);
+  });
 });
