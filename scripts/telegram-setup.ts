@@ -48,7 +48,8 @@ try {
   const url = new URL('/telegram/webhook', base).toString();
   await api.setWebhook(url, {
     secret_token: secret,
-    allowed_updates: ['message', 'callback_query'],
+    // my_chat_member: Telegram says so when a user blocks the bot, and their chat is unlinked.
+    allowed_updates: ['message', 'callback_query', 'my_chat_member'],
   });
   await api.setMyCommands(
     COMMAND_LINES.map((c) => ({ command: c.name, description: c.help.slice(0, 256) })),

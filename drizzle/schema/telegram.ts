@@ -1,5 +1,5 @@
-import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
-import { epochMs } from './columns';
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { epochMs, json } from './columns';
 
 /** A Telegram chat linked to a signed-in HQ user: only these chats reach the CEO. */
 export const telegramChats = sqliteTable(
@@ -25,16 +25,33 @@ export const telegramLinkCodes = sqliteTable('telegram_link_codes', {
   usedAt: epochMs('used_at'),
 });
 
-/** Messages the bot sent that may be edited later (a mission's Approve / Reject message). */
-export const telegramMessages = sqliteTable(
-  'telegram_messages',
+/**
+ * Every message the bot sent that carries a decision's buttons, one row per decision it
+ * carries (a /missions list carries several). When that decision is made, from any face, the
+ * message is edited: that decision's buttons go and a line says the outcome. `text` and
+ * `buttons` are the message as it stands now, so a later edit keeps the other decisions'.
+ */
+export const telegramDecisionMessages = sqliteTable(
+  'telegram_decision_messages',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    notificationId: text('notification_id').notNull(),
     chatId: text('chat_id').notNull(),
     messageId: integer('message_id').notNull(),
-    missionId: text('mission_id'),
+    /** What is decided: `mission` (approve / reject) or `task` (a review). */
+    decisionKind: text('decision_kind', { enum: ['mission', 'task'] }).notNull(),
+    decisionId: text('decision_id').notNull(),
+    text: text('text').notNull(),
+    /** The buttons still shown, as rows of { label, action }. */
+    buttons: json<{ label: string; action: string }[][]>('buttons').notNull(),
     createdAt: epochMs('created_at').notNull(),
   },
-  (t) => [index('telegram_messages_mission_idx').on(t.missionId)],
+  (t) => [
+    uniqueIndex('telegram_decision_messages_unique').on(
+      t.chatId,
+      t.messageId,
+      t.decisionKind,
+      t.decisionId,
+    ),
+    index('telegram_decision_messages_decision_idx').on(t.decisionKind, t.decisionId),
+  ],
 );

@@ -119,11 +119,10 @@ export async function processItem(
         await describe(p.env, item.event),
         p.now,
       );
-      if (item.event.type === 'mission.decided') {
-        await showDecision(p.env, p.settings, item.event).catch((error: unknown) =>
-          console.warn(`editing the mission's Telegram messages failed: ${String(error)}`),
-        );
-      }
+      // A decision made on any face closes the buttons of every Telegram message that asked it.
+      await showDecision(p.env, p.settings, item.event).catch((error: unknown) =>
+        console.warn(`editing the decision's Telegram messages failed: ${String(error)}`),
+      );
       return member;
     }
     case 'telegram': {

@@ -41,7 +41,7 @@ describe('npm run telegram:setup', () => {
     expect(mine[1]?.payload).toMatchObject({
       url: 'https://hq.example.com/telegram/webhook',
       secret_token: 'a-webhook-secret-of-enough-length',
-      allowed_updates: ['message', 'callback_query'],
+      allowed_updates: ['message', 'callback_query', 'my_chat_member'],
     });
     const commands = mine[2]?.payload.commands as { command: string }[];
     expect(commands.map((c) => c.command)).toEqual(COMMAND_LINES.map((c) => c.name));

@@ -51,6 +51,8 @@ export interface BotApiCall {
   chatId: string | null;
   payload: Record<string, unknown>;
   at: number;
+  /** What the stand-in answered (a sent message, with its message_id); unset when it failed. */
+  result?: unknown;
 }
 
 /** Makes the next `times` calls of `method` (to `chatId`, if given) slow, failing, or both. */

@@ -89,7 +89,8 @@ export async function startTelegramStandIn() {
   ) {
     const payload = parse(req, await body(req));
     const chatId = payload.chat_id === undefined ? null : String(payload.chat_id);
-    calls.push({ token, method, chatId, payload, at: Date.now() });
+    const call: BotApiCall = { token, method, chatId, payload, at: Date.now() };
+    calls.push(call);
     const scripted = scripts.find(
       (s) => s.method === method && (s.chatId === undefined || s.chatId === chatId) && s.times > 0,
     );
@@ -112,6 +113,7 @@ export async function startTelegramStandIn() {
         description: 'Bad Request: invalid file_id',
       });
     }
+    call.result = answer;
     send(res, 200, { ok: true, result: answer });
   }
 

@@ -40,8 +40,16 @@ export function textUpdate(chatId: number, text: string): Update {
   });
 }
 
-/** A tap on an inline button under the bot's message `messageId`. */
-export function callbackUpdate(chatId: number, data: string, messageId = 1): Update {
+/**
+ * A tap on an inline button under the bot's message `messageId`. Telegram sends that message
+ * along, as the chat shows it: `shown` gives its text and buttons (default: a bare stub).
+ */
+export function callbackUpdate(
+  chatId: number,
+  data: string,
+  messageId = 1,
+  shown: { text: string; reply_markup?: unknown } = { text: '…' },
+): Update {
   return {
     update_id: ++nextUpdateId,
     callback_query: {
@@ -53,8 +61,26 @@ export function callbackUpdate(chatId: number, data: string, messageId = 1): Upd
         message_id: messageId,
         date: Math.floor(Date.now() / 1000),
         chat: chatOf(chatId),
-        text: '…',
+        ...shown,
       },
+    },
+  } as Update;
+}
+
+/** The bot as a chat member, as Telegram names it in member updates. */
+const BOT_USER = { id: 123456, is_bot: true, first_name: 'hq_test_bot', username: 'hq_test_bot' };
+
+/** What Telegram sends when the user of a private chat blocks the bot (`status` kicked). */
+export function blockedUpdate(chatId: number): Update {
+  const date = Math.floor(Date.now() / 1000);
+  return {
+    update_id: ++nextUpdateId,
+    my_chat_member: {
+      chat: chatOf(chatId),
+      from: fromOf(chatId),
+      date,
+      old_chat_member: { user: BOT_USER, status: 'member' },
+      new_chat_member: { user: BOT_USER, status: 'kicked', until_date: 0 },
     },
   } as Update;
 }

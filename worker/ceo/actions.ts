@@ -28,7 +28,7 @@ export async function decideMission(
   verdict: 'APPROVED' | 'REJECTED',
   reason: string | null,
   requestId: string,
-): Promise<{ ok: boolean; text: string; missionId?: string }> {
+): Promise<{ ok: boolean; text: string; missionId?: string; changed?: boolean }> {
   const denied = roleProblem(operator, 'operator');
   if (denied) return { ok: false, text: denied };
   const found = await findMission(env, idOrPrefix);
@@ -47,6 +47,7 @@ export async function decideMission(
     return {
       ok: true,
       missionId: row.id,
+      changed,
       text: changed
         ? `Mission "${row.title}" ${verb}.${verdict === 'APPROVED' ? ` ${row.plan.length} task(s) are on their way.` : ''}`
         : `Mission "${row.title}" was already ${verb}.`,

@@ -10,6 +10,8 @@ export interface Outgoing {
   text: string;
   /** A proposed mission: the message carries Approve / Reject buttons. */
   missionId?: string | null;
+  /** A task waiting for review: its message says how the review ended once it has. */
+  reviewTaskId?: string | null;
 }
 
 export interface Delivery {

@@ -52,11 +52,17 @@ export async function sendOnce(
     return { ...(await settleEarlierClaim(env, row.id)), claimedNow: false };
 
   const missionId = row.eventType === 'mission.proposed' ? row.entityId : null;
+  const reviewTaskId = row.eventType === 'task.review' ? row.entityId : null;
   // An answer to someone who asked (an on-demand scan) goes back to them only, not to every chat.
   const { channel, error } =
     row.channel === REPLY_CHANNEL
       ? { channel: REPLY_CHANNEL, error: null }
-      : await outside.deliver(env, settings, { id: row.id, text: row.text, missionId }, now);
+      : await outside.deliver(
+          env,
+          settings,
+          { id: row.id, text: row.text, missionId, reviewTaskId },
+          now,
+        );
   const status = error ? ('failed' as const) : ('sent' as const);
   await env.DB.batch([
     env.DB.prepare(

@@ -1,5 +1,6 @@
 import type { Update } from 'grammy/types';
 import { Bot, BotError, GrammyError, HttpError } from 'grammy/web';
+import { blocked } from './blocked';
 import { callbacks } from './callbacks';
 import type { TelegramConfig } from './config';
 import type { BotDeps, HqContext } from './context';
@@ -14,6 +15,7 @@ export function createBot(config: TelegramConfig, deps: BotDeps): Bot<HqContext>
     client: { apiRoot: config.apiRoot },
   });
   if (deps.transformer) bot.api.config.use(deps.transformer);
+  bot.use(blocked(deps));
   bot.use(gate(deps));
   bot.use(callbacks(deps));
   bot.use(messages(deps));

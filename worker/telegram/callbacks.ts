@@ -1,7 +1,9 @@
 import { Composer } from 'grammy/web';
 import { decideMission } from '../ceo/actions';
 import type { BotDeps, HqContext } from './context';
+import { missionOutcome } from './edits';
 import { remember, sendReply } from './messages';
+import { fixStaleButtons } from './stale-buttons';
 
 /** Telegram shows at most 200 characters in a callback answer. */
 const toast = (text: string) => (text.length > 200 ? `${text.slice(0, 199)}…` : text);
@@ -30,15 +32,27 @@ export function callbacks(deps: BotDeps) {
         reason,
         key,
       );
-      await ctx.answerCallbackQuery({ text: toast(result.text), show_alert: !result.ok });
-      await remember(deps, operator, key, `[${mission[1]} button] ${mission[2]}`, result.text);
+      const missionId = mission[2] ?? '';
+      // A button that decides nothing any more (decided elsewhere): say where it stands, and
+      // take the stale buttons off the message it was tapped on.
+      const stale = !result.changed ? await missionOutcome(deps.env, missionId) : null;
+      const answer =
+        stale && !result.ok ? `${stale.subject} is decided: ${stale.line}.` : result.text;
+      await ctx.answerCallbackQuery({ text: toast(answer), show_alert: !result.ok });
+      if (stale) await fixStaleButtons(ctx, deps, { kind: 'mission', id: missionId }, stale);
+      await remember(deps, operator, key, `[${mission[1]} button] ${missionId}`, answer);
       return;
     }
     const reply = await deps.confirm(operator, data, key);
     await ctx.answerCallbackQuery(
       reply ? { text: toast(reply.text) } : { text: 'That button has expired.' },
     );
-    if (reply) await sendReply(ctx, reply);
+    // Confirmed, cancelled or expired, the question under it is closed: its buttons go.
+    if (ctx.callbackQuery.message)
+      await ctx
+        .editMessageReplyMarkup({ reply_markup: { inline_keyboard: [] } })
+        .catch(() => undefined);
+    if (reply) await sendReply(ctx, reply, deps);
   });
   return composer;
 }

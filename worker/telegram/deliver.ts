@@ -4,6 +4,7 @@ import { WEB_CHANNEL } from '../ceo/deliver';
 import { missionButtons } from '../ceo/views/work';
 import { linkedChats } from './chats';
 import { telegramConfig } from './config';
+import { recordDecisionMessage } from './decision-messages';
 import { fitText, keyboard } from './render';
 
 /** What went wrong with a Bot API call, without the token (it is part of the URL grammY calls). */
@@ -30,20 +31,21 @@ export const telegramDelivery: OutsideDelivery = {
     let reached = 0;
     for (const chat of chats) {
       try {
-        const sent = await api.sendMessage(chat.chatId, fitText(message.text), {
-          ...(message.missionId
-            ? { reply_markup: keyboard([missionButtons(message.missionId)]) }
-            : {}),
+        const buttons = message.missionId ? [missionButtons(message.missionId)] : [];
+        const text = fitText(message.text);
+        const sent = await api.sendMessage(chat.chatId, text, {
+          ...(buttons.length ? { reply_markup: keyboard(buttons) } : {}),
         });
         reached++;
-        if (message.missionId) {
-          await env.DB.prepare(
-            `INSERT INTO telegram_messages (notification_id, chat_id, message_id, mission_id, created_at)
-             VALUES (?, ?, ?, ?, ?)`,
-          )
-            .bind(message.id, chat.chatId, sent.message_id, message.missionId, now)
-            .run();
-        }
+        const review = message.reviewTaskId
+          ? { kind: 'task' as const, id: message.reviewTaskId }
+          : undefined;
+        await recordDecisionMessage(
+          env,
+          { chatId: chat.chatId, messageId: sent.message_id, text, buttons },
+          now,
+          review,
+        );
       } catch (error) {
         problems.push(telegramProblem(error));
       }

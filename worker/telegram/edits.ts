@@ -1,49 +1,75 @@
-import { Api, GrammyError } from 'grammy/web';
-import type { MissionDecided } from '../events/types';
+import type { DomainEvent, MissionDecided, TaskMoved } from '../events/types';
 import type { SettingsValue } from '../settings/schema';
-import { telegramConfig } from './config';
-import { fitText } from './render';
+import { closeDecision, minuteUtc, type Outcome } from './decision-messages';
 
 /** The line a decided mission's message gets: who decided, and when. */
 export function decisionLine(event: Pick<MissionDecided, 'verdict' | 'actor'>, at: string) {
-  const when = `${at.slice(0, 16).replace('T', ' ')} UTC`;
   return event.verdict === 'APPROVED'
-    ? `✅ Approved by ${event.actor} at ${when}`
-    : `❌ Rejected by ${event.actor} at ${when}`;
+    ? `✅ Approved by ${event.actor} at ${minuteUtc(at)}`
+    : `❌ Rejected by ${event.actor} at ${minuteUtc(at)}`;
+}
+
+/** How a review ended, when the task left REVIEW (null: it did not). */
+function reviewLine(event: TaskMoved, at: string): string | null {
+  if (event.from !== 'REVIEW' || event.to === 'REVIEW') return null;
+  const when = minuteUtc(at);
+  switch (event.to) {
+    case 'CHANGES_REQUESTED':
+      return `✏️ Changes requested by ${event.actor} at ${when}`;
+    case 'DONE':
+      return `✅ Approved and merged at ${when}`;
+    default:
+      return `⏹ ${event.to.toLowerCase()} by ${event.actor} at ${when}, no longer in review`;
+  }
+}
+
+/** The title of a task, to name it on a message that carries several decisions. */
+async function taskTitle(env: Env, taskId: string) {
+  const row = await env.DB.prepare('SELECT title FROM tasks WHERE id = ?')
+    .bind(taskId)
+    .first<{ title: string }>();
+  return row ? `"${row.title}"` : `Task ${taskId.slice(0, 8)}`;
 }
 
 /**
- * Edits every Telegram message that asked about this mission: its buttons go, and a line
- * says who decided and when. Runs for decisions from any face (web, API or a button).
+ * Edits every Telegram message that carries the buttons of the decision this event made: a
+ * mission approved or rejected, or a task leaving review. Runs for decisions from any face
+ * (web, API, CEO chat, a command or a button), since each of them emits the event.
  */
 export async function showDecision(
   env: Env,
   settings: SettingsValue,
-  event: MissionDecided & { at: string },
+  event: DomainEvent,
 ): Promise<number> {
-  const config = telegramConfig(env, settings);
-  if (!config) return 0;
-  const { results } = await env.DB.prepare(
-    `SELECT m.chat_id AS chatId, m.message_id AS messageId, n.text FROM telegram_messages m
-     JOIN notifications n ON n.id = m.notification_id WHERE m.mission_id = ?`,
-  )
-    .bind(event.missionId)
-    .all<{ chatId: string; messageId: number; text: string }>();
-  const api = new Api(config.token, { apiRoot: config.apiRoot });
-  let edited = 0;
-  for (const message of results) {
-    try {
-      await api.editMessageText(
-        message.chatId,
-        message.messageId,
-        fitText(`${message.text}\n\n${decisionLine(event, event.at)}`),
-        { reply_markup: { inline_keyboard: [] } },
-      );
-      edited++;
-    } catch (error) {
-      // Already edited (a replay), or deleted by the operator: nothing left to show.
-      if (!(error instanceof GrammyError)) throw error;
-    }
+  if (event.type === 'mission.decided') {
+    const outcome: Outcome = { line: decisionLine(event, event.at), subject: `"${event.title}"` };
+    return closeDecision(env, settings, { kind: 'mission', id: event.missionId }, outcome);
   }
-  return edited;
+  if (event.type === 'task.moved') {
+    const line = reviewLine(event, event.at);
+    if (!line) return 0;
+    const outcome = { line, subject: await taskTitle(env, event.taskId) };
+    return closeDecision(env, settings, { kind: 'task', id: event.taskId }, outcome);
+  }
+  return 0;
+}
+
+/**
+ * A mission's current state, as its message should say once it is decided, or null while it
+ * still waits (a stale button's answer, and the line that fixes that button's message).
+ */
+export async function missionOutcome(env: Env, missionId: string): Promise<Outcome | null> {
+  const row = await env.DB.prepare(
+    'SELECT title, status, decided_by AS decidedBy, decided_at AS decidedAt FROM missions WHERE id = ?',
+  )
+    .bind(missionId)
+    .first<{ title: string; status: string; decidedBy: string | null; decidedAt: number | null }>();
+  if (!row || row.status === 'PROPOSED') return null;
+  const at = new Date(row.decidedAt ?? Date.now()).toISOString();
+  const actor = row.decidedBy ?? 'someone';
+  const line =
+    row.status === 'REJECTED'
+      ? decisionLine({ verdict: 'REJECTED', actor }, at)
+      : `${decisionLine({ verdict: 'APPROVED', actor }, at)}${row.status === 'APPROVED' ? '' : `; now ${row.status}`}`;
+  return { line, subject: `"${row.title}"` };
 }

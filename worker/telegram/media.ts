@@ -83,7 +83,7 @@ export function media(deps: BotDeps) {
       // Telegram re-encodes every photo it stores as JPEG (other formats arrive as documents).
       images: [`data:image/jpeg;base64,${base64(got.bytes)}`],
     });
-    await sendReply(ctx, reply);
+    await sendReply(ctx, reply, deps);
   });
 
   composer.on(['message:voice', 'message:audio'], async (ctx) => {
@@ -104,7 +104,7 @@ export function media(deps: BotDeps) {
     });
     if (!heard) return say(ctx, 'I could not make out any words in that voice note.');
     const reply = await turn(ctx, `[voice] ${heard}`, { prompt: heard });
-    await sendReply(ctx, { ...reply, text: `🎙 “${heard}”\n\n${reply.text}` });
+    await sendReply(ctx, { ...reply, text: `🎙 “${heard}”\n\n${reply.text}` }, deps);
   });
 
   composer.on('message:document', async (ctx) => {
@@ -130,7 +130,7 @@ export function media(deps: BotDeps) {
             prompt: ask,
             files: [{ name, dataUrl: read.dataUrl }],
           });
-    await sendReply(ctx, reply);
+    await sendReply(ctx, reply, deps);
   });
   return composer;
 }

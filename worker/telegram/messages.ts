@@ -3,13 +3,25 @@ import { parseCommand, runCommand } from '../ceo/commands';
 import { recordInbound } from '../ceo/conversations';
 import type { Operator, Reply } from '../ceo/reply';
 import type { BotDeps, HqContext } from './context';
+import { recordDecisionMessage } from './decision-messages';
 import { fitText, keyboard } from './render';
 
-/** Sends a reply with its buttons, if any. */
-export async function sendReply(ctx: HqContext, reply: Reply) {
-  await ctx.reply(fitText(reply.text), {
-    ...(reply.buttons?.length ? { reply_markup: keyboard(reply.buttons) } : {}),
+/**
+ * Sends a reply with its buttons, if any. A reply whose buttons decide something (a /missions
+ * list) is recorded, so that the decision, made anywhere, edits it as it does a proposal.
+ */
+export async function sendReply(ctx: HqContext, reply: Reply, deps: Pick<BotDeps, 'env' | 'now'>) {
+  const text = fitText(reply.text);
+  const buttons = reply.buttons ?? [];
+  const sent = await ctx.reply(text, {
+    ...(buttons.length ? { reply_markup: keyboard(buttons) } : {}),
   });
+  if (buttons.length && sent?.chat)
+    await recordDecisionMessage(
+      deps.env,
+      { chatId: String(sent.chat.id), messageId: sent.message_id, text, buttons },
+      deps.now,
+    );
 }
 
 /**
@@ -63,7 +75,7 @@ export function messages(deps: BotDeps) {
           command.args,
         ),
       );
-      await sendReply(ctx, reply);
+      await sendReply(ctx, reply, deps);
       await remember(deps, operator, key, ctx.message.text, reply.text);
       return;
     }
@@ -75,7 +87,7 @@ export function messages(deps: BotDeps) {
       key,
       at: deps.now,
     });
-    await sendReply(ctx, reply);
+    await sendReply(ctx, reply, deps);
   });
   return composer;
 }

@@ -10,6 +10,7 @@ import { ApiError } from '../http/errors';
 import { defineRoute, jsonBody, jsonResponse } from '../http/route';
 import { validationHook } from '../http/validation';
 import { readSettings } from '../settings/store';
+import { BLOCKED_ACTION } from './blocked';
 import { telegramConfig } from './config';
 import { createLinkCode } from './linking';
 
@@ -70,6 +71,12 @@ const listChats = defineRoute('viewer', {
         configured: z.boolean(),
         botUsername: z.string().nullable(),
         chats: z.array(Chat),
+        blocked: z
+          .object({ chatId: z.string(), at: z.string() })
+          .nullable()
+          .describe(
+            'Your last chat unlinked because you blocked the bot, unless you linked one since.',
+          ),
       }),
       'Your chats.',
     ),
@@ -113,6 +120,17 @@ telegramRoutes.openapi(linkCode, async (c) => {
   );
 });
 
+/** The user's last block of the bot (audited when it unlinked the chat), if no chat was linked since. */
+async function lastBlock(env: Env, email: string, linkedAts: number[]) {
+  const row = await env.DB.prepare(
+    'SELECT entity_id AS chatId, created_at AS at FROM audit_log WHERE action = ? AND actor = ? ORDER BY created_at DESC LIMIT 1',
+  )
+    .bind(BLOCKED_ACTION, email)
+    .first<{ chatId: string; at: number }>();
+  if (!row || linkedAts.some((linkedAt) => linkedAt > row.at)) return null;
+  return { chatId: row.chatId, at: new Date(row.at).toISOString() };
+}
+
 telegramRoutes.openapi(listChats, async (c) => {
   const config = telegramConfig(c.env, await readSettings(c.env));
   const { results } = await c.env.DB.prepare(
@@ -127,6 +145,11 @@ telegramRoutes.openapi(listChats, async (c) => {
       linkedAt: number;
     }>();
   const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+  const block = await lastBlock(
+    c.env,
+    c.get('user').email,
+    results.map((r) => r.linkedAt),
+  );
   return c.json(
     {
       configured: config !== null,
@@ -136,6 +159,7 @@ telegramRoutes.openapi(listChats, async (c) => {
         mutedUntil: iso(r.mutedUntil),
         linkedAt: new Date(r.linkedAt).toISOString(),
       })),
+      blocked: block,
     },
     200,
   );

@@ -43,7 +43,13 @@ export async function serveFile(fileId: string, path: string, bytes: Uint8Array,
   expect(response.status).toBe(200);
 }
 
-export { callbackUpdate, messageUpdate, newChat, textUpdate } from '../../support/telegram-updates';
+export {
+  blockedUpdate,
+  callbackUpdate,
+  messageUpdate,
+  newChat,
+  textUpdate,
+} from '../../support/telegram-updates';
 
 /** Delivers an update to the webhook as Telegram does (with the secret header). */
 export function deliver(update: unknown, secret: string | null = SECRET) {

@@ -13,6 +13,8 @@ interface Chats {
   configured: boolean;
   botUsername: string | null;
   chats: LinkedChat[];
+  /** Your chat unlinked because you blocked the bot, unless you linked one since. */
+  blocked: { chatId: string; at: string } | null;
 }
 
 interface LinkCode {
@@ -117,6 +119,12 @@ export function TelegramPanel() {
             ))}
           </tbody>
         </table>
+      )}
+      {view?.blocked && (
+        <p class="warning" data-testid="telegram-blocked">
+          Telegram unlinked: you blocked the bot on {new Date(view.blocked.at).toLocaleString()}.
+          Link a chat again to hear from the CEO there.
+        </p>
       )}
       {view && !view.chats.length && <p class="muted">No Telegram chat is linked to you.</p>}
     </section>
