@@ -20,7 +20,8 @@ interface TaskRow {
   status: TaskStatus;
 }
 
-const OPEN: readonly TaskStatus[] = [
+/** The states a task can still leave: cancellable, and what an operator's mission cancel sweeps. */
+export const OPEN_TASK_STATUSES: readonly TaskStatus[] = [
   'PENDING',
   'ASSIGNED',
   'RUNNING',
@@ -199,5 +200,3 @@ export async function cancelTask(
   );
   return loadTask(env.DB, task.id);
 }
-
-export { OPEN as OPEN_TASK_STATUSES };
