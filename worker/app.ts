@@ -36,6 +36,7 @@ import { requireRunner } from './runners/guard';
 import { repositoryRoutes } from './runners/repositories';
 import { settingsRoutes } from './settings/routes';
 import { spendRoutes } from './spend/routes';
+import { taskRecoveryRoutes } from './tasks/recover-routes';
 import { taskRoutes } from './tasks/routes';
 import { requireTelegram } from './telegram/guard';
 import { telegramRoutes } from './telegram/routes';
@@ -76,6 +77,7 @@ export function createApp(): OpenAPIHono<HonoEnv> {
   app.route('/', repositoryRoutes);
   app.route('/', runLogRoutes);
   app.route('/', taskRoutes);
+  app.route('/', taskRecoveryRoutes);
   app.route('/', spendRoutes);
   app.route('/', priceRoutes);
   app.route('/', eventRoutes);

@@ -14,6 +14,8 @@ export const ERROR_CODES = [
   'csrf_rejected',
   'not_found',
   'conflict',
+  // Well-formed, but naming something that is not there (an unknown agent slug to hand work to).
+  'unprocessable',
   'payload_too_large',
   'unsupported_media_type',
   'upgrade_required',

@@ -1,6 +1,13 @@
 // The states of missions and tasks: plain data, shared with the web app.
 
-export const MISSION_STATUSES = ['PROPOSED', 'APPROVED', 'REJECTED', 'DONE', 'FAILED'] as const;
+export const MISSION_STATUSES = [
+  'PROPOSED',
+  'APPROVED',
+  'REJECTED',
+  'DONE',
+  'FAILED',
+  'CANCELLED',
+] as const;
 export const TASK_STATUSES = [
   'PENDING',
   'ASSIGNED',

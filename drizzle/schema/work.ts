@@ -46,6 +46,9 @@ export const missions = sqliteTable(
     decisionReason: text('decision_reason'),
     /** The request that decided the mission: only that request creates its tasks. */
     decisionRequestId: text('decision_request_id'),
+    /** Why the mission ended (DONE, FAILED or CANCELLED): a failure names its task. */
+    finishReason: text('finish_reason'),
+    finishedAt: epochMs('finished_at'),
     plan: json<TaskPlan[]>('plan').notNull().default([]),
     createdAt: epochMs('created_at').notNull(),
     updatedAt: epochMs('updated_at').notNull(),

@@ -28,6 +28,7 @@ describe('error codes and their HTTP statuses', () => {
       csrf_rejected: 403,
       not_found: 404,
       conflict: 409,
+      unprocessable: 422,
       payload_too_large: 413,
       unsupported_media_type: 415,
       upgrade_required: 426,

@@ -66,3 +66,35 @@ export async function missionSpent(
   ]);
   return add(ledger?.results[0] ?? null, flight?.results[0] ?? null);
 }
+
+/**
+ * The spend of several missions at once (a page of the mission list), as `missionSpent`
+ * counts it: finished runs from the ledger plus runs in flight. Missions that spent nothing
+ * are absent from the map.
+ */
+export async function missionsSpent(db: D1Database, ids: string[]): Promise<Map<string, Spent>> {
+  const spent = new Map<string, Spent>();
+  if (!ids.length) return spent;
+  const marks = ids.map(() => '?').join(', ');
+  const [ledger, flight] = await db.batch<Row & { id: string }>([
+    db
+      .prepare(
+        `SELECT mission_id AS id, ${LEDGER} FROM (
+           SELECT s.cost_usd, s.input_tokens, s.output_tokens, t.mission_id
+           FROM spend_ledger s JOIN tasks t ON t.id = s.task_id WHERE t.mission_id IN (${marks}))
+         GROUP BY mission_id`,
+      )
+      .bind(...ids),
+    db
+      .prepare(
+        `SELECT mission_id AS id, ${FLIGHT} FROM tasks WHERE status = 'RUNNING' AND mission_id IN (${marks}) GROUP BY mission_id`,
+      )
+      .bind(...ids),
+  ]);
+  for (const id of ids) {
+    const l = ledger?.results.find((r) => r.id === id) ?? null;
+    const f = flight?.results.find((r) => r.id === id) ?? null;
+    if (l || f) spent.set(id, add(l, f));
+  }
+  return spent;
+}

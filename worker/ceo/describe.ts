@@ -121,6 +121,24 @@ export async function describe(env: Env, event: DomainEvent): Promise<Happening>
         entityId: event.missionId,
         text: `Mission "${event.title}" was ${event.verdict === 'APPROVED' ? 'approved' : 'rejected'} by ${event.actor}${event.reason ? `: ${event.reason}` : ''}.`,
       };
+    case 'mission.done':
+    case 'mission.failed':
+    case 'mission.cancelled': {
+      const ended = {
+        'mission.done': 'is done',
+        'mission.failed': 'failed',
+        'mission.cancelled': 'was cancelled',
+      };
+      const by = event.actor && event.actor !== 'hq' ? ` by ${event.actor}` : '';
+      const next = event.type === 'mission.failed' ? ' Retry the task or cancel the mission.' : '';
+      return {
+        key,
+        type: event.type,
+        entityType: 'mission',
+        entityId: event.missionId,
+        text: `Mission "${event.title}" ${ended[event.type]}${by}${event.reason ? `: ${event.reason}` : ''}.${next}`,
+      };
+    }
     case 'agent.revised':
       return {
         key,

@@ -56,6 +56,20 @@ export interface MissionDecided {
   reason: string | null;
 }
 
+/**
+ * A mission ended: every task done or cancelled (`mission.done`, or `mission.cancelled` when
+ * none was done or an operator cancelled it), or one of its tasks failed (`mission.failed`,
+ * `taskId` names it). `actor` is `hq` when the tasks ended it, else the operator.
+ */
+export interface MissionEnded {
+  type: 'mission.done' | 'mission.failed' | 'mission.cancelled';
+  missionId: string;
+  title: string;
+  reason: string | null;
+  taskId?: string;
+  actor?: string;
+}
+
 /** Everything HQ publishes about its agents, missions and tasks. The CEO and the office follow it. */
 export type DomainEvent = (
   | TaskMoved
@@ -64,6 +78,7 @@ export type DomainEvent = (
   | AgentArchived
   | MissionProposed
   | MissionDecided
+  | MissionEnded
 ) & {
   id: number;
   at: string;

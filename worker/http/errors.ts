@@ -17,6 +17,7 @@ export const statusFor: Record<ErrorCode, ContentfulStatusCode> = {
   csrf_rejected: 403,
   not_found: 404,
   conflict: 409,
+  unprocessable: 422,
   payload_too_large: 413,
   unsupported_media_type: 415,
   upgrade_required: 426,

@@ -1,13 +1,14 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { and, asc, desc, eq, lt } from 'drizzle-orm';
 import { MISSION_STATUSES, missions, tasks } from '../../drizzle/schema';
-import { missionSpent } from '../budgets/spent';
+import { missionSpent, missionsSpent } from '../budgets/spent';
 import { database } from '../db/client';
 import type { HonoEnv } from '../env';
 import { ApiError } from '../http/errors';
 import { defineRoute, jsonBody, jsonResponse } from '../http/route';
 import { validationHook } from '../http/validation';
 import { taskView } from '../tasks/views';
+import { cancelMission } from './cancel';
 import { decide } from './decide';
 import { insertMission } from './propose';
 import { Mission, MissionDetail, ProposeMission } from './schemas';
@@ -74,6 +75,18 @@ const decision = (verb: 'approve' | 'reject') =>
     },
   });
 
+const cancel = defineRoute('operator', {
+  method: 'post',
+  path: '/api/missions/{id}/cancel',
+  tags,
+  summary: 'Cancel an APPROVED (or FAILED) mission: its open tasks are cancelled, running ones too',
+  request: { params: IdParam, body: jsonBody(Decision) },
+  responses: {
+    200: jsonResponse(MissionDetail, 'Cancelled.'),
+    409: jsonResponse(z.object({}), 'The mission is not APPROVED or FAILED.'),
+  },
+});
+
 export const missionRoutes = new OpenAPIHono<HonoEnv>({ defaultHook: validationHook });
 
 async function detail(env: Env, id: string) {
@@ -87,7 +100,7 @@ async function detail(env: Env, id: string) {
     .orderBy(asc(tasks.createdAt))
     .all();
   const spent = await missionSpent(env.DB, id);
-  return { row, view: { ...missionView(row), tasks: rows.map(taskView), spent } };
+  return { row, view: { ...missionView(row, spent), tasks: rows.map(taskView), spent } };
 }
 
 missionRoutes.openapi(list, async (c) => {
@@ -106,9 +119,13 @@ missionRoutes.openapi(list, async (c) => {
     .all();
   const page = rows.slice(0, limit);
   const last = page.at(-1);
+  const spent = await missionsSpent(
+    c.env.DB,
+    page.map((m) => m.id),
+  );
   return c.json(
     {
-      items: page.map(missionView),
+      items: page.map((m) => missionView(m, spent.get(m.id) ?? null)),
       nextCursor: rows.length > limit && last ? String(last.createdAt) : null,
     },
     200,
@@ -141,3 +158,14 @@ for (const verb of ['approve', 'reject'] as const) {
     return c.json({ ...(await detail(c.env, id)).view, changed }, 200);
   });
 }
+
+missionRoutes.openapi(cancel, async (c) => {
+  const { id } = c.req.valid('param');
+  await cancelMission(
+    c.env,
+    { actor: c.get('user').email, requestId: c.get('requestId') },
+    id,
+    c.req.valid('json').reason ?? null,
+  );
+  return c.json((await detail(c.env, id)).view, 200);
+});

@@ -53,6 +53,13 @@ export const Mission = z
     decidedBy: z.string().nullable(),
     decidedAt: z.string().nullable(),
     decisionReason: z.string().nullable(),
+    finishReason: z
+      .string()
+      .nullable()
+      .describe('Why it ended (DONE, FAILED, CANCELLED); a failure names its task.'),
+    finishedAt: z.string().nullable(),
+    spentUsd: z.number().describe('Known money spent so far, runs in flight included.'),
+    spentTokens: z.number().int().describe('Tokens in and out so far, runs in flight included.'),
     plan: z.array(TaskPlanInput),
     createdAt: z.string(),
   })

@@ -1,6 +1,6 @@
+import { onDuty } from '../agents/duty';
 import type { SettingsValue } from '../settings/schema';
 import { readSettings } from '../settings/store';
-import { onDuty } from './duty';
 import type { OfficeAgent, Presence, SleepReason } from './protocol';
 
 interface Row {

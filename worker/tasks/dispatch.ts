@@ -1,3 +1,4 @@
+import { onDuty } from '../agents/duty';
 import { readSettings } from '../settings/store';
 import { markRunnerWaits } from './runner-waits';
 import type { TaskStatus } from './state-machine';
@@ -12,6 +13,7 @@ interface Candidate {
   slug: string;
   type: string;
   role: string;
+  schedule: string | null;
   load: number;
 }
 
@@ -26,14 +28,15 @@ interface Waiting {
 /**
  * Agents that may take work now: enabled, not archived, not cooling down, and under their
  * monthly budgets, money and tokens (finished runs this month; a run in flight is checked by
- * its heartbeats). `load` is how many tasks each already holds.
+ * its heartbeats), and on duty by their schedule in the company's time zone (as the office
+ * shows them). `load` is how many tasks each already holds.
  */
-async function candidates(db: D1Database, now: number): Promise<Candidate[]> {
+async function candidates(db: D1Database, now: number, timeZone: string): Promise<Candidate[]> {
   const month = new Date(now);
   const monthStart = Date.UTC(month.getUTCFullYear(), month.getUTCMonth(), 1);
   const { results } = await db
     .prepare(
-      `SELECT a.id, a.slug, a.type, a.role,
+      `SELECT a.id, a.slug, a.type, a.role, a.schedule,
         (SELECT count(*) FROM tasks t WHERE t.agent_id = a.id AND t.status IN ('ASSIGNED', 'RUNNING')) AS load
        FROM agents a
        WHERE a.archived_at IS NULL AND a.worker_enabled = 1
@@ -46,7 +49,7 @@ async function candidates(db: D1Database, now: number): Promise<Candidate[]> {
     )
     .bind(now, monthStart)
     .all<Candidate>();
-  return results;
+  return results.filter((agent) => onDuty(agent.schedule, now, timeZone));
 }
 
 /** The agent for a task: its previous agent after a review, else the hint, else the least busy worker. */
@@ -73,7 +76,8 @@ export async function dispatch(env: Env, now = Date.now()): Promise<number> {
 }
 
 async function assign(env: Env, now: number): Promise<number> {
-  if (!(await readSettings(env)).workerSwitch) return 0;
+  const settings = await readSettings(env);
+  if (!settings.workerSwitch) return 0;
   const db = env.DB;
   const { results: waiting } = await db
     .prepare(
@@ -87,7 +91,7 @@ async function assign(env: Env, now: number): Promise<number> {
     )
     .all<Waiting>();
   if (!waiting.length) return 0;
-  const pool = await candidates(db, now);
+  const pool = await candidates(db, now, settings.briefing.timeZone);
   let assigned = 0;
   for (const task of waiting) {
     const agent = choose(task, pool);

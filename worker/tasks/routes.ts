@@ -9,7 +9,6 @@ import { defineRoute, jsonBody, jsonResponse } from '../http/route';
 import { validationHook } from '../http/validation';
 import { dispatch } from './dispatch';
 import { Task } from './schemas';
-import type { TaskStatus } from './state-machine';
 import { moveStatements } from './transition';
 import { taskView } from './views';
 
@@ -69,18 +68,6 @@ const review = defineRoute('operator', {
     ),
   },
   responses: { 200: jsonResponse(Task, 'Reviewed.') },
-});
-
-const cancel = defineRoute('operator', {
-  method: 'post',
-  path: '/api/tasks/{id}/cancel',
-  tags,
-  summary: 'Cancel a task that is not finished',
-  request: {
-    params: IdParam,
-    body: jsonBody(z.strictObject({ reason: z.string().trim().max(1000).optional() })),
-  },
-  responses: { 200: jsonResponse(Task, 'Cancelled.') },
 });
 
 export const taskRoutes = new OpenAPIHono<HonoEnv>({ defaultHook: validationHook });
@@ -197,32 +184,5 @@ taskRoutes.openapi(review, async (c) => {
     await audit.run();
     await dispatch(c.env);
   }
-  return c.json(taskView(await load(c.env, row.id)), 200);
-});
-
-taskRoutes.openapi(cancel, async (c) => {
-  const row = await load(c.env, c.req.valid('param').id);
-  const reason = c.req.valid('json').reason ?? 'cancelled by operator';
-  const db = c.env.DB;
-  const [update] = await db.batch([
-    ...moveStatements(db, {
-      taskId: row.id,
-      from: row.status as TaskStatus,
-      to: 'CANCELLED',
-      actor: c.get('user').email,
-      reason,
-      set: { finished_at: Date.now() },
-    }),
-  ]);
-  if (update?.meta.changes !== 1)
-    throw new ApiError('conflict', `Task ${row.id} changed meanwhile; reload it.`);
-  await auditRow(database(c.env), {
-    actor: c.get('user').email,
-    requestId: c.get('requestId'),
-    action: 'task.cancel',
-    entityType: 'task',
-    entityId: row.id,
-    summary: { reason },
-  }).run();
   return c.json(taskView(await load(c.env, row.id)), 200);
 });

@@ -1,10 +1,12 @@
 import { DomainError } from '../errors';
 import { taskMovedStatement } from '../events/outbox';
+import { settleMissionStatements } from './mission-settle';
 import { assertMove, type TaskStatus } from './state-machine';
 
 /** Task columns a transition may set besides its status (snake_case, as in SQL). */
 type Column =
   | 'agent_id'
+  | 'agent_hint'
   | 'runner_id'
   | 'branch'
   | 'base_branch'
@@ -46,7 +48,7 @@ export interface Move {
 /**
  * The statements of one move: the update only matches while the task is still in `from`,
  * and the event is inserted only when that update changed a row (`changes()` within the
- * same batch), so a lost race writes nothing.
+ * same batch), so a lost race writes nothing. A move to a final state settles its mission.
  */
 export function moveStatements(
   db: D1Database,
@@ -92,8 +94,12 @@ export function moveStatements(
       now,
       'changes() = 1',
     ),
+    // A task that ends may end its mission: settled here so every way a task ends does it.
+    ...(FINAL.includes(move.to) ? settleMissionStatements(db, move.taskId, now) : []),
   ];
 }
+
+const FINAL: readonly TaskStatus[] = ['DONE', 'FAILED', 'CANCELLED'];
 
 /** Applies one move; false when the task was no longer in `from` (someone else moved it). */
 export async function moveTask(db: D1Database, move: Move): Promise<boolean> {

@@ -58,6 +58,10 @@ export const EXPECTED_MIN_ROLE: Record<string, MinRole> = {
   'POST /api/missions': 'operator',
   'POST /api/missions/{id}/approve': 'operator',
   'POST /api/missions/{id}/reject': 'operator',
+  // Operators end what went wrong (issue 16): cancel a mission, retry or reassign a task.
+  'POST /api/missions/{id}/cancel': 'operator',
+  'POST /api/tasks/{id}/retry': 'operator',
+  'POST /api/tasks/{id}/reassign': 'operator',
   'POST /api/tasks/{id}/review': 'operator',
   'POST /api/tasks/{id}/cancel': 'operator',
   // The README: "Operators also see the CEO's state" on the Notifications page.

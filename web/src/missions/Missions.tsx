@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, messageOf } from '../api/client';
 import { hasRole, me } from '../auth/session';
+import { tokens, usd } from '../spend/cost';
 import { ProposeForm } from './ProposeForm';
 
 interface Mission {
@@ -16,6 +17,9 @@ interface Mission {
   plan: { title: string }[];
   budgetUsd: number | null;
   budgetTokens: number | null;
+  spentUsd: number;
+  spentTokens: number;
+  finishReason: string | null;
 }
 
 /** The mission's budgets, or that it has none. */
@@ -26,6 +30,13 @@ const budgetText = (m: Mission) =>
   ]
     .filter(Boolean)
     .join(' and ') || 'no budget';
+
+/** What the mission has spent, against each budget it has. */
+const spentText = (m: Mission) =>
+  [
+    `${usd(m.spentUsd)}${m.budgetUsd !== null ? ` of ${usd(m.budgetUsd)}` : ''}`,
+    `${tokens(m.spentTokens)}${m.budgetTokens !== null ? ` of ${m.budgetTokens.toLocaleString('en-US')}` : ''}`,
+  ].join(' · ');
 
 /** Missions: propose, and approve or reject what waits for a decision. */
 export function Missions() {
@@ -43,7 +54,7 @@ export function Missions() {
     void load();
   }, []);
 
-  async function decide(id: string, verb: 'approve' | 'reject') {
+  async function decide(id: string, verb: 'approve' | 'reject' | 'cancel') {
     try {
       await api(`/api/missions/${id}/${verb}`, { method: 'POST', body: {} });
       await load();
@@ -85,9 +96,19 @@ export function Missions() {
             <p class="muted">
               {m.plan.length} task(s) · budget: {budgetText(m)}
             </p>
+            {m.status !== 'PROPOSED' && m.status !== 'REJECTED' && (
+              <p class="muted" data-testid="mission-spent">
+                spent: {spentText(m)}
+              </p>
+            )}
+            {m.finishReason && (
+              <p class={m.status === 'FAILED' ? 'error' : 'muted'} data-testid="mission-finish">
+                {m.finishReason}
+              </p>
+            )}
             {m.decidedBy && (
               <p class="muted">
-                {m.status.toLowerCase()} by {m.decidedBy}
+                {m.status === 'REJECTED' ? 'rejected' : 'approved'} by {m.decidedBy}
               </p>
             )}
             {operator && m.status === 'PROPOSED' && (
@@ -99,6 +120,11 @@ export function Missions() {
                   Reject
                 </button>
               </div>
+            )}
+            {operator && (m.status === 'APPROVED' || m.status === 'FAILED') && (
+              <button type="button" class="secondary" onClick={() => void decide(m.id, 'cancel')}>
+                Cancel mission
+              </button>
             )}
           </article>
         ))}

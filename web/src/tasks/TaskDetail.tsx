@@ -6,6 +6,7 @@ import { Commit } from './Commit';
 import { DiffStat } from './DiffStat';
 import { ReviewForm } from './ReviewForm';
 import { RunLog } from './RunLog';
+import { TaskActions } from './TaskActions';
 import { needsReview, type Task, type TaskEvent } from './types';
 
 /** One task: its live log, timeline, what it changed (with scope flags), and the review form. */
@@ -68,6 +69,7 @@ export function TaskDetail({ id }: { id: string }) {
       {needsReview(task) && hasRole(me.value, 'operator') && (
         <ReviewForm task={task} onDone={load} />
       )}
+      {hasRole(me.value, 'operator') && <TaskActions task={task} onDone={() => void load()} />}
       <RunLog
         taskId={task.id}
         runs={task.runs}

@@ -1,5 +1,6 @@
 import type { SettingsValue } from '../../settings/schema';
 import { decideMission, setWorkerSwitch } from '../actions';
+import { runRecoverTool } from '../recover-actions';
 import type { Button, Operator, Reply } from '../reply';
 
 /** How long the operator has to confirm a proposed write. */
@@ -115,6 +116,11 @@ export async function settleAction(
           requestId,
         ),
       };
+    case 'retry_task':
+    case 'reassign_task':
+    case 'cancel_task':
+    case 'cancel_mission':
+      return { text: await runRecoverTool(env, operator, claim.tool, args, requestId) };
     default:
       return { text: `I cannot do ${claim.tool}.` };
   }

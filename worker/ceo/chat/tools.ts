@@ -1,6 +1,7 @@
 import type OpenAI from 'openai';
 import { TASK_STATUSES } from '../../../drizzle/schema';
 import { memoryContext } from '../../memory/store';
+import { findTask } from '../recover-actions';
 import { agentsText, budgetText, statusText } from '../views/company';
 import { findMission, missionsReply, reviewText, tasksText } from '../views/work';
 
@@ -48,6 +49,34 @@ export const WRITE_TOOLS: Tool[] = [
   ),
   fn('pause_workers', 'Stop assigning new tasks (asks the operator to confirm first).'),
   fn('resume_workers', 'Assign tasks again (asks the operator to confirm first).'),
+  fn(
+    'retry_task',
+    'Retry a FAILED task, optionally with another agent (asks the operator to confirm first).',
+    {
+      task_id: { type: 'string' },
+      agent: { type: 'string', description: 'Slug of the agent to hand it to.' },
+      reason: { type: 'string' },
+    },
+    ['task_id'],
+  ),
+  fn(
+    'reassign_task',
+    'Hand a PENDING or ASSIGNED task to another agent (asks the operator to confirm first).',
+    { task_id: { type: 'string' }, agent: { type: 'string' }, reason: { type: 'string' } },
+    ['task_id', 'agent'],
+  ),
+  fn(
+    'cancel_task',
+    'Cancel an open task; a running one stops (asks the operator to confirm first).',
+    { task_id: { type: 'string' }, reason: { type: 'string' } },
+    ['task_id'],
+  ),
+  fn(
+    'cancel_mission',
+    'Cancel an approved or failed mission and its open tasks (asks the operator to confirm first).',
+    { mission_id: { type: 'string' }, reason: { type: 'string' } },
+    ['mission_id'],
+  ),
 ];
 
 export const WRITE_TOOL_NAMES = new Set(
@@ -97,8 +126,15 @@ export async function describeWrite(
   if (name === 'pause_workers') return { summary: 'Pause all workers: no new task is assigned.' };
   if (name === 'resume_workers')
     return { summary: 'Resume the workers: waiting tasks are assigned again.' };
+  if (name.endsWith('_task')) return describeTaskWrite(env, name, args);
   const id = typeof args.mission_id === 'string' ? args.mission_id : '';
   const mission = await findMission(env, id);
+  if (typeof mission !== 'string' && name === 'cancel_mission')
+    return mission.status === 'APPROVED' || mission.status === 'FAILED'
+      ? { summary: `Cancel mission "${mission.title}" and its open tasks.` }
+      : {
+          problem: `Mission "${mission.title}" is ${mission.status}: only an approved or failed one is cancelled.`,
+        };
   if (typeof mission === 'string') return { problem: mission };
   if (mission.status !== 'PROPOSED')
     return { problem: `Mission "${mission.title}" is already ${mission.status}.` };
@@ -106,4 +142,31 @@ export async function describeWrite(
   const reason = typeof args.reason === 'string' ? args.reason.trim() : '';
   if (!reason) return { problem: 'A rejection needs a reason.' };
   return { summary: `Reject mission "${mission.title}": ${reason}` };
+}
+
+const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
+
+/** What a task write would do, checked against the task's state now. */
+async function describeTaskWrite(
+  env: Env,
+  name: string,
+  args: Record<string, unknown>,
+): Promise<{ summary: string } | { problem: string }> {
+  const task = await findTask(env, text(args.task_id));
+  if (typeof task === 'string') return { problem: task };
+  const agent = text(args.agent);
+  const why = text(args.reason) ? `: ${text(args.reason)}` : '';
+  if (name === 'retry_task')
+    return task.status === 'FAILED'
+      ? { summary: `Retry task "${task.title}"${agent ? ` with ${agent}` : ''}${why}.` }
+      : { problem: `Task "${task.title}" is ${task.status}; only a failed task is retried.` };
+  if (name === 'reassign_task') {
+    if (!agent) return { problem: 'Say which agent (slug) takes the task.' };
+    return task.status === 'PENDING' || task.status === 'ASSIGNED'
+      ? { summary: `Hand task "${task.title}" to ${agent}${why}.` }
+      : { problem: `Task "${task.title}" is ${task.status}; only a waiting task is reassigned.` };
+  }
+  return ['DONE', 'FAILED', 'CANCELLED'].includes(task.status)
+    ? { problem: `Task "${task.title}" is already ${task.status}.` }
+    : { summary: `Cancel task "${task.title}"${why}.` };
 }

@@ -1,8 +1,7 @@
 // Whether an agent's schedule has it at work now. A schedule is a five-field cron expression
 // (validated when the agent is saved); for the office it reads as working hours: the hour, day
 // and weekday fields say when the agent is on duty, the minute field says nothing about it.
-
-import { localClock } from '../ceo/local-time';
+// The office shows it and dispatch obeys it, so both read the same hours.
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
@@ -54,14 +53,24 @@ function parse(token: string, names: string[], min: number): number {
   return named >= 0 ? named + min : Number(token);
 }
 
-/** The operator's wall clock at `at` (read as the briefing reads it), in cron's fields. */
+/** The operator's wall clock at `at` in `timeZone`, in cron's fields (Intl only). */
 function localParts(at: number, timeZone: string) {
-  const { date, time } = localClock(at, timeZone);
-  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      hourCycle: 'h23',
+    })
+      .formatToParts(new Date(at))
+      .map((part) => [part.type, Number(part.value)]),
+  ) as Record<'year' | 'month' | 'day' | 'hour', number>;
   return {
-    month,
-    day,
-    hour: Number(time.slice(0, 2)),
-    weekday: new Date(Date.UTC(year, month - 1, day)).getUTCDay(),
+    month: parts.month,
+    day: parts.day,
+    hour: parts.hour,
+    weekday: new Date(Date.UTC(parts.year, parts.month - 1, parts.day)).getUTCDay(),
   };
 }
