@@ -21,6 +21,10 @@ describe('runners and the work loop in Settings, in a real browser', () => {
     await panel.getByRole('button', { name: 'Register runner' }).click();
     const token = await panel.getByTestId('runner-token').innerText();
     expect(token).toMatch(/^hqr_/);
+    // The exact command line to start it against this HQ, the token in its environment.
+    expect(await panel.getByTestId('runner-start-command').innerText()).toBe(
+      `HQ_RUNNER_TOKEN=${token} npm run runner -- --server ${session.hq.url} --repo NAME=PATH --command "your-agent-cli"`,
+    );
     const row = panel.getByTestId('runner-laptop');
     expect(await row.innerText()).toContain('not declared yet');
 
@@ -52,6 +56,7 @@ describe('runners and the work loop in Settings, in a real browser', () => {
       'acme/app (pushes)',
     );
     expect(await page.getByTestId('runner-disk-laptop').innerText()).toBe('12.5 GB free, 3 clones');
+    expect(await page.getByTestId('runner-running-laptop').innerText()).toBe('idle');
 
     await page.getByRole('button', { name: 'Revoke laptop' }).click();
     await expect.poll(() => page.getByTestId('runner-laptop').innerText()).toContain('revoked');

@@ -35,6 +35,9 @@ const Runner = z
       .object({ freeBytes: z.number().int(), clones: z.number().int(), at: z.string() })
       .nullable()
       .describe('Its disk as it last said with a claim or heartbeat; null: never said.'),
+    currentTasks: z
+      .array(z.object({ id: z.string(), title: z.string() }))
+      .describe('The tasks running on it now.'),
   })
   .openapi('Runner');
 
@@ -45,7 +48,17 @@ const register = defineRoute('admin', {
   summary: 'Register a runner; its token is in this answer only (HQ keeps a hash)',
   request: { body: jsonBody(z.strictObject({ name: z.string().trim().min(1).max(80) })) },
   responses: {
-    201: jsonResponse(Runner.extend({ token: z.string() }), 'Registered; copy the token now.'),
+    201: jsonResponse(
+      Runner.extend({
+        token: z.string(),
+        startCommand: z
+          .string()
+          .describe(
+            'The command line that starts it against this HQ, the token in its environment.',
+          ),
+      }),
+      'Registered; copy the token now.',
+    ),
   },
 });
 
@@ -67,7 +80,8 @@ const revoke = defineRoute('admin', {
 });
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-const view = (r: typeof runners.$inferSelect) => ({
+type Running = { id: string; title: string };
+const view = (r: typeof runners.$inferSelect, running: Running[] = []) => ({
   id: r.id,
   name: r.name,
   createdBy: r.createdBy,
@@ -82,7 +96,19 @@ const view = (r: typeof runners.$inferSelect) => ({
     r.freeDiskBytes === null || r.clones === null || r.diskAt === null
       ? null
       : { freeBytes: r.freeDiskBytes, clones: r.clones, at: new Date(r.diskAt).toISOString() },
+  currentTasks: running,
 });
+
+/** The tasks running now, by runner: one read of the RUNNING tasks (tasks_status_idx). */
+async function runningByRunner(env: Env): Promise<Map<string, Running[]>> {
+  const { results } = await env.DB.prepare(
+    "SELECT id, title, runner_id FROM tasks WHERE status = 'RUNNING' AND runner_id IS NOT NULL ORDER BY created_at",
+  ).all<Running & { runner_id: string }>();
+  const byRunner = new Map<string, Running[]>();
+  for (const { runner_id, id, title } of results)
+    byRunner.set(runner_id, [...(byRunner.get(runner_id) ?? []), { id, title }]);
+  return byRunner;
+}
 
 export const runnerAdminRoutes = new OpenAPIHono<HonoEnv>({ defaultHook: validationHook });
 
@@ -113,12 +139,16 @@ runnerAdminRoutes.openapi(register, async (c) => {
       summary: { name: row.name },
     }),
   ]);
-  return c.json({ ...view(row), token }, 201);
+  // Where this HQ was reached is where the runner should reach it.
+  const server = new URL(c.req.url).origin;
+  const startCommand = `HQ_RUNNER_TOKEN=${token} npm run runner -- --server ${server} --repo NAME=PATH --command "your-agent-cli"`;
+  return c.json({ ...view(row), token, startCommand }, 201);
 });
 
 runnerAdminRoutes.openapi(list, async (c) => {
   const rows = await database(c.env).select().from(runners).orderBy(desc(runners.createdAt)).all();
-  return c.json({ runners: rows.map(view) }, 200);
+  const running = await runningByRunner(c.env);
+  return c.json({ runners: rows.map((r) => view(r, running.get(r.id))) }, 200);
 });
 
 runnerAdminRoutes.openapi(revoke, async (c) => {

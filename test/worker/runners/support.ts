@@ -24,7 +24,7 @@ export async function registerRunner(
   const admin = await signInAs('admin@test.hq');
   const response = await call('/api/runners', { method: 'POST', cookie: admin, json: { name } });
   expect(response.status).toBe(201);
-  const body = (await response.json()) as { id: string; token: string };
+  const body = (await response.json()) as { id: string; token: string; startCommand: string };
   if (serves) expect((await declare(body.token, [], serves)).status).toBe(200);
   return { ...body, admin };
 }

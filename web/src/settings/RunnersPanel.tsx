@@ -10,6 +10,7 @@ interface Runner {
   /** The repositories it serves; null: it never said (it claims nothing). */
   repositories: { name: string; pushes: boolean }[] | null;
   disk: { freeBytes: number; clones: number; at: string } | null;
+  currentTasks: { id: string; title: string }[];
 }
 
 const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : 'never');
@@ -56,7 +57,8 @@ function diskText(runner: Runner): string {
 export function RunnersPanel() {
   const [runners, setRunners] = useState<Runner[]>([]);
   const [name, setName] = useState('');
-  const [token, setToken] = useState<string | null>(null);
+  // The new runner's token and start command: shown once, never fetched again.
+  const [created, setCreated] = useState<{ token: string; startCommand: string } | null>(null);
   const [error, setError] = useState<string | null>(null);
 
   const load = () => api<{ runners: Runner[] }>('/api/runners').then((r) => setRunners(r.runners));
@@ -77,11 +79,12 @@ export function RunnersPanel() {
   const register = (event: Event) => {
     event.preventDefault();
     void act(async () => {
-      const created = await api<{ token: string }>('/api/runners', {
-        method: 'POST',
-        body: { name },
-      });
-      setToken(created.token);
+      setCreated(
+        await api<{ token: string; startCommand: string }>('/api/runners', {
+          method: 'POST',
+          body: { name },
+        }),
+      );
       setName('');
     });
   };
@@ -97,6 +100,7 @@ export function RunnersPanel() {
             <th>Can run</th>
             <th>Repositories</th>
             <th>Disk</th>
+            <th>Running</th>
             <th>Last seen</th>
             <th />
           </tr>
@@ -112,6 +116,15 @@ export function RunnersPanel() {
                 title={r.disk ? `as of ${when(r.disk.at)}` : ''}
               >
                 {diskText(r)}
+              </td>
+              <td data-testid={`runner-running-${r.name}`}>
+                {r.currentTasks.length
+                  ? r.currentTasks.map((t) => (
+                      <a key={t.id} href={`/tasks/${t.id}`}>
+                        {t.title}{' '}
+                      </a>
+                    ))
+                  : 'idle'}
               </td>
               <td>{r.revokedAt ? `revoked ${when(r.revokedAt)}` : when(r.lastSeenAt)}</td>
               <td>
@@ -137,12 +150,15 @@ export function RunnersPanel() {
         </label>{' '}
         <button type="submit">Register runner</button>
       </form>
-      {token && (
-        <p role="status" class="notice">
-          Its token, shown this once: <code data-testid="runner-token">{token}</code>. Start it with{' '}
-          <code>HQ_RUNNER_TOKEN=… npm run runner -- --server … --repo NAME=PATH</code> (the token in
-          the environment or a private --token-file, never on the command line).
-        </p>
+      {created && (
+        <div role="status" class="notice">
+          <p>
+            Its token, shown this once: <code data-testid="runner-token">{created.token}</code>.
+            Start it on the machine that has the repository (set NAME=PATH and your agent's command;
+            the token goes in the environment or a private --token-file, never on the command line):
+          </p>
+          <pre data-testid="runner-start-command">{created.startCommand}</pre>
+        </div>
       )}
     </div>
   );
