@@ -16,8 +16,7 @@ import { childEnv } from '../../runner/env';
 import { readAsUser, writeAsUser } from '../../runner/executors/confined-as-user';
 import { readConfined } from '../../runner/executors/confined-fs';
 import { PRESETS, runPreset, withRunFiles } from '../../runner/executors/presets';
-import { recordRun } from '../../runner/record';
-import { runnerRepo, TASK } from '../support/runner-repo';
+import { FIRST_ROUND, recordFirstRound, runnerRepo, TASK } from '../support/runner-repo';
 
 const asRoot = process.getuid?.() === 0;
 const { root, repo, clones, git, remove } = runnerRepo('hq-agent-user-');
@@ -27,13 +26,7 @@ beforeAll(async () => {
   if (asRoot) nobody = await resolveAgentUser('nobody');
 });
 
-const task = {
-  id: TASK,
-  branch: `hq/${TASK}`,
-  baseBranch: 'main',
-  headCommit: null,
-  headPushed: false,
-};
+const task = FIRST_ROUND;
 const claim = {
   task: { ...task, title: 'As nobody', spec: '', expectedScope: [], reviewComments: null },
   agent: null,
@@ -41,17 +34,7 @@ const claim = {
 const open = () => openWorkspace(clones, repo, task, nobody);
 /** The agent's environment, as the runner builds it for a clone handed to another user. */
 const agentEnv = (ws: Workspace) => childEnv(claim, ws.dir, [], process.env, ws.agentHome);
-const record = (ws: Workspace) =>
-  recordRun({
-    repo,
-    clone: ws.dir,
-    taskId: TASK,
-    branch: task.branch,
-    baseBranch: 'main',
-    start: ws.start,
-    title: 'As nobody',
-    agentUser: nobody,
-  });
+const record = (ws: Workspace) => recordFirstRound(repo, ws, 'As nobody', nobody);
 
 describe.runIf(asRoot)('agents as another user', () => {
   it("writes in its clone, and neither in the runner's repository nor the runner's environment", async () => {

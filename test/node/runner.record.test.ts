@@ -5,21 +5,14 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } 
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openWorkspace } from '../../runner/clones/workspace';
-import { recordRun } from '../../runner/record';
-import { runnerRepo, TASK } from '../support/runner-repo';
+import { FIRST_ROUND, recordFirstRound, runnerRepo, TASK } from '../support/runner-repo';
 
 const { root, repo, clones, git, gitIn, remove } = runnerRepo('hq-record-');
 afterAll(remove);
 const markers = join(root, 'markers');
 mkdirSync(markers);
 
-const task = {
-  id: TASK,
-  branch: `hq/${TASK}`,
-  baseBranch: 'main',
-  headCommit: null,
-  headPushed: false,
-};
+const task = FIRST_ROUND;
 
 /** Every way a clone's git could run a program of the agent's, each leaving a marker. */
 function poison(dir: string) {
@@ -50,16 +43,7 @@ describe('recording a run', () => {
     writeFileSync(join(ws.dir, 'new file.txt'), 'left uncommitted\n');
     rmSync(join(ws.dir, 'committed.txt'));
 
-    const recorded = await recordRun({
-      repo,
-      clone: ws.dir,
-      taskId: TASK,
-      branch: task.branch,
-      baseBranch: 'main',
-      start: ws.start,
-      title: 'Poisoned',
-      agentUser: null,
-    });
+    const recorded = await recordFirstRound(repo, ws, 'Poisoned');
 
     expect(readdirSync(markers)).toEqual([]);
     expect(recorded.notes).toEqual([]);
@@ -87,16 +71,7 @@ describe('recording a run', () => {
     writeFileSync(join(ws.dir, 'clean.txt'), 'all committed\n');
     gitIn(ws.dir, 'add', '.');
     gitIn(ws.dir, 'commit', '-qm', 'clean');
-    const recorded = await recordRun({
-      repo,
-      clone: ws.dir,
-      taskId: TASK,
-      branch: task.branch,
-      baseBranch: 'main',
-      start: ws.start,
-      title: 'Clean',
-      agentUser: null,
-    });
+    const recorded = await recordFirstRound(repo, ws, 'Clean');
     expect(recorded.headCommit).toBe(gitIn(ws.dir, 'rev-parse', 'HEAD'));
     expect(recorded.commits).toEqual([recorded.headCommit]);
     await clones.remove(repo.name, TASK);
@@ -106,16 +81,7 @@ describe('recording a run', () => {
     const ws = await openWorkspace(clones, repo, task, null);
     writeFileSync(join(ws.dir, 'kept.txt'), 'still recorded\n');
     writeFileSync(join(ws.dir, '.git', 'HEAD'), 'ref: refs/heads/nowhere\n');
-    const recorded = await recordRun({
-      repo,
-      clone: ws.dir,
-      taskId: TASK,
-      branch: task.branch,
-      baseBranch: 'main',
-      start: ws.start,
-      title: 'Headless',
-      agentUser: null,
-    });
+    const recorded = await recordFirstRound(repo, ws, 'Headless');
     expect(recorded.notes[0]).toMatch(/^the clone's commits could not be read/);
     expect(git('rev-parse', `${recorded.headCommit}^`)).toBe(ws.start);
     expect(git('show', `${recorded.headCommit}:kept.txt`)).toBe('still recorded');
