@@ -105,8 +105,11 @@ async function runningByRunner(env: Env): Promise<Map<string, Running[]>> {
     "SELECT id, title, runner_id FROM tasks WHERE status = 'RUNNING' AND runner_id IS NOT NULL ORDER BY created_at",
   ).all<Running & { runner_id: string }>();
   const byRunner = new Map<string, Running[]>();
-  for (const { runner_id, id, title } of results)
-    byRunner.set(runner_id, [...(byRunner.get(runner_id) ?? []), { id, title }]);
+  for (const { runner_id, id, title } of results) {
+    const list = byRunner.get(runner_id) ?? [];
+    list.push({ id, title });
+    byRunner.set(runner_id, list);
+  }
   return byRunner;
 }
 
