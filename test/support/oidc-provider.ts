@@ -11,6 +11,7 @@ import type {
   KoaContextWithOIDC,
 } from 'oidc-provider';
 import Provider from 'oidc-provider';
+import { accountClaims } from './oidc-accounts';
 import type { OidcStandIn } from './provided-context';
 
 export const TEST_CLIENT_ID = 'hq-test';
@@ -94,10 +95,7 @@ function configuration(clientSecret: string): Configuration {
     // By default scope-requested claims go only to userinfo when an access token is issued; the
     // relying party reads the email from the id token, so put them there too.
     conformIdTokenClaims: false,
-    findAccount: (_ctx, sub) => ({
-      accountId: sub,
-      claims: () => ({ sub, email: sub, email_verified: true, name: sub.split('@')[0] }),
-    }),
+    findAccount: (_ctx, sub) => ({ accountId: sub, claims: () => accountClaims(sub) }),
     features: { devInteractions: { enabled: false } },
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     // Explicit values for everything whose default function logs a "you SHOULD change" notice.

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { followAuthorization } from '../support/follow-authorization';
+import { EMAIL_NOT_VERIFIED, NO_EMAIL_VERIFIED_CLAIM } from '../support/oidc-accounts';
 import { type CallOptions, call, cookieFrom, errorOf, ORIGIN } from './support/client';
 
 // A real OpenID provider (oidc-provider) runs on 127.0.0.1, started by test/support/global-setup.ts.
@@ -17,10 +18,8 @@ beforeAll(() => {
 });
 
 /** Starts a sign-in and lets the provider authenticate `email`; returns what the browser holds. */
-async function authorize(email: string) {
-  const login = await call(`/auth/oidc/login?login_hint=${encodeURIComponent(email)}`, {
-    env: oidcEnv,
-  });
+async function authorize(email: string, env = oidcEnv) {
+  const login = await call(`/auth/oidc/login?login_hint=${encodeURIComponent(email)}`, { env });
   expect(login.status).toBe(302);
   const stateCookie = cookieFrom(login, 'hq_oauth_state');
   expect(stateCookie).toBeDefined();
@@ -28,8 +27,8 @@ async function authorize(email: string) {
   return { callbackUrl: new URL(callbackUrl), stateCookie: stateCookie ?? '', login };
 }
 
-const finish = (url: URL, cookie: string) =>
-  call(url.pathname + url.search, { env: oidcEnv, cookie });
+const finish = (url: URL, cookie: string, env = oidcEnv) =>
+  call(url.pathname + url.search, { env, cookie });
 
 describe('OpenID Connect sign-in against a real local provider', () => {
   it('lists the provider with its configured name', async () => {
@@ -108,6 +107,40 @@ describe('OpenID Connect sign-in against a real local provider', () => {
     expect(response.status).toBe(403);
     expect(await response.text()).toContain('stranger@test.hq has no role');
     expect(cookieFrom(response, 'hq_session')).toBeUndefined();
+  });
+
+  // The attack: an issuer that lets anyone set their email, and leaves out email_verified.
+  it('refuses an admin email whose issuer does not say it verified it', async () => {
+    const { callbackUrl, stateCookie } = await authorize(`admin@test.hq${NO_EMAIL_VERIFIED_CLAIM}`);
+    const response = await finish(callbackUrl, stateCookie);
+    expect(response.status).toBe(403);
+    expect((await errorOf(response)).message).toMatch(
+      /did not say it verified admin@test\.hq \(no email_verified claim\).*OIDC_ISSUER_VERIFIES_EMAILS/,
+    );
+    expect(cookieFrom(response, 'hq_session')).toBeUndefined();
+  });
+
+  it('refuses an email the issuer says it has not verified, whatever the configuration', async () => {
+    const trusting = { ...oidcEnv, OIDC_ISSUER_VERIFIES_EMAILS: 'true' };
+    const { callbackUrl, stateCookie } = await authorize(
+      `admin@test.hq${EMAIL_NOT_VERIFIED}`,
+      trusting,
+    );
+    const response = await finish(callbackUrl, stateCookie, trusting);
+    expect(response.status).toBe(403);
+    expect((await errorOf(response)).message).toBe('The provider has not verified admin@test.hq.');
+  });
+
+  it('accepts a missing claim only from an issuer marked as verifying emails', async () => {
+    const trusting = { ...oidcEnv, OIDC_ISSUER_VERIFIES_EMAILS: 'true' };
+    const { callbackUrl, stateCookie } = await authorize(
+      `operator@test.hq${NO_EMAIL_VERIFIED_CLAIM}`,
+      trusting,
+    );
+    const done = await finish(callbackUrl, stateCookie, trusting);
+    expect(done.status).toBe(302);
+    const me = await call('/api/me', { cookie: cookieFrom(done, 'hq_session') });
+    expect(await me.json()).toEqual({ email: 'operator@test.hq', role: 'operator' });
   });
 
   it('answers 404 for a provider that is not configured', async () => {

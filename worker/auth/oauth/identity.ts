@@ -26,8 +26,16 @@ export async function verifiedEmail(
   if (typeof email !== 'string') {
     throw new ApiError('bad_request', 'The provider did not share an email address.');
   }
-  if (verified === false) {
-    throw new ApiError('forbidden', `The provider has not verified ${email}.`);
+  // An absent claim is not a yes: an issuer that lets users type any email would otherwise
+  // sign an attacker in as an ADMIN_EMAILS address. Only an issuer the deployment marks as
+  // verifying every email it issues (OIDC_ISSUER_VERIFIES_EMAILS) may leave it out.
+  if (verified !== true && !(verified === undefined && provider.verifiesEmails)) {
+    throw new ApiError(
+      'forbidden',
+      verified === false
+        ? `The provider has not verified ${email}.`
+        : `The provider did not say it verified ${email} (no email_verified claim); an admin can set OIDC_ISSUER_VERIFIES_EMAILS=true for an issuer that verifies every email.`,
+    );
   }
   return email;
 }

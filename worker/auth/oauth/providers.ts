@@ -12,6 +12,8 @@ export interface ProviderConfig {
   discoveryUrl?: string;
   /** GitHub only: web and API roots (github.com, or a GitHub Enterprise Server). */
   github?: { webUrl: string; apiUrl: string };
+  /** The deployment says this issuer verifies every email it issues, claim or no claim. */
+  verifiesEmails?: boolean;
 }
 
 const GOOGLE_DISCOVERY = 'https://accounts.google.com/.well-known/openid-configuration';
@@ -36,6 +38,7 @@ export function configuredProviders(env: Env): ProviderConfig[] {
       name: envValue(env, 'OIDC_NAME') ?? 'Single sign-on',
       ...oidc,
       discoveryUrl,
+      verifiesEmails: envValue(env, 'OIDC_ISSUER_VERIFIES_EMAILS') === 'true',
     });
   }
   return providers;
