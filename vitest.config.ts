@@ -39,7 +39,7 @@ export default defineConfig({
                 // stand-in, set per test through settings (telegram.apiRoot).
                 TELEGRAM_BOT_TOKEN: '123456:test-token-for-the-local-bot-api',
                 TELEGRAM_BOT_USERNAME: 'hq_test_bot',
-                TELEGRAM_WEBHOOK_SECRET: 'test-webhook-secret-0123456789',
+                TELEGRAM_WEBHOOK_SECRET: 'test-webhook-secret-0123456789abcdef',
                 TEST_MIGRATIONS: await readD1Migrations(root('./drizzle')),
               },
             },

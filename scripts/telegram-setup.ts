@@ -30,9 +30,9 @@ const fail = (message: string): never => {
 };
 const token = vars.TELEGRAM_BOT_TOKEN || fail('TELEGRAM_BOT_TOKEN is not set (from @BotFather).');
 const secret = vars.TELEGRAM_WEBHOOK_SECRET;
-if (!secret || secret === 'generated-on-first-start' || secret.length < 16)
+if (!secret || secret === 'generated-on-first-start' || secret.length < 32)
   fail(
-    'TELEGRAM_WEBHOOK_SECRET must be set (16+ characters; `npm start` generates one in .dev.vars).',
+    'TELEGRAM_WEBHOOK_SECRET must be set (32+ characters; `npm start` generates one in .dev.vars).',
   );
 if (!/^[A-Za-z0-9_-]{1,256}$/.test(secret ?? ''))
   fail('TELEGRAM_WEBHOOK_SECRET may only hold A-Z, a-z, 0-9, _ and - (Telegram’s rule).');

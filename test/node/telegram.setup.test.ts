@@ -29,7 +29,10 @@ describe('npm run telegram:setup', () => {
   it('registers the webhook with its secret and the seventeen commands, and prints the username', async () => {
     const token = '424242:setup-test-token';
     const { stdout } = await setup(
-      { TELEGRAM_BOT_TOKEN: token, TELEGRAM_WEBHOOK_SECRET: 'a-webhook-secret-of-enough-length' },
+      {
+        TELEGRAM_BOT_TOKEN: token,
+        TELEGRAM_WEBHOOK_SECRET: 'a-webhook-secret-of-enough-length-32',
+      },
       ['--url', 'https://hq.example.com', '--api-root', bot.apiRoot],
     );
     expect(stdout).toContain('Webhook: https://hq.example.com/telegram/webhook');
@@ -40,7 +43,7 @@ describe('npm run telegram:setup', () => {
     expect(mine.map((c) => c.method)).toEqual(['getMe', 'setWebhook', 'setMyCommands']);
     expect(mine[1]?.payload).toMatchObject({
       url: 'https://hq.example.com/telegram/webhook',
-      secret_token: 'a-webhook-secret-of-enough-length',
+      secret_token: 'a-webhook-secret-of-enough-length-32',
       allowed_updates: ['message', 'callback_query', 'my_chat_member'],
     });
     const commands = mine[2]?.payload.commands as { command: string }[];
@@ -53,11 +56,21 @@ describe('npm run telegram:setup', () => {
       [{}, 'TELEGRAM_BOT_TOKEN is not set'],
       [{ TELEGRAM_BOT_TOKEN: '1:x' }, 'TELEGRAM_WEBHOOK_SECRET must be set'],
       [
-        { TELEGRAM_BOT_TOKEN: '1:x', TELEGRAM_WEBHOOK_SECRET: 'has spaces in it, not allowed' },
+        {
+          TELEGRAM_BOT_TOKEN: '1:x',
+          TELEGRAM_WEBHOOK_SECRET: 'it has spaces in it, and those are not allowed',
+        },
         'may only hold',
       ],
       [
-        { TELEGRAM_BOT_TOKEN: '1:x', TELEGRAM_WEBHOOK_SECRET: 'a-webhook-secret-of-enough-length' },
+        { TELEGRAM_BOT_TOKEN: '1:x', TELEGRAM_WEBHOOK_SECRET: 'only-31-characters-long-secret1' },
+        'TELEGRAM_WEBHOOK_SECRET must be set (32+ characters',
+      ],
+      [
+        {
+          TELEGRAM_BOT_TOKEN: '1:x',
+          TELEGRAM_WEBHOOK_SECRET: 'a-webhook-secret-of-enough-length-32',
+        },
         'Give HQ’s public URL',
       ],
     ];

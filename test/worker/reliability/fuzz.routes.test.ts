@@ -10,7 +10,7 @@ import { fillPath, type Operation, openapi } from './support';
 
 /** How many random requests each route gets. */
 const RUNS_PER_ROUTE = 30;
-const SECRET = 'test-webhook-secret-0123456789';
+const SECRET = 'test-webhook-secret-0123456789abcdef';
 /**
  * The guard stamps a runner's last contact on every request its token authenticates, a 4xx
  * included: the runner did call, so that is the truth, not a leaked write.

@@ -9,7 +9,7 @@ import {
 } from './expected-roles';
 import { fillPath, type Operation, operations } from './support';
 
-const SECRET = 'test-webhook-secret-0123456789';
+const SECRET = 'test-webhook-secret-0123456789abcdef';
 const RANK: Record<string, number> = { viewer: 1, operator: 2, admin: 3 };
 type Caller = 'anonymous' | 'viewer' | 'operator' | 'admin' | 'runner' | 'telegram';
 

@@ -137,7 +137,11 @@ describe('slash commands', () => {
   });
 
   it('/scan runs the ops scan now; /digest shows what waits; /memory lists for operators and refuses bad verbs', async () => {
-    expect(await ask(viewer, '/scan')).toMatch(/^Ops scan: /);
+    // The same role as POST /api/ceo/scan: a viewer cannot set off the scan from a chat.
+    expect(await ask(viewer, '/scan')).toBe(
+      '/scan needs the operator role; viewer@test.hq is viewer.',
+    );
+    expect(await ask(operator, '/scan')).toMatch(/^Ops scan: /);
     await hire({ slug: 'cmd-bo' }, { slug: 'cmd-cy' });
     const waiting = await ask(viewer, '/digest');
     expect(waiting).toMatch(/^Since the last update \(\d+ events\):[\s\S]*cmd-cy/);

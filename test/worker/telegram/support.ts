@@ -5,7 +5,7 @@ import { newChat, textUpdate } from '../../support/telegram-updates';
 import { ceo, patchSettings } from '../ceo/support';
 import { call, signInAs } from '../support/client';
 
-export const SECRET = 'test-webhook-secret-0123456789';
+export const SECRET = 'test-webhook-secret-0123456789abcdef';
 const root = () => inject('telegram').apiRoot;
 
 /** Points the bot at the local Bot API server. */

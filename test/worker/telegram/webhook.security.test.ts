@@ -6,7 +6,7 @@ describe('the Telegram webhook', () => {
   it('refuses a wrong or missing secret header with 401, and queues nothing', async () => {
     await useTelegram();
     const chat = newChat();
-    for (const secret of [null, '', 'wrong-secret', 'test-webhook-secret-0123456789x']) {
+    for (const secret of [null, '', 'wrong-secret', 'test-webhook-secret-0123456789abcdefx']) {
       const response = await deliver(textUpdate(chat, '/help'), secret);
       expect(response.status).toBe(401);
       expect((await errorOf(response)).message).toContain('x-telegram-bot-api-secret-token');
@@ -31,6 +31,27 @@ describe('the Telegram webhook', () => {
       env: { TELEGRAM_BOT_TOKEN: '' },
     });
     expect(noBot.status).toBe(404);
+  });
+
+  it('refuses every update while the secret is the placeholder or under 32 characters', async () => {
+    const cases: [string, string][] = [
+      ['generated-on-first-start', 'is still the placeholder "generated-on-first-start"'],
+      ['x', 'is 1 characters; it needs 32 or more'],
+      ['a'.repeat(31), 'is 31 characters; it needs 32 or more'],
+    ];
+    for (const [secret, problem] of cases) {
+      // The attacker knows the weak secret and sends it: it still opens nothing.
+      const response = await call('/telegram/webhook', {
+        method: 'POST',
+        json: textUpdate(newChat(), '/help'),
+        headers: { 'x-telegram-bot-api-secret-token': secret },
+        env: { TELEGRAM_WEBHOOK_SECRET: secret },
+      });
+      expect(response.status).toBe(503);
+      expect((await errorOf(response)).message).toBe(
+        `TELEGRAM_WEBHOOK_SECRET ${problem}: the webhook refuses every update.`,
+      );
+    }
   });
 
   it('answers 400 naming update_id for a body that is not an update', async () => {

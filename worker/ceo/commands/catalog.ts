@@ -70,7 +70,7 @@ export const COMMAND_LINES: CommandLine[] = [
     help: 'What waits in the digest buffer, now (the digest still goes to everyone when due).',
     minRole: 'viewer',
   },
-  { name: 'scan', args: '', help: 'Run the ops scan now.', minRole: 'viewer' },
+  { name: 'scan', args: '', help: 'Run the ops scan now.', minRole: 'operator' },
   {
     name: 'mute',
     args: '[30m|2h|1d|off]',
