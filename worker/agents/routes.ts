@@ -9,6 +9,7 @@ import { ApiError } from '../http/errors';
 import { defineRoute, jsonBody, jsonResponse } from '../http/route';
 import { validationHook } from '../http/validation';
 import { CreateAgent, PatchAgent } from './fields';
+import { assertNoDanglingPlaceholders } from './placeholders';
 import {
   assertMayChangeMcp,
   assertReportsTo,
@@ -19,14 +20,7 @@ import {
   spendThisMonth,
 } from './queries';
 import { Agent, ChangeResponse, SlugParam } from './schemas';
-import {
-  agentConfig,
-  agentView,
-  assertNoDanglingPlaceholders,
-  creationRevision,
-  revisedEvent,
-  sealServers,
-} from './store';
+import { agentConfig, agentView, creationRevision, revisedEvent, sealServers } from './store';
 
 const tags = ['Agents'];
 

@@ -3,6 +3,7 @@ import { REDACTED, redact } from '../audit/redact';
 import type { ExecutorConfig } from './catalog';
 import type { Change } from './diff';
 import type { McpServersConfig, TrackedField } from './fields';
+import { redactArgs, redactUrl, restoreRedacted } from './mcp-secrets';
 
 /** The tracked part of an agent's config, with real values (secrets included). */
 export type AgentConfig = {
@@ -28,10 +29,11 @@ type _Covers = [TrackedField] extends [keyof AgentConfig]
   : never;
 export const configCoversTrackedFields: _Covers = true;
 
-/** MCP env values and headers are secrets by position, whatever their key is called. */
-const SECRET_SECTIONS = new Set(['env', 'headers']);
-
-/** The config as revisions and the audit log may hold it: every secret replaced by `[REDACTED]`. */
+/**
+ * The config as revisions and the audit log may hold it: every secret replaced by `[REDACTED]`.
+ * MCP env values and headers are secrets by position, whatever their key is called; in its
+ * args and url, what looks like one is hidden (mcp-secrets.ts).
+ */
 export function redactConfig<T extends Partial<AgentConfig>>(config: T): T {
   if (!config.mcpServers) return redact(config);
   const servers = Object.fromEntries(
@@ -39,6 +41,8 @@ export function redactConfig<T extends Partial<AgentConfig>>(config: T): T {
       name,
       {
         ...server,
+        ...(server.args ? { args: redactArgs(server.args) } : {}),
+        ...(server.url ? { url: redactUrl(server.url) } : {}),
         ...(server.env ? { env: redactValues(server.env) } : {}),
         ...(server.headers ? { headers: redactValues(server.headers) } : {}),
       },
@@ -53,42 +57,48 @@ const redactValues = (record: Record<string, string>) =>
 const SECRET_KEY = /key|token|secret|passw|authorization|cookie|credential/i;
 
 function isSecretPath(change: Change): boolean {
-  if (change.field === 'mcpServers' && SECRET_SECTIONS.has(String(change.path[1]))) return true;
   return change.path.some((segment) => SECRET_KEY.test(String(segment)));
 }
 
-/** The diff with secret values hidden; that a secret changed (and where) stays visible. */
-export function redactDiff(changes: Change[]): Change[] {
+/**
+ * The diff with secret values hidden; that a secret changed (and where) stays visible. A
+ * change inside an MCP server shows what readers see of the two configs at that place, so a
+ * token in an argument or a URL is hidden with the context that marks it (the flag before it).
+ */
+export function redactDiff(
+  changes: Change[],
+  before: Pick<AgentConfig, 'mcpServers'> | null,
+  after: Pick<AgentConfig, 'mcpServers'>,
+): Change[] {
+  const seen = {
+    old: redactConfig({ mcpServers: before?.mcpServers ?? {} }).mcpServers,
+    new: redactConfig({ mcpServers: after.mcpServers }).mcpServers,
+  };
   return changes.map((change) => {
-    if (isSecretPath(change)) {
-      return {
-        ...change,
-        ...('old' in change ? { old: REDACTED } : {}),
-        ...('new' in change ? { new: REDACTED } : {}),
-      };
-    }
     if (change.field === 'mcpServers') {
-      const hide = (value: unknown) =>
-        value && typeof value === 'object' ? redactServerFragment(change.path, value) : value;
+      const { lines: _lines, ...rest } = change;
       return {
-        ...change,
-        ...('old' in change ? { old: hide(change.old) } : {}),
-        ...('new' in change ? { new: hide(change.new) } : {}),
+        ...rest,
+        ...('old' in change ? { old: at(seen.old, change.path) } : {}),
+        ...('new' in change ? { new: at(seen.new, change.path) } : {}),
       };
     }
-    return change;
+    if (!isSecretPath(change)) return change;
+    return {
+      ...change,
+      ...('old' in change ? { old: REDACTED } : {}),
+      ...('new' in change ? { new: REDACTED } : {}),
+    };
   });
 }
 
-/** A whole server or a whole env/headers block added or removed at once. */
-function redactServerFragment(path: (string | number)[], value: object): unknown {
-  if (path.length === 0) return redactConfig({ mcpServers: value as McpServersConfig }).mcpServers;
-  if (path.length === 1) {
-    return redactConfig({ mcpServers: { x: value } as McpServersConfig }).mcpServers.x;
+function at(value: unknown, path: (string | number)[]): unknown {
+  let here = value;
+  for (const segment of path) {
+    if (here === null || typeof here !== 'object') return REDACTED;
+    here = (here as Record<string | number, unknown>)[segment];
   }
-  return SECRET_SECTIONS.has(String(path[1]))
-    ? redactValues(value as Record<string, string>)
-    : redact(value);
+  return here === undefined ? REDACTED : here;
 }
 
 /**
@@ -111,7 +121,15 @@ export function mergeSecrets(incoming: McpServersConfig, live: McpServersConfig)
         );
         return { [section]: merged };
       };
-      return [name, { ...server, ...keep('env'), ...keep('headers') }];
+      const args =
+        server.args && current?.args
+          ? { args: restoreRedacted(server.args, current.args, redactArgs(current.args)) }
+          : {};
+      const url =
+        server.url && current?.url
+          ? { url: restoreRedacted([server.url], [current.url], [redactUrl(current.url)])[0] }
+          : {};
+      return [name, { ...server, ...args, ...url, ...keep('env'), ...keep('headers') }];
     }),
   );
 }

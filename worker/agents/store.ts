@@ -2,7 +2,6 @@ import { and, eq } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import { agentRevisions, agents } from '../../drizzle/schema';
 import { auditRow } from '../audit/record';
-import { REDACTED } from '../audit/redact';
 import { database } from '../db/client';
 import { DomainError } from '../errors';
 import { agentArchivedInsert, agentRevisedInsert } from '../events/outbox';
@@ -10,8 +9,9 @@ import { seal } from '../secrets/seal';
 import type { ExecutorConfig } from './catalog';
 import { type Change, diffConfigs } from './diff';
 import { type AgentPatch, type McpServersConfig, TRACKED_FIELDS } from './fields';
+import { assertNoDanglingPlaceholders } from './placeholders';
 import { type AgentConfig, mergeSecrets, redactConfig, redactDiff } from './snapshot';
-import { markUnreadable, openMcpServers, UNREADABLE } from './unreadable';
+import { markUnreadable, openMcpServers } from './unreadable';
 
 export type AgentRow = typeof agents.$inferSelect;
 
@@ -79,7 +79,7 @@ export function creationRevision(
     reason,
     before: null,
     after: redactConfig(config),
-    diff: redactDiff(diffConfigs(null, config, TRACKED_FIELDS)),
+    diff: redactDiff(diffConfigs(null, config, TRACKED_FIELDS), null, config),
     createdAt,
   };
 }
@@ -98,31 +98,6 @@ export function revisedEvent(
 /** MCP servers are stored sealed only when there is something to seal. */
 export async function sealServers(env: Env, servers: McpServersConfig): Promise<string | null> {
   return Object.keys(servers).length ? seal(env, servers) : null;
-}
-
-/**
- * Refuses a placeholder with no usable secret behind it: `[REDACTED]` where nothing is stored,
- * or a secret no key opens (`[UNREADABLE]`, or `[REDACTED]` asking to keep it).
- */
-export function assertNoDanglingPlaceholders(servers: McpServersConfig, slug?: string): void {
-  for (const [name, server] of Object.entries(servers)) {
-    for (const section of ['env', 'headers'] as const) {
-      for (const [key, value] of Object.entries(server[section] ?? {})) {
-        if (value !== REDACTED && value !== UNREADABLE) continue;
-        const field = `mcpServers.${name}.${section}.${key}`;
-        const [message, short] =
-          value === REDACTED
-            ? [`${field} is ${REDACTED} but no value is stored for it.`, 'no stored value to keep']
-            : [
-                `${field}${slug ? ` of agent ${slug}` : ''}: no key opens the stored value (ENCRYPTION_KEY, ENCRYPTION_KEY_PREVIOUS), so it cannot be kept. Send a new value.`,
-                'the stored value cannot be opened: send a new value',
-              ];
-        throw new DomainError('validation_failed', message, {
-          fields: [{ field, in: 'body', message: short }],
-        });
-      }
-    }
-  }
 }
 
 export interface ChangeRequest {
@@ -196,7 +171,7 @@ export async function applyChange(env: Env, request: ChangeRequest): Promise<Cha
     ...(archiving ? { archivedAt: now } : {}),
   };
   const { mcpServers: _plain, ...columns } = update;
-  const redactedDiff = redactDiff(changes);
+  const redactedDiff = redactDiff(changes, before, after);
   const writes: [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]] = [
     db
       .update(agents)

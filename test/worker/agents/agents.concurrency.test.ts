@@ -9,6 +9,7 @@ interface Revision {
 }
 
 describe('agents: concurrent edits', () => {
+  // 50 requests through one Durable Object: seconds on a loaded 2-core machine, hence 30 s.
   it('50 concurrent PATCHes make revisions 1..50, each before equal to the previous after', async () => {
     const { admin } = await createAgent('busy');
     const responses = await Promise.all(
@@ -36,5 +37,5 @@ describe('agents: concurrent edits', () => {
     };
     expect(agent.revision).toBe(50);
     expect(agent.model).toBe(revisions[50]?.after.model);
-  });
+  }, 30_000);
 });

@@ -1,7 +1,8 @@
 import { env } from 'cloudflare:workers';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { McpServersConfig } from '../../../worker/agents/fields';
 import { unseal } from '../../../worker/secrets/seal';
-import { call } from '../support/client';
+import { call, signInAs } from '../support/client';
 import { type AgentBody, createAgent, patch } from './support';
 
 const SECRET = 'ghp_PLANTED-SECRET-7f3a9c1e5b';
@@ -115,6 +116,66 @@ describe('agents: secrets never land in history', () => {
     const live = await unseal<AgentBody['mcpServers']>(env, row?.mcp_servers_sealed ?? '');
     expect(live.github?.env?.GITHUB_TOKEN).toBe(`${SECRET}-rotated`);
     expect(live.search?.headers?.Authorization).toBe(HEADER_SECRET);
+  });
+
+  it('hides secrets written into args and a url query from every reader, revision and the audit log', async () => {
+    const servers = {
+      cli: {
+        command: 'mcp-cli',
+        args: ['--header', 'Authorization: Bearer PLANTED-ARG-1', '--api-key=PLANTED-ARG-2'],
+      },
+      remote: { url: 'https://mcp.example.com/sse?token=PLANTED-URL-3&team=core' },
+    };
+    const { admin } = await createAgent('inline', { mcpServers: servers });
+    const viewer = await signInAs('viewer@test.hq');
+    // An edit that sends back what it was shown keeps the secrets; one rotates a token.
+    const shown = (await (await call('/api/agents/inline', { cookie: admin })).json()) as {
+      mcpServers: McpServersConfig;
+    };
+    const edited = await patch('inline', admin, {
+      mcpServers: {
+        ...shown.mcpServers,
+        cli: {
+          command: 'mcp-cli',
+          args: ['--header', 'Authorization: Bearer PLANTED-ARG-4', '--api-key=[REDACTED]'],
+        },
+      },
+    });
+    expect(edited.status).toBe(200);
+    const responses = [await edited.text()];
+    for (const path of [
+      '/api/agents/inline',
+      '/api/agents/inline/revisions',
+      '/api/agents/inline/revisions/0',
+      '/api/agents/inline/revisions/1',
+      '/api/audit',
+    ])
+      for (const cookie of [admin, viewer])
+        responses.push(await (await call(path, { cookie })).text());
+    const leaks = [...(await allRows()), ...responses, ...logged].filter((t) =>
+      t.includes('PLANTED'),
+    );
+    expect(leaks).toEqual([]);
+    expect(responses[1]).toContain('https://mcp.example.com/sse?token=[REDACTED]&team=core');
+    const row = await env.DB.prepare('SELECT mcp_servers_sealed FROM agents WHERE slug = ?')
+      .bind('inline')
+      .first<{ mcp_servers_sealed: string }>();
+    const live = await unseal<McpServersConfig>(env, row?.mcp_servers_sealed ?? '');
+    expect(live.cli?.args).toEqual([
+      '--header',
+      'Authorization: Bearer PLANTED-ARG-4',
+      '--api-key=PLANTED-ARG-2',
+    ]);
+    expect(live.remote?.url).toBe(servers.remote.url);
+  });
+
+  it('refuses a [REDACTED] inside an argument that matches no stored one, naming it', async () => {
+    const { admin } = await createAgent('dangling');
+    const response = await patch('dangling', admin, {
+      mcpServers: { fresh: { command: 'x', args: ['--token', 'y', '--key=[REDACTED]'] } },
+    });
+    expect(response.status).toBe(400);
+    expect(await response.text()).toContain('mcpServers.fresh.args.2');
   });
 
   it('keeps a stored secret when an edit sends back [REDACTED]', async () => {

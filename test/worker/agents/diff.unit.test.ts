@@ -51,17 +51,15 @@ describe('semantic diff', () => {
   });
 
   it('hides secret values in a diff but keeps where they changed', () => {
-    const changes = diffConfigs(
-      { mcpServers: { gh: { command: 'gh', env: { TOKEN: 'old' }, headers: {} } } },
-      {
-        mcpServers: {
-          gh: { command: 'gh', env: { TOKEN: 'new' }, headers: { Authorization: 'Bearer x' } },
-          api: { url: 'https://a.test', headers: { 'X-Api-Key': 'k' } },
-        },
+    const before = { mcpServers: { gh: { command: 'gh', env: { TOKEN: 'old' }, headers: {} } } };
+    const after = {
+      mcpServers: {
+        gh: { command: 'gh', env: { TOKEN: 'new' }, headers: { Authorization: 'Bearer x' } },
+        api: { url: 'https://a.test', headers: { 'X-Api-Key': 'k' } },
       },
-      ['mcpServers'],
-    );
-    expect(redactDiff(changes)).toEqual([
+    };
+    const changes = diffConfigs(before, after, ['mcpServers']);
+    expect(redactDiff(changes, before, after)).toEqual([
       {
         field: 'mcpServers',
         kind: 'added',
