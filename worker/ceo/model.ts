@@ -19,8 +19,8 @@ export interface ModelEndpoint {
 
 /**
  * Which endpoint the CEO's models are reached at: the base URL in settings, else
- * OPENAI_COMPATIBLE_BASE_URL, else OpenAI when OPENAI_API_KEY is set, else none (the CEO then
- * works without a model).
+ * OPENAI_COMPATIBLE_BASE_URL (called with OPENAI_COMPATIBLE_API_KEY), else OpenAI when
+ * OPENAI_API_KEY is set, else none (the CEO then works without a model).
  */
 export function modelEndpoint(env: Env, settings: SettingsValue): ModelEndpoint | null {
   const compatibleKey = envValue(env, 'OPENAI_COMPATIBLE_API_KEY');
@@ -28,15 +28,32 @@ export function modelEndpoint(env: Env, settings: SettingsValue): ModelEndpoint 
   const baseURL = settings.modelEndpoint.baseUrl ?? envValue(env, 'OPENAI_COMPATIBLE_BASE_URL');
   // Retries are ours to decide (the voice layer falls back to raw text instead of waiting).
   const common = { maxRetries: 0, dangerouslyAllowBrowser: true };
-  if (baseURL) {
+  if (baseURL && !isOpenAi(baseURL)) {
+    // OPENAI_API_KEY is for OpenAI alone: a custom endpoint (which an admin can point
+    // anywhere) gets its own key or none, never the deployment's OpenAI key.
     return {
-      client: new OpenAI({ ...common, baseURL, apiKey: compatibleKey ?? openAiKey ?? 'none' }),
+      client: new OpenAI({ ...common, baseURL, apiKey: compatibleKey ?? 'none' }),
       provider: 'openai-compatible',
     };
   }
+  if (baseURL && (compatibleKey ?? openAiKey))
+    return {
+      client: new OpenAI({ ...common, baseURL, apiKey: compatibleKey ?? openAiKey ?? 'none' }),
+      provider: 'openai',
+    };
   if (openAiKey)
     return { client: new OpenAI({ ...common, apiKey: openAiKey }), provider: 'openai' };
   return null;
+}
+
+/** OpenAI's own API, where OPENAI_API_KEY may go. */
+function isOpenAi(baseURL: string): boolean {
+  try {
+    const url = new URL(baseURL);
+    return url.protocol === 'https:' && url.hostname === 'api.openai.com';
+  } catch {
+    return false;
+  }
 }
 
 /** US dollars per million tokens (input, output). Unknown models cost the fallback, so caps still bind. */

@@ -8,6 +8,21 @@ import {
 
 const Model = z.string().trim().min(1).max(120);
 
+/** Hosts that are this machine: plain http to them never crosses a network. */
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+
+/**
+ * A server HQ sends a credential to (a model key, the bot token): https, or http to this
+ * machine only (local development), so the credential never crosses a network in clear.
+ */
+const SafeEndpoint = z
+  .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+  .max(500)
+  .refine(
+    (url) => url.startsWith('https:') || LOOPBACK.test(new URL(url).hostname),
+    'must be https (http only for localhost, 127.x.x.x or [::1])',
+  );
+
 const TimeZone = z
   .string()
   .min(1)
@@ -90,24 +105,18 @@ export const settingsShape = {
     .default({ time: '07:30', timeZone: 'UTC' }),
   modelEndpoint: z
     .strictObject({
-      baseUrl: z
-        .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
-        .max(500)
-        .nullable(),
+      baseUrl: SafeEndpoint.nullable(),
     })
     .describe(
-      'Where the CEO’s models are reached: any OpenAI-compatible base URL (its key is OPENAI_COMPATIBLE_API_KEY). Null: OPENAI_COMPATIBLE_BASE_URL, else OpenAI itself when OPENAI_API_KEY is set, else no model.',
+      'Where the CEO’s models are reached: any OpenAI-compatible base URL, https (http only on this machine), called with OPENAI_COMPATIBLE_API_KEY. OPENAI_API_KEY goes to OpenAI only. Null: OPENAI_COMPATIBLE_BASE_URL, else OpenAI itself when OPENAI_API_KEY is set, else no model.',
     )
     .default({ baseUrl: null }),
   telegram: z
     .strictObject({
-      apiRoot: z
-        .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
-        .max(500)
-        .nullable(),
+      apiRoot: SafeEndpoint.nullable(),
     })
     .describe(
-      'The Telegram Bot API server: null for Telegram’s own, or the root of a self-hosted telegram-bot-api.',
+      'The Telegram Bot API server (it receives the bot token): null for Telegram’s own, or the root of a self-hosted telegram-bot-api, https (http only on this machine).',
     )
     .default({ apiRoot: null }),
   notificationRules: z

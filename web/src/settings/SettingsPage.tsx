@@ -138,14 +138,14 @@ export function SettingsPage() {
       <UrlForm
         title="Model endpoint"
         label="Base URL"
-        hint="Any OpenAI-compatible endpoint for the CEO's models (its key is OPENAI_COMPATIBLE_API_KEY). Empty: OPENAI_COMPATIBLE_BASE_URL, else OpenAI when OPENAI_API_KEY is set."
+        hint="Any OpenAI-compatible endpoint for the CEO's models, https (http only on this machine). It is called with OPENAI_COMPATIBLE_API_KEY, never with OPENAI_API_KEY (that one goes to OpenAI only). Empty: OPENAI_COMPATIBLE_BASE_URL, else OpenAI when OPENAI_API_KEY is set."
         value={s.modelEndpoint.baseUrl}
         onSave={(baseUrl) => save({ modelEndpoint: { baseUrl } }, 'the model endpoint')}
       />
       <UrlForm
         title="Telegram API root"
         label="Bot API root"
-        hint="Empty: Telegram's own Bot API. Set it to use a self-hosted telegram-bot-api server."
+        hint="Empty: Telegram's own Bot API. Set it to use a self-hosted telegram-bot-api server, https (http only on this machine); it receives the bot token."
         value={s.telegram.apiRoot}
         onSave={(apiRoot) => save({ telegram: { apiRoot } }, 'the Telegram API root')}
       />
