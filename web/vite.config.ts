@@ -1,9 +1,10 @@
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import preact from '@preact/preset-vite';
 import { defineConfig, type Plugin } from 'vite';
+import { staticHeadersFile } from '../worker/http/security-policy';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
@@ -27,9 +28,23 @@ function swaggerUiAssets(): Plugin {
   };
 }
 
+/**
+ * The security headers of the static files (Cloudflare serves them without the worker): a
+ * `_headers` file written from the worker's own list (worker/http/security-policy.ts).
+ */
+function securityHeadersFile(): Plugin {
+  return {
+    name: 'hq-security-headers',
+    apply: 'build',
+    closeBundle() {
+      writeFileSync(resolve(here, 'dist/_headers'), staticHeadersFile());
+    },
+  };
+}
+
 export default defineConfig({
   root: here,
-  plugins: [preact(), swaggerUiAssets()],
+  plugins: [preact(), swaggerUiAssets(), securityHeadersFile()],
   build: {
     outDir: resolve(here, 'dist'),
     emptyOutDir: true,

@@ -20,6 +20,7 @@ import { healthRoutes } from './health/routes';
 import { csrfProtection } from './http/csrf';
 import { ApiError, handleError, handleNotFound } from './http/errors';
 import { provideGuards } from './http/guards';
+import { securityHeaders } from './http/security-headers';
 import { serverTiming } from './http/server-timing';
 import { validationHook } from './http/validation';
 import { memoryRoutes } from './memory/routes';
@@ -49,6 +50,7 @@ export function createApp(): OpenAPIHono<HonoEnv> {
   provideGuards({ role: requireRole, runner: requireRunner, telegram: requireTelegram });
   const app = new OpenAPIHono<HonoEnv>({ defaultHook: validationHook });
   app.use(serverTiming());
+  app.use(securityHeaders());
   app.use(requestId({ generator: () => crypto.randomUUID() }));
   app.use(
     bodyLimit({

@@ -131,5 +131,10 @@ function errorPage(
 <h1>Sign-in failed</h1><p>${escapeHtml(error.message)}</p>
 <p><a href="/signin">Back to sign-in</a></p>
 <p style="color:#777;font-size:.85rem">Request ${escapeHtml(c.get('requestId'))}</p></body></html>`;
+  // A page of text with inline styles and no script: its own, narrower policy.
+  c.header(
+    'Content-Security-Policy',
+    "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+  );
   return c.html(html, status);
 }
