@@ -37,8 +37,8 @@ export const telegramDecisionMessages = sqliteTable(
     id: integer('id').primaryKey({ autoIncrement: true }),
     chatId: text('chat_id').notNull(),
     messageId: integer('message_id').notNull(),
-    /** What is decided: `mission` (approve / reject) or `task` (a review). */
-    decisionKind: text('decision_kind', { enum: ['mission', 'task'] }).notNull(),
+    /** What is decided: `mission` (approve / reject), `task` (a review) or `action` (a CEO question). */
+    decisionKind: text('decision_kind', { enum: ['mission', 'task', 'action'] }).notNull(),
     decisionId: text('decision_id').notNull(),
     text: text('text').notNull(),
     /** The buttons still shown, as rows of { label, action }. */
