@@ -43,6 +43,8 @@ export const telegramDecisionMessages = sqliteTable(
     text: text('text').notNull(),
     /** The buttons still shown, as rows of { label, action }. */
     buttons: json<{ label: string; action: string }[][]>('buttons').notNull(),
+    /** How many decisions the message carried when sent: with several, each outcome names its subject. */
+    decisions: integer('decisions').notNull().default(1),
     createdAt: epochMs('created_at').notNull(),
   },
   (t) => [

@@ -64,9 +64,9 @@ export async function recordDecisionMessage(
     [...decisions.values()].map((d) =>
       env.DB.prepare(
         `INSERT INTO telegram_decision_messages
-           (chat_id, message_id, decision_kind, decision_id, text, buttons, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-      ).bind(sent.chatId, sent.messageId, d.kind, d.id, sent.text, buttons, now),
+           (chat_id, message_id, decision_kind, decision_id, text, buttons, decisions, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+      ).bind(sent.chatId, sent.messageId, d.kind, d.id, sent.text, buttons, decisions.size, now),
     ),
   );
 }
@@ -77,7 +77,7 @@ export function closedMessage(
   buttons: Button[][],
   decision: DecisionRef,
   outcome: Outcome,
-  /** The message is about other decisions too (a digest), with or without their buttons. */
+  /** The message was about other decisions too (a digest), with or without their buttons. */
   several = false,
 ) {
   const others = new Set(
@@ -111,10 +111,8 @@ export async function closeDecision(
   const config = telegramConfig(env, settings);
   if (!config) return 0;
   const { results } = await env.DB.prepare(
-    `SELECT chat_id AS chatId, message_id AS messageId, text, buttons,
-       (SELECT COUNT(*) FROM telegram_decision_messages o
-        WHERE o.chat_id = m.chat_id AND o.message_id = m.message_id) AS decisions
-     FROM telegram_decision_messages m
+    `SELECT chat_id AS chatId, message_id AS messageId, text, buttons, decisions
+     FROM telegram_decision_messages
      WHERE decision_kind = ?1 AND decision_id = ?2 AND (?3 IS NULL OR (chat_id = ?3 AND message_id = ?4))`,
   )
     .bind(decision.kind, decision.id, only?.chatId ?? null, only?.messageId ?? null)
