@@ -1,6 +1,7 @@
 import type { ExecutorConfig, ExecutorPreset } from '../worker/agents/catalog';
 import type {
   ApprovedTask,
+  Declaration,
   Disk,
   MergeResult,
   RunnerRepository,
@@ -10,6 +11,7 @@ import type { HeartbeatAnswer } from './budget';
 import type { McpServerConfig } from './executors/presets';
 import type { Usage } from './executors/run';
 import type { DiffEntry } from './git/diff';
+import { RUNNER_VERSION } from './version';
 
 /** What HQ hands a runner with a claimed task (see worker/runners/api-definitions.ts). */
 export interface Claim {
@@ -128,7 +130,7 @@ export class HqClient {
     return this.call<{ capabilities: Capability[]; repositories: RunnerRepository[] }>(
       'PUT',
       '/api/runner/capabilities',
-      { capabilities, repositories },
+      { capabilities, repositories, runnerVersion: RUNNER_VERSION } satisfies Declaration,
     );
   }
   heartbeat(

@@ -114,6 +114,7 @@ user's, mode 600). Not --token, nor "token" in a config file: both are refused.
   --config FILE        JSON file with any of the options above by their names, repositories as
                        "repos": { "acme/app": "/path" } and "push": true or [names]
   --heartbeat SECONDS  heartbeat interval (default 10)
+  --version            print this runner's version (it also tells HQ at start)
 `;
 
 /** What the runner knows of the machine it runs on (a test gives another user). */

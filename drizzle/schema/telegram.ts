@@ -37,12 +37,14 @@ export const telegramDecisionMessages = sqliteTable(
     id: integer('id').primaryKey({ autoIncrement: true }),
     chatId: text('chat_id').notNull(),
     messageId: integer('message_id').notNull(),
-    /** What is decided: `mission` (approve / reject) or `task` (a review). */
-    decisionKind: text('decision_kind', { enum: ['mission', 'task'] }).notNull(),
+    /** What is decided: `mission` (approve / reject), `task` (a review) or `action` (a CEO question). */
+    decisionKind: text('decision_kind', { enum: ['mission', 'task', 'action'] }).notNull(),
     decisionId: text('decision_id').notNull(),
     text: text('text').notNull(),
     /** The buttons still shown, as rows of { label, action }. */
     buttons: json<{ label: string; action: string }[][]>('buttons').notNull(),
+    /** How many decisions the message carried when sent: with several, each outcome names its subject. */
+    decisions: integer('decisions').notNull().default(1),
     createdAt: epochMs('created_at').notNull(),
   },
   (t) => [

@@ -155,6 +155,8 @@ export const runners = sqliteTable('runners', {
   /** What the runner said it can run when it started: [{preset, version}]; null: never said. */
   capabilities: json<{ preset: string; version: string | null }[]>('capabilities'),
   capabilitiesAt: epochMs('capabilities_at'),
+  /** The runner CLI's own version, as it said with its capabilities; null: an older runner. */
+  runnerVersion: text('runner_version'),
   /** The repositories it serves ([{name, pushes}]); null: never said. It claims only their tasks. */
   repositories: json<{ name: string; pushes: boolean }[]>('repositories'),
   // Its disk as it last said (claim or heartbeat): free bytes where its clones live, and how many.

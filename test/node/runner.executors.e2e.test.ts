@@ -126,9 +126,9 @@ afterAll(async () => {
 describe('runner with CLI presets, end to end', () => {
   it('probes its CLIs, warns about credentials not passed, and shows in HQ with what it can run', async () => {
     const runners = await until('the runner to declare its capabilities', async () => {
-      const list = await api<{ runners: { name: string; capabilities: unknown[] | null }[] }>(
-        '/api/runners',
-      );
+      const list = await api<{
+        runners: { name: string; capabilities: unknown[] | null; runnerVersion: string | null }[];
+      }>('/api/runners');
       const mine = list.runners.find((r) => r.name === 'preset-runner');
       return mine?.capabilities ? mine : undefined;
     });
@@ -139,6 +139,9 @@ describe('runner with CLI presets, end to end', () => {
       { preset: 'opencode', version: '1.2.10' },
       { preset: 'aider', version: 'aider 0.86.1' },
     ]);
+    // With its own version, the package's: Settings → Runners shows it.
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+    expect(runners.runnerVersion).toBe(pkg.version);
     expect(output).toContain(
       'can run: claude-code (2.1.333 (Claude Code)), codex (codex-cli 0.130.0)',
     );

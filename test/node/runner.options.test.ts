@@ -1,8 +1,19 @@
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import {
+  chmodSync,
+  chownSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readOptions, UsageError } from '../../runner/options';
+import { RUNNER_VERSION } from '../../runner/version';
 
 const dir = mkdtempSync(join(tmpdir(), 'hq-runner-options-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -218,5 +229,17 @@ describe('runner options', () => {
       'gc [--work-dir PATH]',
     ])
       expect(usage).toContain(option);
+  });
+
+  it('says its own version with --version: the package’s, the one it tells HQ', async () => {
+    const root = resolve(import.meta.dirname, '../..');
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', join(root, 'runner/cli.ts'), '--version'],
+      { cwd: root },
+    );
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+    expect(stdout).toBe(`${pkg.version}\n`);
+    expect(RUNNER_VERSION).toBe(pkg.version);
   });
 });

@@ -27,6 +27,7 @@ describe('runners and the work loop in Settings, in a real browser', () => {
     );
     const row = panel.getByTestId('runner-laptop');
     expect(await row.innerText()).toContain('not declared yet');
+    expect(await panel.getByTestId('runner-version-laptop').innerText()).toBe('not declared yet');
 
     // What the runner CLI sends when it starts, with the token the page showed.
     const declared = await fetch(`${session.hq.url}/api/runner/capabilities`, {
@@ -38,6 +39,7 @@ describe('runners and the work loop in Settings, in a real browser', () => {
           { preset: 'command', version: null },
         ],
         repositories: [{ name: 'acme/app', pushes: true }],
+        runnerVersion: '0.1.0',
       }),
     });
     expect(declared.status).toBe(200);
@@ -52,6 +54,7 @@ describe('runners and the work loop in Settings, in a real browser', () => {
     await expect
       .poll(() => page.getByTestId('runner-laptop').innerText())
       .toContain('claude-code (2.1.3 (Claude Code)), command');
+    expect(await page.getByTestId('runner-version-laptop').innerText()).toBe('0.1.0');
     expect(await page.getByTestId('runner-repositories-laptop').innerText()).toBe(
       'acme/app (pushes)',
     );

@@ -8,10 +8,13 @@ export const REPLY_CHANNEL = 'reply';
 export interface Outgoing {
   id: string;
   text: string;
-  /** A proposed mission: the message carries Approve / Reject buttons. */
-  missionId?: string | null;
-  /** A task waiting for review: its message says how the review ended once it has. */
-  reviewTaskId?: string | null;
+  /**
+   * Proposed missions still waiting for a decision (a proposal, or those a digest names): the
+   * message carries Approve / Reject buttons for each.
+   */
+  missions?: { id: string; title: string }[];
+  /** Tasks still waiting for review: the message says how each review ended once it has. */
+  reviewTaskIds?: string[];
 }
 
 export interface Delivery {

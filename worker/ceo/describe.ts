@@ -105,6 +105,16 @@ export async function describe(env: Env, event: DomainEvent): Promise<Happening>
         text: taskText(task, event.from, event.to, event.reason),
       };
     }
+    case 'task.approved': {
+      const { label } = await taskLabel(env, event.taskId);
+      return {
+        key,
+        type: 'task.approved',
+        entityType: 'task',
+        entityId: event.taskId,
+        text: `${label} was approved by ${event.actor}${event.comments ? `: ${event.comments}` : ''}; it waits for its merge.`,
+      };
+    }
     case 'mission.proposed':
       return {
         key,

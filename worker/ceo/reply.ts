@@ -10,6 +10,17 @@ export interface Button {
 export interface Reply {
   text: string;
   buttons?: Button[][];
+  /**
+   * Questions this reply closed (a pending action confirmed, cancelled or replaced by a newer
+   * one): a face that showed their Confirm / Cancel buttons takes them away.
+   */
+  closed?: ClosedQuestion[];
+}
+
+/** A pending action that is no longer open, and how it ended. */
+export interface ClosedQuestion {
+  id: string;
+  outcome: 'confirmed' | 'cancelled' | 'replaced';
 }
 
 /** The signed-in person a message comes from, with their role now. */

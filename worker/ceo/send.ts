@@ -3,6 +3,7 @@ import { notifications } from '../../drizzle/schema';
 import { database } from '../db/client';
 import type { SettingsValue } from '../settings/schema';
 import { type OutsideDelivery, REPLY_CHANNEL } from './deliver';
+import { openDecisions } from './open-decisions';
 
 export type NotificationInsert = typeof notifications.$inferInsert;
 
@@ -51,8 +52,6 @@ export async function sendOnce(
   if (claim.meta.changes !== 1)
     return { ...(await settleEarlierClaim(env, row.id)), claimedNow: false };
 
-  const missionId = row.eventType === 'mission.proposed' ? row.entityId : null;
-  const reviewTaskId = row.eventType === 'task.review' ? row.entityId : null;
   // An answer to someone who asked (an on-demand scan) goes back to them only, not to every chat.
   const { channel, error } =
     row.channel === REPLY_CHANNEL
@@ -60,7 +59,7 @@ export async function sendOnce(
       : await outside.deliver(
           env,
           settings,
-          { id: row.id, text: row.text, missionId, reviewTaskId },
+          { id: row.id, text: row.text, ...(await openDecisions(env, [row, ...attached])) },
           now,
         );
   const status = error ? ('failed' as const) : ('sent' as const);

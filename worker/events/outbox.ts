@@ -5,6 +5,7 @@ import type {
   AgentRevised,
   MissionDecided,
   MissionProposed,
+  TaskApproved,
   TaskMoved,
 } from './types';
 
@@ -28,6 +29,21 @@ export function taskMovedStatement(
        SELECT 'task.moved', 'task', ?, ?, ? WHERE ${onlyIf}`,
     )
     .bind(event.taskId, JSON.stringify(event), at, ...onlyIfParams);
+}
+
+/** The outbox insert for a review's approval, written only where `onlyIf` holds (it won). */
+export function taskApprovedStatement(
+  db: D1Database,
+  event: Payload<TaskApproved>,
+  at: number,
+  onlyIf: string,
+) {
+  return db
+    .prepare(
+      `INSERT INTO domain_events (type, entity_type, entity_id, payload, created_at)
+       SELECT 'task.approved', 'task', ?, ?, ? WHERE ${onlyIf}`,
+    )
+    .bind(event.taskId, JSON.stringify(event), at);
 }
 
 /** The outbox insert for an agent's new revision. */

@@ -12,6 +12,17 @@ export interface TaskMoved {
   cause?: 'budget';
 }
 
+/**
+ * A reviewer approved a task in REVIEW: it stays there, marked for its runner to merge, and
+ * the merge makes it DONE. The decision is made now, so its messages say so now.
+ */
+export interface TaskApproved {
+  type: 'task.approved';
+  taskId: string;
+  actor: string;
+  comments: string | null;
+}
+
 /** An agent's config changed: a new revision (0 at creation). */
 export interface AgentRevised {
   type: 'agent.revised';
@@ -73,6 +84,7 @@ export interface MissionEnded {
 /** Everything HQ publishes about its agents, missions and tasks. The CEO and the office follow it. */
 export type DomainEvent = (
   | TaskMoved
+  | TaskApproved
   | AgentRevised
   | AgentCooledDown
   | AgentArchived

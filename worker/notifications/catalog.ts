@@ -19,6 +19,7 @@ export const NOTIFICATION_TYPES = [
   'task.assigned',
   'task.started',
   'task.review',
+  'task.approved',
   'task.changes_requested',
   'task.done',
   'task.failed',
@@ -49,6 +50,8 @@ export const DEFAULT_TIER_RULES: Record<NotificationType, TierRule> = {
   'task.assigned': { tier: 'SILENT', lowSignal: true },
   'task.started': { tier: 'SILENT', lowSignal: true },
   'task.review': { tier: 'DIGEST', lowSignal: false },
+  // Approved in review, waiting for its merge: the merge (task.done) is the news.
+  'task.approved': { tier: 'SILENT', lowSignal: true },
   'task.changes_requested': { tier: 'DIGEST', lowSignal: true },
   'task.done': { tier: 'DIGEST', lowSignal: true },
   'task.failed': { tier: 'IMMEDIATE', lowSignal: false },

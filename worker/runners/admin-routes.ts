@@ -25,6 +25,10 @@ const Runner = z
       .nullable()
       .describe('What the runner said it can run when it started; null: it never said.'),
     capabilitiesAt: z.string().nullable(),
+    runnerVersion: z
+      .string()
+      .nullable()
+      .describe('The runner CLI’s version, as it said when it started; null: it never said.'),
     repositories: z
       .array(ServedRepository)
       .nullable()
@@ -91,6 +95,7 @@ const view = (r: typeof runners.$inferSelect, running: Running[] = []) => ({
   // Stored only after the Capabilities schema accepted it.
   capabilities: r.capabilities as CapabilityEntry[] | null,
   capabilitiesAt: iso(r.capabilitiesAt),
+  runnerVersion: r.runnerVersion,
   repositories: r.repositories,
   disk:
     r.freeDiskBytes === null || r.clones === null || r.diskAt === null
@@ -127,6 +132,7 @@ runnerAdminRoutes.openapi(register, async (c) => {
     revokedAt: null,
     capabilities: null,
     capabilitiesAt: null,
+    runnerVersion: null,
     repositories: null,
     freeDiskBytes: null,
     clones: null,

@@ -3,7 +3,7 @@ import { Executor, McpServers } from '../agents/fields';
 import { defineRoute, jsonBody, jsonResponse } from '../http/route';
 import { Mission, ProposeMission } from '../missions/schemas';
 import { Task } from '../tasks/schemas';
-import { Capabilities, ServedRepositories, ServedRepository } from './capabilities';
+import { Capabilities, RunnerVersion, ServedRepositories, ServedRepository } from './capabilities';
 import { Disk } from './disk';
 
 // The runner API's routes: what a runner may call with its bearer token.
@@ -71,6 +71,7 @@ export const capabilities = defineRoute('runner', {
         repositories: ServedRepositories.optional().describe(
           'Left out or empty: the runner serves no repository, so it claims nothing.',
         ),
+        runnerVersion: RunnerVersion.optional(),
       }),
     ),
   },
@@ -79,6 +80,7 @@ export const capabilities = defineRoute('runner', {
       z.object({
         capabilities: Capabilities,
         repositories: z.array(ServedRepository).nullable(),
+        runnerVersion: z.string().nullable(),
       }),
       'Stored: claims now hand this runner tasks of these repositories, of agents with these presets (and those without one).',
     ),

@@ -44,7 +44,11 @@ runnerApiRoutes.openapi(claimRoute, async (c) => {
 
 runnerApiRoutes.openapi(capabilities, async (c) => {
   const body = c.req.valid('json');
-  const declared = { capabilities: body.capabilities, repositories: body.repositories ?? null };
+  const declared = {
+    capabilities: body.capabilities,
+    repositories: body.repositories ?? null,
+    runnerVersion: body.runnerVersion ?? null,
+  };
   await declareCapabilities(c.env, c.get('runner'), declared, c.get('requestId'));
   return c.json(declared, 200);
 });

@@ -50,10 +50,20 @@ export const ServedRepositories = z
     'each repository at most once',
   );
 
+/** The runner CLI's own version (`npm run runner -- --version`). */
+export const RunnerVersion = z
+  .string()
+  .trim()
+  .min(1)
+  .max(100)
+  .describe('The runner CLI’s own version; left out by runners older than this field.');
+
 export interface Declaration {
   capabilities: CapabilityEntry[];
   /** Null: the runner did not say (an older runner): it serves none, so it claims nothing. */
   repositories: RunnerRepository[] | null;
+  /** Null: the runner did not say (an older runner). */
+  runnerVersion: string | null;
 }
 
 /** The presets a runner declared (none when it never said) and the names of the repositories it serves. */
@@ -87,7 +97,11 @@ export async function declareCapabilities(
   const db = database(env);
   const now = Date.now();
   const before = await db
-    .select({ capabilities: runners.capabilities, repositories: runners.repositories })
+    .select({
+      capabilities: runners.capabilities,
+      repositories: runners.repositories,
+      runnerVersion: runners.runnerVersion,
+    })
     .from(runners)
     .where(eq(runners.id, runner.id))
     .get();
@@ -107,6 +121,9 @@ export async function declareCapabilities(
     ...(same(before?.repositories, declared.repositories)
       ? []
       : [audit('runner.repositories', before?.repositories, declared.repositories)]),
+    ...(same(before?.runnerVersion, declared.runnerVersion)
+      ? []
+      : [audit('runner.version', before?.runnerVersion, declared.runnerVersion)]),
   ];
   await db.batch([
     db

@@ -64,3 +64,11 @@ export type MergeResult =
   | { result: 'merged'; mergeCommit: string; pushed?: boolean }
   | { result: 'conflict'; files: string[] }
   | { result: 'moved'; found: string | null; detail?: string };
+
+/** What a runner says at start (PUT /api/runner/capabilities). */
+export interface Declaration {
+  capabilities: { preset: string; version: string | null }[];
+  repositories: RunnerRepository[];
+  /** The runner CLI's own version; older runners leave it out (HQ stores null). */
+  runnerVersion?: string | undefined;
+}

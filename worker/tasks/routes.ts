@@ -4,6 +4,7 @@ import { agents, TASK_STATUSES, taskEvents, tasks } from '../../drizzle/schema';
 import { auditRow } from '../audit/record';
 import { database } from '../db/client';
 import type { HonoEnv } from '../env';
+import { taskApprovedStatement } from '../events/outbox';
 import { ApiError } from '../http/errors';
 import { defineRoute, jsonBody, jsonResponse } from '../http/route';
 import { validationHook } from '../http/validation';
@@ -155,13 +156,22 @@ taskRoutes.openapi(review, async (c) => {
   });
   if (verdict === 'approve') {
     // Approval keeps the task in REVIEW, marked for its runner to merge; the merge makes it DONE.
-    const result = await db
-      .prepare(
-        "UPDATE tasks SET verdict = 'approve', review_comments = ?, updated_at = ? WHERE id = ? AND status = 'REVIEW' AND verdict IS NULL",
-      )
-      .bind(comments || null, Date.now(), row.id)
-      .run();
-    if (result.meta.changes !== 1)
+    // Its event (only if this approval won) closes the review's Telegram messages now.
+    const now = Date.now();
+    const [result] = await db.batch([
+      db
+        .prepare(
+          "UPDATE tasks SET verdict = 'approve', review_comments = ?, updated_at = ? WHERE id = ? AND status = 'REVIEW' AND verdict IS NULL",
+        )
+        .bind(comments || null, now, row.id),
+      taskApprovedStatement(
+        db,
+        { taskId: row.id, actor, comments: comments || null },
+        now,
+        'changes() = 1',
+      ),
+    ]);
+    if (result?.meta.changes !== 1)
       throw new ApiError('conflict', `Task ${row.id} changed meanwhile; reload it.`);
     await audit.run();
   } else {

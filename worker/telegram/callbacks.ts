@@ -47,12 +47,13 @@ export function callbacks(deps: BotDeps) {
     await ctx.answerCallbackQuery(
       reply ? { text: toast(reply.text) } : { text: 'That button has expired.' },
     );
-    // Confirmed, cancelled or expired, the question under it is closed: its buttons go.
-    if (ctx.callbackQuery.message)
+    // Confirmed, cancelled or expired, the question under it is closed: its recorded messages
+    // say how (sendReply); one not recorded (or already closed) just loses its buttons.
+    const edited = reply ? await sendReply(ctx, reply, deps) : 0;
+    if (!edited && ctx.callbackQuery.message)
       await ctx
         .editMessageReplyMarkup({ reply_markup: { inline_keyboard: [] } })
         .catch(() => undefined);
-    if (reply) await sendReply(ctx, reply, deps);
   });
   return composer;
 }

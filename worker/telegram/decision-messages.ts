@@ -4,9 +4,12 @@ import type { SettingsValue } from '../settings/schema';
 import { telegramConfig } from './config';
 import { fitText, keyboard } from './render';
 
-/** What a button decides: a mission (approve / reject) or a task's review (approve / changes). */
+/**
+ * What a button decides: a mission (approve / reject), a task's review (approve / changes), or
+ * a write the CEO asked to confirm (`action`, a pending action: confirm / cancel).
+ */
 export interface DecisionRef {
-  kind: 'mission' | 'task';
+  kind: 'mission' | 'task' | 'action';
   id: string;
 }
 
@@ -19,9 +22,12 @@ export interface Outcome {
 }
 
 const DECISION_ACTION = /^(mission|task):(approve|reject|changes):([\w-]{4,64})$/;
+const QUESTION_ACTION = /^(confirm|cancel):([\w-]{36})$/;
 
-/** The decision a button's action makes, or null for other buttons (confirm / cancel). */
+/** The decision a button's action makes, or null for buttons that decide nothing. */
 export function decisionOf(action: string): DecisionRef | null {
+  const question = QUESTION_ACTION.exec(action);
+  if (question) return { kind: 'action', id: question[2] ?? '' };
   const match = DECISION_ACTION.exec(action);
   if (!match) return null;
   return { kind: match[1] as DecisionRef['kind'], id: match[3] ?? '' };
@@ -46,11 +52,11 @@ export async function recordDecisionMessage(
   env: Env,
   sent: { chatId: string; messageId: number; text: string; buttons: Button[][] },
   now: number,
-  /** A decision the message is about without a button for it (a review is decided on the web). */
-  about?: DecisionRef,
+  /** Decisions the message is about without a button for them (a review is decided on the web). */
+  about: DecisionRef[] = [],
 ) {
   const decisions = new Map<string, DecisionRef>();
-  for (const decision of [about ?? null, ...sent.buttons.flat().map((b) => decisionOf(b.action))])
+  for (const decision of [...about, ...sent.buttons.flat().map((b) => decisionOf(b.action))])
     if (decision) decisions.set(`${decision.kind}:${decision.id}`, decision);
   if (!decisions.size) return;
   const buttons = JSON.stringify(sent.buttons);
@@ -58,9 +64,9 @@ export async function recordDecisionMessage(
     [...decisions.values()].map((d) =>
       env.DB.prepare(
         `INSERT INTO telegram_decision_messages
-           (chat_id, message_id, decision_kind, decision_id, text, buttons, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-      ).bind(sent.chatId, sent.messageId, d.kind, d.id, sent.text, buttons, now),
+           (chat_id, message_id, decision_kind, decision_id, text, buttons, decisions, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+      ).bind(sent.chatId, sent.messageId, d.kind, d.id, sent.text, buttons, decisions.size, now),
     ),
   );
 }
@@ -71,6 +77,8 @@ export function closedMessage(
   buttons: Button[][],
   decision: DecisionRef,
   outcome: Outcome,
+  /** The message was about other decisions too (a digest), with or without their buttons. */
+  several = false,
 ) {
   const others = new Set(
     buttons
@@ -79,7 +87,7 @@ export function closedMessage(
       .filter((d) => d !== null && !sameDecision(decision, d))
       .map((d) => `${d?.kind}:${d?.id}`),
   );
-  const line = others.size ? `${outcome.subject}: ${outcome.line}` : outcome.line;
+  const line = others.size || several ? `${outcome.subject}: ${outcome.line}` : outcome.line;
   return {
     text: `${text}\n\n${line}`,
     buttons: buttons
@@ -103,11 +111,12 @@ export async function closeDecision(
   const config = telegramConfig(env, settings);
   if (!config) return 0;
   const { results } = await env.DB.prepare(
-    `SELECT chat_id AS chatId, message_id AS messageId, text, buttons FROM telegram_decision_messages
+    `SELECT chat_id AS chatId, message_id AS messageId, text, buttons, decisions
+     FROM telegram_decision_messages
      WHERE decision_kind = ?1 AND decision_id = ?2 AND (?3 IS NULL OR (chat_id = ?3 AND message_id = ?4))`,
   )
     .bind(decision.kind, decision.id, only?.chatId ?? null, only?.messageId ?? null)
-    .all<{ chatId: string; messageId: number; text: string; buttons: string }>();
+    .all<{ chatId: string; messageId: number; text: string; buttons: string; decisions: number }>();
   const api = new Api(config.token, { apiRoot: config.apiRoot });
   let edited = 0;
   for (const message of results) {
@@ -116,6 +125,7 @@ export async function closeDecision(
       JSON.parse(message.buttons) as Button[][],
       decision,
       outcome,
+      message.decisions > 1,
     );
     try {
       await api.editMessageText(message.chatId, message.messageId, fitText(closed.text), {

@@ -1,6 +1,7 @@
 import { Api, GrammyError, HttpError } from 'grammy/web';
 import type { OutsideDelivery } from '../ceo/deliver';
 import { WEB_CHANNEL } from '../ceo/deliver';
+import type { Button } from '../ceo/reply';
 import { missionButtons } from '../ceo/views/work';
 import { linkedChats } from './chats';
 import { telegramConfig } from './config';
@@ -13,6 +14,24 @@ export function telegramProblem(error: unknown): string {
     return `Telegram said ${error.error_code}: ${error.description}`;
   if (error instanceof HttpError) return 'Telegram could not be reached';
   return 'sending to Telegram failed';
+}
+
+/** Telegram allows 100 rows of buttons; a digest names a few missions at most. */
+const MAX_MISSION_ROWS = 10;
+const short = (title: string) => (title.length > 24 ? `${title.slice(0, 23)}…` : title);
+
+/**
+ * Approve / Reject for each mission the message asks about; each button names its mission
+ * when there are several (a digest), as the message's text does.
+ */
+function decisionButtons(missions: { id: string; title: string }[]): Button[][] {
+  return missions
+    .slice(0, MAX_MISSION_ROWS)
+    .map((m) =>
+      missions.length === 1
+        ? missionButtons(m.id)
+        : missionButtons(m.id).map((b) => ({ ...b, label: `${b.label} "${short(m.title)}"` })),
+    );
 }
 
 /**
@@ -29,22 +48,20 @@ export const telegramDelivery: OutsideDelivery = {
     const api = new Api(config.token, { apiRoot: config.apiRoot });
     const problems: string[] = [];
     let reached = 0;
+    const buttons = decisionButtons(message.missions ?? []);
+    const reviews = (message.reviewTaskIds ?? []).map((id) => ({ kind: 'task' as const, id }));
     for (const chat of chats) {
       try {
-        const buttons = message.missionId ? [missionButtons(message.missionId)] : [];
         const text = fitText(message.text);
         const sent = await api.sendMessage(chat.chatId, text, {
           ...(buttons.length ? { reply_markup: keyboard(buttons) } : {}),
         });
         reached++;
-        const review = message.reviewTaskId
-          ? { kind: 'task' as const, id: message.reviewTaskId }
-          : undefined;
         await recordDecisionMessage(
           env,
           { chatId: chat.chatId, messageId: sent.message_id, text, buttons },
           now,
-          review,
+          reviews,
         );
       } catch (error) {
         problems.push(telegramProblem(error));

@@ -33,7 +33,8 @@ async function taskTitle(env: Env, taskId: string) {
 
 /**
  * Edits every Telegram message that carries the buttons of the decision this event made: a
- * mission approved or rejected, or a task leaving review. Runs for decisions from any face
+ * mission approved or rejected, a task's review approved (it waits for its merge), or a task
+ * leaving review. Runs for decisions from any face
  * (web, API, CEO chat, a command or a button), since each of them emits the event.
  */
 export async function showDecision(
@@ -44,6 +45,11 @@ export async function showDecision(
   if (event.type === 'mission.decided') {
     const outcome: Outcome = { line: decisionLine(event, event.at), subject: `"${event.title}"` };
     return closeDecision(env, settings, { kind: 'mission', id: event.missionId }, outcome);
+  }
+  if (event.type === 'task.approved') {
+    const line = `✅ Approved by ${event.actor} at ${minuteUtc(event.at)}, waiting for its merge`;
+    const outcome = { line, subject: await taskTitle(env, event.taskId) };
+    return closeDecision(env, settings, { kind: 'task', id: event.taskId }, outcome);
   }
   if (event.type === 'task.moved') {
     const line = reviewLine(event, event.at);

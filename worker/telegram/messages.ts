@@ -4,13 +4,24 @@ import { recordInbound } from '../ceo/conversations';
 import type { Operator, Reply } from '../ceo/reply';
 import type { BotDeps, HqContext } from './context';
 import { recordDecisionMessage } from './decision-messages';
+import { closeQuestions } from './questions';
 import { fitText, keyboard } from './render';
 
 /**
  * Sends a reply with its buttons, if any. A reply whose buttons decide something (a /missions
- * list) is recorded, so that the decision, made anywhere, edits it as it does a proposal.
+ * list, a question to confirm) is recorded, so that the decision, made anywhere, edits it as
+ * it does a proposal. The questions the reply closed lose their buttons first; returns how
+ * many of their messages were edited.
  */
-export async function sendReply(ctx: HqContext, reply: Reply, deps: Pick<BotDeps, 'env' | 'now'>) {
+export async function sendReply(
+  ctx: HqContext,
+  reply: Reply,
+  deps: Pick<BotDeps, 'env' | 'now' | 'settings'>,
+): Promise<number> {
+  const who = ctx.operator?.email ?? 'you';
+  const edited = reply.closed?.length
+    ? await closeQuestions(deps.env, deps.settings, reply.closed, who, deps.now)
+    : 0;
   const text = fitText(reply.text);
   const buttons = reply.buttons ?? [];
   const sent = await ctx.reply(text, {
@@ -22,6 +33,7 @@ export async function sendReply(ctx: HqContext, reply: Reply, deps: Pick<BotDeps
       { chatId: String(sent.chat.id), messageId: sent.message_id, text, buttons },
       deps.now,
     );
+  return edited;
 }
 
 /**

@@ -17,7 +17,7 @@ async function confirmAs(
   const plan = await describeWrite(env, tool, args);
   if (!('summary' in plan)) throw new Error(plan.problem);
   const now = Date.now();
-  const id = await proposeAction(
+  const { id } = await proposeAction(
     env,
     { conversationId: `conv-${tool}-${now}`, email: who.email, tool, args, summary: plan.summary },
     now,

@@ -9,6 +9,7 @@ import {
   claimNow,
   declare,
   registerRunner,
+  runnerCall,
   TEST_REPOSITORIES,
   taskFor,
 } from './support';
@@ -56,6 +57,7 @@ describe('runners say what they can run; dispatch follows it', () => {
         { preset: 'command', version: null },
       ],
       repositories: TEST_REPOSITORIES,
+      runnerVersion: null,
     });
     const claimed = await claimNow(codexRunner.token);
     expect(claimed?.task.id).toBe(codexTask);
@@ -81,6 +83,38 @@ describe('runners say what they can run; dispatch follows it', () => {
     expect(audit.items.map((i) => i.summary.after.map((c) => c.preset).join(','))).toContain(
       'codex,command',
     );
+  });
+
+  it('stores the runner’s own version; an older runner that leaves it out is shown without one', async () => {
+    const { token, admin } = await registerRunner('versioned-runner');
+    const said = await runnerCall(token, '/api/runner/capabilities', {
+      method: 'PUT',
+      json: { capabilities: [], repositories: TEST_REPOSITORIES, runnerVersion: ' 0.2.0 ' },
+    });
+    expect(said.status).toBe(200);
+    expect(((await said.json()) as { runnerVersion: string }).runnerVersion).toBe('0.2.0');
+    const listed = async () =>
+      (
+        (await (await call('/api/runners', { cookie: admin })).json()) as {
+          runners: { name: string; runnerVersion: string | null }[];
+        }
+      ).runners.find((r) => r.name === 'versioned-runner')?.runnerVersion;
+    expect(await listed()).toBe('0.2.0');
+    const audit = (await (
+      await call('/api/audit?action=runner.version', { cookie: admin })
+    ).json()) as { items: { summary: { before: string | null; after: string } }[] };
+    expect(audit.items[0]?.summary).toMatchObject({ before: null, after: '0.2.0' });
+
+    // Restarted as an older runner, which does not say: HQ stores that it does not know.
+    expect((await declare(token, [])).status).toBe(200);
+    expect(await listed()).toBeNull();
+
+    const empty = await runnerCall(token, '/api/runner/capabilities', {
+      method: 'PUT',
+      json: { capabilities: [], runnerVersion: '' },
+    });
+    expect(empty.status).toBe(400);
+    expect((await errorOf(empty)).fields?.map((f) => f.field)).toEqual(['runnerVersion']);
   });
 
   it('refuses a capability list naming an unknown or repeated preset', async () => {

@@ -7,6 +7,8 @@ interface Runner {
   lastSeenAt: string | null;
   revokedAt: string | null;
   capabilities: { preset: string; version: string | null }[] | null;
+  /** The runner CLI's own version; null: it never said (not started yet, or an older runner). */
+  runnerVersion: string | null;
   /** The repositories it serves; null: it never said (it claims nothing). */
   repositories: { name: string; pushes: boolean }[] | null;
   disk: { freeBytes: number; clones: number; at: string } | null;
@@ -22,6 +24,12 @@ function capabilityText(runner: Runner): string {
   return runner.capabilities
     .map((c) => (c.version ? `${c.preset} (${c.version})` : c.preset))
     .join(', ');
+}
+
+/** The runner code it runs, as it said at start. */
+function versionText(runner: Runner): string {
+  if (runner.runnerVersion) return runner.runnerVersion;
+  return runner.capabilities ? 'not said (an older runner)' : 'not declared yet';
 }
 
 /** The repositories a runner serves (it claims only their tasks); `pushes` to their remote. */
@@ -51,8 +59,8 @@ function diskText(runner: Runner): string {
 }
 
 /**
- * The runners: register one (its token is shown once), what each can run, the repositories it
- * serves and its disk, revoke.
+ * The runners: register one (its token is shown once), the version of each, what it can run,
+ * the repositories it serves and its disk, revoke.
  */
 export function RunnersPanel() {
   const [runners, setRunners] = useState<Runner[]>([]);
@@ -97,6 +105,7 @@ export function RunnersPanel() {
         <thead>
           <tr>
             <th>Runner</th>
+            <th>Version</th>
             <th>Can run</th>
             <th>Repositories</th>
             <th>Disk</th>
@@ -109,6 +118,7 @@ export function RunnersPanel() {
           {runners.map((r) => (
             <tr key={r.id} data-testid={`runner-${r.name}`}>
               <td>{r.name}</td>
+              <td data-testid={`runner-version-${r.name}`}>{versionText(r)}</td>
               <td>{capabilityText(r)}</td>
               <td data-testid={`runner-repositories-${r.name}`}>{repositoriesText(r)}</td>
               <td

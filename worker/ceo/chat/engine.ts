@@ -2,7 +2,7 @@ import type OpenAI from 'openai';
 import { roleAtLeast } from '../../auth/roles';
 import type { SettingsValue } from '../../settings/schema';
 import { type ModelEndpoint, modelProblem, recordSpend } from '../model';
-import type { Reply } from '../reply';
+import type { ClosedQuestion, Reply } from '../reply';
 import { statusText } from '../views/company';
 import { conversationContext } from './context';
 import type { ConversationInput } from './input';
@@ -100,13 +100,17 @@ export async function chatWithModel(
   const tools = [...READ_TOOLS, ...(mayWrite ? WRITE_TOOLS : [])];
   const model = input.images?.length ? settings.defaultModels.vision : settings.defaultModels.chat;
   let pending: string | null = null;
+  // Earlier questions a new one replaced: the faces take their buttons away.
+  const replaced: ClosedQuestion[] = [];
+  const closing = (reply: Reply): Reply =>
+    replaced.length ? { ...reply, closed: replaced } : reply;
   try {
     const messages = await conversationContext(env, input);
     for (let step = 0; step < MAX_STEPS; step++) {
       const turn = await streamTurn(env, endpoint, model, messages, tools, sink);
       if (!turn.calls.length) {
         const text = turn.text || 'Done.';
-        return pending ? { text, buttons: [confirmButtons(pending)] } : { text };
+        return closing(pending ? { text, buttons: [confirmButtons(pending)] } : { text });
       }
       messages.push({
         role: 'assistant',
@@ -124,7 +128,7 @@ export async function chatWithModel(
           const plan = await describeWrite(env, call.name, args);
           if ('problem' in plan) result = plan.problem;
           else {
-            pending = await proposeAction(
+            const proposed = await proposeAction(
               env,
               {
                 conversationId: input.conversationId,
@@ -135,17 +139,19 @@ export async function chatWithModel(
               },
               input.at,
             );
+            pending = proposed.id;
+            for (const id of proposed.replaced) replaced.push({ id, outcome: 'replaced' });
             result = `Not done yet. The operator must confirm: "${plan.summary}". Tell them and ask them to confirm (buttons, or answer yes).`;
           }
         } else result = await runReadTool(env, call.name, args, input.at);
         messages.push({ role: 'tool', tool_call_id: call.id, content: result });
       }
     }
-    return { text: 'That took too many steps; ask me again more simply.' };
+    return closing({ text: 'That took too many steps; ask me again more simply.' });
   } catch (error) {
     const reason = modelProblem(error);
     const text = `I could not reach the model just now (${reason}). Here is the status:\n${await statusText(env, input.at)}`;
     sink?.(text);
-    return { text };
+    return closing({ text });
   }
 }

@@ -13,7 +13,10 @@ export const confirmButtons = (id: string): Button[] => [
   { label: '✖ Cancel', action: `cancel:${id}` },
 ];
 
-/** Records a write the model wants to make; an earlier unconfirmed one in the conversation is superseded. */
+/**
+ * Records a write the model wants to make; an earlier unconfirmed one in the conversation is
+ * superseded. Returns the new action's id and the ids it replaced (their buttons go).
+ */
 export async function proposeAction(
   env: Env,
   p: {
@@ -24,11 +27,12 @@ export async function proposeAction(
     summary: string;
   },
   now: number,
-): Promise<string> {
+): Promise<{ id: string; replaced: string[] }> {
   const id = crypto.randomUUID();
-  await env.DB.batch([
+  const [superseded] = await env.DB.batch<{ id: string }>([
     env.DB.prepare(
-      `UPDATE pending_actions SET outcome = 'superseded', decided_at = ? WHERE conversation_id = ? AND outcome IS NULL`,
+      `UPDATE pending_actions SET outcome = 'superseded', decided_at = ? WHERE conversation_id = ? AND outcome IS NULL
+       RETURNING id`,
     ).bind(now, p.conversationId),
     env.DB.prepare(
       `INSERT INTO pending_actions (id, conversation_id, user_email, tool, args, summary, created_at, expires_at)
@@ -44,7 +48,7 @@ export async function proposeAction(
       now + CONFIRM_WITHIN_MS,
     ),
   ]);
-  return id;
+  return { id, replaced: (superseded?.results ?? []).map((r) => r.id) };
 }
 
 /** The open action of a conversation, when the operator's message is a plain "yes". */
@@ -83,7 +87,21 @@ export async function settleAction(
     .bind(verb === 'confirm' ? 'confirmed' : 'cancelled', now, id, operator.email, now)
     .first<{ tool: string; args: string; summary: string }>();
   if (!claim) return { text: 'That question is no longer open (answered, replaced or expired).' };
-  if (verb === 'cancel') return { text: `Cancelled: ${claim.summary}` };
+  const reply = await runClaimed(env, settings, operator, verb === 'confirm', claim, requestId);
+  const outcome = verb === 'confirm' ? ('confirmed' as const) : ('cancelled' as const);
+  return { ...reply, closed: [{ id: id ?? '', outcome }] };
+}
+
+/** What a claimed action answers: cancelled, or the write done now. */
+async function runClaimed(
+  env: Env,
+  settings: SettingsValue,
+  operator: Operator,
+  confirmed: boolean,
+  claim: { tool: string; args: string; summary: string },
+  requestId: string,
+): Promise<Reply> {
+  if (!confirmed) return { text: `Cancelled: ${claim.summary}` };
   const args = JSON.parse(claim.args) as Record<string, string>;
   switch (claim.tool) {
     case 'approve_mission':

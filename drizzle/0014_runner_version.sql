@@ -1,0 +1,1 @@
+ALTER TABLE `runners` ADD `runner_version` text;

@@ -1,0 +1,1 @@
+ALTER TABLE `telegram_decision_messages` ADD `decisions` integer DEFAULT 1 NOT NULL;

@@ -1,0 +1,40 @@
+import type { Outgoing } from './deliver';
+
+interface Member {
+  eventType: string;
+  entityId?: string | null;
+}
+
+/**
+ * The decisions a notification (or a digest, through its members) asks for that still wait:
+ * proposed missions (the message gets their Approve / Reject buttons) and tasks waiting for
+ * review (the message is edited when the review ends). One already decided by the time the
+ * message goes out gets neither: a button on it would decide nothing.
+ */
+export async function openDecisions(
+  env: Env,
+  members: Member[],
+): Promise<Pick<Outgoing, 'missions' | 'reviewTaskIds'>> {
+  const ids = (type: string) =>
+    [
+      ...new Set(members.filter((m) => m.eventType === type && m.entityId).map((m) => m.entityId)),
+    ] as string[];
+  const missionIds = ids('mission.proposed');
+  const taskIds = ids('task.review');
+  if (!missionIds.length && !taskIds.length) return {};
+  const list = (values: string[]) => JSON.stringify(values);
+  const [missions, tasks] = await env.DB.batch<{ id: string; title: string }>([
+    env.DB.prepare(
+      `SELECT id, title FROM missions WHERE id IN (SELECT value FROM json_each(?)) AND status = 'PROPOSED'
+       ORDER BY created_at`,
+    ).bind(list(missionIds)),
+    env.DB.prepare(
+      `SELECT id, title FROM tasks WHERE id IN (SELECT value FROM json_each(?)) AND status = 'REVIEW'
+       AND verdict IS NULL`,
+    ).bind(list(taskIds)),
+  ]);
+  return {
+    missions: missions?.results ?? [],
+    reviewTaskIds: (tasks?.results ?? []).map((t) => t.id),
+  };
+}
