@@ -33,9 +33,7 @@ describe('why a task after dispatch waits', () => {
 
     const { token, id: runnerId } = await registerRunner('wr-plain');
     found = await why(taskId);
-    expect(found.firstFailing?.fact).toContain(
-      'can run codex, wr-codex’s executor'.replace('’', "'"),
-    );
+    expect(found.firstFailing?.fact).toContain("can run codex, wr-codex's executor");
     expect(await claimNow(token)).toBeNull();
 
     await sql('UPDATE runners SET last_seen_at = ? WHERE id = ?', LONG_AGO(), runnerId);
