@@ -20,5 +20,6 @@ export function whyText(why: Why): string {
   return [head, verdict, ...lines].join('\n');
 }
 
-/** `"Title" (first failing gate)`: a stuck task in one line. */
-export const stuckLine = (why: Why) => `"${why.title}" (${why.firstFailing?.label ?? 'stuck'})`;
+/** `"Title" (1a2b3c4d), stuck at "A runner online can run it"`: a stuck task in one line. */
+export const stuckLine = (why: Why) =>
+  `"${why.title}" (${why.taskId.slice(0, 8)}), stuck at "${why.firstFailing?.label ?? 'a gate'}"`;
