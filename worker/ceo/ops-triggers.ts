@@ -51,7 +51,7 @@ const subjectOf = (rows: { id: string }[]) =>
 /**
  * The triggers of the proactive ops scan, each against its threshold from settings. A trigger
  * fires when its measure reaches the threshold: a count or a rate at it, an age of it. The
- * last, stuck tasks, has no threshold: any task stuck at a gate (worker/tasks/why) is named.
+ * last names every task stuck at a gate (worker/tasks/why) for stuckTaskMinutes in its state.
  */
 export const CHECKS: Record<OpsTrigger, Check> = {
   async dispatch_drift(env, t, now) {
@@ -168,8 +168,9 @@ export const CHECKS: Record<OpsTrigger, Check> = {
       text: `${rows.length} task(s) are ${t.stalenessHours} hours old or more and near the 48-hour limit: ${some(rows)}.`,
     };
   },
-  async stuck_tasks(env, _t, now) {
-    const stuck = await stuckTasks(env, now);
+  async stuck_tasks(env, t, now) {
+    const since = new Date(now - t.stuckTaskMinutes * MINUTE).toISOString();
+    const stuck = (await stuckTasks(env, now)).filter((w) => w.since <= since);
     if (!stuck.length) return null;
     const named = stuck.slice(0, 3).map(stuckLine);
     return {
@@ -179,7 +180,7 @@ export const CHECKS: Record<OpsTrigger, Check> = {
         .map((w) => `${w.taskId}:${w.firstFailing?.id}`)
         .sort()
         .join(','),
-      text: `${stuck.length} task(s) are stuck: ${named.join(', ')}${stuck.length > 3 ? ` and ${stuck.length - 3} more` : ''}. /why says why, with the fix.`,
+      text: `${stuck.length} task(s) are stuck for ${t.stuckTaskMinutes} minutes or more: ${named.join(', ')}${stuck.length > 3 ? ` and ${stuck.length - 3} more` : ''}. /why says why, with the fix.`,
     };
   },
 };
