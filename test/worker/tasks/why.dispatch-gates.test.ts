@@ -147,6 +147,23 @@ describe('why a waiting task is stuck, gate by gate, agreeing with dispatch', ()
     expect(await statusOf(taskId)).toBe('ASSIGNED');
   });
 
+  it('changes requested: it goes back to its own agent, whatever the hints', async () => {
+    await hire({ slug: 'wg-prev' }, { slug: 'wg-other' });
+    const { taskId } = await oneTask({ agentHint: 'wg-prev' });
+    expect(await statusOf(taskId)).toBe('ASSIGNED');
+    await sql("UPDATE tasks SET status = 'CHANGES_REQUESTED' WHERE id = ?", taskId);
+    await sql("UPDATE agents SET worker_enabled = 0 WHERE slug = 'wg-prev'");
+    const found = await why(taskId);
+    expect(gate(found, 'agent_hint')).toMatchObject({ state: 'skip' });
+    expect(found.gates.some((g) => g.id === 'worker_exists')).toBe(false);
+    expect(found.firstFailing).toMatchObject({ id: 'agent', fact: 'wg-prev is disabled.' });
+    await dispatch(env);
+    expect(await statusOf(taskId)).toBe('CHANGES_REQUESTED');
+    await sql("UPDATE agents SET worker_enabled = 1 WHERE slug = 'wg-prev'");
+    await dispatch(env);
+    expect(await statusOf(taskId)).toBe('ASSIGNED');
+  });
+
   it('mission budget: a spent mission’s tasks wait', async () => {
     await hire({ slug: 'wg-mb' });
     await setPaused(true);

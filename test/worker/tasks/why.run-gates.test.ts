@@ -51,6 +51,21 @@ describe('why a task after dispatch waits', () => {
     expect((await claimNow(token))?.task.id).toBe(taskId);
   });
 
+  it('runner: a continuation names the runner that holds its unpushed head', async () => {
+    await createAgent('wr-again');
+    const { taskId } = await oneTask({ agentHint: 'wr-again' });
+    const { id: runnerId } = await registerRunner('wr-holder');
+    await sql(
+      "UPDATE tasks SET head_commit = 'abc', head_pushed = 0, runner_id = ? WHERE id = ?",
+      runnerId,
+      taskId,
+    );
+    expect(gate(await why(taskId), 'runner')).toMatchObject({
+      state: 'pass',
+      fact: 'It continues an earlier round whose unpushed head only runner wr-holder holds; wr-holder is online.',
+    });
+  });
+
   it('heartbeat, review, then merge: each with who and since when', async () => {
     await createAgent('wr-flow');
     const { taskId } = await oneTask({ agentHint: 'wr-flow' });
