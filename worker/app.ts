@@ -39,6 +39,7 @@ import { settingsRoutes } from './settings/routes';
 import { spendRoutes } from './spend/routes';
 import { taskRecoveryRoutes } from './tasks/recover-routes';
 import { taskRoutes } from './tasks/routes';
+import { whyRoutes } from './tasks/why/routes';
 import { requireTelegram } from './telegram/guard';
 import { telegramRoutes } from './telegram/routes';
 
@@ -78,6 +79,7 @@ export function createApp(): OpenAPIHono<HonoEnv> {
   app.route('/', runnerApiRoutes);
   app.route('/', repositoryRoutes);
   app.route('/', runLogRoutes);
+  app.route('/', whyRoutes);
   app.route('/', taskRoutes);
   app.route('/', taskRecoveryRoutes);
   app.route('/', spendRoutes);

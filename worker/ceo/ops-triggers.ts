@@ -1,4 +1,6 @@
 import type { SettingsValue } from '../settings/schema';
+import { stuckTasks } from '../tasks/why/explain';
+import { stuckLine } from '../tasks/why/text';
 
 /** One thing the ops scan noticed. `subject` names the situation, for dedup layer 3. */
 export interface Finding {
@@ -16,6 +18,7 @@ export const OPS_TRIGGERS = [
   'worktree_congestion',
   'failure_rate',
   'staleness',
+  'stuck_tasks',
 ] as const;
 export type OpsTrigger = (typeof OPS_TRIGGERS)[number];
 
@@ -46,8 +49,9 @@ const subjectOf = (rows: { id: string }[]) =>
     .join(',');
 
 /**
- * The eight triggers of the proactive ops scan, each against its threshold from settings. A
- * trigger fires when its measure reaches the threshold: a count or a rate at it, an age of it.
+ * The triggers of the proactive ops scan, each against its threshold from settings. A trigger
+ * fires when its measure reaches the threshold: a count or a rate at it, an age of it. The
+ * last names every task stuck at a gate (worker/tasks/why) for stuckTaskMinutes in its state.
  */
 export const CHECKS: Record<OpsTrigger, Check> = {
   async dispatch_drift(env, t, now) {
@@ -162,6 +166,21 @@ export const CHECKS: Record<OpsTrigger, Check> = {
       trigger: 'staleness',
       subject: subjectOf(rows),
       text: `${rows.length} task(s) are ${t.stalenessHours} hours old or more and near the 48-hour limit: ${some(rows)}.`,
+    };
+  },
+  async stuck_tasks(env, t, now) {
+    const since = new Date(now - t.stuckTaskMinutes * MINUTE).toISOString();
+    const stuck = (await stuckTasks(env, now)).filter((w) => w.since <= since);
+    if (!stuck.length) return null;
+    const named = stuck.slice(0, 3).map(stuckLine);
+    return {
+      trigger: 'stuck_tasks',
+      // The task and its gate: the same task stuck for another reason is news again.
+      subject: stuck
+        .map((w) => `${w.taskId}:${w.firstFailing?.id}`)
+        .sort()
+        .join(','),
+      text: `${stuck.length} task(s) are stuck for ${t.stuckTaskMinutes} minutes or more: ${named.join(', ')}${stuck.length > 3 ? ` and ${stuck.length - 3} more` : ''}. /why says why, with the fix.`,
     };
   },
 };

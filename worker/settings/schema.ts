@@ -69,6 +69,14 @@ export const settingsShape = {
       worktreeCongestion: z.number().int().min(1).max(1_000),
       failureRatePercent: z.number().min(0).max(100),
       stalenessHours: z.number().min(1).max(48),
+      // Added with issue 16: its own default, so thresholds stored before it still parse.
+      stuckTaskMinutes: z
+        .number()
+        .int()
+        .min(1)
+        .max(10_080)
+        .default(30)
+        .describe('A task stuck at a gate (GET /api/tasks/stuck) this long in its state is named.'),
     })
     .describe('Thresholds of the CEO’s proactive ops scan.')
     .default({
@@ -80,6 +88,7 @@ export const settingsShape = {
       worktreeCongestion: 8,
       failureRatePercent: 30,
       stalenessHours: 40,
+      stuckTaskMinutes: 30,
     }),
   workLoop: z
     .strictObject({

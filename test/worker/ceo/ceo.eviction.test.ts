@@ -160,9 +160,13 @@ describe('eviction and overlapping flushes', () => {
   });
 
   it('settles an hourly scan evicted mid-send as sent, and never repeats its findings', async () => {
-    await settle();
-    // Only one trigger can fire: an open worktree, once the threshold is lowered below.
-    const quiet = { workerLagMinutes: 10_080, dispatchDriftMinutes: 10_080 };
+    // Only one trigger can fire: an open worktree, once the threshold is lowered below (its runner
+    // goes quiet, so the task is also stuck: that trigger is quieted too).
+    const quiet = {
+      workerLagMinutes: 10_080,
+      dispatchDriftMinutes: 10_080,
+      stuckTaskMinutes: 10_080,
+    };
     await setThresholds(quiet);
     await (await newRunner()).checkIn();
     await hire({ slug: 'ev-worker' });

@@ -1,5 +1,6 @@
 import { env } from 'cloudflare:workers';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { approve, type MissionBody, plan, propose } from '../missions/support';
 import { call, signInAs } from '../support/client';
 import { fakeClock, HOUR, MINUTE, noModel, patchSettings, scanNow, setThresholds } from './support';
 import { approvedTasks, hire, newRunner } from './work';
@@ -166,6 +167,25 @@ describe('ops scan triggers', () => {
     expect(await fires('staleness')).toBe(false);
     clock.advance(1_000);
     expect(await subjectOf('staleness')).toEqual([task]);
+  });
+
+  it('stuck_tasks: tasks stuck at a gate for stuckTaskMinutes, each with its first failing gate', async () => {
+    await setThresholds({ stuckTaskMinutes: 20 });
+    const { mission, operator } = await propose(
+      plan({
+        title: 'Typo mission',
+        tasks: [{ title: 'Typo task', spec: 's', expectedScope: ['**'], agentHint: 'sc-wroker-1' }],
+      }),
+    );
+    const approved = (await (await approve(mission.id, operator)).json()) as MissionBody;
+    const task = approved.tasks[0]?.id ?? '';
+    clock.advance(20 * MINUTE - 1_000);
+    expect(await fires('stuck_tasks')).toBe(false);
+    clock.advance(1_000);
+    expect(await subjectOf('stuck_tasks')).toEqual([`${task}:agent_hint`]);
+    expect((await finding('stuck_tasks'))?.text).toBe(
+      `1 task(s) are stuck for 20 minutes or more: "Typo task" (${task.slice(0, 8)}), stuck at "The agent hint names an agent". /why says why, with the fix.`,
+    );
   });
 
   it('reports nothing when no trigger holds', async () => {

@@ -177,6 +177,7 @@ export const DEFAULT_THRESHOLDS = {
   worktreeCongestion: 8,
   failureRatePercent: 30,
   stalenessHours: 40,
+  stuckTaskMinutes: 30,
 };
 
 export const setThresholds = (thresholds: Partial<typeof DEFAULT_THRESHOLDS>) =>

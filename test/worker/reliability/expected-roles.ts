@@ -28,6 +28,9 @@ export const EXPECTED_MIN_ROLE: Record<string, MinRole> = {
   'GET /api/missions/{id}': 'viewer',
   'GET /api/tasks': 'viewer',
   'GET /api/tasks/{id}': 'viewer',
+  // Why a task is stuck, and every stuck task (issue 16).
+  'GET /api/tasks/{id}/why': 'viewer',
+  'GET /api/tasks/stuck': 'viewer',
   // Run logs are read like the rest of a task; secrets were masked by the runner.
   'GET /api/tasks/{id}/logs': 'viewer',
   'GET /api/tasks/{id}/logs.txt': 'viewer',

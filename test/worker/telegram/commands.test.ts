@@ -29,7 +29,7 @@ beforeAll(async () => {
 });
 
 describe('slash commands', () => {
-  it('has seventeen, each with a help line, all listed by /help', async () => {
+  it('has eighteen, each with a help line, all listed by /help', async () => {
     expect(COMMANDS.map((c) => c.name)).toEqual([
       'start',
       'help',
@@ -42,6 +42,7 @@ describe('slash commands', () => {
       'reject',
       'tasks',
       'review',
+      'why',
       'digest',
       'scan',
       'mute',

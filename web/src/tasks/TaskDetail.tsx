@@ -8,8 +8,11 @@ import { ReviewForm } from './ReviewForm';
 import { RunLog } from './RunLog';
 import { TaskActions } from './TaskActions';
 import { needsReview, type Task, type TaskEvent } from './types';
+import { WhyPanel } from './why/WhyPanel';
 
-/** One task: its live log, timeline, what it changed (with scope flags), and the review form. */
+const OPEN = ['PENDING', 'ASSIGNED', 'RUNNING', 'REVIEW', 'CHANGES_REQUESTED'];
+
+/** One task: why it waits (open tasks), its live log, timeline, what it changed (with scope flags), and the review form. */
 export function TaskDetail({ id }: { id: string }) {
   const [task, setTask] = useState<(Task & { events: TaskEvent[] }) | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -65,6 +68,9 @@ export function TaskDetail({ id }: { id: string }) {
       <p class="muted">Expected scope: {task.expectedScope.join(', ')}</p>
       {task.failureReason && <p class="error">{task.failureReason}</p>}
       {task.reviewComments && <p class="notice">Review: {task.reviewComments}</p>}
+      {OPEN.includes(task.status) && (
+        <WhyPanel taskId={task.id} refreshKey={`${task.status}-${task.updatedAt}`} />
+      )}
       <DiffStat task={task} />
       {needsReview(task) && hasRole(me.value, 'operator') && (
         <ReviewForm task={task} onDone={load} />

@@ -11,7 +11,7 @@ export interface CommandLine {
   minRole: 'viewer' | 'operator' | 'admin';
 }
 
-/** The seventeen commands, in the order /help lists them. */
+/** The eighteen commands, in the order /help lists them. */
 export const COMMAND_LINES: CommandLine[] = [
   {
     name: 'start',
@@ -62,6 +62,12 @@ export const COMMAND_LINES: CommandLine[] = [
     name: 'review',
     args: '',
     help: 'Tasks waiting for review, with scope flags.',
+    minRole: 'viewer',
+  },
+  {
+    name: 'why',
+    args: '[task id]',
+    help: 'Why a task is stuck (its first characters are enough): each gate, the first failing one with its fix; without an id, the stalest stuck task.',
     minRole: 'viewer',
   },
   {

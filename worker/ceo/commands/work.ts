@@ -1,4 +1,5 @@
 import { TASK_STATUSES } from '../../../drizzle/schema';
+import { answerWhy } from '../../tasks/why/answer';
 import { decideMission } from '../actions';
 import { missionsReply, reviewText, tasksText } from '../views/work';
 import { line } from './catalog';
@@ -33,6 +34,14 @@ const tasks: Command = {
   },
 };
 
+const why: Command = {
+  ...line('why'),
+  async run(ctx, args) {
+    if (args.length > 1) return usage(why);
+    return answerWhy(ctx.env, args[0] ?? null, ctx.now);
+  },
+};
+
 /** Commands about missions and tasks. */
 export const workCommands: Command[] = [
   {
@@ -46,4 +55,5 @@ export const workCommands: Command[] = [
     ...line('review'),
     run: async (ctx) => reviewText(ctx.env),
   },
+  why,
 ];
