@@ -19,7 +19,8 @@ const SafeEndpoint = z
   .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
   .max(500)
   .refine(
-    (url) => url.startsWith('https:') || LOOPBACK.test(new URL(url).hostname),
+    // Zod runs this even after the URL check failed: a non-URL is that check's problem.
+    (url) => !URL.canParse(url) || url.startsWith('https:') || LOOPBACK.test(new URL(url).hostname),
     'must be https (http only for localhost, 127.x.x.x or [::1])',
   );
 
