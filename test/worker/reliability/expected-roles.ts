@@ -27,6 +27,8 @@ export const EXPECTED_MIN_ROLE: Record<string, MinRole> = {
   'GET /api/missions': 'viewer',
   'GET /api/missions/{id}': 'viewer',
   'GET /api/tasks': 'viewer',
+  'GET /api/tasks/counts': 'viewer',
+  'GET /api/tasks/throughput': 'viewer',
   'GET /api/tasks/{id}': 'viewer',
   // Run logs are read like the rest of a task; secrets were masked by the runner.
   'GET /api/tasks/{id}/logs': 'viewer',
