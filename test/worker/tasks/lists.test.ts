@@ -126,6 +126,49 @@ describe('task counts', () => {
     expect((await errorOf(unknown)).fields?.[0]?.field).toBe('status');
   });
 
+  it('counts every task unfiltered from the kept tallies, through inserts, moves and deletes', async () => {
+    const direct = async () => {
+      const { results } = await env.DB.prepare(
+        'SELECT status, verdict, count(*) AS n FROM tasks GROUP BY status, verdict',
+      ).all<{ status: string; verdict: string | null; n: number }>();
+      const byStatus: Record<string, number> = {};
+      for (const r of results) byStatus[r.status] = (byStatus[r.status] ?? 0) + r.n;
+      const review = (v: string | null) =>
+        results.find((r) => r.status === 'REVIEW' && r.verdict === v)?.n ?? 0;
+      return { byStatus, toReview: review(null), awaitingMerge: review('approve') };
+    };
+    const same = async () => {
+      const counts = await get<{
+        byStatus: Record<string, number>;
+        toReview: number;
+        awaitingMerge: number;
+        total: number;
+      }>('/api/tasks/counts');
+      const truth = await direct();
+      expect(Object.fromEntries(Object.entries(counts.byStatus).filter(([, n]) => n > 0))).toEqual(
+        truth.byStatus,
+      );
+      expect(counts.toReview).toBe(truth.toReview);
+      expect(counts.awaitingMerge).toBe(truth.awaitingMerge);
+      return counts;
+    };
+    const before = await same();
+    await seed('lists/tally', [
+      { id: 't-1', status: 'REVIEW', createdAt: 1 },
+      { id: 't-2', status: 'REVIEW', createdAt: 2 },
+      { id: 't-3', status: 'RUNNING', createdAt: 3 },
+    ]);
+    await env.DB.prepare("UPDATE tasks SET verdict = 'approve' WHERE id = 't-1'").run();
+    await env.DB.prepare("UPDATE tasks SET status = 'DONE' WHERE id = 't-3'").run();
+    // A write that leaves status and verdict alone changes no tally.
+    await env.DB.prepare("UPDATE tasks SET phase = 'x' WHERE id = 't-2'").run();
+    const after = await same();
+    expect(after.total).toBe(before.total + 3);
+    expect(after.awaitingMerge).toBe(before.awaitingMerge + 1);
+    await env.DB.prepare("DELETE FROM tasks WHERE id = 't-2'").run();
+    expect((await same()).total).toBe(before.total + 2);
+  });
+
   it('is for signed-in people only', async () => {
     expect((await call('/api/tasks/counts')).status).toBe(401);
     expect((await call('/api/tasks/throughput')).status).toBe(401);

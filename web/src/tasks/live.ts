@@ -13,32 +13,37 @@ interface Listener {
 }
 
 const listeners = new Set<Listener>();
-let connection: OfficeConnection | null = null;
+let connection: { line: OfficeConnection } | null = null;
 let state: ConnectionState = 'closed';
-
-function deliver(message: OfficeServerMessage) {
-  for (const l of listeners) {
-    // A snapshot comes on every (re)connect and after a gap: whatever was missed is unknown.
-    if (message.type === 'snapshot') l.onResync();
-    else if (message.type === 'task') l.onMove(message.task);
-  }
-}
 
 function subscribe(listener: Listener): () => void {
   listeners.add(listener);
   if (connection) listener.onState(state);
-  else
-    connection = connectOffice({
-      onMessage: deliver,
+  else {
+    // Callbacks of a connection already closed (the page changed) reach nobody.
+    const mine: { line: OfficeConnection | null } = { line: null };
+    const current = () => connection === mine;
+    connection = mine as { line: OfficeConnection };
+    mine.line = connectOffice({
+      onMessage: (message: OfficeServerMessage) => {
+        if (!current()) return;
+        for (const l of listeners) {
+          // A snapshot comes on every (re)connect and after a gap: what was missed is unknown.
+          if (message.type === 'snapshot') l.onResync();
+          else if (message.type === 'task') l.onMove(message.task);
+        }
+      },
       onState: (next) => {
+        if (!current()) return;
         state = next;
         for (const l of listeners) l.onState(next);
       },
     });
+  }
   return () => {
     listeners.delete(listener);
     if (listeners.size > 0 || !connection) return;
-    const closing = connection;
+    const closing = connection.line;
     connection = null;
     closing.close();
   };
