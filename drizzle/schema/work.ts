@@ -126,22 +126,11 @@ export const tasks = sqliteTable(
     // The task list's default order (newest first, unfiltered): without it every page sorts
     // the whole table.
     index('tasks_created_idx').on(t.createdAt, t.id),
+    // The board's counts by state and verdict (to review, awaiting merge) read this index
+    // alone. Not a tally kept by triggers: D1 counts a trigger's writes in meta.changes, which
+    // the work loop's compare-and-set updates check for exactly 1.
+    index('tasks_status_verdict_idx').on(t.status, t.verdict),
   ],
-);
-
-/**
- * How many tasks are in each (status, verdict), kept by triggers on tasks (see the migration
- * task_list_indexes): the board's unfiltered counts read these few rows instead of every
- * task. A null verdict is '' here, so each pair is one primary key.
- */
-export const taskCounts = sqliteTable(
-  'task_counts',
-  {
-    status: text('status', { enum: TASK_STATUSES }).notNull(),
-    verdict: text('verdict').notNull().default(''),
-    n: integer('n').notNull().default(0),
-  },
-  (t) => [primaryKey({ columns: [t.status, t.verdict] })],
 );
 
 /** Every transition of a task: who, when, from, to, why. */

@@ -49,6 +49,18 @@ async function mission(repository: string, titles: string[]) {
   }
 }
 
+/** A runner's call with its bearer token. */
+async function asRunner<T>(token: string, method: string, path: string, body: unknown): Promise<T> {
+  const response = await fetch(`${hq.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const text = await response.text();
+  expect(response.ok, `${path}: ${response.status} ${text}`).toBe(true);
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
 const counts = () => asAdmin<{ byStatus: Record<string, number> }>('/api/tasks/counts');
 const cancel = (title: string) =>
   asAdmin(`/api/tasks/${ids[title]}/cancel`, { reason: 'live boards test' });
@@ -146,5 +158,59 @@ describe('live boards in a real browser', () => {
     await cancel('Alpha 3');
     await eventually(() => number('count-CANCELLED')).toBe(3);
     await eventually(() => page.getByTestId('column-CANCELLED').innerText()).toContain('Alpha 3');
+  });
+
+  it('keeps the review queue and the dashboard live as a task enters and leaves REVIEW', async () => {
+    const { token } = await asAdmin<{ token: string }>('/api/runners', { name: 'live-boards' });
+    await asRunner(token, 'PUT', '/api/runner/capabilities', {
+      capabilities: [],
+      repositories: [{ name: 'live/gamma', pushes: false }],
+    });
+    const proposed = await asAdmin<{ id: string }>('/api/missions', {
+      title: 'Live boards review',
+      brief: 'A task for the review queue.',
+      repository: 'live/gamma',
+      tasks: [
+        { title: 'Gamma 1', spec: 'Change it.', expectedScope: ['src/**'], agentHint: 'forge' },
+      ],
+    });
+    await asAdmin(`/api/missions/${proposed.id}/approve`, {});
+    const claim = await asRunner<{ task: { id: string } | null }>(
+      token,
+      'POST',
+      '/api/runner/claim',
+      { waitSeconds: 0 },
+    );
+    expect(claim.task).not.toBeNull();
+    const id = claim.task?.id ?? '';
+
+    await page.getByRole('link', { name: 'Review', exact: true }).click();
+    await eventually(() => page.getByTestId('review-waiting').innerText()).toMatch(/^\d+ waiting$/);
+    const waiting = Number((await page.getByTestId('review-waiting').innerText()).split(' ')[0]);
+    await asRunner(token, 'POST', `/api/runner/tasks/${id}/report`, {
+      outcome: 'success',
+      headCommit: 'fedcba9876'.padEnd(40, '0'),
+      commits: ['fedcba9876'],
+      numstat: [{ path: 'src/a.ts', added: 1, removed: 0 }],
+      inputTokens: 10,
+      outputTokens: 10,
+      costUsd: 0.01,
+      provider: 'openai',
+      model: 'gpt-4.1',
+    });
+    await eventually(() => page.locator('.list').innerText()).toContain('Gamma 1');
+    await eventually(() => page.getByTestId('review-waiting').innerText()).toBe(
+      `${waiting + 1} waiting`,
+    );
+
+    await page.getByRole('link', { name: 'Dashboard', exact: true }).click();
+    await eventually(() => number('kpi-to-review')).toBe(waiting + 1);
+    await asAdmin(`/api/tasks/${id}/review`, { verdict: 'changes', comments: 'Once more.' });
+    await eventually(() => number('kpi-to-review')).toBe(waiting);
+    await page.getByRole('link', { name: 'Review', exact: true }).click();
+    await eventually(() => page.getByTestId('review-waiting').innerText()).toBe(
+      `${waiting} waiting`,
+    );
+    expect(await page.locator('.list').innerText()).not.toContain('Gamma 1');
   });
 });

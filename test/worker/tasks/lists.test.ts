@@ -126,7 +126,7 @@ describe('task counts', () => {
     expect((await errorOf(unknown)).fields?.[0]?.field).toBe('status');
   });
 
-  it('counts every task unfiltered from the kept tallies, through inserts, moves and deletes', async () => {
+  it('counts every task unfiltered, through inserts, moves and deletes', async () => {
     const direct = async () => {
       const { results } = await env.DB.prepare(
         'SELECT status, verdict, count(*) AS n FROM tasks GROUP BY status, verdict',
@@ -160,7 +160,7 @@ describe('task counts', () => {
     ]);
     await env.DB.prepare("UPDATE tasks SET verdict = 'approve' WHERE id = 't-1'").run();
     await env.DB.prepare("UPDATE tasks SET status = 'DONE' WHERE id = 't-3'").run();
-    // A write that leaves status and verdict alone changes no tally.
+    // A write that leaves status and verdict alone changes no count.
     await env.DB.prepare("UPDATE tasks SET phase = 'x' WHERE id = 't-2'").run();
     const after = await same();
     expect(after.total).toBe(before.total + 3);
