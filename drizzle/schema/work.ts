@@ -117,12 +117,19 @@ export const tasks = sqliteTable(
     finishedAt: epochMs('finished_at'),
   },
   (t) => [
-    index('tasks_status_idx').on(t.status, t.createdAt),
+    // Lists page by (created_at, id), newest first: the id settles equal timestamps, so each
+    // list's index ends in both and a page never sorts.
+    index('tasks_status_idx').on(t.status, t.createdAt, t.id),
     index('tasks_mission_idx').on(t.missionId),
-    index('tasks_agent_idx').on(t.agentId, t.status),
+    // Dispatch reads (agent, status); the board's column of one agent reads on in list order.
+    index('tasks_agent_idx').on(t.agentId, t.status, t.createdAt, t.id),
     // The task list's default order (newest first, unfiltered): without it every page sorts
     // the whole table.
-    index('tasks_created_idx').on(t.createdAt),
+    index('tasks_created_idx').on(t.createdAt, t.id),
+    // The board's counts by state and verdict (to review, awaiting merge) read this index
+    // alone. Not a tally kept by triggers: D1 counts a trigger's writes in meta.changes, which
+    // the work loop's compare-and-set updates check for exactly 1.
+    index('tasks_status_verdict_idx').on(t.status, t.verdict),
   ],
 );
 
@@ -140,7 +147,11 @@ export const taskEvents = sqliteTable(
     reason: text('reason'),
     createdAt: epochMs('created_at').notNull(),
   },
-  (t) => [index('task_events_task_idx').on(t.taskId, t.id)],
+  (t) => [
+    index('task_events_task_idx').on(t.taskId, t.id),
+    // Throughput: the moves into DONE by day, without reading every event.
+    index('task_events_to_idx').on(t.toStatus, t.createdAt),
+  ],
 );
 
 /** Registered runners. Only the SHA-256 of the bearer token is kept. */

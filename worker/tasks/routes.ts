@@ -1,6 +1,6 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
-import { and, asc, desc, eq, lt, type SQL } from 'drizzle-orm';
-import { agents, TASK_STATUSES, taskEvents, tasks } from '../../drizzle/schema';
+import { asc, eq } from 'drizzle-orm';
+import { TASK_STATUSES, taskEvents, tasks } from '../../drizzle/schema';
 import { auditRow } from '../audit/record';
 import { database } from '../db/client';
 import type { HonoEnv } from '../env';
@@ -9,6 +9,7 @@ import { ApiError } from '../http/errors';
 import { defineRoute, jsonBody, jsonResponse } from '../http/route';
 import { validationHook } from '../http/validation';
 import { dispatch } from './dispatch';
+import { taskListRoutes } from './lists/routes';
 import { Task } from './schemas';
 import { moveStatements } from './transition';
 import { taskView } from './views';
@@ -21,28 +22,6 @@ const TaskEvent = z.object({
   to: z.enum(TASK_STATUSES),
   reason: z.string().nullable(),
   at: z.string(),
-});
-
-const list = defineRoute('viewer', {
-  method: 'get',
-  path: '/api/tasks',
-  tags,
-  summary: 'Tasks, newest first, by status, mission or agent',
-  request: {
-    query: z.strictObject({
-      status: z.enum(TASK_STATUSES).optional(),
-      missionId: z.string().max(100).optional(),
-      agent: z.string().max(60).optional().describe('Agent slug.'),
-      cursor: z.string().regex(/^\d+$/, 'must be the nextCursor of a previous page').optional(),
-      limit: z.coerce.number().int().min(1).max(200).default(100),
-    }),
-  },
-  responses: {
-    200: jsonResponse(
-      z.object({ items: z.array(Task), nextCursor: z.string().nullable() }),
-      'A page of tasks.',
-    ),
-  },
 });
 
 const get = defineRoute('viewer', {
@@ -72,45 +51,14 @@ const review = defineRoute('operator', {
 });
 
 export const taskRoutes = new OpenAPIHono<HonoEnv>({ defaultHook: validationHook });
+// First: its /api/tasks/counts and /api/tasks/throughput must win over /api/tasks/{id}.
+taskRoutes.route('/', taskListRoutes);
 
 async function load(env: Env, id: string) {
   const row = await database(env).select().from(tasks).where(eq(tasks.id, id)).get();
   if (!row) throw new ApiError('not_found', `No task ${id}.`);
   return row;
 }
-
-taskRoutes.openapi(list, async (c) => {
-  const q = c.req.valid('query');
-  const db = database(c.env);
-  const where: SQL[] = [];
-  if (q.status) where.push(eq(tasks.status, q.status));
-  if (q.missionId) where.push(eq(tasks.missionId, q.missionId));
-  if (q.agent) {
-    const agent = await db
-      .select({ id: agents.id })
-      .from(agents)
-      .where(eq(agents.slug, q.agent))
-      .get();
-    where.push(eq(tasks.agentId, agent?.id ?? '(none)'));
-  }
-  if (q.cursor) where.push(lt(tasks.createdAt, Number(q.cursor)));
-  const rows = await db
-    .select()
-    .from(tasks)
-    .where(and(...where))
-    .orderBy(desc(tasks.createdAt))
-    .limit(q.limit + 1)
-    .all();
-  const page = rows.slice(0, q.limit);
-  const last = page.at(-1);
-  return c.json(
-    {
-      items: page.map(taskView),
-      nextCursor: rows.length > q.limit && last ? String(last.createdAt) : null,
-    },
-    200,
-  );
-});
 
 taskRoutes.openapi(get, async (c) => {
   const row = await load(c.env, c.req.valid('param').id);

@@ -27,6 +27,8 @@ export const EXPECTED_MIN_ROLE: Record<string, MinRole> = {
   'GET /api/missions': 'viewer',
   'GET /api/missions/{id}': 'viewer',
   'GET /api/tasks': 'viewer',
+  'GET /api/tasks/counts': 'viewer',
+  'GET /api/tasks/throughput': 'viewer',
   'GET /api/tasks/{id}': 'viewer',
   // Why a task is stuck, and every stuck task (issue 16).
   'GET /api/tasks/{id}/why': 'viewer',

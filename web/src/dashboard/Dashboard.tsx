@@ -1,8 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, messageOf } from '../api/client';
 import { Cost, tokens } from '../spend/cost';
-import { TASK_STATES, type Task } from '../tasks/types';
+import { useDebounced, useTaskMoves } from '../tasks/live';
+import { TASK_STATES } from '../tasks/types';
 import { SpendChart } from './SpendChart';
+import { ThroughputChart } from './ThroughputChart';
 
 interface Sums {
   costUsd: number;
@@ -13,22 +15,43 @@ interface Sums {
   estimatedCost: number;
 }
 
+interface Counts {
+  byStatus: Record<string, number>;
+  toReview: number;
+  awaitingMerge: number;
+  total: number;
+}
+
 interface Spend {
   total: Sums;
   byDay: ({ day: string } & Sums)[];
   byAgent: ({ slug: string | null } & Sums)[];
 }
 
-/** The company at a glance: work by state, what waits for the operator, money spent. */
+/**
+ * The company at a glance: work by state (server-side counts over every task), what waits for
+ * the operator, tasks done and money spent per day. Live: each task move recounts.
+ */
 export function Dashboard() {
-  const [tasks, setTasks] = useState<Task[]>([]);
+  const [counts, setCounts] = useState<Counts | null>(null);
+  const [done, setDone] = useState<{ day: string; done: number }[]>([]);
   const [proposed, setProposed] = useState(0);
   const [spend, setSpend] = useState<Spend | null>(null);
   const [error, setError] = useState<string | null>(null);
 
-  useEffect(() => {
+  const loadWork = () =>
     Promise.all([
-      api<{ items: Task[] }>('/api/tasks?limit=200').then((r) => setTasks(r.items)),
+      api<Counts>('/api/tasks/counts').then(setCounts),
+      api<{ days: { day: string; done: number }[] }>('/api/tasks/throughput?days=30').then((r) =>
+        setDone(r.days),
+      ),
+    ]).catch((e) => setError(messageOf(e)));
+  const reload = useDebounced(loadWork);
+  useTaskMoves(reload, reload);
+
+  useEffect(() => {
+    loadWork();
+    Promise.all([
       api<{ items: unknown[] }>('/api/missions?status=PROPOSED&limit=100').then((r) =>
         setProposed(r.items.length),
       ),
@@ -36,7 +59,7 @@ export function Dashboard() {
     ]).catch((e) => setError(messageOf(e)));
   }, []);
 
-  const count = (state: string) => tasks.filter((t) => t.status === state).length;
+  const count = (state: string) => counts?.byStatus[state] ?? 0;
   const total = spend?.total;
   return (
     <section>
@@ -47,12 +70,19 @@ export function Dashboard() {
           <strong data-testid="kpi-proposed">{proposed}</strong> missions to decide
         </a>
         <a class="kpi" href="/review">
-          <strong>{tasks.filter((t) => t.status === 'REVIEW' && t.verdict === null).length}</strong>{' '}
-          tasks to review
+          <strong data-testid="kpi-to-review">{counts?.toReview ?? 0}</strong> tasks to review
         </a>
         <div class="kpi">
-          <strong>{count('RUNNING')}</strong> running
+          <strong data-testid="kpi-awaiting-merge">{counts?.awaitingMerge ?? 0}</strong> approved,
+          waiting for a merge
         </div>
+        <div class="kpi">
+          <strong data-testid="kpi-running">{count('RUNNING')}</strong> running
+        </div>
+        <a class="kpi" href="/tasks?status=PENDING">
+          <strong data-testid="kpi-pending">{count('PENDING') + count('ASSIGNED')}</strong> waiting
+          for an agent
+        </a>
         <div class="kpi">
           <strong>${(total?.costUsd ?? 0).toFixed(2)}</strong> spent in 30 days
         </div>
@@ -63,9 +93,15 @@ export function Dashboard() {
           </div>
         )}
       </div>
-      <div class="panel">
-        <h3>Spend per day</h3>
-        <SpendChart days={spend?.byDay ?? []} />
+      <div class="charts">
+        <div class="panel">
+          <h3>Tasks done per day</h3>
+          <ThroughputChart days={done} />
+        </div>
+        <div class="panel">
+          <h3>Spend per day</h3>
+          <SpendChart days={spend?.byDay ?? []} />
+        </div>
       </div>
       {spend && spend.byAgent.length > 0 && (
         <div class="panel">
@@ -92,8 +128,8 @@ export function Dashboard() {
         </div>
       )}
       <div class="panel">
-        <h3>Throughput</h3>
-        <table class="table">
+        <h3>Tasks by state</h3>
+        <table class="table" aria-label="Tasks by state">
           <tbody>
             <tr>
               {TASK_STATES.map((s) => (
@@ -102,7 +138,9 @@ export function Dashboard() {
             </tr>
             <tr>
               {TASK_STATES.map((s) => (
-                <td key={s}>{count(s)}</td>
+                <td key={s} data-testid={`state-${s}`}>
+                  <a href={`/tasks?status=${s}`}>{count(s)}</a>
+                </td>
               ))}
             </tr>
           </tbody>

@@ -1,46 +1,88 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, messageOf } from '../api/client';
-import { TASK_STATES, type Task } from './types';
+import { currentQuery, navigate } from '../router';
+import { BoardColumn } from './BoardColumn';
+import { BoardFilters, type BoardQuery, FILTER_KEYS } from './BoardFilters';
+import { useDebounced, useTaskMoves } from './live';
+import { TASK_STATES } from './types';
 
-/** Every task in a column per state. */
+interface Counts {
+  byStatus: Record<string, number>;
+  total: number;
+}
+
+const PAGE = 50;
+
+/**
+ * Every task in a column per state, paged, narrowed by the filters in the URL, and live:
+ * each move the office hub announces reloads the columns it touches and the counts.
+ */
 export function Board() {
-  const [tasks, setTasks] = useState<Task[] | null>(null);
+  const params = currentQuery.value;
+  const query: BoardQuery = {
+    status: params.get('status') ?? '',
+    agent: params.get('agent') ?? '',
+    missionId: params.get('missionId') ?? '',
+    repository: params.get('repository') ?? '',
+  };
+  // A page size in the URL (`?limit=5`) shows paging without thousands of tasks.
+  const limit = Number(params.get('limit'));
+  const pageSize = Number.isInteger(limit) && limit >= 1 && limit <= 200 ? limit : PAGE;
+  const filters = new URLSearchParams(
+    FILTER_KEYS.filter((k) => k !== 'status' && query[k]).map((k) => [k, query[k]]),
+  ).toString();
+
+  const [counts, setCounts] = useState<Counts | null>(null);
   const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    api<{ items: Task[] }>('/api/tasks?limit=200').then(
-      (r) => setTasks(r.items),
+  const loadCounts = () =>
+    api<Counts>(`/api/tasks/counts${filters ? `?${filters}` : ''}`).then(
+      (c) => {
+        setCounts(c);
+        setError(null);
+      },
       (e) => setError(messageOf(e)),
     );
-  }, []);
-  if (error) return <p class="error">{error}</p>;
+  useEffect(() => {
+    setCounts(null);
+    loadCounts();
+  }, [filters]);
+  const recount = useDebounced(loadCounts);
+  const line = useTaskMoves(recount, recount);
+
+  const change = (next: BoardQuery) => {
+    const search = new URLSearchParams(FILTER_KEYS.filter((k) => next[k]).map((k) => [k, next[k]]));
+    if (params.get('limit')) search.set('limit', String(pageSize));
+    navigate(`/tasks${search.size ? `?${search}` : ''}`, true);
+  };
+
+  const states = query.status ? TASK_STATES.filter((s) => s === query.status) : TASK_STATES;
   return (
     <section>
-      <h2>Tasks</h2>
+      <h2>
+        Tasks{' '}
+        <span class="muted" data-testid="board-total">
+          {counts ? `${counts.total} in all` : ''}
+        </span>{' '}
+        <span
+          class={`live-mark ${line}`}
+          data-testid="live-state"
+          title="Updates from the office hub"
+        >
+          {line === 'live' ? 'live' : line}
+        </span>
+      </h2>
+      <BoardFilters value={query} onChange={change} />
+      {error && <p class="error">{error}</p>}
       <div class="board">
-        {TASK_STATES.map((state) => {
-          const column = tasks?.filter((t) => t.status === state) ?? [];
-          return (
-            <div key={state} class="column" data-testid={`column-${state}`}>
-              <h3>
-                {state.replace('_', ' ')} <span class="muted">{column.length}</span>
-              </h3>
-              {column.map((t) => (
-                <a key={t.id} class="card task-card" href={`/tasks/${t.id}`}>
-                  <strong>{t.title}</strong>
-                  {t.phase && <span class="muted">{t.phase}</span>}
-                  {t.lastLine && (
-                    <span class="last-line mono" title={t.lastLine}>
-                      {t.lastLine}
-                    </span>
-                  )}
-                  {!!t.scopeViolations?.length && (
-                    <span class="flag">{t.scopeViolations.length} outside scope</span>
-                  )}
-                </a>
-              ))}
-            </div>
-          );
-        })}
+        {states.map((state) => (
+          <BoardColumn
+            key={`${state}?${filters}`}
+            state={state}
+            filters={filters}
+            pageSize={pageSize}
+            count={counts?.byStatus[state]}
+          />
+        ))}
       </div>
     </section>
   );

@@ -1,23 +1,43 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, messageOf } from '../api/client';
+import { api } from '../api/client';
 import { Commit, DiffFlagBadges } from './Commit';
-import { needsReview, type Task } from './types';
+import { useDebounced, useTaskMoves } from './live';
+import { usePagedTasks } from './paged';
+import { needsReview } from './types';
 
-/** Tasks waiting for a reviewer's verdict, oldest first. */
+/** Tasks waiting for a reviewer's verdict, oldest first, paged and live. */
 export function ReviewQueue() {
-  const [tasks, setTasks] = useState<Task[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    api<{ items: Task[] }>('/api/tasks?status=REVIEW&limit=200').then(
-      (r) => setTasks(r.items.filter(needsReview).reverse()),
-      (e) => setError(messageOf(e)),
+  const list = usePagedTasks('status=REVIEW&order=oldest', 200);
+  const [waiting, setWaiting] = useState<number | null>(null);
+  const recount = () =>
+    api<{ toReview: number }>('/api/tasks/counts').then(
+      (c) => setWaiting(c.toReview),
+      () => undefined,
     );
+  useEffect(() => {
+    recount();
   }, []);
+  const refresh = useDebounced(() => {
+    list.refresh();
+    recount();
+  });
+  useTaskMoves((move) => {
+    if (move.from === 'REVIEW' && move.to !== 'REVIEW') list.drop(move.id);
+    if (move.from === 'REVIEW' || move.to === 'REVIEW') refresh();
+  }, refresh);
+  const tasks = list.items?.filter(needsReview);
   return (
     <section>
-      <h2>Review queue</h2>
-      {error && <p class="error">{error}</p>}
-      {tasks && !tasks.length && <p class="muted">Nothing waits for review.</p>}
+      <h2>
+        Review queue{' '}
+        {waiting !== null && (
+          <span class="muted" data-testid="review-waiting">
+            {waiting} waiting
+          </span>
+        )}
+      </h2>
+      {list.error && <p class="error">{list.error}</p>}
+      {tasks && !tasks.length && !list.more && <p class="muted">Nothing waits for review.</p>}
       <ul class="plain list">
         {tasks?.map((t) => (
           <li key={t.id}>
@@ -38,6 +58,11 @@ export function ReviewQueue() {
           </li>
         ))}
       </ul>
+      {list.more && (
+        <button type="button" class="secondary" onClick={list.loadMore}>
+          Load more
+        </button>
+      )}
     </section>
   );
 }
