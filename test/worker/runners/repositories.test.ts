@@ -22,7 +22,11 @@ describe('the repositories a runner serves', () => {
       { name: 'acme/site.v2_x-y', pushes: false },
     ];
     const declared = await declare(token, [], served);
-    expect(await declared.json()).toEqual({ capabilities: [], repositories: served });
+    expect(await declared.json()).toEqual({
+      capabilities: [],
+      repositories: served,
+      runnerVersion: null,
+    });
     const audit = (await (
       await call('/api/audit?action=runner.repositories', { cookie: admin })
     ).json()) as { items: { entityId: string; summary: { before: unknown; after: unknown } }[] };
@@ -49,7 +53,11 @@ describe('the repositories a runner serves', () => {
       method: 'PUT',
       json: { capabilities: [] },
     });
-    expect(await older.json()).toEqual({ capabilities: [], repositories: null });
+    expect(await older.json()).toEqual({
+      capabilities: [],
+      repositories: null,
+      runnerVersion: null,
+    });
   });
 
   it('decide what a runner claims; a task of a repository nobody serves says so', async () => {
