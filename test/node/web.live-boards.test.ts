@@ -138,6 +138,39 @@ describe('live boards in a real browser', () => {
     expect(await number('count-CANCELLED')).toBe(2);
   });
 
+  it('marks stuck tasks, says why on the task page with the fix, and answers /why in the chat', async () => {
+    await page.goto(`${hq.url}/tasks?repository=live/beta`);
+    const card = cards('PENDING').filter({ hasText: 'Beta 1' });
+    // Its hint names nobody: the board marks it with its first failing gate.
+    await eventually(() => card.getByTestId('stuck-badge').innerText()).toBe(
+      'stuck: The agent hint names an agent',
+    );
+    await card.click();
+    const panel = page.getByTestId('why-panel');
+    await eventually(() => panel.locator('h3').innerText()).toBe('Why is it stuck?');
+    const gate = panel.getByTestId('gate-agent_hint');
+    expect(await gate.innerText()).toContain(
+      'The hint names "nobody-on-staff", and no agent has that slug.',
+    );
+    expect(await gate.innerText()).toContain('Reassign the task to an existing agent');
+    // The fix, from the same page: forge takes it (ASSIGNED), and the panel says what is left
+    // (no runner serves live/beta), live, without a reload.
+    const actions = page.getByTestId('task-actions');
+    await actions.getByLabel('Agent').selectOption('forge');
+    await actions.getByRole('button', { name: 'Reassign' }).click();
+    await eventually(() => panel.locator('.gate.first').getAttribute('data-testid')).toBe(
+      'gate-runner',
+    );
+    expect(await panel.getByTestId('gate-agent_hint').count()).toBe(0);
+    expect(await panel.getByTestId('gate-runner').innerText()).toContain('live/beta');
+
+    await page.getByRole('link', { name: 'Chat', exact: true }).click();
+    await page.getByRole('textbox', { name: 'Message to the CEO' }).fill(`/why ${ids['Beta 2']}`);
+    await page.getByRole('button', { name: 'Send' }).click();
+    await eventually(() => page.locator('main').innerText()).toContain('Stuck at');
+    expect(await page.locator('main').innerText()).toContain('nobody-on-staff');
+  });
+
   it('pages past the first page', async () => {
     await page.goto(`${hq.url}/tasks?repository=live/alpha&status=PENDING&limit=2`);
     await eventually(() => cards('PENDING').count()).toBe(2);

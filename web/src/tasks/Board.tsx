@@ -5,6 +5,7 @@ import { BoardColumn } from './BoardColumn';
 import { BoardFilters, type BoardQuery, FILTER_KEYS } from './BoardFilters';
 import { useDebounced, useTaskMoves } from './live';
 import { TASK_STATES } from './types';
+import { useStuckTasks } from './why/useStuckTasks';
 
 interface Counts {
   byStatus: Record<string, number>;
@@ -46,7 +47,18 @@ export function Board() {
     setCounts(null);
     loadCounts();
   }, [filters]);
-  const recount = useDebounced(loadCounts);
+  // Stuck marks are read again after moves (a move can unstick a task or stick another) and
+  // each minute (a heartbeat or a runner can go quiet without any move).
+  const [stuckKey, setStuckKey] = useState(0);
+  const stuck = useStuckTasks(stuckKey);
+  useEffect(() => {
+    const tick = setInterval(() => setStuckKey((n) => n + 1), 60_000);
+    return () => clearInterval(tick);
+  }, []);
+  const recount = useDebounced(() => {
+    loadCounts();
+    setStuckKey((n) => n + 1);
+  });
   const line = useTaskMoves(recount, recount);
 
   const change = (next: BoardQuery) => {
@@ -81,6 +93,7 @@ export function Board() {
             filters={filters}
             pageSize={pageSize}
             count={counts?.byStatus[state]}
+            stuck={stuck}
           />
         ))}
       </div>

@@ -1,6 +1,8 @@
+import type { Gate } from '../../../worker/tasks/why/types';
 import { useDebounced, useTaskMoves } from './live';
 import { usePagedTasks } from './paged';
 import type { Task } from './types';
+import { StuckBadge } from './why/StuckBadge';
 
 /** One state's column: its tasks newest first, paged, kept live from the hub's task moves. */
 export function BoardColumn({
@@ -8,12 +10,15 @@ export function BoardColumn({
   filters,
   pageSize,
   count,
+  stuck,
 }: {
   state: Task['status'];
   /** The board's filters as URL parameters, without status. */
   filters: string;
   pageSize: number;
   count: number | undefined;
+  /** Stuck tasks' first failing gates, by task id (GET /api/tasks/stuck). */
+  stuck: Map<string, Gate>;
 }) {
   const list = usePagedTasks(`status=${state}${filters ? `&${filters}` : ''}`, pageSize);
   const refresh = useDebounced(list.refresh);
@@ -43,7 +48,7 @@ export function BoardColumn({
           {!!t.scopeViolations?.length && (
             <span class="flag">{t.scopeViolations.length} outside scope</span>
           )}
-          {/* stuck badge: wired by the lead (helper A's StuckBadge, from useStuckTasks) */}
+          {stuck.has(t.id) && <StuckBadge gate={stuck.get(t.id) as Gate} />}
         </a>
       ))}
       {list.more && (
