@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SignedIn, startSignedIn } from '../support/signed-in';
+import { fetchAsPage, type SignedIn, startSignedIn } from '../support/signed-in';
 
 // Against the demo company that local HQ seeds. The tasks made here hint at an agent nobody
 // has, so dispatch leaves them PENDING and every move below is the test's own.
@@ -10,17 +10,7 @@ const ids: Record<string, string> = {};
 
 /** An API call from Node with the browser's session, as the same admin. */
 async function asAdmin<T>(path: string, body?: unknown): Promise<T> {
-  const cookies = await page.context().cookies();
-  const cookie = cookies.find((c) => c.name === 'hq_session');
-  const response = await fetch(`${hq.url}${path}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: {
-      cookie: `hq_session=${cookie?.value}`,
-      origin: hq.url,
-      'content-type': 'application/json',
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
+  const response = await fetchAsPage(session, path, body);
   const text = await response.text();
   expect(response.ok, `${path}: ${response.status} ${text}`).toBe(true);
   return JSON.parse(text) as T;

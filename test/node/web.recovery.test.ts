@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SignedIn, startSignedIn } from '../support/signed-in';
+import { fetchAsPage, type SignedIn, startSignedIn } from '../support/signed-in';
 
 // Against the demo company that local HQ seeds: forge (backend) has no schedule, nor has
 // pixel (frontend), so both take work at any hour.
@@ -26,20 +26,8 @@ afterAll(async () => {
 });
 
 /** An API call from Node with the browser's session, as the same admin. */
-async function asAdmin(path: string, body?: unknown, headers: Record<string, string> = {}) {
-  const cookies = await page.context().cookies();
-  const cookie = cookies.find((c) => c.name === 'hq_session');
-  return fetch(`${hq.url}${path}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: {
-      cookie: `hq_session=${cookie?.value}`,
-      origin: hq.url,
-      'content-type': 'application/json',
-      ...headers,
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-}
+const asAdmin = (path: string, body?: unknown, headers?: Record<string, string>) =>
+  fetchAsPage(session, path, body, headers);
 
 async function json<T>(path: string, body?: unknown, headers?: Record<string, string>) {
   const response = await asAdmin(path, body, headers);

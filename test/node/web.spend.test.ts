@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SignedIn, startSignedIn } from '../support/signed-in';
+import { fetchAsPage, type SignedIn, startSignedIn } from '../support/signed-in';
 
 // Honest cost in a real browser, against the demo company local HQ seeds (forge runs
 // openai/gpt-4.1): the price table edited in Settings, and runs whose CLI reported tokens
@@ -17,19 +17,8 @@ afterAll(async () => {
   await session?.close();
 });
 
-async function asAdmin(path: string, body?: unknown, headers: Record<string, string> = {}) {
-  const cookies = await page.context().cookies();
-  const cookie = cookies.find((c) => c.name === 'hq_session');
-  const response = await fetch(`${hq.url}${path}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: {
-      cookie: `hq_session=${cookie?.value}`,
-      origin: hq.url,
-      'content-type': 'application/json',
-      ...headers,
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
+async function asAdmin(path: string, body?: unknown, headers?: Record<string, string>) {
+  const response = await fetchAsPage(session, path, body, headers);
   expect(response.ok, `${path}: ${await response.clone().text()}`).toBe(true);
   return response.status === 204 ? undefined : ((await response.json()) as unknown);
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SignedIn, startSignedIn } from '../support/signed-in';
+import { fetchAsPage, type SignedIn, startSignedIn } from '../support/signed-in';
 
 // Against the demo company that local HQ seeds (forge is a backend engineer).
 let session: SignedIn;
@@ -16,21 +16,8 @@ afterAll(async () => {
 });
 
 /** An API call from Node with the browser's session, as the same admin. */
-async function asAdmin(path: string, body?: unknown, headers: Record<string, string> = {}) {
-  const cookies = await page.context().cookies();
-  const session = cookies.find((c) => c.name === 'hq_session');
-  const response = await fetch(`${hq.url}${path}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: {
-      cookie: `hq_session=${session?.value}`,
-      origin: hq.url,
-      'content-type': 'application/json',
-      ...headers,
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return response;
-}
+const asAdmin = (path: string, body?: unknown, headers?: Record<string, string>) =>
+  fetchAsPage(session, path, body, headers);
 
 /** What the runner CLI declares at start: it serves the demo repository. */
 async function serveDemoRepository(token: string) {

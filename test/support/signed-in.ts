@@ -54,3 +54,27 @@ export async function startSignedIn(
     throw error;
   }
 }
+
+/**
+ * An API call from Node as the person signed in on the page: its session cookie, and the
+ * Origin header the CSRF check wants. A call with a body is a POST.
+ */
+export async function fetchAsPage(
+  session: Pick<SignedIn, 'hq' | 'page'>,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<Response> {
+  const cookies = await session.page.context().cookies();
+  const cookie = cookies.find((c) => c.name === 'hq_session');
+  return fetch(`${session.hq.url}${path}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: {
+      cookie: `hq_session=${cookie?.value}`,
+      origin: session.hq.url,
+      'content-type': 'application/json',
+      ...headers,
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+}
