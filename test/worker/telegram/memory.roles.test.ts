@@ -159,7 +159,11 @@ describe('memory and confirmations across roles', () => {
       'get_spend',
     ]);
     expect(systemPrompt(first)).not.toContain('Ship on Fridays');
-    const results = (second?.body.messages ?? []).filter((m) => m.role === 'tool');
+    const messages = ((second as Request | undefined)?.body.messages ?? []) as {
+      role: string;
+      content: unknown;
+    }[];
+    const results = messages.filter((m) => m.role === 'tool');
     expect(results.map((m) => m.content)).toEqual([
       'Refused: get_memory needs the operator role; the caller is viewer.',
       'Refused: approve_mission needs the operator role; the caller is viewer.',
