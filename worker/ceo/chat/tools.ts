@@ -102,6 +102,9 @@ const nameOf = (t: Tool) => (t as { function: { name: string } }).function.name;
 
 export const WRITE_TOOL_NAMES = new Set(WRITE_TOOLS.map(nameOf));
 
+/** A tool's minimum role (undefined for no such tool). */
+export const toolMinRole = (name: string): Role | undefined => MIN_ROLE.get(name);
+
 /** The tools the model is offered for someone of `role`: only those they may use. */
 export const toolsFor = (role: Role): Tool[] =>
   [...READ_TOOLS, ...WRITE_TOOLS].filter((t) => toolRefusal(nameOf(t), role) === null);
