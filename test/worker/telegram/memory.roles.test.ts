@@ -127,7 +127,12 @@ describe('memory and confirmations across roles', () => {
     await send(callbackUpdate(admin, confirm));
     expect(await status(one.id)).toBe('APPROVED');
 
+    const asked = (await modelRequests(MODEL)).length;
     await send(textUpdate(admin, 'and the other?'));
+    // The model reads the conversation without the codes: it cannot coax anyone into one.
+    const history = JSON.stringify((await modelRequests(MODEL))[asked]?.body.messages);
+    expect(history).toContain('Tap Confirm to do it.');
+    expect(history).not.toMatch(/confirm [0-9a-f]{4}/);
     await send(textUpdate(admin, 'yes'));
     expect(await status(two.id)).toBe('PROPOSED');
     const code = /reply "confirm ([0-9a-f]{4})"/.exec((await lastSent(admin)).text)?.[1];
