@@ -60,7 +60,7 @@ export const conversations = sqliteTable(
     startedAt: epochMs('started_at').notNull(),
     lastMessageAt: epochMs('last_message_at').notNull(),
     endedAt: epochMs('ended_at'),
-    /** What memory extraction made of it once idle: done, empty, no_model, failed. */
+    /** What memory extraction made of it once idle: done, empty, no_model, failed, below_operator. */
     extraction: text('extraction'),
   },
   (t) => [index('conversations_user_idx').on(t.userEmail, t.lastMessageAt)],
@@ -95,6 +95,8 @@ export const memoryItems = sqliteTable(
     kind: text('kind', { enum: MEMORY_KINDS }).notNull(),
     content: text('content').notNull(),
     conversationId: text('conversation_id'),
+    /** Whose conversation it came from: an operator or admin when it was extracted. */
+    sourceEmail: text('source_email'),
     resolvedAt: epochMs('resolved_at'),
     createdAt: epochMs('created_at').notNull(),
   },

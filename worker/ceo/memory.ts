@@ -1,5 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { APIConnectionError, APIError, APIUserAbortError } from 'openai';
+import { effectiveRole, roleAtLeast } from '../auth/roles';
+import { database } from '../db/client';
 import type { SettingsValue } from '../settings/schema';
 import { complete, modelEndpoint, modelProblem } from './model';
 
@@ -63,9 +65,20 @@ const transient = (error: unknown) =>
   (error instanceof APIError && (error.status ?? 0) >= 500);
 
 /**
+ * Whether a person's conversations may leave memory: operators and above, by their role now.
+ * Memory reaches every operator's and admin's prompt, so a viewer's words must not become a
+ * "preference" that steers them (issue 17).
+ */
+async function mayLeaveMemory(env: Env, email: string): Promise<boolean> {
+  const role = await effectiveRole(database(env), env, email);
+  return role !== undefined && roleAtLeast(role, 'operator');
+}
+
+/**
  * Closes conversations idle for longer than the setting and stores what they leave in
- * memory. Items and the conversation's extraction mark are written in one batch guarded by
- * the state it was read in, so a conversation is extracted once, even across restarts.
+ * memory, each item naming the person it came from. Items and the conversation's extraction
+ * mark are written in one batch guarded by the state it was read in, so a conversation is
+ * extracted once, even across restarts.
  */
 export async function extractIdleConversations(
   env: Env,
@@ -73,19 +86,20 @@ export async function extractIdleConversations(
   now: number,
 ): Promise<{ conversationId: string; extraction: string }[]> {
   const { results } = await env.DB.prepare(
-    `SELECT id, extraction FROM conversations
+    `SELECT id, user_email AS email, extraction FROM conversations
      WHERE (extraction IS NULL OR extraction LIKE 'retry:%') AND (ended_at IS NOT NULL OR last_message_at < ?)
      ORDER BY last_message_at LIMIT 10`,
   )
     .bind(now - settings.ceo.memoryIdleMinutes * 60_000)
-    .all<{ id: string; extraction: string | null }>();
+    .all<{ id: string; email: string; extraction: string | null }>();
   const done: { conversationId: string; extraction: string }[] = [];
-  for (const { id, extraction: before } of results) {
+  for (const { id, email, extraction: before } of results) {
     let items: { kind: string; content: string }[] = [];
     let extraction: string;
     try {
-      const found = await extract(env, settings, id);
-      if (!found) extraction = 'no_model';
+      const found = (await mayLeaveMemory(env, email)) ? await extract(env, settings, id) : false;
+      if (found === false) extraction = 'below_operator';
+      else if (!found) extraction = 'no_model';
       else {
         items = [
           ...found.decisions.map((content) => ({ kind: 'decision', content })),
@@ -105,9 +119,9 @@ export async function extractIdleConversations(
     await env.DB.batch([
       ...items.map((item) =>
         env.DB.prepare(
-          `INSERT INTO memory_items (id, kind, content, conversation_id, created_at)
-           SELECT ?, ?, ?, ?, ? WHERE ${guard}`,
-        ).bind(crypto.randomUUID(), item.kind, item.content, id, now, id, before),
+          `INSERT INTO memory_items (id, kind, content, conversation_id, source_email, created_at)
+           SELECT ?, ?, ?, ?, ?, ? WHERE ${guard}`,
+        ).bind(crypto.randomUUID(), item.kind, item.content, id, email, now, id, before),
       ),
       env.DB.prepare(
         `UPDATE conversations SET extraction = ?, ended_at = COALESCE(ended_at, ?) WHERE id = ? AND extraction IS ?`,

@@ -15,6 +15,10 @@ const MemoryItem = z
     kind: z.enum(MEMORY_KINDS),
     content: z.string(),
     conversationId: z.string().nullable(),
+    sourceEmail: z
+      .string()
+      .nullable()
+      .describe('Whose conversation it came from (an operator or admin); null if entered by hand.'),
     resolvedAt: z.string().nullable(),
     createdAt: z.string(),
   })
@@ -24,6 +28,7 @@ const ContextItem = z.object({
   id: z.string(),
   content: z.string(),
   conversationId: z.string().nullable(),
+  sourceEmail: z.string().nullable(),
   createdAt: z.number(),
 });
 

@@ -48,21 +48,27 @@ export async function deleteMemory(env: Env, row: MemoryRow, by: By): Promise<vo
 export async function memoryContext(env: Env) {
   const [decisions, openLoops, preferences] = await env.DB.batch([
     env.DB.prepare(
-      `SELECT m.id, m.content, m.conversation_id AS conversationId, m.created_at AS createdAt
+      `SELECT m.id, m.content, m.conversation_id AS conversationId, m.source_email AS sourceEmail, m.created_at AS createdAt
        FROM memory_items m WHERE m.kind = 'decision' AND m.resolved_at IS NULL AND m.conversation_id IN (
          SELECT id FROM conversations WHERE extraction IN ('done', 'empty') ORDER BY last_message_at DESC LIMIT 6)
        ORDER BY m.created_at`,
     ),
     env.DB.prepare(
-      `SELECT id, content, conversation_id AS conversationId, created_at AS createdAt FROM memory_items
+      `SELECT id, content, conversation_id AS conversationId, source_email AS sourceEmail, created_at AS createdAt FROM memory_items
        WHERE kind = 'open_loop' AND resolved_at IS NULL ORDER BY created_at`,
     ),
     env.DB.prepare(
-      `SELECT id, content, conversation_id AS conversationId, created_at AS createdAt FROM memory_items
+      `SELECT id, content, conversation_id AS conversationId, source_email AS sourceEmail, created_at AS createdAt FROM memory_items
        WHERE kind = 'preference' AND resolved_at IS NULL ORDER BY created_at DESC LIMIT 20`,
     ),
   ]);
-  type Item = { id: string; content: string; conversationId: string | null; createdAt: number };
+  type Item = {
+    id: string;
+    content: string;
+    conversationId: string | null;
+    sourceEmail: string | null;
+    createdAt: number;
+  };
   return {
     decisions: (decisions?.results ?? []) as Item[],
     openLoops: (openLoops?.results ?? []) as Item[],

@@ -92,6 +92,34 @@ describe('web chat', () => {
     await noModel();
   });
 
+  it('confirms nothing on a bare yes; the phrase shown under the question confirms it', async () => {
+    await useModels({ chat: MODEL });
+    const { mission } = await propose(plan({ title: 'Web typed' }));
+    await script(MODEL, [
+      { toolCalls: [{ name: 'approve_mission', args: { mission_id: mission.id } }] },
+      { text: 'Approve "Web typed"?' },
+    ]);
+    const cookie = await signInAs('operator@test.hq');
+    const asked = await turn(cookie, { key: key(), text: 'approve web typed' });
+    const question = asked.find((e) => e.event === 'reply')?.data.text ?? '';
+    const tokens = asked.filter((e) => e.event === 'token').map((e) => e.data.text);
+    expect(tokens.join('')).toBe(question); // the phrase streams too
+    const code = /reply "confirm ([0-9a-f]{4})"/.exec(question)?.[1];
+    expect(question).toContain('Approve mission "Web typed".');
+    const yes = await turn(cookie, { key: key(), text: 'yes' });
+    expect(yes.find((e) => e.event === 'reply')?.data.text).toContain(
+      `That confirms nothing: a confirmation names what it confirms.\nApprove mission "Web typed".\nTap Confirm, or reply "confirm ${code}"`,
+    );
+    const row = () => env.DB.prepare('SELECT status FROM missions WHERE id = ?').bind(mission.id);
+    expect(await row().first()).toEqual({ status: 'PROPOSED' });
+    const named = await turn(cookie, { key: key(), text: `confirm ${code}` });
+    expect(named.find((e) => e.event === 'reply')?.data.text).toContain(
+      'Mission "Web typed" approved.',
+    );
+    expect(await row().first()).toEqual({ status: 'APPROVED' });
+    await noModel();
+  });
+
   it('runs the same slash commands as Telegram, with the same role rules', async () => {
     const viewer = await signInAs('viewer@test.hq');
     const status = await turn(viewer, { key: key(), text: '/status' });

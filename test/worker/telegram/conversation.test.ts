@@ -70,7 +70,10 @@ describe('free text is a conversation with the CEO', () => {
     ]);
     await send(textUpdate(operator, 'approve the confirm me mission'));
     const question = await lastSent(operator);
-    expect(question.text).toBe('I will approve "Confirm me". Confirm?');
+    // The model's words, then the engine's: the summary and the one phrase that confirms it.
+    expect(question.text).toMatch(
+      /^I will approve "Confirm me"\. Confirm\?\n\nApprove mission "Confirm me"\.\nTap Confirm, or reply "confirm [0-9a-f]{4}" to do it/,
+    );
     const [confirm, cancel] = question.reply_markup?.inline_keyboard[0] ?? [];
     expect(confirm?.callback_data).toMatch(/^confirm:/);
     expect(cancel?.callback_data).toMatch(/^cancel:/);
@@ -83,21 +86,41 @@ describe('free text is a conversation with the CEO', () => {
     expect((await said(operator)).at(-1)).toContain('no longer open');
   });
 
-  it('takes a typed yes as the confirmation, and Cancel as a no', async () => {
+  it('takes a typed answer only when it names the question; a bare yes confirms nothing', async () => {
     await useModels({ chat: CHAT_MODEL });
-    const { mission: yes } = await propose(plan({ title: 'Typed yes' }));
+    const { mission: named } = await propose(plan({ title: 'Typed code' }));
     const { mission: no } = await propose(plan({ title: 'Cancelled' }));
     await script(CHAT_MODEL, [
-      { toolCalls: [{ name: 'reject_mission', args: { mission_id: yes.id, reason: 'too big' } }] },
-      { text: 'Reject "Typed yes" because it is too big?' },
+      {
+        toolCalls: [{ name: 'reject_mission', args: { mission_id: named.id, reason: 'too big' } }],
+      },
+      { text: 'Reject "Typed code" because it is too big?' },
       { toolCalls: [{ name: 'approve_mission', args: { mission_id: no.id } }] },
       { text: 'Approve "Cancelled"?' },
     ]);
-    await send(textUpdate(operator, 'reject typed yes, too big'));
+    await send(textUpdate(operator, 'reject typed code, too big'));
+    const code = /reply "confirm ([0-9a-f]{4})"/.exec((await lastSent(operator)).text)?.[1];
+    expect(code).toMatch(/^[0-9a-f]{4}$/);
     const before = (await modelRequests(CHAT_MODEL)).length;
-    await send(textUpdate(operator, 'yes'));
-    expect((await modelRequests(CHAT_MODEL)).length).toBe(before); // no model call for a yes
-    expect(await status(yes.id)).toBe('REJECTED');
+    for (const bare of ['yes', 'OK', 'confirm', 'do it!']) {
+      await send(textUpdate(operator, bare));
+      expect(await status(named.id)).toBe('PROPOSED');
+      const hint = await lastSent(operator);
+      expect(hint.text).toContain('That confirms nothing');
+      expect(hint.text).toContain(
+        `Reject mission "Typed code": too big\nTap Confirm, or reply "confirm ${code}"`,
+      );
+      expect(hint.reply_markup?.inline_keyboard[0]?.[0]?.callback_data).toMatch(/^confirm:/);
+    }
+    // A code that names no open question does nothing either.
+    const wrong = code === '0000' ? '1111' : '0000';
+    await send(textUpdate(operator, `confirm ${wrong}`));
+    expect((await said(operator)).at(-1)).toContain(`No open question has the code ${wrong}`);
+    expect(await status(named.id)).toBe('PROPOSED');
+    await send(textUpdate(operator, `Confirm ${code?.toUpperCase()}.`));
+    expect((await modelRequests(CHAT_MODEL)).length).toBe(before); // none of these asked the model
+    expect(await status(named.id)).toBe('REJECTED');
+
     await send(textUpdate(operator, 'approve cancelled'));
     const cancel =
       (await lastSent(operator)).reply_markup?.inline_keyboard[0]?.[1]?.callback_data ?? '';

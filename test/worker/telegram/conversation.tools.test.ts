@@ -101,7 +101,7 @@ describe('the conversation’s write tools', () => {
     ]);
     await send(textUpdate(admin, 'pause everything'));
     const question = (await botCalls(admin, 'sendMessage')).at(-1)?.payload as Sent;
-    expect(question.text).toBe('Pause all workers? Confirm below.');
+    expect(question.text).toMatch(/^Pause all workers\? Confirm below\.\n\nPause all workers: /);
     const [confirm] = question.reply_markup?.inline_keyboard[0] ?? [];
     expect(confirm?.callback_data).toMatch(/^confirm:/);
     expect(await workerSwitch()).toBe(true); // asked, not done
@@ -112,6 +112,9 @@ describe('the conversation’s write tools', () => {
     await send(textUpdate(admin, 'resume them'));
     expect(await workerSwitch()).toBe(false);
     await send(textUpdate(admin, 'yes'));
+    expect(await workerSwitch()).toBe(false); // a bare yes names nothing
+    const code = /reply "confirm ([0-9a-f]{4})"/.exec((await said(admin)).at(-1) ?? '')?.[1];
+    await send(textUpdate(admin, `confirm ${code}`));
     expect(await workerSwitch()).toBe(true);
     expect((await said(admin)).at(-1)).toContain('Workers resumed');
   });

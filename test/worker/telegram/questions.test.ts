@@ -5,7 +5,7 @@ import { plan, propose } from '../missions/support';
 import { botCalls, callbackUpdate, linkChat, send, textUpdate, useTelegram } from './support';
 
 // A question the CEO asks before a write (Confirm / Cancel) loses its buttons however it is
-// answered: a tap, a typed "yes", or a newer question that replaces it. The Bot API stand-in
+// answered: a tap, a typed "confirm <code>", or a newer question that replaces it. The Bot API stand-in
 // shows each edit as Telegram would get it.
 
 const CHAT_MODEL = 'chat-questions-test';
@@ -51,12 +51,18 @@ async function asked(title: string): Promise<{ missionId: string; question: Sent
   ]);
   await send(textUpdate(operator, `approve ${title}`));
   const question = await lastSent();
-  expect(question.text).toBe(`Approve "${title}"?`);
+  expect(question.text).toBe(`Approve "${title}"?\n\n${confirmLine(question.text, title)}`);
   expect(question.reply_markup?.inline_keyboard[0]?.map((b) => b.text)).toEqual([
     '✔ Confirm',
     '✖ Cancel',
   ]);
   return { missionId: mission.id, question };
+}
+
+/** The line the engine adds under a question: its summary and the phrase that confirms it. */
+function confirmLine(text: string, title: string) {
+  const code = /reply "confirm ([0-9a-f]{4})"/.exec(text)?.[1] ?? 'none';
+  return `Approve mission "${title}".\nTap Confirm, or reply "confirm ${code}" to do it ("cancel ${code}" to drop it).`;
 }
 
 const BY_OPERATOR = (verb: string) =>
@@ -69,13 +75,14 @@ beforeAll(async () => {
 });
 
 describe('a CEO question’s buttons never go stale', () => {
-  it('a typed yes confirms it and takes its buttons away, saying so', async () => {
-    const { missionId, question } = await asked('Typed yes closes');
-    await send(textUpdate(operator, 'yes'));
+  it('a typed confirmation naming it confirms it and takes its buttons away, saying so', async () => {
+    const { missionId, question } = await asked('Typed code closes');
+    const code = /reply "confirm ([0-9a-f]{4})"/.exec(question.text)?.[1];
+    await send(textUpdate(operator, `confirm ${code}`));
     expect(await status(missionId)).toBe('APPROVED');
     const [edit, ...more] = await editsOf(question.messageId);
     expect(more).toEqual([]);
-    expect(edit?.text).toMatch(/^Approve "Typed yes closes"\?/);
+    expect(edit?.text).toMatch(/^Approve "Typed code closes"\?/);
     expect(edit?.text).toMatch(BY_OPERATOR('✔ Confirmed'));
     expect(edit?.keyboard).toBe('{"inline_keyboard":[]}');
     // Its buttons, tapped from a client that still shows them, decide nothing more.
@@ -88,7 +95,7 @@ describe('a CEO question’s buttons never go stale', () => {
     const first = await asked('Asked first');
     const second = await asked('Asked second');
     const [edit] = await editsOf(first.question.messageId);
-    expect(edit?.text).toBe('Approve "Asked first"?\n\n⏹ Replaced by a newer question');
+    expect(edit?.text).toBe(`${first.question.text}\n\n⏹ Replaced by a newer question`);
     expect(edit?.keyboard).toBe('{"inline_keyboard":[]}');
     expect(await editsOf(second.question.messageId)).toEqual([]);
     expect(await status(first.missionId)).toBe('PROPOSED');

@@ -7,6 +7,8 @@ interface MemoryItem {
   kind: 'decision' | 'preference' | 'open_loop';
   content: string;
   conversationId: string | null;
+  /** Whose conversation it came from. */
+  sourceEmail: string | null;
   resolvedAt: string | null;
   createdAt: string;
 }
@@ -78,6 +80,7 @@ export function MemoryPanel() {
                   <p>{item.content}</p>
                   <div class="muted small">
                     {new Date(item.createdAt).toLocaleDateString()}
+                    {item.sourceEmail && ` · from ${item.sourceEmail}`}
                     {item.resolvedAt &&
                       ` · resolved ${new Date(item.resolvedAt).toLocaleDateString()}`}
                   </div>

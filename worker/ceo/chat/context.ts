@@ -1,8 +1,10 @@
 import type OpenAI from 'openai';
+import { roleAtLeast } from '../../auth/roles';
 import { memoryContext } from '../../memory/store';
 import { servedRepositories } from '../../runners/repositories';
 import { ceoPersona } from '../voice';
 import type { ConversationInput } from './input';
+import { withoutCode } from './pending';
 
 type Message = OpenAI.Chat.ChatCompletionMessageParam;
 
@@ -18,10 +20,30 @@ export async function repositoriesLine(env: Env): Promise<string> {
   return `Repositories runners serve: ${list.length ? list.join(', ') : 'none yet'}.`;
 }
 
+type Memory = Awaited<ReturnType<typeof memoryContext>>;
+
+/** What the CEO remembers, as prompt lines naming each item's source; operators and above only, as in GET /api/memory. */
+async function memoryLines(env: Env, input: ConversationInput): Promise<string[]> {
+  if (!roleAtLeast(input.operator.role, 'operator')) return [];
+  const memory: Memory = await memoryContext(env);
+  const list = (items: Memory['decisions']) =>
+    items.length
+      ? items
+          .map((i) => `- ${i.content}${i.sourceEmail ? ` (from ${i.sourceEmail})` : ''}`)
+          .join('\n')
+      : '- none';
+  return [
+    `Decisions from recent conversations:\n${list(memory.decisions)}`,
+    `Open loops:\n${list(memory.openLoops)}`,
+    `Preferences stated in past conversations:\n${list(memory.preferences)}`,
+  ];
+}
+
 /**
- * What the model sees: the CEO's persona and rules, what it remembers (the decisions of the
- * last six conversations, every open loop, preferences), the repositories runners serve,
- * this conversation so far, and the operator's new message (with any pictures).
+ * What the model sees: the CEO's persona and rules, what it remembers (for operators and
+ * above: the decisions of the last six conversations, every open loop, preferences), the
+ * repositories runners serve, this conversation so far, and the operator's new message
+ * (with any pictures).
  */
 export async function conversationContext(
   env: Env,
@@ -29,7 +51,7 @@ export async function conversationContext(
 ): Promise<Message[]> {
   const [persona, memory, repositories, history] = await Promise.all([
     ceoPersona(env),
-    memoryContext(env),
+    memoryLines(env, input),
     repositoriesLine(env),
     env.DB.prepare(
       `SELECT sender, content FROM conversation_messages WHERE conversation_id = ? AND source_key != ?
@@ -38,23 +60,19 @@ export async function conversationContext(
       .bind(input.conversationId, input.key, HISTORY)
       .all<{ sender: 'operator' | 'ceo'; content: string }>(),
   ]);
-  const list = (items: { content: string }[]) =>
-    items.length ? items.map((i) => `- ${i.content}`).join('\n') : '- none';
   const system = [
     persona,
     `You run a company of AI agents for its operator, ${input.operator.email} (role: ${input.operator.role}). It is ${new Date(input.at).toISOString()}.`,
     'Answer briefly, in plain text. Use the tools for every fact about agents, missions, tasks and spend; never invent ids or numbers.',
-    'Changes (approving or rejecting a mission, pausing or resuming workers) go through their tools and only happen after the operator confirms; say what will happen and ask.',
-    `Decisions from recent conversations:\n${list(memory.decisions)}`,
-    `Open loops:\n${list(memory.openLoops)}`,
-    `The operator's preferences:\n${list(memory.preferences)}`,
+    'Changes (approving or rejecting a mission, pausing or resuming workers) go through their tools and only happen after the operator confirms with the Confirm button or the phrase shown under your question; a plain "yes" confirms nothing. Say what will happen.',
+    ...memory,
     repositories,
   ].join('\n\n');
   const past: Message[] = history.results
     .reverse()
     .map((m) =>
       m.sender === 'ceo'
-        ? { role: 'assistant', content: m.content }
+        ? { role: 'assistant', content: withoutCode(m.content) }
         : { role: 'user', content: m.content },
     );
   const text = input.prompt ?? input.text;

@@ -1,13 +1,12 @@
 import type OpenAI from 'openai';
-import { roleAtLeast } from '../../auth/roles';
 import type { SettingsValue } from '../../settings/schema';
 import { type ModelEndpoint, modelProblem, recordSpend } from '../model';
 import type { ClosedQuestion, Reply } from '../reply';
 import { statusText } from '../views/company';
 import { conversationContext } from './context';
 import type { ConversationInput } from './input';
-import { confirmButtons, pendingYes, proposeAction, settleAction } from './pending';
-import { describeWrite, READ_TOOLS, runReadTool, WRITE_TOOL_NAMES, WRITE_TOOLS } from './tools';
+import { confirmButtons, confirmLine, proposeAction, settleAction, typedAnswer } from './pending';
+import { describeWrite, runReadTool, toolRefusal, toolsFor, WRITE_TOOL_NAMES } from './tools';
 
 /** Receives the answer's text as the model produces it (the web chat streams it). */
 export type TokenSink = (text: string) => void;
@@ -69,10 +68,11 @@ function parseArgs(raw: string): Record<string, unknown> {
 }
 
 /**
- * Answers one message with the model: read tools run as the model asks, a write is only
- * proposed (with Confirm / Cancel) and runs when the operator confirms. A plain "yes" to an
- * open question confirms it without a model call. When the model fails, the status is the
- * answer, with the reason.
+ * Answers one message with the model: tools run as the model asks, within the caller's role
+ * (only those are offered; any other call is refused), and a write is only proposed (with
+ * Confirm / Cancel and a typed phrase that names it) and runs when the operator confirms.
+ * A typed answer to the open question is settled without a model call (pending.ts). When
+ * the model fails, the status is the answer, with the reason.
  */
 export async function chatWithModel(
   env: Env,
@@ -81,25 +81,21 @@ export async function chatWithModel(
   input: ConversationInput & { conversationId: string },
   sink?: TokenSink,
 ): Promise<Reply> {
-  const yes = await pendingYes(env, input.conversationId, input.text, input.at);
-  if (yes) {
-    const reply = await settleAction(
-      env,
-      settings,
-      input.operator,
-      `confirm:${yes}`,
-      input.key,
-      input.at,
-    );
+  const typed = await typedAnswer(env, input.conversationId, input.text, input.at);
+  if (typed) {
+    const reply =
+      'reply' in typed
+        ? typed.reply
+        : await settleAction(env, settings, input.operator, typed.action, input.key, input.at);
     if (reply) {
       sink?.(reply.text);
       return reply;
     }
   }
-  const mayWrite = roleAtLeast(input.operator.role, 'operator');
-  const tools = [...READ_TOOLS, ...(mayWrite ? WRITE_TOOLS : [])];
+  const role = input.operator.role;
+  const tools = toolsFor(role);
   const model = input.images?.length ? settings.defaultModels.vision : settings.defaultModels.chat;
-  let pending: string | null = null;
+  let pending: { id: string; summary: string } | null = null;
   // Earlier questions a new one replaced: the faces take their buttons away.
   const replaced: ClosedQuestion[] = [];
   const closing = (reply: Reply): Reply =>
@@ -110,7 +106,11 @@ export async function chatWithModel(
       const turn = await streamTurn(env, endpoint, model, messages, tools, sink);
       if (!turn.calls.length) {
         const text = turn.text || 'Done.';
-        return closing(pending ? { text, buttons: [confirmButtons(pending)] } : { text });
+        if (!pending) return closing({ text });
+        // The engine, not the model, says what confirms: the summary and its code.
+        const line = confirmLine(pending.id, pending.summary);
+        sink?.(`\n\n${line}`);
+        return closing({ text: `${text}\n\n${line}`, buttons: [confirmButtons(pending.id)] });
       }
       messages.push({
         role: 'assistant',
@@ -124,7 +124,9 @@ export async function chatWithModel(
       for (const call of turn.calls) {
         const args = parseArgs(call.arguments);
         let result: string;
-        if (WRITE_TOOL_NAMES.has(call.name)) {
+        const refused = toolRefusal(call.name, role);
+        if (refused) result = refused;
+        else if (WRITE_TOOL_NAMES.has(call.name)) {
           const plan = await describeWrite(env, call.name, args);
           if ('problem' in plan) result = plan.problem;
           else {
@@ -139,9 +141,9 @@ export async function chatWithModel(
               },
               input.at,
             );
-            pending = proposed.id;
+            pending = { id: proposed.id, summary: plan.summary };
             for (const id of proposed.replaced) replaced.push({ id, outcome: 'replaced' });
-            result = `Not done yet. The operator must confirm: "${plan.summary}". Tell them and ask them to confirm (buttons, or answer yes).`;
+            result = `Not done yet. Under your answer the operator is shown "${plan.summary}" with a Confirm button and the phrase that confirms it; a plain yes does not. Say briefly what will happen.`;
           }
         } else result = await runReadTool(env, call.name, args, input.at);
         messages.push({ role: 'tool', tool_call_id: call.id, content: result });

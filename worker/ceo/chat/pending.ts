@@ -2,10 +2,28 @@ import type { SettingsValue } from '../../settings/schema';
 import { decideMission, setWorkerSwitch } from '../actions';
 import { runRecoverTool } from '../recover-actions';
 import type { Button, Operator, Reply } from '../reply';
+import { toolRefusal } from './tools';
 
 /** How long the operator has to confirm a proposed write. */
 const CONFIRM_WITHIN_MS = 15 * 60_000;
-const YES = /^\s*(yes|y|confirm|confirmed|ok|okay|do it|go ahead)\s*[.!]*\s*$/i;
+/** A bare assent: it names no question, so it confirms nothing (issue 17). */
+const BARE_YES = /^\s*(yes|y|yep|yeah|sure|confirm|confirmed|ok|okay|do it|go ahead)\s*[.!]*\s*$/i;
+/** A typed answer that names its question: "confirm 3f2a" or "cancel 3f2a", alone, any case. */
+const NAMED = /^\s*["'“]?(confirm|cancel)\s+([0-9a-f]{4})["'”]?\s*[.!]*\s*$/i;
+
+/** The code that names a pending action in a typed answer: the first four hex digits of its id. */
+export const actionCode = (id: string) => id.slice(0, 4).toLowerCase();
+
+/**
+ * What the faces show under a proposed write, written by the engine and never by the model
+ * (it is not told the code): the summary, and the one typed phrase that confirms it.
+ */
+export const confirmLine = (id: string, summary: string) =>
+  `${summary}\nTap Confirm, or reply "confirm ${actionCode(id)}" to do it ("cancel ${actionCode(id)}" to drop it).`;
+
+/** A recorded answer without its confirmation code: the model is never told one. */
+export const withoutCode = (text: string) =>
+  text.replace(/\nTap Confirm, or reply "confirm [0-9a-f]{4}".*$/gm, '\nTap Confirm to do it.');
 
 /** Confirm / Cancel buttons for a pending action. */
 export const confirmButtons = (id: string): Button[] => [
@@ -51,16 +69,44 @@ export async function proposeAction(
   return { id, replaced: (superseded?.results ?? []).map((r) => r.id) };
 }
 
-/** The open action of a conversation, when the operator's message is a plain "yes". */
-export async function pendingYes(env: Env, conversationId: string, text: string, now: number) {
-  if (!YES.test(text)) return null;
-  const row = await env.DB.prepare(
-    `SELECT id FROM pending_actions WHERE conversation_id = ? AND outcome IS NULL AND expires_at > ?
+/**
+ * What a typed message does to the conversation's open action, decided without the model:
+ * - "confirm <code>" / "cancel <code>" naming the open action settles it (`action`);
+ * - the same naming no open action, or a bare "yes" / "ok" while one is open, settles
+ *   nothing and is answered with what to type (`reply`);
+ * - anything else is for the model (null).
+ */
+export async function typedAnswer(
+  env: Env,
+  conversationId: string,
+  text: string,
+  now: number,
+): Promise<{ action: string } | { reply: Reply } | null> {
+  const named = NAMED.exec(text);
+  if (!named && !BARE_YES.test(text)) return null;
+  const open = await env.DB.prepare(
+    `SELECT id, summary FROM pending_actions WHERE conversation_id = ? AND outcome IS NULL AND expires_at > ?
      ORDER BY created_at DESC LIMIT 1`,
   )
     .bind(conversationId, now)
-    .first<{ id: string }>();
-  return row?.id ?? null;
+    .first<{ id: string; summary: string }>();
+  if (named) {
+    const [, verb = '', code = ''] = named;
+    if (open && actionCode(open.id) === code.toLowerCase())
+      return { action: `${verb.toLowerCase()}:${open.id}` };
+    return {
+      reply: {
+        text: `No open question has the code ${code}: it was answered, replaced or has expired. Nothing was done.`,
+      },
+    };
+  }
+  if (!open) return null;
+  return {
+    reply: {
+      text: `That confirms nothing: a confirmation names what it confirms.\n${confirmLine(open.id, open.summary)}`,
+      buttons: [confirmButtons(open.id)],
+    },
+  };
 }
 
 /**
@@ -102,6 +148,9 @@ async function runClaimed(
   requestId: string,
 ): Promise<Reply> {
   if (!confirmed) return { text: `Cancelled: ${claim.summary}` };
+  // The role may have changed since the proposal: the write's own role, checked now.
+  const refused = toolRefusal(claim.tool, operator.role);
+  if (refused) return { text: refused };
   const args = JSON.parse(claim.args) as Record<string, string>;
   switch (claim.tool) {
     case 'approve_mission':

@@ -1,56 +1,72 @@
 import type OpenAI from 'openai';
-import { TASK_STATUSES } from '../../../drizzle/schema';
+import { type Role, TASK_STATUSES } from '../../../drizzle/schema';
+import { roleAtLeast } from '../../auth/roles';
 import { memoryContext } from '../../memory/store';
 import { findTask } from '../recover-actions';
 import { agentsText, budgetText, statusText } from '../views/company';
 import { findMission, missionsReply, reviewText, tasksText } from '../views/work';
 
 type Tool = OpenAI.Chat.ChatCompletionTool;
+
+/** Each tool's minimum role, the same as the API route of the same data or action. */
+const MIN_ROLE = new Map<string, Role>();
+
 const fn = (
   name: string,
+  minRole: Role,
   description: string,
   properties: Record<string, unknown> = {},
   required: string[] = [],
-): Tool => ({
-  type: 'function',
-  function: {
-    name,
-    description,
-    parameters: { type: 'object', properties, required, additionalProperties: false },
-  },
-});
+): Tool => {
+  MIN_ROLE.set(name, minRole);
+  return {
+    type: 'function',
+    function: {
+      name,
+      description,
+      parameters: { type: 'object', properties, required, additionalProperties: false },
+    },
+  };
+};
 
 /** Tools that only read: the model may call them freely. */
 export const READ_TOOLS: Tool[] = [
-  fn('get_status', 'The company at a glance: agents, open tasks, what waits, spend.'),
-  fn('list_agents', 'The roster and what each agent is doing.'),
-  fn('list_missions', 'Missions waiting for a decision, and recently decided ones, with ids.'),
-  fn('list_tasks', 'Open tasks, or the tasks in one state.', {
+  fn('get_status', 'viewer', 'The company at a glance: agents, open tasks, what waits, spend.'),
+  fn('list_agents', 'viewer', 'The roster and what each agent is doing.'),
+  fn(
+    'list_missions',
+    'viewer',
+    'Missions waiting for a decision, and recently decided ones, with ids.',
+  ),
+  fn('list_tasks', 'viewer', 'Open tasks, or the tasks in one state.', {
     status: { type: 'string', enum: [...TASK_STATUSES] },
   }),
-  fn('get_review_queue', 'Tasks waiting for review, with scope flags.'),
-  fn('get_spend', 'Spend this month against each agent’s budget.'),
-  fn('get_memory', 'Recent decisions, preferences and open loops the CEO remembers.'),
+  fn('get_review_queue', 'viewer', 'Tasks waiting for review, with scope flags.'),
+  fn('get_spend', 'viewer', 'Spend this month against each agent’s budget.'),
+  fn('get_memory', 'operator', 'Recent decisions, preferences and open loops the CEO remembers.'),
 ];
 
 /** Tools that change something: never run before the operator confirms. */
 export const WRITE_TOOLS: Tool[] = [
   fn(
     'approve_mission',
+    'operator',
     'Approve a proposed mission (asks the operator to confirm first).',
     { mission_id: { type: 'string' } },
     ['mission_id'],
   ),
   fn(
     'reject_mission',
+    'operator',
     'Reject a proposed mission with a reason (asks the operator to confirm first).',
     { mission_id: { type: 'string' }, reason: { type: 'string' } },
     ['mission_id', 'reason'],
   ),
-  fn('pause_workers', 'Stop assigning new tasks (asks the operator to confirm first).'),
-  fn('resume_workers', 'Assign tasks again (asks the operator to confirm first).'),
+  fn('pause_workers', 'admin', 'Stop assigning new tasks (asks the operator to confirm first).'),
+  fn('resume_workers', 'admin', 'Assign tasks again (asks the operator to confirm first).'),
   fn(
     'retry_task',
+    'operator',
     'Retry a FAILED task, optionally with another agent (asks the operator to confirm first).',
     {
       task_id: { type: 'string' },
@@ -61,27 +77,49 @@ export const WRITE_TOOLS: Tool[] = [
   ),
   fn(
     'reassign_task',
+    'operator',
     'Hand a PENDING or ASSIGNED task to another agent (asks the operator to confirm first).',
     { task_id: { type: 'string' }, agent: { type: 'string' }, reason: { type: 'string' } },
     ['task_id', 'agent'],
   ),
   fn(
     'cancel_task',
+    'operator',
     'Cancel an open task; a running one stops (asks the operator to confirm first).',
     { task_id: { type: 'string' }, reason: { type: 'string' } },
     ['task_id'],
   ),
   fn(
     'cancel_mission',
+    'operator',
     'Cancel an approved or failed mission and its open tasks (asks the operator to confirm first).',
     { mission_id: { type: 'string' }, reason: { type: 'string' } },
     ['mission_id'],
   ),
 ];
 
-export const WRITE_TOOL_NAMES = new Set(
-  WRITE_TOOLS.map((t) => (t as { function: { name: string } }).function.name),
-);
+const nameOf = (t: Tool) => (t as { function: { name: string } }).function.name;
+
+export const WRITE_TOOL_NAMES = new Set(WRITE_TOOLS.map(nameOf));
+
+/** A tool's minimum role (undefined for no such tool). */
+export const toolMinRole = (name: string): Role | undefined => MIN_ROLE.get(name);
+
+/** The tools the model is offered for someone of `role`: only those they may use. */
+export const toolsFor = (role: Role): Tool[] =>
+  [...READ_TOOLS, ...WRITE_TOOLS].filter((t) => toolRefusal(nameOf(t), role) === null);
+
+/**
+ * Why someone of `role` may not use the tool `name`, or null when they may. Checked again
+ * on every call: a model may name a tool it was not offered.
+ */
+export function toolRefusal(name: string, role: Role): string | null {
+  const min = MIN_ROLE.get(name);
+  if (!min) return `There is no tool ${name}.`;
+  return roleAtLeast(role, min)
+    ? null
+    : `Refused: ${name} needs the ${min} role; the caller is ${role}.`;
+}
 
 /** Runs a read tool; unknown names and bad arguments come back as text the model can read. */
 export async function runReadTool(

@@ -43,7 +43,9 @@ const memory: Command = {
     const [verb, id, ...rest] = args;
     if (!verb) {
       const m = await memoryContext(ctx.env);
-      const line = (i: { id: string; content: string }) => `${shortId(i.id)} ${i.content}`;
+      // Each item says whose conversation it came from, so a stray one can be traced and forgotten.
+      const line = (i: { id: string; content: string; sourceEmail: string | null }) =>
+        `${shortId(i.id)} ${i.content} (from ${i.sourceEmail ?? 'unknown'})`;
       return [
         `Decisions (last six conversations):\n${bullets(m.decisions.map(line), 'none')}`,
         `Open loops:\n${bullets(m.openLoops.map(line), 'none')}`,
