@@ -5,7 +5,7 @@
 -- are removed, each with an audit row naming who linked it and why. SQLite adds a NOT NULL
 -- column only by rebuilding the table; no foreign key points to or from telegram_chats.
 INSERT INTO `audit_log` (`actor`, `action`, `entity_type`, `entity_id`, `request_id`, `summary`, `created_at`)
-SELECT 'migration', 'telegram.unlink', 'telegram_chat', `chat_id`, 'migration-0017',
+SELECT 'migration', 'telegram.unlink', 'telegram_chat', `chat_id`, 'migration-telegram_user',
 	json_object('email', `user_email`, 'reason', 'not a private chat: HQ links private chats only'),
 	CAST((julianday('now') - 2440587.5) * 86400000 AS integer)
 FROM `telegram_chats` WHERE `chat_id` LIKE '-%';
