@@ -1,12 +1,17 @@
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { epochMs, json } from './columns';
 
-/** A Telegram chat linked to a signed-in HQ user: only these chats reach the CEO. */
+/**
+ * A private Telegram chat linked to a signed-in HQ user: only these chats reach the CEO, and
+ * only from the Telegram account that linked it (`telegramUserId`, checked on every update).
+ */
 export const telegramChats = sqliteTable(
   'telegram_chats',
   {
     chatId: text('chat_id').primaryKey(),
     userEmail: text('user_email').notNull(),
+    /** The Telegram user who sent the code; in a private chat it equals the chat id. */
+    telegramUserId: text('telegram_user_id').notNull(),
     /** The Telegram account's name when it linked, for the profile page. */
     telegramName: text('telegram_name'),
     /** Notifications to this chat are held back until then (/mute). */

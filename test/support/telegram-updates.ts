@@ -9,35 +9,58 @@ let nextMessageId = 1;
 /** A fresh chat id, so tests never share a chat. */
 export const newChat = () => 5_000_000 + Math.floor(Math.random() * 1_000_000_000);
 
-const chatOf = (chatId: number) => ({ id: chatId, type: 'private' as const, first_name: 'Op' });
-const fromOf = (chatId: number) => ({
-  id: chatId,
+/** A fresh group id: Telegram's group and supergroup ids are negative (supergroups -100…). */
+export const newGroup = () => -(1_000_000_000_000 + Math.floor(Math.random() * 1_000_000_000));
+
+/**
+ * Who sends an update and where. By default the person of a private chat, whose user id
+ * Telegram makes the chat id; `from` sends it as another user, `type` from a shared chat.
+ */
+export interface Sender {
+  from?: number;
+  type?: 'private' | 'group' | 'supergroup' | 'channel';
+}
+
+const chatOf = (chatId: number, type: Sender['type'] = 'private') =>
+  type === 'private' ? { id: chatId, type, first_name: 'Op' } : { id: chatId, type, title: 'Team' };
+const fromOf = (userId: number) => ({
+  id: userId,
   is_bot: false,
   first_name: 'Op',
   last_name: 'Erator',
 });
 
 /** A message update as Telegram sends it; `extra` adds photo, voice, document... */
-export function messageUpdate(chatId: number, extra: Record<string, unknown>): Update {
+export function messageUpdate(
+  chatId: number,
+  extra: Record<string, unknown>,
+  sender: Sender = {},
+): Update {
   return {
     update_id: ++nextUpdateId,
     message: {
       message_id: ++nextMessageId,
       date: Math.floor(Date.now() / 1000),
-      chat: chatOf(chatId),
-      from: fromOf(chatId),
+      chat: chatOf(chatId, sender.type),
+      from: fromOf(sender.from ?? chatId),
       ...extra,
     },
   } as Update;
 }
 
 /** A text message; a leading slash command gets its bot_command entity, as Telegram adds it. */
-export function textUpdate(chatId: number, text: string): Update {
+export function textUpdate(chatId: number, text: string, sender: Sender = {}): Update {
   const command = /^\/\w+(@\w+)?/.exec(text)?.[0];
-  return messageUpdate(chatId, {
-    text,
-    ...(command ? { entities: [{ type: 'bot_command', offset: 0, length: command.length }] } : {}),
-  });
+  return messageUpdate(
+    chatId,
+    {
+      text,
+      ...(command
+        ? { entities: [{ type: 'bot_command', offset: 0, length: command.length }] }
+        : {}),
+    },
+    sender,
+  );
 }
 
 /**
@@ -49,18 +72,19 @@ export function callbackUpdate(
   data: string,
   messageId = 1,
   shown: { text: string; reply_markup?: unknown } = { text: '…' },
+  sender: Sender = {},
 ): Update {
   return {
     update_id: ++nextUpdateId,
     callback_query: {
       id: `cb-${nextUpdateId}`,
-      from: fromOf(chatId),
+      from: fromOf(sender.from ?? chatId),
       chat_instance: `ci-${chatId}`,
       data,
       message: {
         message_id: messageId,
         date: Math.floor(Date.now() / 1000),
-        chat: chatOf(chatId),
+        chat: chatOf(chatId, sender.type),
         ...shown,
       },
     },

@@ -5,15 +5,27 @@ import { database } from '../db/client';
 export interface LinkedChat {
   chatId: string;
   userEmail: string;
+  /** The Telegram user bound to the link: only their updates act as `userEmail`. */
+  telegramUserId: string;
   role: Role;
   mutedUntil: number | null;
 }
 
-/** Every linked chat whose user still has a role (a revoked user's chat hears nothing). */
+/**
+ * Every linked chat whose user still has a role (a revoked user's chat hears nothing), and
+ * only private ones, where the chat is its user (a shared chat is never told anything).
+ */
 export async function linkedChats(env: Env): Promise<LinkedChat[]> {
   const { results } = await env.DB.prepare(
-    'SELECT chat_id AS chatId, user_email AS userEmail, muted_until AS mutedUntil FROM telegram_chats ORDER BY linked_at',
-  ).all<{ chatId: string; userEmail: string; mutedUntil: number | null }>();
+    `SELECT chat_id AS chatId, user_email AS userEmail, telegram_user_id AS telegramUserId,
+       muted_until AS mutedUntil FROM telegram_chats WHERE chat_id = telegram_user_id
+     ORDER BY linked_at`,
+  ).all<{
+    chatId: string;
+    userEmail: string;
+    telegramUserId: string;
+    mutedUntil: number | null;
+  }>();
   const db = database(env);
   const chats: LinkedChat[] = [];
   for (const chat of results) {
@@ -26,10 +38,16 @@ export async function linkedChats(env: Env): Promise<LinkedChat[]> {
 /** The linked chat with this id and its user's role now, or null (unlinked, or the role was revoked). */
 export async function linkedChat(env: Env, chatId: string): Promise<LinkedChat | null> {
   const row = await env.DB.prepare(
-    'SELECT chat_id AS chatId, user_email AS userEmail, muted_until AS mutedUntil FROM telegram_chats WHERE chat_id = ?',
+    `SELECT chat_id AS chatId, user_email AS userEmail, telegram_user_id AS telegramUserId,
+       muted_until AS mutedUntil FROM telegram_chats WHERE chat_id = ?`,
   )
     .bind(chatId)
-    .first<{ chatId: string; userEmail: string; mutedUntil: number | null }>();
+    .first<{
+      chatId: string;
+      userEmail: string;
+      telegramUserId: string;
+      mutedUntil: number | null;
+    }>();
   if (!row) return null;
   const role = await effectiveRole(database(env), env, row.userEmail);
   return role ? { ...row, role } : null;

@@ -25,13 +25,14 @@ export async function createLinkCode(env: Env, email: string, now: number) {
 }
 
 /**
- * Uses a link code for a chat, once: the code is spent and the chat linked in one batch, and
- * only if the code was unused and unexpired. Returns the linked email, or null.
+ * Uses a link code for a private chat, once: the code is spent and the chat linked to its
+ * Telegram user in one batch, and only if the code was unused and unexpired. The caller has
+ * checked that the chat is private and `userId` is its sender. Returns the linked email, or null.
  */
 export async function redeemLinkCode(
   env: Env,
   code: string,
-  chat: { id: string; name: string | null },
+  chat: { id: string; userId: string; name: string | null },
   now: number,
 ): Promise<string | null> {
   const hash = await codeHash(env, code.trim().toUpperCase());
@@ -40,11 +41,12 @@ export async function redeemLinkCode(
       'UPDATE telegram_link_codes SET used_at = ? WHERE code_hash = ? AND used_at IS NULL AND expires_at > ?',
     ).bind(now, hash, now),
     env.DB.prepare(
-      `INSERT INTO telegram_chats (chat_id, user_email, telegram_name, linked_at)
-       SELECT ?, user_email, ?, ? FROM telegram_link_codes WHERE code_hash = ? AND changes() = 1
+      `INSERT INTO telegram_chats (chat_id, user_email, telegram_user_id, telegram_name, linked_at)
+       SELECT ?, user_email, ?, ?, ? FROM telegram_link_codes WHERE code_hash = ? AND changes() = 1
        ON CONFLICT (chat_id) DO UPDATE SET user_email = excluded.user_email,
-         telegram_name = excluded.telegram_name, linked_at = excluded.linked_at, muted_until = NULL`,
-    ).bind(chat.id, chat.name, now, hash),
+         telegram_user_id = excluded.telegram_user_id, telegram_name = excluded.telegram_name,
+         linked_at = excluded.linked_at, muted_until = NULL`,
+    ).bind(chat.id, chat.userId, chat.name, now, hash),
   ]);
   if (spent?.meta.changes !== 1) return null;
   const row = await env.DB.prepare(
@@ -53,4 +55,19 @@ export async function redeemLinkCode(
     .bind(hash)
     .first<{ email: string }>();
   return row?.email ?? null;
+}
+
+/**
+ * Spends a code without linking anything: it was posted where others read it (a group), so
+ * any member could send it privately and link their own account to its owner. True when a
+ * live code was voided.
+ */
+export async function voidLinkCode(env: Env, code: string, now: number): Promise<boolean> {
+  const hash = await codeHash(env, code.trim().toUpperCase());
+  const result = await env.DB.prepare(
+    'UPDATE telegram_link_codes SET used_at = ? WHERE code_hash = ? AND used_at IS NULL AND expires_at > ?',
+  )
+    .bind(now, hash, now)
+    .run();
+  return result.meta.changes === 1;
 }

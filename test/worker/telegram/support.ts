@@ -48,6 +48,7 @@ export {
   callbackUpdate,
   messageUpdate,
   newChat,
+  newGroup,
   textUpdate,
 } from '../../support/telegram-updates';
 
