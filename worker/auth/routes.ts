@@ -4,6 +4,7 @@ import { ApiError } from '../http/errors';
 import { isLoopbackRequest } from '../http/origin';
 import { defineRoute, jsonBody, jsonResponse } from '../http/route';
 import { validationHook } from '../http/validation';
+import { office } from '../office/client';
 import { secretOrFail } from './guard';
 import { configuredProviders } from './oauth/providers';
 import { endSession } from './session';
@@ -81,7 +82,8 @@ authRoutes.openapi(listProviders, (c) =>
 );
 
 authRoutes.openapi(logout, async (c) => {
-  await endSession(c, secretOrFail(c.env));
+  // An office socket opened with this session closes now, not at the hub's next check.
+  if (await endSession(c, secretOrFail(c.env))) await office(c.env).recheck();
   return c.body(null, 204);
 });
 
