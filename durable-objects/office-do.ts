@@ -106,7 +106,8 @@ export class OfficeDO extends DurableObject<Env> {
    */
   async recheck(sockets: WebSocket[] = this.ctx.getWebSockets()): Promise<number> {
     const now = Date.now();
-    if (sockets.length === this.ctx.getWebSockets().length) this.ctx.storage.kv.put('checkedAt', now);
+    if (sockets.length === this.ctx.getWebSockets().length)
+      this.ctx.storage.kv.put('checkedAt', now);
     const seats = sockets.map((ws) => ws.deserializeAttachment() as Seat);
     const evicted = await evictions(this.env, seats, now);
     let closed = 0;
