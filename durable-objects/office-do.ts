@@ -94,22 +94,30 @@ export class OfficeDO extends DurableObject<Env> {
     }
     ws.serializeAttachment({ ...seat, resyncAt: now });
     // A resync is a fresh look at everything: only for someone still allowed to look.
-    if ((await this.recheck([ws])) > 0) return;
+    if ((await this.evict([ws])) > 0) return;
     await this.serial.run(() => this.sendSnapshot(ws));
   }
 
   /**
-   * Closes the sockets (all of them, by default) whose session ended or whose holder lost
-   * their role: 4401 "signed out", 4403 "role revoked". Sign-out and role revocation call it
-   * at once; the alarm calls it every minute for the rest (expiry, a row deleted elsewhere).
-   * Returns how many it closed.
+   * Closes the sockets whose session ended or whose holder lost their role: 4401 "signed
+   * out", 4403 "role revoked". All of them, or only those opened with `session` (a sign-out
+   * names its own: no socket of it, no query). Role revocation and sign-out call it at once;
+   * the alarm checks everyone every minute (expiry, a row deleted elsewhere). Returns how
+   * many it closed.
    */
-  async recheck(sockets: WebSocket[] = this.ctx.getWebSockets()): Promise<number> {
-    const now = Date.now();
-    if (sockets.length === this.ctx.getWebSockets().length)
-      this.ctx.storage.kv.put('checkedAt', now);
+  async recheck(session?: string): Promise<number> {
+    const all = this.ctx.getWebSockets();
+    if (session === undefined) {
+      this.ctx.storage.kv.put('checkedAt', Date.now());
+      return this.evict(all);
+    }
+    return this.evict(all.filter((ws) => (ws.deserializeAttachment() as Seat).session === session));
+  }
+
+  private async evict(sockets: WebSocket[]): Promise<number> {
+    if (sockets.length === 0) return 0;
     const seats = sockets.map((ws) => ws.deserializeAttachment() as Seat);
-    const evicted = await evictions(this.env, seats, now);
+    const evicted = await evictions(this.env, seats, Date.now());
     let closed = 0;
     sockets.forEach((ws, i) => {
       const why = evicted.get(seats[i]?.session ?? '');

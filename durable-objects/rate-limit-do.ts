@@ -1,18 +1,13 @@
 import { DurableObject } from 'cloudflare:workers';
-
-/** The answer to one counted request. */
-export interface LimitVerdict {
-  allowed: boolean;
-  /** When refused: seconds until the oldest counted hit leaves the window (at least 1). */
-  retryAfterSeconds: number;
-}
+import type { LimitVerdict } from '../worker/limits/rate-limits';
 
 /**
  * One counter per (scope, key), e.g. "chat:ada@example.com" or "sign-in:203.0.113.7",
  * named by `getByName`. Why a Durable Object rather than Cloudflare's rate-limiting binding:
  * the binding's period is 10 or 60 seconds only (chat turns and media are counted per hour),
  * its limits are fixed in wrangler.toml (ours are settings an admin changes), and it counts
- * per Cloudflare location, approximately. Why not a D1 table: a flood of unauthenticated
+ * per Cloudflare location, approximately, answering yes or no with no time to retry (we owe
+ * clients a Retry-After). Why not a D1 table: a flood of unauthenticated
  * sign-in starts would then write to the one D1 primary per hit, the very thing being
  * limited. One object per key is exact (single-threaded), spreads across the network and
  * costs nothing once its window has passed: the alarm deletes its storage.

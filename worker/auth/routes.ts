@@ -4,7 +4,6 @@ import { ApiError } from '../http/errors';
 import { isLoopbackRequest } from '../http/origin';
 import { defineRoute, jsonBody, jsonResponse } from '../http/route';
 import { validationHook } from '../http/validation';
-import { office } from '../office/client';
 import { secretOrFail } from './guard';
 import { configuredProviders } from './oauth/providers';
 import { endSession } from './session';
@@ -82,8 +81,7 @@ authRoutes.openapi(listProviders, (c) =>
 );
 
 authRoutes.openapi(logout, async (c) => {
-  // An office socket opened with this session closes now, not at the hub's next check.
-  if (await endSession(c, secretOrFail(c.env))) await office(c.env).recheck();
+  await endSession(c, secretOrFail(c.env));
   return c.body(null, 204);
 });
 

@@ -1,13 +1,19 @@
 import { eq } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { settings } from '../../drizzle/schema';
-import type { LimitVerdict } from '../../durable-objects/rate-limit-do';
 import { database } from '../db/client';
 import type { HonoEnv } from '../env';
 import { ApiError } from '../http/errors';
 import { Settings, type SettingsValue } from '../settings/schema';
 
 export type RateLimits = SettingsValue['rateLimits'];
+
+/** The counter's answer to one request (durable-objects/rate-limit-do.ts). */
+export interface LimitVerdict {
+  allowed: boolean;
+  /** When refused: seconds until the oldest counted hit leaves the window (at least 1). */
+  retryAfterSeconds: number;
+}
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;

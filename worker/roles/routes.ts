@@ -9,7 +9,6 @@ import { envEmails, type HonoEnv } from '../env';
 import { ApiError } from '../http/errors';
 import { defineRoute, jsonBody, jsonResponse } from '../http/route';
 import { validationHook } from '../http/validation';
-import { office } from '../office/client';
 
 const RoleName = z.enum(ROLES);
 const EmailParam = z.object({ email: z.email().transform((e) => e.toLowerCase()) });
@@ -128,7 +127,5 @@ roleRoutes.openapi(revokeRole, async (c) => {
       summary: { from: previous, to: null },
     }),
   ]);
-  // Their office sockets close now (4403), not at the hub's next minute check.
-  await office(c.env).recheck();
   return c.json({ email, role: null }, 200);
 });
