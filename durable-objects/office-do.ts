@@ -1,6 +1,7 @@
 import { DurableObject } from 'cloudflare:workers';
 import { fail, type Outcome, ok } from '../worker/errors';
 import { eventsAfter } from '../worker/events/feed';
+import { evictions, type Seat } from '../worker/office/access';
 import { officeAgents, rosterIds } from '../worker/office/agents';
 import { type Furniture, type Layout, layoutProblem } from '../worker/office/layout';
 import {
@@ -19,6 +20,10 @@ const PAGE = 200;
  * running task's heartbeat and progress) is checked this often.
  */
 const RECONCILE_MS = 15_000;
+/** Every socket's session and role are checked again at least this often (and on each resync). */
+const RECHECK_MS = 60_000;
+/** A socket gets one resync answered per this long; a full snapshot costs a roster query. */
+export const RESYNC_MS = 5_000;
 
 type Outgoing = OfficeServerMessage extends infer M
   ? M extends { seq: number; sentAt: number }
@@ -56,7 +61,12 @@ export class OfficeDO extends DurableObject<Env> {
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];
     this.ctx.acceptWebSocket(server);
-    server.serializeAttachment({ email: request.headers.get('x-hq-user') ?? '' });
+    const seat: Seat = {
+      email: request.headers.get('x-hq-user') ?? '',
+      session: request.headers.get('x-hq-session') ?? '',
+      resyncAt: 0,
+    };
+    server.serializeAttachment(seat);
     await this.serial.run(() => this.sendSnapshot(server));
     await this.ctx.storage.setAlarm(Date.now() + RECONCILE_MS);
     return new Response(null, { status: 101, webSocket: client });
@@ -69,7 +79,57 @@ export class OfficeDO extends DurableObject<Env> {
     } catch {
       // Not JSON: ignored, like any message the hub does not know.
     }
-    if (message?.type === 'resync') await this.serial.run(() => this.sendSnapshot(ws));
+    if (message?.type !== 'resync') return;
+    const seat = ws.deserializeAttachment() as Seat;
+    const now = Date.now();
+    const wait = seat.resyncAt + RESYNC_MS - now;
+    if (wait > 0) {
+      this.sendTo(ws, {
+        type: 'error',
+        code: 'rate_limited',
+        message: `One resync per ${RESYNC_MS / 1000} s: this one is ignored.`,
+        retryAfterMs: wait,
+      });
+      return;
+    }
+    ws.serializeAttachment({ ...seat, resyncAt: now });
+    // A resync is a fresh look at everything: only for someone still allowed to look.
+    if ((await this.evict([ws])) > 0) return;
+    await this.serial.run(() => this.sendSnapshot(ws));
+  }
+
+  /**
+   * Closes the sockets whose session ended or whose holder lost their role: 4401 "signed
+   * out", 4403 "role revoked". All of them, or only those opened with `session` (a sign-out
+   * names its own: no socket of it, no query). Role revocation and sign-out call it at once;
+   * the alarm checks everyone every minute (expiry, a row deleted elsewhere). Returns how
+   * many it closed.
+   */
+  async recheck(session?: string): Promise<number> {
+    const all = this.ctx.getWebSockets();
+    if (session === undefined) {
+      this.ctx.storage.kv.put('checkedAt', Date.now());
+      return this.evict(all);
+    }
+    return this.evict(all.filter((ws) => (ws.deserializeAttachment() as Seat).session === session));
+  }
+
+  private async evict(sockets: WebSocket[]): Promise<number> {
+    if (sockets.length === 0) return 0;
+    const seats = sockets.map((ws) => ws.deserializeAttachment() as Seat);
+    const evicted = await evictions(this.env, seats, Date.now());
+    let closed = 0;
+    sockets.forEach((ws, i) => {
+      const why = evicted.get(seats[i]?.session ?? '');
+      if (!why) return;
+      closed++;
+      try {
+        ws.close(why.code, why.reason);
+      } catch {
+        // Already closing.
+      }
+    });
+    return closed;
   }
 
   override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
@@ -117,6 +177,8 @@ export class OfficeDO extends DurableObject<Env> {
 
   override async alarm(): Promise<void> {
     if (this.ctx.getWebSockets().length === 0) return;
+    const checkedAt = this.ctx.storage.kv.get<number>('checkedAt') ?? 0;
+    if (Date.now() - checkedAt >= RECHECK_MS - RECONCILE_MS) await this.recheck();
     await this.serial.run(() => this.pushAgents());
     await this.ctx.storage.setAlarm(Date.now() + RECONCILE_MS);
   }

@@ -27,6 +27,7 @@ import { memoryRoutes } from './memory/routes';
 import { missionRoutes } from './missions/routes';
 import { notificationRoutes } from './notifications/routes';
 import { officeRoutes } from './office/routes';
+import { recheckOfficeAfterSignOut } from './office/sign-out';
 import { mountOpenApi } from './openapi/routes';
 import { priceRoutes } from './prices/routes';
 import { roleRoutes } from './roles/routes';
@@ -64,6 +65,7 @@ export function createApp(): OpenAPIHono<HonoEnv> {
   app.use(csrfProtection(SESSION_COOKIE));
   app.use(demoCompany());
   app.use(pokeFollowersAfterWrites(FEED_FOLLOWERS));
+  app.use(recheckOfficeAfterSignOut());
 
   app.route('/', healthRoutes);
   app.route('/', authRoutes);

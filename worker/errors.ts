@@ -19,6 +19,8 @@ export const ERROR_CODES = [
   'payload_too_large',
   'unsupported_media_type',
   'upgrade_required',
+  // Too many requests of one kind from one IP, person or chat; Retry-After says when to retry.
+  'rate_limited',
   'misconfigured',
   'upstream_failed',
   'internal',

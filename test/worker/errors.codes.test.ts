@@ -32,6 +32,7 @@ describe('error codes and their HTTP statuses', () => {
       payload_too_large: 413,
       unsupported_media_type: 415,
       upgrade_required: 426,
+      rate_limited: 429,
       internal: 500,
       upstream_failed: 502,
       misconfigured: 503,

@@ -41,6 +41,15 @@ export async function startSession(
   setCookie(c, SESSION_COOKIE, token, { ...cookieOptions, maxAge: SESSION_TTL_MS / 1000 });
 }
 
+/** The stored hash of the session cookie's token (what the office keeps per socket), or undefined. */
+export async function sessionTokenHash(
+  c: Context<HonoEnv>,
+  secret: string,
+): Promise<string | undefined> {
+  const token = getCookie(c, SESSION_COOKIE);
+  return token ? keyedHash(secret, token) : undefined;
+}
+
 /** The email of the live session named by the cookie, or undefined. */
 export async function sessionEmail(
   c: Context<HonoEnv>,

@@ -1,8 +1,10 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { ceo } from '../ceo/client';
+import { parseCommand } from '../ceo/commands';
 import type { HonoEnv } from '../env';
 import { defineRoute, jsonBody, jsonResponse } from '../http/route';
 import { validationHook } from '../http/validation';
+import { enforceLimit } from '../limits/rate-limits';
 
 const tags = ['CEO'];
 
@@ -63,6 +65,8 @@ export const chatRoutes = new OpenAPIHono<HonoEnv>({ defaultHook: validationHook
 chatRoutes.openapi(chat, async (c) => {
   const turn = c.req.valid('json');
   const user = c.get('user');
+  // A text turn may cost several model calls; a button or a /command costs none, as on Telegram.
+  if (turn.text && !parseCommand(turn.text)) await enforceLimit(c, 'chat', user.email);
   const stream = await ceo(c.env).chat({
     key: `${user.email}:${turn.key}`,
     operator: { email: user.email, role: user.role },

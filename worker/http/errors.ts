@@ -21,6 +21,7 @@ export const statusFor: Record<ErrorCode, ContentfulStatusCode> = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   upgrade_required: 426,
+  rate_limited: 429,
   internal: 500,
   upstream_failed: 502,
   misconfigured: 503,
@@ -47,6 +48,7 @@ const codeForHonoStatus: Partial<Record<number, ErrorCode>> = {
   413: 'payload_too_large',
   415: 'unsupported_media_type',
   426: 'upgrade_required',
+  429: 'rate_limited',
   503: 'misconfigured',
 };
 

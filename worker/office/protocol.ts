@@ -47,6 +47,15 @@ export type OfficeServerMessage =
   | { type: 'agent.removed'; seq: number; agentId: string; sentAt: number }
   | { type: 'task'; seq: number; task: TaskMove; sentAt: number }
   | { type: 'layout'; seq: number; layout: Layout; actor: string; sentAt: number }
+  | {
+      type: 'error';
+      seq: number;
+      code: 'rate_limited';
+      message: string;
+      /** When a resync would be answered again. */
+      retryAfterMs: number;
+      sentAt: number;
+    }
   | { type: 'pong' };
 
 /** The keep-alive ping, byte for byte: the hub answers it without waking (auto-response). */

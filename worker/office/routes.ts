@@ -1,5 +1,7 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { auditInsert } from '../audit/record';
+import { secretOrFail } from '../auth/guard';
+import { sessionTokenHash } from '../auth/session';
 import { database } from '../db/client';
 import type { HonoEnv } from '../env';
 import { unwrap } from '../errors';
@@ -90,6 +92,8 @@ officeRoutes.openapi(socket, async (c) => {
   }
   const headers = new Headers(c.req.raw.headers);
   headers.set('x-hq-user', c.get('user').email);
+  // The hub keeps the session with the socket, to close it when the session ends.
+  headers.set('x-hq-session', (await sessionTokenHash(c, secretOrFail(c.env))) ?? '');
   const upgraded = await office(c.env).fetch(new Request(c.req.raw.url, { headers }));
   if (!upgraded.webSocket)
     throw new ApiError('misconfigured', 'The office hub did not open a socket.');

@@ -141,6 +141,22 @@ export const settingsShape = {
       'Which tier each kind of event gets (IMMEDIATE, DIGEST or SILENT), and whether it is low-signal (weighed by the digest quality gate).',
     )
     .default(DEFAULT_TIER_RULES),
+  rateLimits: z
+    .strictObject({
+      signInStartsPerMinute: z.number().int().min(1).max(10_000),
+      chatTurnsPerHour: z.number().int().min(1).max(10_000),
+      mediaPerHour: z.number().int().min(1).max(10_000),
+      linkCodeAttemptsPerHour: z.number().int().min(1).max(1_000),
+    })
+    .describe(
+      'Rate limits (429 with Retry-After past them): sign-in starts per client IP per minute; chat turns with the CEO per person per hour (web and Telegram together); photos, voice notes and documents per person per hour; Telegram /start CODE attempts per chat per hour.',
+    )
+    .default({
+      signInStartsPerMinute: 20,
+      chatTurnsPerHour: 120,
+      mediaPerHour: 30,
+      linkCodeAttemptsPerHour: 10,
+    }),
   ceo: z
     .strictObject({
       voiceDailyBudgetUsd: z.number().min(0).max(1_000),

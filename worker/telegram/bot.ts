@@ -5,6 +5,7 @@ import { callbacks } from './callbacks';
 import type { TelegramConfig } from './config';
 import type { BotDeps, HqContext } from './context';
 import { gate } from './gate';
+import { linkCodeLimit, personLimits } from './limits';
 import { media } from './media';
 import { messages } from './messages';
 
@@ -16,7 +17,9 @@ export function createBot(config: TelegramConfig, deps: BotDeps): Bot<HqContext>
   });
   if (deps.transformer) bot.api.config.use(deps.transformer);
   bot.use(blocked(deps));
+  bot.use(linkCodeLimit(deps));
   bot.use(gate(deps));
+  bot.use(personLimits(deps));
   bot.use(callbacks(deps));
   bot.use(messages(deps));
   bot.use(media(deps));

@@ -11,6 +11,10 @@ export interface OfficeClient {
     from?: number,
   ): Promise<T>;
   close(): void;
+  /** Sends a client message (e.g. a resync). */
+  send(message: unknown): void;
+  /** Resolves when the hub closes the socket, with its code and reason. */
+  closed: Promise<{ code: number; reason: string }>;
 }
 
 /** Opens the office socket through the real worker with `cookie`, as a browser on our origin. */
@@ -25,6 +29,9 @@ export async function openOffice(cookie: string): Promise<OfficeClient> {
   ws.accept();
   const messages: OfficeServerMessage[] = [];
   const waiting = new Set<() => void>();
+  const closed = new Promise<{ code: number; reason: string }>((resolve) => {
+    ws.addEventListener('close', (event) => resolve({ code: event.code, reason: event.reason }));
+  });
   ws.addEventListener('message', (event) => {
     messages.push(JSON.parse(String(event.data)) as OfficeServerMessage);
     for (const wake of waiting) wake();
@@ -50,7 +57,15 @@ export async function openOffice(cookie: string): Promise<OfficeClient> {
         check();
       });
     },
-    close: () => ws.close(1000, 'test done'),
+    close: () => {
+      try {
+        ws.close(1000, 'test done');
+      } catch {
+        // The hub closed it first.
+      }
+    },
+    send: (message) => ws.send(JSON.stringify(message)),
+    closed,
   };
 }
 

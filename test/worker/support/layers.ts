@@ -80,6 +80,11 @@ export const PARTS: readonly Part[] = [
     layer: 'domain',
     why: 'what the CEO remembers is a record operators read and edit; the CEO reads it too',
   },
+  {
+    path: 'worker/limits/',
+    layer: 'domain',
+    why: 'rate limits (counters in RateLimitDO), read from settings; routes and faces count',
+  },
   { path: 'worker/health/', layer: 'domain', why: 'the health report, from config' },
   { path: 'worker/demo/', layer: 'domain', why: 'seeds the demo company through agents' },
   {

@@ -45,7 +45,8 @@ export function connectOffice(options: OfficeSocketOptions): OfficeConnection {
     };
     ws.onmessage = (event) => {
       const message = JSON.parse(String(event.data)) as OfficeServerMessage;
-      if (message.type === 'pong') return;
+      // An error (a resync refused as too soon) changes nothing: the next gap asks again.
+      if (message.type === 'pong' || message.type === 'error') return;
       if (message.type === 'snapshot') lastSeq = message.seq;
       else {
         // A broadcast lost in between (the hub numbers them): ask for the whole picture again.
@@ -54,9 +55,15 @@ export function connectOffice(options: OfficeSocketOptions): OfficeConnection {
       }
       options.onMessage(message);
     };
-    ws.onclose = () => {
+    ws.onclose = (event) => {
       clearInterval(ping);
       if (stopped) return;
+      // Signed out (4401) or role revoked (4403): reconnecting would only be refused.
+      if (event.code === 4401 || event.code === 4403) {
+        stopped = true;
+        options.onState('closed');
+        return;
+      }
       failures++;
       options.onState('reconnecting');
       const pause = Math.min(MAX_PAUSE_MS, 500 * 2 ** Math.min(failures - 1, 5));

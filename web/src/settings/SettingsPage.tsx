@@ -135,6 +135,12 @@ export function SettingsPage() {
         numeric
         onSave={(v) => save({ ceo: v as SettingsValue['ceo'] }, 'the CEO settings')}
       />
+      <RecordForm
+        title="Rate limits"
+        values={s.rateLimits}
+        numeric
+        onSave={(v) => save({ rateLimits: v as SettingsValue['rateLimits'] }, 'the rate limits')}
+      />
       <UrlForm
         title="Model endpoint"
         label="Base URL"

@@ -20,6 +20,12 @@ export interface SettingsValue {
     cooldownMinutes: number;
     maxTaskAgeHours: number;
   };
+  rateLimits: {
+    signInStartsPerMinute: number;
+    chatTurnsPerHour: number;
+    mediaPerHour: number;
+    linkCodeAttemptsPerHour: number;
+  };
   modelEndpoint: { baseUrl: string | null };
   telegram: { apiRoot: string | null };
 }

@@ -10,6 +10,7 @@ import { ApiError } from '../../http/errors';
 import { appOrigin } from '../../http/origin';
 import { defineRoute } from '../../http/route';
 import { validationHook } from '../../http/validation';
+import { clientIp, enforceLimit } from '../../limits/rate-limits';
 import { keyedHash, timingSafeEqual } from '../crypto';
 import { secretOrFail } from '../guard';
 import { signIn } from '../sign-in';
@@ -60,6 +61,8 @@ const redirectUri = (c: Context<HonoEnv>, id: string) => `${appOrigin(c)}/auth/$
 
 oauthRoutes.openapi(login, async (c) => {
   const secret = secretOrFail(c.env);
+  // Anyone may start a sign-in, and each start writes a row: counted per client IP first.
+  await enforceLimit(c, 'sign-in', clientIp(c));
   const p = provider(c, c.req.valid('param').provider);
   const as = await authorizationServer(p);
   const state = oauth.generateRandomState();
