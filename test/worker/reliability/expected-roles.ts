@@ -87,6 +87,10 @@ export const EXPECTED_MIN_ROLE: Record<string, MinRole> = {
   'POST /api/runners': 'admin',
   'GET /api/runners': 'admin',
   'DELETE /api/runners/{id}': 'admin',
+  // API client tokens (issue 17): admins create, list and revoke them.
+  'POST /api/tokens': 'admin',
+  'GET /api/tokens': 'admin',
+  'DELETE /api/tokens/{id}': 'admin',
   'PUT /api/office/furniture/{id}': 'admin',
   // Re-sealing every stored secret under the current key (issue 13).
   'POST /api/admin/secrets/reseal': 'admin',
