@@ -119,3 +119,17 @@ export const DECLARED_OTHERWISE: Record<string, { declared: MinRole; why: string
 /** The role the app should enforce today: the rules, or the acknowledged declaration. */
 export const enforcedRole = (key: string): MinRole | undefined =>
   DECLARED_OTHERWISE[key]?.declared ?? EXPECTED_MIN_ROLE[key];
+
+/**
+ * Routes an API token (issue 17) may not call whatever its role, because HQ acts there for a
+ * person: the CEO chat (its memory and confirmations), Telegram linking, the office socket.
+ * Admin routes refuse tokens too; that follows from the table above.
+ */
+export const REFUSED_TO_TOKENS = new Set([
+  'POST /api/chat',
+  'GET /api/chat/history',
+  'POST /api/telegram/link-code',
+  'GET /api/telegram/chats',
+  'DELETE /api/telegram/chats/{chatId}',
+  'GET /api/office/ws',
+]);
