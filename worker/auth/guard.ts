@@ -4,7 +4,7 @@ import { sessionSecretProblem } from '../config';
 import { database } from '../db/client';
 import type { HonoEnv } from '../env';
 import { ApiError } from '../http/errors';
-import { apiTokenUser, presentedApiToken } from './api-tokens/bearer';
+import { presentedApiToken, runAsApiToken } from './api-tokens/bearer';
 import { effectiveRole, roleAtLeast } from './roles';
 import { sessionEmail } from './session';
 
@@ -25,10 +25,7 @@ export function requireRole(minRole: Role): MiddlewareHandler<HonoEnv> {
   return async function requireSignedInRole(c, next) {
     const secret = secretOrFail(c.env);
     const token = presentedApiToken(c);
-    if (token) {
-      c.set('user', await apiTokenUser(c, token, minRole));
-      return next();
-    }
+    if (token) return runAsApiToken(c, token, minRole, next);
     const email = await sessionEmail(c, secret);
     if (!email) throw new ApiError('unauthenticated', 'Sign in first.');
     const role = await effectiveRole(database(c.env), c.env, email);

@@ -36,6 +36,19 @@ describe('an API token never reaches admin routes, for reads as for writes', () 
       tokens: { name: string }[];
     };
     expect(tokens.tokens.map((t) => t.name)).toEqual(['escalator']);
+    // Each attempt is on record under the token's name.
+    const audit = await call('/api/audit?actor=token:escalator&action=api_token.refused', {
+      cookie: admin,
+    });
+    const { items } = (await audit.json()) as { items: { summary: Record<string, unknown> }[] };
+    expect(items.map((i) => `${i.summary.method} ${i.summary.path} ${i.summary.status}`)).toEqual([
+      'POST /api/runners 403',
+      'PUT /api/roles/mallory@test.hq 403',
+      'POST /api/tokens 403',
+      'GET /api/tokens 403',
+      'GET /api/settings 403',
+      'GET /api/roles 403',
+    ]);
   });
 
   it('refuses a token where HQ acts for a person: the CEO chat, Telegram linking, the office socket', async () => {

@@ -78,8 +78,16 @@ describe('API tokens: an admin creates, lists and revokes them; the secret is sh
     expect(refused.status).toBe(401);
     expect((await errorOf(refused)).message).toMatch(/API token reporting was revoked at/);
     const audit = await call(`/api/audit?entityId=${created.id}`, { cookie: created.admin });
-    const { items } = (await audit.json()) as { items: { action: string }[] };
-    expect(items.map((i) => i.action)).toEqual(['api_token.revoke', 'api_token.create']);
+    const { items } = (await audit.json()) as {
+      items: { action: string; actor: string; summary: Record<string, unknown> }[];
+    };
+    // The reads before were not audited (last use only); the refused attempt after is.
+    expect(items.map((i) => [i.action, i.actor])).toEqual([
+      ['api_token.refused', 'token:reporting'],
+      ['api_token.revoke', 'admin@test.hq'],
+      ['api_token.create', 'admin@test.hq'],
+    ]);
+    expect(items[0]?.summary).toMatchObject({ method: 'GET', path: '/api/tasks', status: 401 });
     expect(
       (await call('/api/tokens/nope', { method: 'DELETE', cookie: created.admin })).status,
     ).toBe(404);
@@ -145,7 +153,19 @@ describe('API tokens: an admin creates, lists and revokes them; the secret is sh
     const { items } = (await audit.json()) as { items: { action: string; actor: string }[] };
     expect(items[0]).toMatchObject({ actor: 'token:ci-deployer' });
     expect(items.map((i) => i.actor)).toContain('operator@test.hq');
+    // And a write the route does not audit itself (a CEO scan) is on record too.
+    expect((await withToken(token, '/api/ceo/scan', { method: 'POST', json: {} })).status).toBe(
+      200,
+    );
     const byToken = await call('/api/audit?actor=token:ci-deployer', { cookie: operator });
-    expect(((await byToken.json()) as { items: unknown[] }).items.length).toBeGreaterThan(0);
+    const mine = (await byToken.json()) as {
+      items: { action: string; summary: Record<string, unknown> }[];
+    };
+    expect(
+      mine.items.filter((i) => i.action === 'api_token.request').map((i) => i.summary),
+    ).toEqual([
+      { method: 'POST', path: '/api/ceo/scan', status: 200 },
+      { method: 'POST', path: `/api/missions/${mission.id}/approve`, status: 200 },
+    ]);
   });
 });
