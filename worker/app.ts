@@ -6,6 +6,7 @@ import { resealRoutes } from './agents/reseal-routes';
 import { revisionRoutes } from './agents/revision-routes';
 import { agentRoutes } from './agents/routes';
 import { auditRoutes } from './audit/routes';
+import { apiTokenRoutes } from './auth/api-tokens/routes';
 import { requireRole } from './auth/guard';
 import { oauthRoutes } from './auth/oauth/routes';
 import { authRoutes } from './auth/routes';
@@ -78,6 +79,7 @@ export function createApp(): OpenAPIHono<HonoEnv> {
   app.route('/', settingsRoutes);
   app.route('/', missionRoutes);
   app.route('/', runnerAdminRoutes);
+  app.route('/', apiTokenRoutes);
   app.route('/', runnerApiRoutes);
   app.route('/', repositoryRoutes);
   app.route('/', runLogRoutes);

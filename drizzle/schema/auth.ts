@@ -43,3 +43,23 @@ export const oauthStates = sqliteTable('oauth_states', {
   nonce: text('nonce').notNull(),
   expiresAt: epochMs('expires_at').notNull(),
 });
+
+export const API_TOKEN_ROLES = ['viewer', 'operator'] as const;
+export type ApiTokenRole = (typeof API_TOKEN_ROLES)[number];
+
+/**
+ * Bearer tokens for scripts and integrations on /api/*: only the token's SHA-256 is stored
+ * (it is 32 random bytes, so an unkeyed hash suffices, as for runners). The role is capped at
+ * operator; names are unique forever so the audit log's `token:<name>` names one token.
+ */
+export const apiTokens = sqliteTable('api_tokens', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull().unique(),
+  role: text('role', { enum: API_TOKEN_ROLES }).notNull(),
+  tokenHash: text('token_hash').notNull().unique(),
+  createdBy: text('created_by').notNull(),
+  createdAt: epochMs('created_at').notNull(),
+  expiresAt: epochMs('expires_at'),
+  revokedAt: epochMs('revoked_at'),
+  lastUsedAt: epochMs('last_used_at'),
+});

@@ -11,7 +11,8 @@ import { EXECUTOR_PRESETS, PRESET_LIMITS } from './catalog';
  * passed to the agent with `--env NAME`.
  */
 const SECRET_FLAG = /^--?[\w-]*(api[-_]?key|token|secret|passw(or)?d)(=|$)/i;
-const SECRET_VALUE = /\b(sk-[\w-]{8,}|ghp_\w{8,}|github_pat_\w{8,}|xox[abp]-[\w-]{8,}|hqr_\w{8,})/;
+const SECRET_VALUE =
+  /\b(sk-[\w-]{8,}|ghp_\w{8,}|github_pat_\w{8,}|xox[abp]-[\w-]{8,}|hqr_\w{8,}|hq_api_[\w-]{8,})/;
 const SECRET_HINT =
   "looks like a credential: put it in the runner's environment and pass it with --env NAME";
 

@@ -11,7 +11,7 @@ const SECRET_NAME = /key|token|secret|passw|pwd|auth|cookie|credential|session|s
 const NAMES_A_PLACE = /(file|path|dir|env|var)$/i;
 /** Token shapes recognisable on their own, wherever they appear. */
 const TOKEN_SHAPES =
-  /\b(sk-[A-Za-z0-9_-]{16,}|gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|xox[abprs]-[A-Za-z0-9-]{10,}|glpat-[A-Za-z0-9_-]{16,}|AKIA[0-9A-Z]{16}|eyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]{8,})/g;
+  /\b(hq_api_[\w-]{16,}|hqr_[\w-]{16,}|sk-[A-Za-z0-9_-]{16,}|gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|xox[abprs]-[A-Za-z0-9-]{10,}|glpat-[A-Za-z0-9_-]{16,}|AKIA[0-9A-Z]{16}|eyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]{8,})/g;
 const BEARER = /\b(Bearer|Basic|Token)\s+[^\s"']+/gi;
 
 const secretName = (name: string) => SECRET_NAME.test(name) && !NAMES_A_PLACE.test(name);

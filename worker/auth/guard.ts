@@ -4,6 +4,7 @@ import { sessionSecretProblem } from '../config';
 import { database } from '../db/client';
 import type { HonoEnv } from '../env';
 import { ApiError } from '../http/errors';
+import { presentedApiToken, runAsApiToken } from './api-tokens/bearer';
 import { effectiveRole, roleAtLeast } from './roles';
 import { sessionEmail } from './session';
 
@@ -16,11 +17,15 @@ export function secretOrFail(env: Env): string {
 
 /**
  * The guard for a route open to `minRole` and above. The user is resolved from the session
- * cookie on every request, so a revoked role or ended session takes effect at once.
+ * cookie on every request, so a revoked role or ended session takes effect at once. On /api/*
+ * an API token (`Authorization: Bearer hq_api_…`) stands instead of the cookie, as
+ * `token:<name>` with the token's role (viewer or operator, never admin).
  */
 export function requireRole(minRole: Role): MiddlewareHandler<HonoEnv> {
   return async function requireSignedInRole(c, next) {
     const secret = secretOrFail(c.env);
+    const token = presentedApiToken(c);
+    if (token) return runAsApiToken(c, token, minRole, next);
     const email = await sessionEmail(c, secret);
     if (!email) throw new ApiError('unauthenticated', 'Sign in first.');
     const role = await effectiveRole(database(c.env), c.env, email);

@@ -29,7 +29,7 @@ export function mountOpenApi(app: OpenAPIHono<HonoEnv>): void {
           title: 'HQ API',
           version: '0.1.0',
           description:
-            'Control plane for a company of AI agents. Browsers authenticate with the session cookie; x-min-role on each operation is the least role that may call it.',
+            'Control plane for a company of AI agents. Browsers authenticate with the session cookie; scripts send an API token (Authorization: Bearer hq_api_…, created by an admin, viewer or operator, never on admin routes). x-min-role on each operation is the least role that may call it.',
         },
         servers: [{ url: new URL(c.req.url).origin }],
       }),

@@ -87,6 +87,10 @@ export const EXPECTED_MIN_ROLE: Record<string, MinRole> = {
   'POST /api/runners': 'admin',
   'GET /api/runners': 'admin',
   'DELETE /api/runners/{id}': 'admin',
+  // API client tokens (issue 17): admins create, list and revoke them.
+  'POST /api/tokens': 'admin',
+  'GET /api/tokens': 'admin',
+  'DELETE /api/tokens/{id}': 'admin',
   'PUT /api/office/furniture/{id}': 'admin',
   // Re-sealing every stored secret under the current key (issue 13).
   'POST /api/admin/secrets/reseal': 'admin',
@@ -115,3 +119,17 @@ export const DECLARED_OTHERWISE: Record<string, { declared: MinRole; why: string
 /** The role the app should enforce today: the rules, or the acknowledged declaration. */
 export const enforcedRole = (key: string): MinRole | undefined =>
   DECLARED_OTHERWISE[key]?.declared ?? EXPECTED_MIN_ROLE[key];
+
+/**
+ * Routes an API token (issue 17) may not call whatever its role, because HQ acts there for a
+ * person: the CEO chat (its memory and confirmations), Telegram linking, the office socket.
+ * Admin routes refuse tokens too; that follows from the table above.
+ */
+export const REFUSED_TO_TOKENS = new Set([
+  'POST /api/chat',
+  'GET /api/chat/history',
+  'POST /api/telegram/link-code',
+  'GET /api/telegram/chats',
+  'DELETE /api/telegram/chats/{chatId}',
+  'GET /api/office/ws',
+]);

@@ -1,22 +1,28 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { registerRunner } from '../runners/support';
 import { call, signInAs } from '../support/client';
+import { createToken } from '../tokens/support';
 import {
   DECLARED_OTHERWISE,
   EXPECTED_MIN_ROLE,
   enforcedRole,
   type MinRole,
+  REFUSED_TO_TOKENS,
 } from './expected-roles';
 import { fillPath, type Operation, operations } from './support';
 
 const SECRET = 'test-webhook-secret-0123456789abcdef';
 const RANK: Record<string, number> = { viewer: 1, operator: 2, admin: 3 };
-type Caller = 'anonymous' | 'viewer' | 'operator' | 'admin' | 'runner' | 'telegram';
+type Caller = 'anonymous' | 'viewer' | 'operator' | 'admin' | 'runner' | 'telegram' | 'token';
 
 /** What a caller must get: `allowed` means anything but 401 and 403 (400, 404, 426, ...). */
-function expected(minRole: MinRole, caller: Caller): 401 | 403 | 'allowed' {
+function expected(minRole: MinRole, caller: Caller, key: string): 401 | 403 | 'allowed' {
   if (minRole === 'public') return 'allowed';
   if (minRole === 'runner' || minRole === 'telegram') return caller === minRole ? 'allowed' : 401;
+  // An operator's API token: an operator on the API, except admin and person-only routes.
+  if (caller === 'token') {
+    return minRole === 'admin' || REFUSED_TO_TOKENS.has(key) ? 403 : 'allowed';
+  }
   // A session route: a bearer token or the webhook secret is no session.
   const rank = RANK[caller];
   if (rank === undefined) return 401;
@@ -58,8 +64,9 @@ describe('the declared minimum role of every operation matches the hand-written 
 });
 
 describe('every route in the OpenAPI document gives each caller exactly what its role allows', () => {
-  it('anonymous, viewer, operator, admin, runner and Telegram callers, route by route', async () => {
+  it('anonymous, viewer, operator, admin, runner, Telegram and API-token callers, route by route', async () => {
     const runner = await registerRunner('matrix-runner');
+    const apiToken = await createToken('matrix-token', 'operator');
     const headers: Record<Caller, Record<string, string>> = {
       anonymous: {},
       viewer: { cookie: await signInAs('viewer@test.hq') },
@@ -67,6 +74,7 @@ describe('every route in the OpenAPI document gives each caller exactly what its
       admin: { cookie: await signInAs('admin@test.hq') },
       runner: { authorization: `Bearer ${runner.token}` },
       telegram: { 'x-telegram-bot-api-secret-token': SECRET },
+      token: { authorization: `Bearer ${apiToken.token}` },
     };
     // Signing out ends the callers' sessions, so it goes last.
     const ordered = [...ops].sort(
@@ -87,7 +95,7 @@ describe('every route in the OpenAPI document gives each caller exactly what its
             ...(op.hasJsonBody ? { json: {} } : {}),
           },
         );
-        const want = expected(minRole, caller);
+        const want = expected(minRole, caller, keyOf(op));
         const problem = await check(response, want);
         if (problem)
           wrong.push(`${caller} ${keyOf(op)} (min ${minRole}): ${problem}, want ${want}`);

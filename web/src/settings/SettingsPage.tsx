@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Agent } from '../agents/types';
 import { api, messageOf } from '../api/client';
+import { ApiTokensPanel } from './ApiTokensPanel';
 import { NotificationRules } from './NotificationRules';
 import { PricesPanel } from './PricesPanel';
 import { RecordForm, UrlForm } from './RecordForm';
@@ -10,7 +11,7 @@ import { SecretsPanel } from './SecretsPanel';
 import type { SettingsValue, SettingsView } from './types';
 
 /**
- * Admin settings: worker switches, providers, runners, the price table, models, thresholds, briefing,
+ * Admin settings: worker switches, providers, runners, API tokens, the price table, models, thresholds, briefing,
  * the CEO, secrets, roles.
  */
 export function SettingsPage() {
@@ -102,6 +103,7 @@ export function SettingsPage() {
         </table>
       </div>
       <RunnersPanel />
+      <ApiTokensPanel />
       <PricesPanel />
       <RecordForm
         title="Default models"
