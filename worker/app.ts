@@ -30,6 +30,7 @@ import { notificationRoutes } from './notifications/routes';
 import { officeRoutes } from './office/routes';
 import { recheckOfficeAfterSignOut } from './office/sign-out';
 import { mountOpenApi } from './openapi/routes';
+import { patchRoutes } from './patches/routes';
 import { priceRoutes } from './prices/routes';
 import { roleRoutes } from './roles/routes';
 import { runLogRoutes } from './run-logs/routes';
@@ -83,6 +84,7 @@ export function createApp(): OpenAPIHono<HonoEnv> {
   app.route('/', runnerApiRoutes);
   app.route('/', repositoryRoutes);
   app.route('/', runLogRoutes);
+  app.route('/', patchRoutes);
   app.route('/', whyRoutes);
   app.route('/', taskRoutes);
   app.route('/', taskRecoveryRoutes);

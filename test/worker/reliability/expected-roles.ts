@@ -36,6 +36,8 @@ export const EXPECTED_MIN_ROLE: Record<string, MinRole> = {
   // Run logs are read like the rest of a task; secrets were masked by the runner.
   'GET /api/tasks/{id}/logs': 'viewer',
   'GET /api/tasks/{id}/logs.txt': 'viewer',
+  // A run's patch, masked by the runner like its log.
+  'GET /api/tasks/{id}/patch': 'viewer',
   'GET /api/spend': 'viewer',
   'GET /api/prices': 'viewer',
   'GET /api/events': 'viewer',
@@ -105,6 +107,7 @@ export const EXPECTED_MIN_ROLE: Record<string, MinRole> = {
   'POST /api/runner/missions': 'runner',
   'POST /api/runner/tasks/{id}/release': 'runner',
   'POST /api/runner/tasks/{id}/logs': 'runner',
+  'PUT /api/runner/tasks/{id}/patch': 'runner',
 
   'POST /telegram/webhook': 'telegram',
 };
