@@ -11,6 +11,7 @@ import type { HeartbeatAnswer } from './budget';
 import type { McpServerConfig } from './executors/presets';
 import type { Usage } from './executors/run';
 import type { DiffEntry } from './git/diff';
+import type { Patch } from './git/patch';
 import { RUNNER_VERSION } from './version';
 
 /** What HQ hands a runner with a claimed task (see worker/runners/api-definitions.ts). */
@@ -89,19 +90,31 @@ export class HqClient {
     private readonly token: string,
   ) {}
 
-  private async call<T>(
+  private call<T>(
     method: string,
     path: string,
     body?: unknown,
+    signal?: AbortSignal,
+  ): Promise<T | undefined> {
+    const json =
+      body === undefined ? undefined : { text: JSON.stringify(body), type: 'application/json' };
+    return this.send<T>(method, path, json, signal);
+  }
+
+  /** One request with a body of any type (JSON for most, a text patch for one). */
+  private async send<T>(
+    method: string,
+    path: string,
+    body?: { text: string; type: string },
     signal?: AbortSignal,
   ): Promise<T | undefined> {
     const response = await fetch(new URL(path, this.server), {
       method,
       headers: {
         authorization: `Bearer ${this.token}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(body === undefined ? {} : { 'content-type': body.type }),
       },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body?.text,
       signal: signal ?? null,
     });
     if (response.status === 204) return undefined;
@@ -148,6 +161,18 @@ export class HqClient {
   }
   appendLog(taskId: string, batch: { run: number; seq: number; text: string }) {
     return this.call('POST', `${taskPath(taskId)}/logs`, batch);
+  }
+  /** The run's patch for `headCommit` (masked and cut by runner/git/patch.ts), before the report. */
+  uploadPatch(taskId: string, headCommit: string, patch: Patch) {
+    const query = new URLSearchParams({
+      head: headCommit,
+      truncated: String(patch.truncated),
+      fullBytes: String(patch.fullBytes),
+    });
+    return this.send<{ bytes: number }>('PUT', `${taskPath(taskId)}/patch?${query}`, {
+      text: patch.text,
+      type: 'text/x-diff; charset=utf-8',
+    });
   }
   report(taskId: string, report: RunReport) {
     return this.call<{ status: string; scopeViolations: string[] }>(

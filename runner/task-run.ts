@@ -10,6 +10,7 @@ import { pushTaskBranch } from './git/merge';
 import { claimProblem } from './git/refs';
 import { openRunLog } from './logs/run-log';
 import type { CliOptions } from './options';
+import { sendPatch } from './patch-upload';
 import type { Progress } from './progress';
 import { recordRun } from './record';
 
@@ -141,6 +142,19 @@ export async function runTask(
     for (const note of recorded?.notes ?? []) {
       progress.info(`${task.id.slice(0, 8)} ${note}`);
       log.write(`runner: ${note}\n`);
+    }
+    // The patch, while the task is still RUNNING here (HQ takes it only then); in the log.
+    if (recorded && !lost.signal.aborted && !signal.aborted && !result.interrupted) {
+      log.write(
+        await sendPatch({
+          client,
+          taskId: task.id,
+          repo: repo.path,
+          base: `refs/heads/${task.baseBranch}`,
+          head: recorded.headCommit,
+          mask: (text) => log.mask(text),
+        }),
+      );
     }
     // The whole log reaches HQ before the task leaves RUNNING (then HQ takes no more of it).
     await log.close();
