@@ -16,13 +16,15 @@ export interface PatchRun {
   mask: (text: string) => string;
 }
 
-/** Makes, masks, cuts and uploads the patch; returns the line the run log gets about it. */
-export async function sendPatch(run: PatchRun): Promise<string> {
+/**
+ * Makes, masks, cuts and uploads the patch. Null when it went; otherwise the line the run log
+ * gets (only then: the log is the agent's output, and a patch sent as planned adds nothing).
+ */
+export async function sendPatch(run: PatchRun): Promise<string | null> {
   try {
     const patch = await runPatch(run.repo, run.base, run.head, run.mask);
     await run.client.uploadPatch(run.taskId, run.head, patch);
-    const cut = patch.truncated ? ` (cut: ${patch.fullBytes} bytes in all)` : '';
-    return `runner: patch of ${run.head.slice(0, 10)} uploaded${cut}\n`;
+    return null;
   } catch (error) {
     const message = (error instanceof Error ? error.message : String(error)).split('\n')[0];
     return `runner: the patch could not be uploaded (${run.mask(message ?? '')}); reporting without it\n`;

@@ -145,16 +145,18 @@ export async function runTask(
     }
     // The patch, while the task is still RUNNING here (HQ takes it only then); in the log.
     if (recorded && !lost.signal.aborted && !signal.aborted && !result.interrupted) {
-      log.write(
-        await sendPatch({
-          client,
-          taskId: task.id,
-          repo: repo.path,
-          base: `refs/heads/${task.baseBranch}`,
-          head: recorded.headCommit,
-          mask: (text) => log.mask(text),
-        }),
-      );
+      const failed = await sendPatch({
+        client,
+        taskId: task.id,
+        repo: repo.path,
+        base: `refs/heads/${task.baseBranch}`,
+        head: recorded.headCommit,
+        mask: (text) => log.mask(text),
+      });
+      if (failed) {
+        progress.info(`${task.id.slice(0, 8)} ${failed.trim()}`);
+        log.write(failed);
+      }
     }
     // The whole log reaches HQ before the task leaves RUNNING (then HQ takes no more of it).
     await log.close();

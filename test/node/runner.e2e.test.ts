@@ -3,7 +3,7 @@ import { waitFor } from '../support/hq-api';
 import { E2E_REPOSITORY, killGroup } from '../support/runner-cli';
 import { GOOD_AGENT, useRunnerE2e } from '../support/runner-e2e';
 
-const { api, git, hasClone, startRunner, taskAfterApproval, status } = useRunnerE2e();
+const { api, fetchAs, git, hasClone, startRunner, taskAfterApproval, status } = useRunnerE2e();
 
 describe('runner end to end: real worker, real git, the runner CLI', () => {
   it('takes a task from PENDING to DONE; the target branch holds the merge; the child saw no secret', async () => {
@@ -43,6 +43,14 @@ describe('runner end to end: real worker, real git, the runner CLI', () => {
     expect(review.diffNumstat.map((f) => f.path)).toEqual(['src/feature.txt']);
     expect(review.scopeViolations).toEqual([]);
     expect(review.commits).toHaveLength(1);
+    // The patch came with the report: the file's hunk, for the head the task records.
+    const patch = await fetchAs(`/api/tasks/${taskId}/patch`);
+    expect(patch.status).toBe(200);
+    expect(patch.headers.get('x-hq-head-commit')).toBe(git('rev-parse', `hq/${taskId}`));
+    expect(patch.headers.get('x-hq-truncated')).toBe('false');
+    expect(await patch.text()).toMatch(
+      /^diff --git a\/src\/feature.txt b\/src\/feature.txt\n[\s\S]*\+Task: Write the feature/m,
+    );
 
     await api(`/api/tasks/${taskId}/review`, { verdict: 'approve', comments: 'ship it' });
     await waitFor('DONE', async () =>

@@ -23,13 +23,15 @@ export const GOOD_AGENT =
 export function useRunnerE2e() {
   let hq: LocalHq | undefined;
   let session: HqApi | undefined;
+  let cookie = '';
   let repository: TempRepo | undefined;
   let workDir = '';
   const runners: ChildProcess[] = [];
 
   beforeAll(async () => {
     hq = await startLocalHq();
-    session = hqApi(hq, await signInDev(hq, 'admin@hq.local'));
+    cookie = await signInDev(hq, 'admin@hq.local');
+    session = hqApi(hq, cookie);
     repository = tempRepo('hq-repo-');
     workDir = mkdtempSync(join(tmpdir(), 'hq-e2e-clones-'));
   });
@@ -51,6 +53,8 @@ export function useRunnerE2e() {
   const api: HqApi = <T>(path: string, body?: unknown, method?: string) =>
     ready().session<T>(path, body, method);
   const git = (...args: string[]) => ready().repository.git(...args);
+  /** A GET whose answer is not JSON (a patch): the response as it came. */
+  const fetchAs = (path: string) => fetch(`${ready().hq.url}${path}`, { headers: { cookie } });
 
   /**
    * The runner CLI on this HQ and repository (or `at` another checkout of it, as a second
@@ -105,5 +109,15 @@ export function useRunnerE2e() {
   /** The folder the runners' clones go to (`--work-dir`). */
   const cloneRoot = () => workDir;
 
-  return { api, git, repoDir, cloneRoot, hasClone, startRunner, taskAfterApproval, status };
+  return {
+    api,
+    fetchAs,
+    git,
+    repoDir,
+    cloneRoot,
+    hasClone,
+    startRunner,
+    taskAfterApproval,
+    status,
+  };
 }
