@@ -64,6 +64,11 @@ export const PARTS: readonly Part[] = [
   { path: 'worker/missions/', layer: 'domain', why: 'missions: proposed, approved into tasks' },
   { path: 'worker/runners/', layer: 'domain', why: 'the runner API, over missions and tasks' },
   { path: 'worker/run-logs/', layer: 'domain', why: "the agents' output per run, kept in R2" },
+  {
+    path: 'worker/patches/',
+    layer: 'domain',
+    why: "each run's patch against its base, kept in R2",
+  },
   { path: 'worker/spend/', layer: 'domain', why: 'spend sums from the ledger' },
   {
     path: 'worker/prices/',
