@@ -1,5 +1,6 @@
-import { useEffect, useState } from 'preact/hooks';
-import { api, describeFailure, messageOf } from '../api/client';
+import { useState } from 'preact/hooks';
+import { api, describeFailure } from '../api/client';
+import { useManagedList } from './useManagedList';
 
 type TokenRole = 'viewer' | 'operator';
 
@@ -30,29 +31,17 @@ function stateText(t: ApiToken): string {
  * never uses a token: it stays on the session cookie.
  */
 export function ApiTokensPanel() {
-  const [tokens, setTokens] = useState<ApiToken[]>([]);
+  const {
+    items: tokens,
+    error,
+    act,
+  } = useManagedList('/api/tokens', (body) => body.tokens as ApiToken[], describeFailure);
   const [name, setName] = useState('');
   const [role, setRole] = useState<TokenRole>('viewer');
   // A date (yyyy-mm-dd) or empty: no expiry.
   const [expires, setExpires] = useState('');
   // The new token: shown once, never fetched again.
   const [created, setCreated] = useState<(ApiToken & { token: string }) | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  const load = () => api<{ tokens: ApiToken[] }>('/api/tokens').then((r) => setTokens(r.tokens));
-  useEffect(() => {
-    load().catch((e) => setError(messageOf(e)));
-  }, []);
-
-  async function act(work: () => Promise<void>) {
-    try {
-      await work();
-      setError(null);
-      await load();
-    } catch (e) {
-      setError(describeFailure(e));
-    }
-  }
 
   const create = (event: Event) => {
     event.preventDefault();

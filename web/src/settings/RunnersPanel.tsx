@@ -1,5 +1,6 @@
-import { useEffect, useState } from 'preact/hooks';
-import { api, messageOf } from '../api/client';
+import { useState } from 'preact/hooks';
+import { api } from '../api/client';
+import { useManagedList } from './useManagedList';
 
 interface Runner {
   id: string;
@@ -63,26 +64,14 @@ function diskText(runner: Runner): string {
  * the repositories it serves and its disk, revoke.
  */
 export function RunnersPanel() {
-  const [runners, setRunners] = useState<Runner[]>([]);
+  const {
+    items: runners,
+    error,
+    act,
+  } = useManagedList('/api/runners', (body) => body.runners as Runner[]);
   const [name, setName] = useState('');
   // The new runner's token and start command: shown once, never fetched again.
   const [created, setCreated] = useState<{ token: string; startCommand: string } | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  const load = () => api<{ runners: Runner[] }>('/api/runners').then((r) => setRunners(r.runners));
-  useEffect(() => {
-    load().catch((e) => setError(messageOf(e)));
-  }, []);
-
-  async function act(work: () => Promise<void>) {
-    try {
-      await work();
-      setError(null);
-      await load();
-    } catch (e) {
-      setError(messageOf(e));
-    }
-  }
 
   const register = (event: Event) => {
     event.preventDefault();
