@@ -2,21 +2,13 @@ import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { noModel } from '../ceo/support';
 import { hire } from '../missions/support';
 import { call, signInAs } from '../support/client';
-import { linkChat, said, send, textUpdate, useTelegram } from '../telegram/support';
+import { ask, linkChat, useTelegram } from '../telegram/support';
 import { freshCompany, oneTask, setPaused } from './support';
 
 // `/why` on Telegram and in the web chat: a task's gates by id or prefix, else the stalest
 // stuck task, else that none is stuck. Viewers may ask.
 
 let viewer: number;
-
-async function ask(chat: number, text: string): Promise<string> {
-  const before = (await said(chat)).length;
-  await send(textUpdate(chat, text));
-  const after = await said(chat);
-  expect(after.length, `no answer to ${text}`).toBe(before + 1);
-  return after.at(-1) ?? '';
-}
 
 beforeAll(async () => {
   await useTelegram();

@@ -4,20 +4,11 @@ import { COMMANDS } from '../../../worker/ceo/commands';
 import { ceo, noModel } from '../ceo/support';
 import { hire, plan, propose } from '../missions/support';
 import { call, signInAs } from '../support/client';
-import { linkChat, said, send, textUpdate, useTelegram } from './support';
+import { ask, linkChat, said, useTelegram } from './support';
 
 let operator: number;
 let viewer: number;
 let admin: number;
-
-/** Sends a command from a chat and returns what the bot answered. */
-async function ask(chat: number, text: string): Promise<string> {
-  const before = (await said(chat)).length;
-  await send(textUpdate(chat, text));
-  const after = await said(chat);
-  expect(after.length, `no answer to ${text}`).toBe(before + 1);
-  return after.at(-1) ?? '';
-}
 
 beforeAll(async () => {
   await useTelegram();

@@ -79,3 +79,12 @@ export async function linkChat(email: string, chatId = newChat()): Promise<numbe
   expect((await said(chatId)).at(-1)).toContain(`Linked to ${email}`);
   return chatId;
 }
+
+/** Sends a text (a command) from a chat and returns the one answer the bot gave to it. */
+export async function ask(chat: number, text: string): Promise<string> {
+  const before = (await said(chat)).length;
+  await send(textUpdate(chat, text));
+  const after = await said(chat);
+  expect(after.length, `no answer to ${text}`).toBe(before + 1);
+  return after.at(-1) ?? '';
+}
