@@ -95,6 +95,8 @@ export const tasks = sqliteTable(
     headPushed: flag('head_pushed').notNull().default(false),
     /** Set by review: `approve` means ready for the runner to merge. */
     verdict: text('verdict', { enum: ['approve', 'changes'] }),
+    /** Times the reviewer agent sent the task back by itself (policy `reviewer_sends_back`). */
+    reviewerRounds: integer('reviewer_rounds').notNull().default(0),
     // The merge lease of an approved task: one runner at a time merges it (POST /api/runner/verdicts).
     mergeRunnerId: text('merge_runner_id'),
     mergeLeaseUntil: epochMs('merge_lease_until'),

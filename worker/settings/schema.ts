@@ -107,6 +107,24 @@ export const settingsShape = {
       cooldownMinutes: 30,
       maxTaskAgeHours: 48,
     }),
+  review: z
+    .strictObject({
+      policy: z
+        .enum(['human_decides', 'reviewer_sends_back'])
+        .describe(
+          'human_decides: the reviewer agent reviews first and a person decides. reviewer_sends_back: its "request changes" sends the task back by itself, up to roundsCap times.',
+        ),
+      roundsCap: z.number().int().min(0).max(20),
+      mergeWhenReviewerApproves: z
+        .boolean()
+        .describe(
+          'Merge with no human approval when the reviewer agent approves and the scope is clean. Off by default.',
+        ),
+    })
+    .describe(
+      'The reviewer agent’s first pass: who decides after it, and how many rounds it may send back.',
+    )
+    .default({ policy: 'human_decides', roundsCap: 2, mergeWhenReviewerApproves: false }),
   briefing: z
     .strictObject({
       time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM, 24-hour'),

@@ -28,6 +28,9 @@ export function usePagedTasks(query: string, pageSize: number): PagedTasks {
   const [error, setError] = useState<string | null>(null);
   // Answers to an older query or an older refresh are dropped: the newest request wins.
   const generation = useRef(0);
+  // "Load more" is dropped only when the query changed: a refresh that lands meanwhile (the
+  // live socket connecting, a task moving) must not swallow the page the user asked for.
+  const queryGeneration = useRef(0);
   const shown = useRef<{ items: Task[]; cursor: string | null }>({ items: [], cursor: null });
   shown.current = { items: items ?? [], cursor };
 
@@ -56,6 +59,7 @@ export function usePagedTasks(query: string, pageSize: number): PagedTasks {
   );
 
   useEffect(() => {
+    queryGeneration.current++;
     setItems(null);
     setCursor(null);
     shown.current = { items: [], cursor: null };
@@ -63,19 +67,19 @@ export function usePagedTasks(query: string, pageSize: number): PagedTasks {
   }, [load, pageSize]);
 
   const loadMore = () => {
-    const mine = generation.current;
+    const mine = queryGeneration.current;
     const from = cursor;
     if (!from) return;
     api<{ items: Task[]; nextCursor: string | null }>(url(query, pageSize, from)).then(
       (page) => {
-        if (mine !== generation.current) return;
+        if (mine !== queryGeneration.current) return;
         setItems((old) => {
           const known = new Set(old?.map((t) => t.id));
           return [...(old ?? []), ...page.items.filter((t) => !known.has(t.id))];
         });
         setCursor(page.nextCursor);
       },
-      (e) => setError(messageOf(e)),
+      (e) => mine === queryGeneration.current && setError(messageOf(e)),
     );
   };
 
