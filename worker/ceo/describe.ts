@@ -115,6 +115,19 @@ export async function describe(env: Env, event: DomainEvent): Promise<Happening>
         text: `${label} was approved by ${event.actor}${event.comments ? `: ${event.comments}` : ''}; it waits for its merge.`,
       };
     }
+    case 'task.first_reviewed': {
+      const task = await taskLabel(env, event.taskId);
+      const said = event.verdict
+        ? `${event.reviewer} ${event.verdict === 'approve' ? 'approves' : 'asks for changes'}: ${event.summary ?? 'no summary'}`
+        : `${event.reviewer} gave no verdict (${event.error ?? 'no reason'})`;
+      return {
+        key,
+        type: event.sentBack ? 'task.changes_requested' : 'task.review',
+        entityType: 'task',
+        entityId: event.taskId,
+        text: `${reviewText(task.label, event.headCommit, null)} First review: ${said}.`,
+      };
+    }
     case 'mission.proposed':
       return {
         key,

@@ -6,6 +6,7 @@ import type {
   MissionDecided,
   MissionProposed,
   TaskApproved,
+  TaskFirstReviewed,
   TaskMoved,
 } from './types';
 
@@ -42,6 +43,21 @@ export function taskApprovedStatement(
     .prepare(
       `INSERT INTO domain_events (type, entity_type, entity_id, payload, created_at)
        SELECT 'task.approved', 'task', ?, ?, ? WHERE ${onlyIf}`,
+    )
+    .bind(event.taskId, JSON.stringify(event), at);
+}
+
+/** The outbox insert for the end of a reviewer agent's pass, only where `onlyIf` holds. */
+export function taskFirstReviewedStatement(
+  db: D1Database,
+  event: Payload<TaskFirstReviewed>,
+  at: number,
+  onlyIf = '1',
+) {
+  return db
+    .prepare(
+      `INSERT INTO domain_events (type, entity_type, entity_id, payload, created_at)
+       SELECT 'task.first_reviewed', 'task', ?, ?, ? WHERE ${onlyIf}`,
     )
     .bind(event.taskId, JSON.stringify(event), at);
 }

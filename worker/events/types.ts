@@ -23,6 +23,25 @@ export interface TaskApproved {
   comments: string | null;
 }
 
+/**
+ * The reviewer agent's first pass over a task's head ended (worker/reviews/jobs): its verdict
+ * and summary (DONE), or why it gave none (FAILED: `error`). `sentBack`: the policy sent the
+ * task back by itself (a CHANGES_REQUESTED move follows); otherwise a person decides now.
+ */
+export interface TaskFirstReviewed {
+  type: 'task.first_reviewed';
+  taskId: string;
+  jobId: string;
+  headCommit: string;
+  reviewer: string;
+  verdict: 'approve' | 'changes' | null;
+  summary: string | null;
+  error: string | null;
+  sentBack: boolean;
+  /** It approved, the scope was clean and the admin's setting merged it with no person. */
+  autoApproved: boolean;
+}
+
 /** An agent's config changed: a new revision (0 at creation). */
 export interface AgentRevised {
   type: 'agent.revised';
@@ -85,6 +104,7 @@ export interface MissionEnded {
 export type DomainEvent = (
   | TaskMoved
   | TaskApproved
+  | TaskFirstReviewed
   | AgentRevised
   | AgentCooledDown
   | AgentArchived
