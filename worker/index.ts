@@ -2,6 +2,7 @@ import { createApp } from './app';
 import { purgeExpired } from './auth/purge';
 import { ceo } from './ceo/client';
 import { office } from './office/client';
+import { expireReviewLeases } from './reviews/jobs/ending';
 import { dispatch } from './tasks/dispatch';
 import { sweep } from './tasks/sweep';
 
@@ -17,6 +18,8 @@ export default {
   /** Cron: the work loop's sweep (stale heartbeats, 48-hour limit), dispatch, the CEO's clock, the office, and expired sessions and sign-in states purged. */
   async scheduled(controller, env) {
     await sweep(env, controller.scheduledTime);
+    // Review jobs whose runner went silent: queued again, or failed after three leases.
+    await expireReviewLeases(env.DB, controller.scheduledTime);
     await dispatch(env, controller.scheduledTime);
     await ceo(env).tick();
     // The sweep and dispatch move tasks without a request: the office hears of it now.

@@ -9,7 +9,7 @@ import { Disk } from './disk';
 // The runner API's routes: what a runner may call with its bearer token.
 const tags = ['Runner API'];
 const TaskParam = z.object({ id: z.string().min(1).max(100) });
-const Claimed = z.object({
+export const Claimed = z.object({
   timeoutSeconds: z
     .number()
     .int()

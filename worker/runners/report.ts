@@ -1,6 +1,7 @@
 import type { tasks } from '../../drizzle/schema';
 import { knownCost } from '../prices/price';
 import { priceFor } from '../prices/store';
+import { chooseReviewer, queueJobStatement } from '../reviews/jobs/queue';
 import { readSettings } from '../settings/store';
 import { agentFailureStatements, agentSuccessStatement } from '../tasks/failures';
 import { outOfScope } from '../tasks/scope';
@@ -43,6 +44,9 @@ export async function applyReport(
       : (report.error ?? 'run failed');
   const price = report.costUsd === null ? await priceFor(env, report.provider, report.model) : null;
   const cost = knownCost(report.costUsd, report.inputTokens, report.outputTokens, price);
+  // Work that reached REVIEW goes to the reviewer agent first, when there is one (not its own).
+  const first = success ? await chooseReviewer(db, task.agentId, now) : null;
+  const reviewed = `${report.commits.length} commit(s), ${violations.length} outside scope`;
   const statements = moveStatements(
     db,
     {
@@ -50,7 +54,7 @@ export async function applyReport(
       from: 'RUNNING',
       to: success ? 'REVIEW' : 'FAILED',
       actor: `runner:${runnerId}`,
-      reason: failure ?? `${report.commits.length} commit(s), ${violations.length} outside scope`,
+      reason: failure ?? (first?.note ? `${reviewed}; ${first.note}` : reviewed),
       ...(budget ? { cause: 'budget' as const } : {}),
       set: {
         commits: JSON.stringify(report.commits),
@@ -101,6 +105,8 @@ export async function applyReport(
         now,
       ),
   );
+  if (first?.reviewer)
+    statements.push(queueJobStatement(db, task.id, report.headCommit, first.reviewer.id, now));
   // A budget stop says nothing about the agent's work: it does not count toward a cooldown.
   if (task.agentId && !budget) {
     if (success) statements.push(agentSuccessStatement(db, task.agentId));

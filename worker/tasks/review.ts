@@ -5,7 +5,7 @@ import { database } from '../db/client';
 import { taskApprovedStatement } from '../events/outbox';
 import { ApiError } from '../http/errors';
 import { dispatch } from './dispatch';
-import { moveStatements } from './transition';
+import { cancelReviewJobsStatement, moveStatements } from './transition';
 
 export interface ReviewDecision {
   taskId: string;
@@ -56,6 +56,8 @@ export async function reviewTask(env: Env, decision: ReviewDecision): Promise<vo
         now,
         'changes() = 1',
       ),
+      // A verdict ends the reviewer agent's pass still under way (its own is DONE by now).
+      cancelReviewJobsStatement(db, row.id, `${actor} approved`, now),
     ]);
     if (result?.meta.changes !== 1)
       throw new ApiError('conflict', `Task ${row.id} changed meanwhile; reload it.`);

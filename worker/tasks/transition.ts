@@ -94,9 +94,33 @@ export function moveStatements(
       now,
       'changes() = 1',
     ),
+    // The reviewer agent's pass is of the task waiting in REVIEW at one head: gone with it.
+    ...(move.from === 'REVIEW' && move.to !== 'REVIEW'
+      ? [cancelReviewJobsStatement(db, move.taskId, `the task moved to ${move.to}`, now)]
+      : []),
     // A task that ends may end its mission: settled here so every way a task ends does it.
     ...(FINAL.includes(move.to) ? settleMissionStatements(db, move.taskId, now) : []),
   ];
+}
+
+/**
+ * Cancels the task's open review jobs (queued or running): a person decided, or the task left
+ * REVIEW. Plain SQL over review_jobs so every move and verdict can add it to its own batch;
+ * the reviewer's runner then hears 409 on its report. `onlyIf`: a condition of the batch.
+ */
+export function cancelReviewJobsStatement(
+  db: D1Database,
+  taskId: string,
+  why: string,
+  now: number,
+  onlyIf = '1',
+): D1PreparedStatement {
+  return db
+    .prepare(
+      `UPDATE review_jobs SET status = 'CANCELLED', error = ?, finished_at = ?, lease_until = NULL
+       WHERE task_id = ? AND status IN ('QUEUED', 'RUNNING') AND ${onlyIf}`,
+    )
+    .bind(`cancelled: ${why}`, now, taskId);
 }
 
 const FINAL: readonly TaskStatus[] = ['DONE', 'FAILED', 'CANCELLED'];

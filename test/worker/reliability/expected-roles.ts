@@ -38,6 +38,8 @@ export const EXPECTED_MIN_ROLE: Record<string, MinRole> = {
   'GET /api/tasks/{id}/logs.txt': 'viewer',
   // A run's patch, masked by the runner like its log.
   'GET /api/tasks/{id}/patch': 'viewer',
+  // The reviewer agent's passes over a task (issue 18).
+  'GET /api/tasks/{id}/review-jobs': 'viewer',
   'GET /api/spend': 'viewer',
   'GET /api/prices': 'viewer',
   'GET /api/events': 'viewer',
@@ -106,6 +108,9 @@ export const EXPECTED_MIN_ROLE: Record<string, MinRole> = {
   'POST /api/runner/tasks/{id}/merge': 'runner',
   'POST /api/runner/missions': 'runner',
   'POST /api/runner/tasks/{id}/release': 'runner',
+  'POST /api/runner/reviews/claim': 'runner',
+  'POST /api/runner/reviews/{id}/report': 'runner',
+  'POST /api/runner/reviews/{id}/release': 'runner',
   'POST /api/runner/tasks/{id}/logs': 'runner',
   'PUT /api/runner/tasks/{id}/patch': 'runner',
 

@@ -62,6 +62,11 @@ export const PARTS: readonly Part[] = [
   { path: 'worker/agents/', layer: 'domain', why: 'agents and their revisions' },
   { path: 'worker/tasks/', layer: 'domain', why: 'tasks, their state machine, dispatch, sweep' },
   { path: 'worker/missions/', layer: 'domain', why: 'missions: proposed, approved into tasks' },
+  {
+    path: 'worker/reviews/jobs/',
+    layer: 'domain',
+    why: "the reviewer agent's first pass: queued at REVIEW, leased by runners, its policy",
+  },
   { path: 'worker/runners/', layer: 'domain', why: 'the runner API, over missions and tasks' },
   { path: 'worker/run-logs/', layer: 'domain', why: "the agents' output per run, kept in R2" },
   {
