@@ -20,7 +20,7 @@ const events = (taskId: string) =>
     .all<{ reason: string | null }>()
     .then((r) => r.results.map((e) => e.reason ?? ''));
 
-describe('a task reaching REVIEW is queued for the reviewer agent', () => {
+describe('a task reaching REVIEW is queued for the reviewer agent', { timeout: 20_000 }, () => {
   it('queues one job for the head with the reviewer; the claim hands over task, patch and reviewer', async () => {
     await hire({ slug: 'q-worker' });
     await hireReviewer('q-rev');
