@@ -47,6 +47,37 @@ export interface Claim {
   } | null;
 }
 
+/** A review job HQ leased to this runner (POST /api/runner/reviews/claim). */
+export interface ReviewClaim {
+  job: { id: string; taskId: string; headCommit: string };
+  task: {
+    title: string;
+    spec: string;
+    expectedScope: string[];
+    scopeViolations: string[];
+    numstat: { path: string; added: number; removed: number }[];
+  };
+  mission: { title: string; brief: string; repository: string };
+  /** The reviewer agent, in the shape of a task claim's agent. */
+  reviewer: NonNullable<Claim['agent']>;
+  patch: { text: string; truncated: boolean; fullBytes: number };
+  timeoutSeconds: number;
+}
+
+/** What the runner says of a review job (POST /api/runner/reviews/{id}/report). */
+export interface ReviewReport {
+  outcome: 'success' | 'failure';
+  verdict?: 'approve' | 'changes';
+  summary?: string;
+  comments?: { path: string; line: number; endLine?: number; side?: 'new' | 'old'; body: string }[];
+  error?: string;
+  inputTokens: number | null;
+  outputTokens: number | null;
+  costUsd: number | null;
+  provider: string;
+  model: string;
+}
+
 /** What this runner can run, as it tells HQ at start. */
 export interface Capability {
   preset: ExecutorPreset;
@@ -81,6 +112,12 @@ export class HqError extends Error {
 function taskPath(taskId: string): string {
   if (taskId === '.' || taskId === '..') throw new Error(`task id ${taskId} is a path step`);
   return `/api/runner/tasks/${encodeURIComponent(taskId)}`;
+}
+
+/** A review job's endpoints, with the same care as a task's. */
+function reviewPath(jobId: string): string {
+  if (jobId === '.' || jobId === '..') throw new Error(`review job id ${jobId} is a path step`);
+  return `/api/runner/reviews/${encodeURIComponent(jobId)}`;
 }
 
 /** The runner API over HTTP, authenticated with the runner's bearer token. */
@@ -190,6 +227,20 @@ export class HqClient {
       (await this.call<{ approved: ApprovedTask[] }>('POST', '/api/runner/verdicts', {}))
         ?.approved ?? []
     );
+  }
+  /** Leases the next review job this runner can run, or undefined (204). */
+  reviewClaim() {
+    return this.call<ReviewClaim>('POST', '/api/runner/reviews/claim', {});
+  }
+  reviewReport(jobId: string, report: ReviewReport) {
+    return this.call<{ status: string; refused: string[] }>(
+      'POST',
+      `${reviewPath(jobId)}/report`,
+      report,
+    );
+  }
+  reviewRelease(jobId: string, reason: string) {
+    return this.call('POST', `${reviewPath(jobId)}/release`, { reason });
   }
   merged(taskId: string, result: MergeResult) {
     return this.call<{ status: string }>('POST', `${taskPath(taskId)}/merge`, result);

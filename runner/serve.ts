@@ -5,6 +5,7 @@ import { MIN_SECRET_LENGTH, unmaskable } from './logs/mask';
 import { createMerger } from './merge-loop';
 import { readOptions, UsageError } from './options';
 import { Progress } from './progress';
+import { createReviewer } from './review/loop';
 import { StartError, startChecks } from './start';
 import { type RunnerOptions, runTask } from './task-run';
 
@@ -108,7 +109,15 @@ export async function serve(argv: string[]): Promise<number> {
       await sleep(cli.mergePollSeconds * 1000, stop.signal);
     }
   };
-  await Promise.all([...Array.from({ length: cli.concurrency }, worker), merger()]);
+  // The reviewer agent's first passes: one at a time, polled as often as approvals.
+  const reviewOnce = createReviewer({ ...opts, repos: started.repos }, stop.signal);
+  const reviewer = async () => {
+    while (!stop.signal.aborted) {
+      await reviewOnce().catch((error: Error) => progress.info(`review: ${error.message}`));
+      await sleep(cli.mergePollSeconds * 1000, stop.signal);
+    }
+  };
+  await Promise.all([...Array.from({ length: cli.concurrency }, worker), merger(), reviewer()]);
   progress.summary();
   return 0;
 }

@@ -27,7 +27,7 @@ export interface Chosen {
 }
 
 export function chooseExecutor(
-  claim: Claim,
+  claim: Pick<Claim, 'agent'>,
   fallback: Pick<CliOptions, 'executor' | 'command'>,
 ): Chosen {
   const agent = claim.agent;
@@ -79,7 +79,7 @@ export function sum(input: number | null, output: number | null): number | null 
  * CLI preset; `openai-compatible` and the loop's model for the built-in loop.
  */
 export function spendAs(
-  claim: Claim,
+  claim: Pick<Claim, 'agent'>,
   opts: Pick<CliOptions, 'executor' | 'command' | 'openai'>,
 ): { provider: string; model: string } {
   const { executor, config } = chooseExecutor(claim, opts);
@@ -97,7 +97,7 @@ export function spendAs(
  * Returns the result with the provider and model to report spend under.
  */
 export async function runExecutor(
-  claim: Claim,
+  claim: Pick<Claim, 'agent'>,
   opts: Pick<CliOptions, 'executor' | 'command' | 'openai'>,
   run: {
     cwd: string;
