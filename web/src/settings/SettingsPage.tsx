@@ -5,6 +5,7 @@ import { ApiTokensPanel } from './ApiTokensPanel';
 import { NotificationRules } from './NotificationRules';
 import { PricesPanel } from './PricesPanel';
 import { RecordForm, UrlForm } from './RecordForm';
+import { ReviewPanel } from './ReviewPanel';
 import { RolesPanel } from './RolesPanel';
 import { RunnersPanel } from './RunnersPanel';
 import { SecretsPanel } from './SecretsPanel';
@@ -127,6 +128,7 @@ export function SettingsPage() {
         values={s.briefing}
         onSave={(v) => save({ briefing: v as SettingsValue['briefing'] }, 'the briefing time')}
       />
+      <ReviewPanel value={s.review} onSave={(review) => save({ review }, 'the review settings')} />
       <NotificationRules
         rules={s.notificationRules}
         onSave={(rules) => save({ notificationRules: rules }, 'the notification rules')}

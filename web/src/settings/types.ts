@@ -27,6 +27,11 @@ export interface SettingsValue {
     linkCodeAttemptsPerHour: number;
   };
   modelEndpoint: { baseUrl: string | null };
+  review: {
+    policy: 'human_decides' | 'reviewer_sends_back';
+    roundsCap: number;
+    mergeWhenReviewerApproves: boolean;
+  };
   telegram: { apiRoot: string | null };
 }
 

@@ -4,6 +4,7 @@ import { hasRole, me } from '../auth/session';
 import { Cost, tokens, usd } from '../spend/cost';
 import { Commit } from './Commit';
 import { DiffStat } from './DiffStat';
+import { FirstReview } from './FirstReview';
 import { ReviewForm } from './ReviewForm';
 import { RunLog } from './RunLog';
 import { TaskActions } from './TaskActions';
@@ -72,6 +73,7 @@ export function TaskDetail({ id }: { id: string }) {
         <WhyPanel taskId={task.id} refreshKey={`${task.status}-${task.updatedAt}`} />
       )}
       <DiffStat task={task} />
+      <FirstReview taskId={task.id} refreshKey={`${task.status}-${task.updatedAt}`} />
       {needsReview(task) && hasRole(me.value, 'operator') && (
         <ReviewForm task={task} onDone={load} />
       )}
