@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { type AgentUser, handOver } from '../agent-user';
-import type { HqClient, ReviewClaim, ReviewReport } from '../api';
+import { type HqClient, HqError, type ReviewClaim, type ReviewReport } from '../api';
 import { INHERITED } from '../env';
 import { runExecutor } from '../executors/run';
 import { Masker, mcpSecretValues, runSecrets } from '../logs/mask';
@@ -28,8 +28,16 @@ export interface ReviewOptions {
 
 /** One pass: lease a job if there is one, run it, report. Resolves when done (or none). */
 export function createReviewer(opts: ReviewOptions, signal: AbortSignal): () => Promise<void> {
+  // An HQ from before review jobs answers 404: said once, and this runner reviews nothing.
+  let unsupported = false;
   return async () => {
-    const claim = await opts.client.reviewClaim();
+    if (unsupported) return;
+    const claim = await opts.client.reviewClaim().catch((error: unknown) => {
+      if (!(error instanceof HqError) || error.status !== 404) throw error;
+      unsupported = true;
+      opts.progress.info('this HQ has no review jobs: the runner runs no reviewer agent');
+      return undefined;
+    });
     if (!claim) return;
     const id = claim.job.taskId.slice(0, 8);
     if (signal.aborted || !opts.repos.has(claim.mission.repository)) {
