@@ -4,21 +4,13 @@
 // page draws the file list, hunks with line numbers, unified/split, syntax colours from the
 // lazily loaded highlighter, folding, the cut note and keyboard moves; the review queue
 // expands a row to the same view.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TempRepo, tempRepo, waitFor } from '../support/hq-api';
-import { endProcess } from '../support/processes';
-import { E2E_REPOSITORY, type RunnerCli, startRunnerCli } from '../support/runner-cli';
-import { fetchAsPage, type SignedIn, startSignedIn } from '../support/signed-in';
+import { type ReviewRound, reviewRound } from '../support/review-round';
+import { type SignedIn, startSignedIn } from '../support/signed-in';
 
 let session: SignedIn;
 let page: SignedIn['page'];
-let repo: TempRepo;
-let workDir = '';
-let runner: RunnerCli | undefined;
-let taskId = '';
+let round: ReviewRound | undefined;
 
 // What the "agent" does: two separate changes in src/app.ts (two hunks), a new JSON file, a
 // 500-line file (folded), a binary file, a line outside scope, and 1.3 MB the patch cannot hold.
@@ -34,13 +26,6 @@ const AGENT = [
   'git add -A && git -c user.name=agent -c user.email=a@a commit -qm "$HQ_TASK_TITLE"',
 ].join(' && ');
 
-async function asAdmin<T>(path: string, body?: unknown): Promise<T> {
-  const response = await fetchAsPage(session, path, body);
-  const text = await response.text();
-  expect(response.ok, `${path}: ${response.status} ${text}`).toBe(true);
-  return JSON.parse(text) as T;
-}
-
 const file = (path: string) => page.locator(`[data-testid="diff-file"][data-path="${path}"]`);
 const current = () =>
   page.locator('[data-testid="diff-file"][aria-current="true"]').getAttribute('data-path');
@@ -53,62 +38,23 @@ const inView = (selector: string) =>
 beforeAll(async () => {
   session = await startSignedIn('admin@hq.local', { width: 1400, height: 900 });
   page = session.page;
-  // The base: forty numbered lines in src/app.ts, for changes far enough apart to be two hunks.
-  repo = tempRepo('hq-diff-view-');
-  const lines = Array.from({ length: 40 }, (_, i) => `export const value${i + 1} = ${i + 1};`);
-  mkdirSync(join(repo.dir, 'src'));
-  writeFileSync(join(repo.dir, 'src/app.ts'), `${lines.join('\n')}\n`);
-  repo.git('add', '.');
-  repo.git('-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'app');
-  workDir = mkdtempSync(join(tmpdir(), 'hq-diff-view-clones-'));
 }, 120_000);
 
 afterAll(async () => {
-  if (runner) await endProcess(runner.child, 'SIGKILL');
+  await round?.end();
   await session?.close();
-  if (repo) rmSync(repo.dir, { recursive: true, force: true });
-  if (workDir) rmSync(workDir, { recursive: true, force: true });
 });
 
 describe('the diff view of a real run', () => {
   it('runs a round whose patch holds several files and is cut before the largest', async () => {
-    const { token } = await asAdmin<{ token: string }>('/api/runners', { name: 'diff-view' });
-    runner = startRunnerCli({
-      server: session.hq.url,
-      token,
-      repo: repo.dir,
-      workDir,
-      command: AGENT,
+    // The base: forty numbered lines, for changes far enough apart to be two hunks.
+    const lines = Array.from({ length: 40 }, (_, i) => `export const value${i + 1} = ${i + 1};`);
+    round = await reviewRound(session, {
+      title: 'Diff task',
+      agent: AGENT,
+      files: { 'src/app.ts': `${lines.join('\n')}\n` },
     });
-    const mission = await asAdmin<{ id: string }>('/api/missions', {
-      title: 'Diff view mission',
-      brief: 'Change several files.',
-      repository: E2E_REPOSITORY,
-      tasks: [
-        {
-          title: 'Diff task',
-          spec: 'Change files.',
-          expectedScope: ['src/**'],
-          agentHint: 'forge',
-        },
-      ],
-    });
-    const approved = await asAdmin<{ tasks: { id: string }[] }>(
-      `/api/missions/${mission.id}/approve`,
-      {},
-    );
-    taskId = approved.tasks[0]?.id ?? '';
-    const task = await waitFor(
-      'REVIEW',
-      async () => {
-        const t = await asAdmin<{ status: string; diffNumstat: { path: string }[] }>(
-          `/api/tasks/${taskId}`,
-        );
-        if (t.status === 'FAILED') throw new Error(`task failed\n${runner?.output()}`);
-        return t.status === 'REVIEW' ? t : undefined;
-      },
-      { seconds: 120, diagnostics: () => runner?.output() ?? '' },
-    );
+    const { task } = round;
     expect(task.diffNumstat.map((f) => f.path)).toEqual([
       'README.md',
       'src/app.ts',

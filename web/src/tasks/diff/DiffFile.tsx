@@ -69,6 +69,14 @@ export function DiffFile({
       ) : (
         <div class="dv-scroll">
           <table class={`dv-table ${split ? 'dv-split' : 'dv-unified'}`}>
+            {/* Column widths: a fixed layout takes them from here, not from the rows. */}
+            <colgroup>
+              {(split ? ['num', 'code', 'num', 'code'] : ['num', 'num', 'mark', 'code']).map(
+                (c, i) => (
+                  <col key={`${c}${i}`} class={`dv-col-${c}`} />
+                ),
+              )}
+            </colgroup>
             {file.hunks.map((hunk, h) => (
               <tbody
                 key={`${hunk.oldStart}-${hunk.newStart}`}
