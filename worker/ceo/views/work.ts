@@ -6,6 +6,12 @@ export const missionButtons = (id: string): Button[] => [
   { label: '❌ Reject', action: `mission:reject:${id}` },
 ];
 
+/** Approve / Request changes buttons for a task waiting for a person's review. */
+export const reviewButtons = (id: string): Button[] => [
+  { label: '✅ Approve', action: `task:approve:${id}` },
+  { label: '✏️ Request changes', action: `task:changes:${id}` },
+];
+
 /** Missions waiting for a decision (with buttons) and the latest decided ones. */
 export async function missionsReply(env: Env): Promise<Reply> {
   const [waiting, recent] = await env.DB.batch([
