@@ -6,7 +6,9 @@ import { readyText, reviewFacts } from './review-words';
 function verdictWords(event: TaskFirstReviewed): string {
   if (!event.verdict) return `${event.reviewer} gave no verdict (${event.error ?? 'no reason'})`;
   const said = event.verdict === 'approve' ? 'approves' : 'asks for changes';
-  return `${event.reviewer} ${said}: ${event.summary ?? 'no summary'}`;
+  // The sentence ends where the message puts it: no doubled full stop.
+  const summary = event.summary?.trim().replace(/[.\s]+$/, '') || 'no summary';
+  return `${event.reviewer} ${said}: ${summary}`;
 }
 
 /**

@@ -16,7 +16,8 @@ const SHOWN_PATHS = 3;
 export function scopeLine(violations: string[]): string {
   if (!violations.length) return 'Scope: clean.';
   const named = violations.slice(0, SHOWN_PATHS).join(', ');
-  const more = violations.length > SHOWN_PATHS ? ` and ${violations.length - SHOWN_PATHS} more` : '';
+  const more =
+    violations.length > SHOWN_PATHS ? ` and ${violations.length - SHOWN_PATHS} more` : '';
   const paths = violations.length === 1 ? 'path' : 'paths';
   return `Scope: ${violations.length} ${paths} outside scope (${named}${more}).`;
 }

@@ -7,7 +7,6 @@ import { toast } from './render';
 import { reviewTap } from './review-buttons';
 import { fixStaleButtons } from './stale-buttons';
 
-
 /**
  * Button taps. A mission's Approve / Reject decides it once however often it is tapped (the
  * message itself is edited when the decision's event comes through, on every chat); a task's

@@ -1,7 +1,7 @@
 import { Composer } from 'grammy/web';
 import { parseCommand } from '../ceo/commands';
-import { decideReview } from '../ceo/review-actions';
 import type { Operator } from '../ceo/reply';
+import { decideReview } from '../ceo/review-actions';
 import type { BotDeps, HqContext } from './context';
 import { remember } from './messages';
 
@@ -96,9 +96,7 @@ export function reviewComments(deps: BotDeps) {
     }
     const answered = await deps.once('review-comment', async () => {
       const ask = await claimAsk(deps.env, chatId, operator.email, 'confirmed', deps.now);
-      return ask
-        ? decideReview(deps.env, operator, ask.taskId, 'changes', text.trim(), key)
-        : null;
+      return ask ? decideReview(deps.env, operator, ask.taskId, 'changes', text.trim(), key) : null;
     });
     if (!answered) return next();
     await ctx.reply(answered.text);
