@@ -78,6 +78,7 @@ suite('the first review before the ready-for-review message', () => {
       status: 'suppressed',
       reason: 'awaiting_first_review',
       explanation: 'The reviewer agent reviews first; the CEO tells you after.',
+      reviewOpen: false,
     });
     expect(await messagesAbout('Held back')).toEqual([]);
 
@@ -106,6 +107,8 @@ suite('the first review before the ready-for-review message', () => {
     const text = `Task "Held back" (fr-worker) is ready for review at commit ${short}. First review: fr-reviewer approves: Small and tidy. Scope: 4 paths outside scope (package.json, docs/x.md, lib/b.ts and 1 more). Approve merges ${short}.`;
     const ready = (await aboutTask(id)).find((n) => n.status === 'sent');
     expect(ready?.text).toBe(text);
+    // The web row of the ready message offers the verdict too.
+    expect(ready?.reviewOpen).toBe(true);
     const [message] = await messagesAbout('Held back');
     expect(message?.payload.text).toBe(text);
     expect(message?.payload.reply_markup).toEqual({
