@@ -1,12 +1,12 @@
 import { roleProblem } from '../ceo/actions';
 import type { Operator } from '../ceo/reply';
 import { decideReview, reviewOpen, taskTitle } from '../ceo/review-actions';
+import { askConversation, askText, awaitComment } from '../ceo/review-asks';
 import type { BotDeps, HqContext } from './context';
 import { recordDecisionMessage } from './decision-messages';
 import { taskOutcome } from './edits';
 import { remember } from './messages';
 import { fitText, toast } from './render';
-import { awaitComment } from './review-comments';
 import { fixStaleButtons } from './stale-buttons';
 
 const TASK_ACTION = /^task:(approve|changes):([\w-]{4,64})$/;
@@ -49,12 +49,16 @@ export async function reviewTap(
   const chatId = String(ctx.chat?.id ?? '');
   const title = await taskTitle(deps.env, taskId);
   await deps.once('ask-comment', () =>
-    awaitComment(deps.env, chatId, operator, { taskId, title }, deps.now),
+    awaitComment(
+      deps.env,
+      askConversation('telegram', chatId),
+      operator,
+      { taskId, title },
+      deps.now,
+    ),
   );
   await ctx.answerCallbackQuery({ text: 'Reply with your comment.' });
-  const text = fitText(
-    `What should change in ${title}? Reply with your comment. (/cancel drops it; I wait 30 minutes.)`,
-  );
+  const text = fitText(askText(title));
   const sent = await ctx.reply(text);
   // The question is about the review: decided anywhere meanwhile, it says so.
   if (sent?.chat)
