@@ -51,7 +51,7 @@ async function inReview(title: string): Promise<{ taskId: string; review: Shown 
   return {
     taskId,
     review: {
-      messageId: (sent?.result as { message_id: number }).message_id,
+      messageId: (sent?.result as { message_id?: number } | undefined)?.message_id ?? -1,
       text: String(sent?.payload.text),
       reply_markup: sent?.payload.reply_markup,
     },
