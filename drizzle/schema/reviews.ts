@@ -60,7 +60,7 @@ export const reviewJobs = sqliteTable(
       .references(() => agents.id),
     status: text('status', { enum: REVIEW_JOB_STATUSES }).notNull().default('QUEUED'),
     runnerId: text('runner_id'),
-    /** A RUNNING job whose runner is silent past this goes back to QUEUED. */
+    /** A RUNNING job whose runner is silent past this goes back to QUEUED; then: queued since. */
     leaseUntil: epochMs('lease_until'),
     attempts: integer('attempts').notNull().default(0),
     verdict: text('verdict', { enum: ['approve', 'changes'] }),

@@ -109,7 +109,9 @@ describe('a task reaching REVIEW is queued for the reviewer agent', { timeout: 2
     const token = await reviewRunner('l-runner');
     const taskId = await roundInReview(token, 'l-worker');
     const expire = () =>
-      env.DB.prepare('UPDATE review_jobs SET lease_until = 1 WHERE task_id = ?').bind(taskId).run();
+      env.DB.prepare('UPDATE review_jobs SET lease_until = ? WHERE task_id = ?')
+        .bind(Date.now() - 1, taskId)
+        .run();
     for (const attempt of [1, 2, 3]) {
       const claim = await claimReview(token);
       expect(claim?.job.taskId).toBe(taskId);
@@ -126,6 +128,22 @@ describe('a task reaching REVIEW is queued for the reviewer agent', { timeout: 2
       .bind(taskId)
       .first<{ payload: string }>();
     expect(JSON.parse(event?.payload ?? '{}')).toMatchObject({ verdict: null, reviewer: 'l-rev' });
+  });
+
+  it('fails a job no runner took within 30 minutes, and says why', async () => {
+    await hire({ slug: 'w-worker' });
+    await hireReviewer('w-rev', 'gemini');
+    const token = await reviewRunner('w-runner');
+    const taskId = await roundInReview(token, 'w-worker');
+    expect(await claimReview(token)).toBeNull();
+    expect((await jobsOf(taskId))[0]).toMatchObject({ status: 'QUEUED' });
+    await env.DB.prepare('UPDATE review_jobs SET created_at = ? WHERE task_id = ?')
+      .bind(Date.now() - 31 * 60_000, taskId)
+      .run();
+    expect(await claimReview(token)).toBeNull();
+    const [job] = await jobsOf(taskId);
+    expect(job).toMatchObject({ status: 'FAILED' });
+    expect(String(job?.error)).toContain('no runner took the review in 30 minutes');
   });
 
   it('a released job is queued again; a person’s verdict cancels an open job and its report is refused', async () => {

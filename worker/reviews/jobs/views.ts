@@ -84,10 +84,10 @@ export async function releaseReviewJob(
 ) {
   const done = await db
     .prepare(
-      `UPDATE review_jobs SET status = 'QUEUED', runner_id = NULL, lease_until = NULL,
+      `UPDATE review_jobs SET status = 'QUEUED', runner_id = NULL, lease_until = ?,
          attempts = max(attempts - 1, 0), error = ? WHERE id = ? AND status = 'RUNNING' AND runner_id = ?`,
     )
-    .bind(`given back: ${reason}`, id, runner.id)
+    .bind(Date.now(), `given back: ${reason}`, id, runner.id)
     .run();
   if (done.meta.changes !== 1)
     throw new ApiError('conflict', `Review job ${id} is not running on runner ${runner.name}.`);
