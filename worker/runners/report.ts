@@ -45,7 +45,7 @@ export async function applyReport(
   const price = report.costUsd === null ? await priceFor(env, report.provider, report.model) : null;
   const cost = knownCost(report.costUsd, report.inputTokens, report.outputTokens, price);
   // Work that reached REVIEW goes to the reviewer agent first, when there is one (not its own).
-  const first = success ? await chooseReviewer(db, task.agentId, now) : null;
+  const first = success ? await chooseReviewer(db, task.id, task.agentId, now) : null;
   const reviewed = `${report.commits.length} commit(s), ${violations.length} outside scope`;
   const statements = moveStatements(
     db,

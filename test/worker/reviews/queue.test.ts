@@ -85,22 +85,31 @@ describe('a task reaching REVIEW is queued for the reviewer agent', { timeout: 2
     await hire({ slug: 'f-worker' });
     await hireReviewer('f-rev', 'codex');
     const worker = await reviewRunner('f-work-runner');
+    const otherRepo = await reviewRunner('f-other-repo', ['codex']);
+    const declared = await declare(
+      otherRepo,
+      [{ preset: 'codex', version: null }],
+      [{ name: 'demo/storefront', pushes: false }],
+    );
+    expect(declared.status).toBe(200);
+    const right = await reviewRunner('f-right', ['codex']);
     const taskId = await roundInReview(worker, 'f-worker');
     // Declares command only: not the reviewer's codex.
     expect(await claimReview(worker)).toBeNull();
-    const otherRepo = await reviewRunner('f-other-repo', ['codex']);
-    expect(
-      (
-        await declare(
-          otherRepo,
-          [{ preset: 'codex', version: null }],
-          [{ name: 'demo/storefront', pushes: false }],
-        )
-      ).status,
-    ).toBe(200);
+    // Runs codex, but serves another repository.
     expect(await claimReview(otherRepo)).toBeNull();
-    const right = await reviewRunner('f-right', ['codex']);
     expect((await claimReview(right))?.job.taskId).toBe(taskId);
+  });
+
+  it('queues no job when no live runner can run the reviewer, and says so', async () => {
+    await hire({ slug: 'n-worker' });
+    await hireReviewer('n-rev', 'aider');
+    const token = await reviewRunner('n-runner');
+    const taskId = await roundInReview(token, 'n-worker');
+    expect(await jobsOf(taskId)).toEqual([]);
+    expect((await events(taskId)).at(-1)).toContain(
+      'no runner serving the repository can run reviewer agent n-rev: a person reviews',
+    );
   });
 
   it('requeues a job whose lease ran out, and fails it after three leases', async () => {
@@ -133,8 +142,10 @@ describe('a task reaching REVIEW is queued for the reviewer agent', { timeout: 2
   it('fails a job no runner took within 30 minutes, and says why', async () => {
     await hire({ slug: 'w-worker' });
     await hireReviewer('w-rev', 'gemini');
-    const token = await reviewRunner('w-runner');
+    const token = await reviewRunner('w-runner', ['command', 'gemini']);
     const taskId = await roundInReview(token, 'w-worker');
+    // The runner no longer runs gemini (it said so again at a restart): nobody takes the job.
+    expect((await declare(token, [{ preset: 'command', version: null }])).status).toBe(200);
     expect(await claimReview(token)).toBeNull();
     expect((await jobsOf(taskId))[0]).toMatchObject({ status: 'QUEUED' });
     await env.DB.prepare('UPDATE review_jobs SET created_at = ? WHERE task_id = ?')

@@ -1,12 +1,15 @@
+import { RUNNER_GONE_MS } from '../../tasks/runner-waits';
+
 // Who reviews a task first when it reaches REVIEW: an agent of type REVIEWER that may work
-// now, never the task's own agent (nobody reviews their own work). With several, the one with
-// the fewest open jobs, then the oldest. The decision is read before the report's batch, so
+// now and that a live runner can run, never the task's own agent (nobody reviews their own
+// work). With several, the one with the fewest open jobs, then the oldest. The decision is read before the report's batch, so
 // its job goes in with the move, and its line goes in the move's reason (the task's timeline).
 
 interface ReviewerRow {
   id: string;
   slug: string;
   usable: number;
+  runnable: number;
   open_jobs: number;
 }
 
@@ -14,32 +17,52 @@ export type ReviewerChoice =
   | { reviewer: { id: string; slug: string }; note: string }
   | { reviewer: null; note: string | null };
 
-/** The reviewer for a task of agent `ownAgentId` at `now`, or why a person reviews alone. */
+/**
+ * The reviewer for task `taskId` (of agent `ownAgentId`) at `now`, or why a person reviews
+ * alone. A reviewer is chosen only when a live runner serving the task's repository can run
+ * its executor: a job nobody can run would hold back the ready-for-review message.
+ */
 export async function chooseReviewer(
   db: D1Database,
+  taskId: string,
   ownAgentId: string | null,
   now: number,
 ): Promise<ReviewerChoice> {
   const { results } = await db
     .prepare(
       `SELECT a.id, a.slug,
-         (a.archived_at IS NULL AND a.worker_enabled = 1 AND coalesce(a.cooldown_until, 0) <= ?1) AS usable,
+         (a.worker_enabled = 1 AND coalesce(a.cooldown_until, 0) <= ?1) AS usable,
+         EXISTS (SELECT 1 FROM runners r
+           WHERE r.revoked_at IS NULL AND coalesce(r.last_seen_at, 0) > ?2
+             AND EXISTS (SELECT 1 FROM json_each(r.repositories) s
+               WHERE json_extract(s.value, '$.name') = (SELECT m.repository FROM tasks t
+                 JOIN missions m ON m.id = t.mission_id WHERE t.id = ?3))
+             AND (a.executor IS NULL OR EXISTS (SELECT 1 FROM json_each(r.capabilities) c
+               WHERE json_extract(c.value, '$.preset') = json_extract(a.executor, '$.preset')))
+         ) AS runnable,
          (SELECT count(*) FROM review_jobs j WHERE j.reviewer_agent_id = a.id
             AND j.status IN ('QUEUED', 'RUNNING')) AS open_jobs
        FROM agents a WHERE a.type = 'REVIEWER' AND a.archived_at IS NULL
        ORDER BY open_jobs, a.created_at, a.id`,
     )
-    .bind(now)
+    .bind(now, now - RUNNER_GONE_MS, taskId)
     .all<ReviewerRow>();
   // No reviewer agent at all: review is a person's, as it always was; nothing to say.
   if (!results.length) return { reviewer: null, note: null };
   const others = results.filter((r) => r.id !== ownAgentId);
   if (!others.length) return { reviewer: null, note: 'no other reviewer agent: a person reviews' };
-  const chosen = others.find((r) => r.usable);
+  const usable = others.filter((r) => r.usable);
+  const names = (rows: ReviewerRow[]) => rows.map((r) => r.slug).join(', ');
+  if (!usable.length)
+    return {
+      reviewer: null,
+      note: `no reviewer agent may work now (${names(others)} paused or cooling down): a person reviews`,
+    };
+  const chosen = usable.find((r) => r.runnable);
   if (!chosen)
     return {
       reviewer: null,
-      note: `no reviewer agent may work now (${others.map((r) => r.slug).join(', ')} paused or cooling down): a person reviews`,
+      note: `no runner serving the repository can run reviewer agent ${names(usable)}: a person reviews`,
     };
   return {
     reviewer: { id: chosen.id, slug: chosen.slug },
