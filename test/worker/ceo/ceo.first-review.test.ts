@@ -122,7 +122,10 @@ suite('the first review before the ready-for-review message', () => {
   });
 
   it('without a review job the REVIEW move is the message, scope clean, with its buttons', async () => {
+    // The reviewer is off: the report queues no job (worker/reviews/jobs/queue.ts).
+    await env.DB.prepare("UPDATE agents SET worker_enabled = 0 WHERE slug = 'fr-reviewer'").run();
     const id = await reported('No reviewer', 22, ['src/a.ts'], false);
+    await env.DB.prepare("UPDATE agents SET worker_enabled = 1 WHERE slug = 'fr-reviewer'").run();
     const [sent] = await aboutTask(id);
     const short = headCommit(22).slice(0, 10);
     expect(sent?.status).toBe('sent');
