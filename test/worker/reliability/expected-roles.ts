@@ -38,6 +38,8 @@ export const EXPECTED_MIN_ROLE: Record<string, MinRole> = {
   'GET /api/tasks/{id}/logs.txt': 'viewer',
   // A run's patch, masked by the runner like its log.
   'GET /api/tasks/{id}/patch': 'viewer',
+  // Inline review comments (issue 18): read like the patch, written like a review.
+  'GET /api/tasks/{id}/comments': 'viewer',
   'GET /api/spend': 'viewer',
   'GET /api/prices': 'viewer',
   'GET /api/events': 'viewer',
@@ -70,6 +72,8 @@ export const EXPECTED_MIN_ROLE: Record<string, MinRole> = {
   'POST /api/tasks/{id}/retry': 'operator',
   'POST /api/tasks/{id}/reassign': 'operator',
   'POST /api/tasks/{id}/review': 'operator',
+  'POST /api/tasks/{id}/comments': 'operator',
+  'DELETE /api/tasks/{id}/comments/{commentId}': 'operator',
   'POST /api/tasks/{id}/cancel': 'operator',
   // The README: "Operators also see the CEO's state" on the Notifications page.
   'GET /api/ceo/state': 'operator',
