@@ -35,7 +35,7 @@ function openAt(task: TaskRow, head: string) {
   if (task.head_commit !== head)
     throw new ApiError(
       'conflict',
-      `The diff moved on: task ${task.id} is at ${task.head_commit?.slice(0, 10) ?? 'no head'}, not ${head.slice(0, 10)}; reload.`,
+      `The diff moved on: task ${task.id} is at ${task.head_commit ?? 'no head'}, not ${head}; reload.`,
     );
 }
 
