@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { call, errorOf } from '../support/client';
 import { headCommit } from '../runners/support';
+import { call, errorOf } from '../support/client';
 import { type CommentBody, comment, comments, taskInReview } from './support';
 
 describe('inline review comments: written on the head’s patch, read by everyone signed in', () => {
@@ -92,7 +92,9 @@ describe('inline review comments: written on the head’s patch, read by everyon
       body: 'x',
     });
     expect(moved.status).toBe(409);
-    expect((await errorOf(moved)).message).toContain(`The diff moved on: task ${t.id} is at ${t.head}, not ${headCommit(2)}`);
+    expect((await errorOf(moved)).message).toContain(
+      `The diff moved on: task ${t.id} is at ${t.head}, not ${headCommit(2)}`,
+    );
     const approved = await call(`/api/tasks/${t.id}/review`, {
       method: 'POST',
       cookie: t.operator,
@@ -131,8 +133,12 @@ describe('inline review comments: written on the head’s patch, read by everyon
     const on = { headCommit: t.head, path: 'src/b.ts', line: 1 };
     expect((await comment(t.viewer, t.id, { ...on, body: 'x' })).status).toBe(403);
     expect((await call(`/api/tasks/${t.id}/comments`)).status).toBe(401);
-    const mine = (await (await comment(t.operator, t.id, { ...on, body: 'mine' })).json()) as CommentBody;
-    const admins = (await (await comment(t.admin, t.id, { ...on, body: 'admin’s' })).json()) as CommentBody;
+    const mine = (await (
+      await comment(t.operator, t.id, { ...on, body: 'mine' })
+    ).json()) as CommentBody;
+    const admins = (await (
+      await comment(t.admin, t.id, { ...on, body: 'admin’s' })
+    ).json()) as CommentBody;
     const del = (cookie: string, id: string) =>
       call(`/api/tasks/${t.id}/comments/${id}`, { method: 'DELETE', cookie });
     expect((await del(t.viewer, mine.id)).status).toBe(403);

@@ -1,6 +1,5 @@
 import { expect } from 'vitest';
 import { approve, hire, plan, propose } from '../missions/support';
-import { call, signInAs } from '../support/client';
 import {
   cancelOpenTasks,
   headCommit,
@@ -8,6 +7,7 @@ import {
   runnerCall,
   success,
 } from '../runners/support';
+import { call, signInAs } from '../support/client';
 
 /** Two files: src/a.ts rewrites lines 2-3 of 5, src/b.ts is new (3 lines). */
 export const PATCH = [
@@ -67,7 +67,8 @@ export async function taskInReview(slug: string, patch: string | null = PATCH) {
   expect(claimed.status).toBe(200);
   const { task } = (await claimed.json()) as { task: { id: string } };
   const head = headCommit(1);
-  if (patch !== null) expect((await uploadPatch(runner.token, task.id, head, patch)).status).toBe(200);
+  if (patch !== null)
+    expect((await uploadPatch(runner.token, task.id, head, patch)).status).toBe(200);
   const reported = await runnerCall(runner.token, `/api/runner/tasks/${task.id}/report`, {
     json: success(['src/a.ts', 'src/b.ts']),
   });
