@@ -1,5 +1,6 @@
 // Review comments and the runs they go to: the claim hands a run the comments sent with it,
 // and the run's report settles whether its diff changed the lines each one is on.
+import { type RoundHunk, touches } from './touches';
 
 /** A comment as the agent's prompt quotes it (the claim's `task.inlineComments`). */
 export interface InlineComment {
@@ -10,13 +11,6 @@ export interface InlineComment {
   body: string;
   context: string;
   author: string;
-}
-
-/** One hunk of `git diff -U0 <previous head> <new head>`, on its old side (the runner's). */
-export interface RoundHunk {
-  path: string;
-  oldStart: number;
-  oldLines: number;
 }
 
 /**
@@ -44,20 +38,6 @@ export async function inlineCommentsForRun(
       .bind(taskId, run),
   ]);
   return listed?.results ?? [];
-}
-
-/**
- * Whether a round's hunks change lines `line`..`endLine` of `path` (numbered in the previous
- * head). A hunk that removes or rewrites lines touches them if the ranges overlap; a pure
- * insertion (no old lines) sits after line `oldStart`, so it touches a range it falls into
- * or right before (line - 1 <= oldStart <= endLine).
- */
-export function touches(hunks: RoundHunk[], path: string, line: number, endLine: number) {
-  return hunks.some((h) => {
-    if (h.path !== path) return false;
-    if (h.oldLines === 0) return line - 1 <= h.oldStart && h.oldStart <= endLine;
-    return h.oldStart <= endLine && line <= h.oldStart + h.oldLines - 1;
-  });
 }
 
 /**
