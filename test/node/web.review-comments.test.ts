@@ -82,10 +82,13 @@ describe('inline review comments in the browser, answered by the next round', ()
     const id = approved.tasks[0]?.id ?? '';
     const first = await reviewed(id);
     const path = `src/feature-${id}.txt`;
-    // The prompt, as the agent committed it: 1 the mission, 5 the task, 9 the scope (the last).
+    // The prompt, as the agent committed it (the command executor puts the agent's identity
+    // first): the mission's line, and the scope's line, its last.
     const prompt = repository.git('show', `hq/${id}:${path}`).split('\n');
-    expect(prompt[0]).toBe('Mission: Comments mission');
-    expect(prompt[8]).toBe('Change only files matching: src/**');
+    const missionLine = prompt.indexOf('Mission: Comments mission') + 1;
+    const scopeLine = prompt.indexOf('Change only files matching: src/**') + 1;
+    expect(missionLine).toBeGreaterThan(0);
+    expect(scopeLine).toBe(prompt.length);
 
     await page.goto(`${hq.url}/tasks/${id}`);
     const file = page.locator(`[data-testid="diff-file"][data-path="${path}"]`);
@@ -100,17 +103,17 @@ describe('inline review comments in the browser, answered by the next round', ()
         .toContainEqual(expect.stringContaining(text));
     };
     // One line the next round leaves alone, and a range (shift-click) it appends right after.
-    await lineButton(1).click();
+    await lineButton(missionLine).click();
     await say('Name the mission in full.');
-    await lineButton(7).click();
-    await lineButton(9).click({ modifiers: ['Shift'] });
+    await lineButton(scopeLine - 2).click();
+    await lineButton(scopeLine).click({ modifiers: ['Shift'] });
     await say('Say more about the scope.');
     const stored = await api<{
       items: { line: number; endLine: number; sentInRun: number | null }[];
     }>(`/api/tasks/${id}/comments`);
     expect(stored.items.map((c) => [c.line, c.endLine, c.sentInRun])).toEqual([
-      [1, 1, null],
-      [7, 9, null],
+      [missionLine, missionLine, null],
+      [scopeLine - 2, scopeLine, null],
     ]);
 
     // Nothing typed in the review box: the inline comments are the request.
@@ -123,13 +126,16 @@ describe('inline review comments in the browser, answered by the next round', ()
       await fetch(`${hq.url}/api/tasks/${id}/patch`, { headers: { cookie: await cookie() } })
     ).text();
     expect(patch).toContain('+Review comments on the code:');
-    expect(patch).toContain(`+${path}:1 (admin@hq.local): Name the mission in full.`);
-    expect(patch).toContain('+>    1 + Mission: Comments mission');
-    expect(patch).toContain(`+${path}:7-9 (admin@hq.local): Say more about the scope.`);
-    expect(patch).toContain('+>    9 + Change only files matching: src/**');
+    const numbered = (n: number) => String(n).padStart(5);
+    expect(patch).toContain(`+${path}:${missionLine} (admin@hq.local): Name the mission in full.`);
+    expect(patch).toContain(`+>${numbered(missionLine)} + Mission: Comments mission`);
+    expect(patch).toContain(
+      `+${path}:${scopeLine - 2}-${scopeLine} (admin@hq.local): Say more about the scope.`,
+    );
+    expect(patch).toContain(`+>${numbered(scopeLine)} + Change only files matching: src/**`);
     expect(second.headCommit).not.toBe(first.headCommit);
 
-    // Round 2 only appended after line 9: the range is touched, line 1 is not.
+    // Round 2 only appended after the scope's line: the range is touched, the mission's not.
     const after = await api<{
       items: { body: string; touched: boolean | null; touchedHead: string }[];
     }>(`/api/tasks/${id}/comments`);
