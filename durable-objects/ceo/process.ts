@@ -10,6 +10,7 @@ import type { OutsideDelivery } from '../../worker/ceo/deliver';
 import { describe } from '../../worker/ceo/describe';
 import type { BufferedMember } from '../../worker/ceo/digest';
 import type { Operator, Reply } from '../../worker/ceo/reply';
+import { webReviewTurn } from '../../worker/ceo/review-chat';
 import { place } from '../../worker/ceo/tiering';
 import type { DomainEvent } from '../../worker/events/types';
 import type { SettingsValue } from '../../worker/settings/schema';
@@ -149,28 +150,34 @@ export async function processItem(
     case 'chat': {
       const { chat } = item;
       const command = chat.text ? parseCommand(chat.text) : null;
-      // Recorded once done: a rerun after a restart answers from the record, not the model.
-      const reply = await p.steps.once('reply', async () =>
-        chat.action
-          ? ((await settle(p, 'web', chat.operator, chat.action, chat.key)) ?? {
-              text: 'That button has expired.',
-            })
-          : command
-            ? await webCommand(p, chat, command)
-            : await converse(
-                p.env,
-                p.settings,
-                {
-                  channel: 'web',
-                  operator: chat.operator,
-                  text: chat.text ?? '',
-                  key: chat.key,
-                  at: p.now,
-                },
-                p.sink,
-              ),
+      // A review button, or the comment a Request changes button asked for, comes first.
+      const review = await p.steps.once('review', () =>
+        webReviewTurn(p.env, p.settings, chat, p.now),
       );
-      if (chat.action || command) p.sink?.(reply.text);
+      // Recorded once done: a rerun after a restart answers from the record, not the model.
+      const reply =
+        review ??
+        (await p.steps.once('reply', async () =>
+          chat.action
+            ? ((await settle(p, 'web', chat.operator, chat.action, chat.key)) ?? {
+                text: 'That button has expired.',
+              })
+            : command
+              ? await webCommand(p, chat, command)
+              : await converse(
+                  p.env,
+                  p.settings,
+                  {
+                    channel: 'web',
+                    operator: chat.operator,
+                    text: chat.text ?? '',
+                    key: chat.key,
+                    at: p.now,
+                  },
+                  p.sink,
+                ),
+        ));
+      if (review || chat.action || command) p.sink?.(reply.text);
       p.onReply?.(reply);
       return null;
     }

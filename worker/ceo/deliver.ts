@@ -13,8 +13,11 @@ export interface Outgoing {
    * message carries Approve / Reject buttons for each.
    */
   missions?: { id: string; title: string }[];
-  /** Tasks still waiting for review: the message says how each review ended once it has. */
-  reviewTaskIds?: string[];
+  /**
+   * Tasks still waiting for a person's review: the message carries Approve / Request changes
+   * for each, and says how each review ended once it has.
+   */
+  reviews?: { id: string; title: string }[];
 }
 
 export interface Delivery {

@@ -1,6 +1,8 @@
 import type { DomainEvent } from '../events/types';
 import type { NotificationType } from '../notifications/catalog';
 import type { TaskStatus } from '../tasks/state-machine';
+import { firstReviewed } from './first-review';
+import { type ReviewFacts, readyText, reviewFacts } from './review-words';
 
 /** Something the CEO may tell the operator about, in plain words, before tiering. */
 export interface Happening {
@@ -10,6 +12,8 @@ export interface Happening {
   entityType: string;
   entityId: string;
   text: string;
+  /** Stored as suppressed with this reason (SUPPRESSION_REASONS) instead of being placed. */
+  suppress?: string;
 }
 
 const TASK_TYPES: Record<TaskStatus, NotificationType> = {
@@ -23,30 +27,6 @@ const TASK_TYPES: Record<TaskStatus, NotificationType> = {
   CANCELLED: 'task.cancelled',
 };
 
-/** The task in words, and the head commit its last run recorded (what approval merges). */
-async function taskLabel(
-  env: Env,
-  taskId: string,
-): Promise<{ label: string; head: string | null }> {
-  const row = await env.DB.prepare(
-    `SELECT t.title, a.name AS agent, t.head_commit AS head FROM tasks t LEFT JOIN agents a ON a.id = t.agent_id WHERE t.id = ?`,
-  )
-    .bind(taskId)
-    .first<{ title: string; agent: string | null; head: string | null }>();
-  if (!row) return { label: `Task ${taskId}`, head: null };
-  return { label: `Task "${row.title}"${row.agent ? ` (${row.agent})` : ''}`, head: row.head };
-}
-
-/** A task ready for review: the commit it is at, and what approving it does. */
-function reviewText(label: string, head: string | null, again: string | null): string {
-  const short = head?.slice(0, 10);
-  const at = short ? ` at commit ${short}` : '';
-  const approve = short ? ` Approve merges ${short}.` : '';
-  return again
-    ? `${label} needs review again${at}: ${again}.${approve}`
-    : `${label} is ready for review${at}.${approve}`;
-}
-
 async function agentName(env: Env, agentId: string): Promise<string> {
   const row = await env.DB.prepare('SELECT name, slug FROM agents WHERE id = ?')
     .bind(agentId)
@@ -55,12 +35,13 @@ async function agentName(env: Env, agentId: string): Promise<string> {
 }
 
 function taskText(
-  { label, head }: { label: string; head: string | null },
+  task: ReviewFacts,
   from: TaskStatus | null,
   to: TaskStatus,
   reason: string | null,
 ): string {
   const why = reason ? `: ${reason}` : '';
+  const label = task.label;
   switch (to) {
     case 'PENDING':
       return `${label} is waiting for an agent${why}.`;
@@ -70,7 +51,7 @@ function taskText(
       return `${label} started.`;
     case 'REVIEW':
       // REVIEW → REVIEW: the approved commit was not the branch's head at the merge.
-      return reviewText(label, head, from === 'REVIEW' ? reason : null);
+      return readyText(task, from === 'REVIEW' ? reason : null);
     case 'CHANGES_REQUESTED':
       return `${label} needs changes${why}.`;
     case 'DONE':
@@ -87,7 +68,7 @@ export async function describe(env: Env, event: DomainEvent): Promise<Happening>
   const key = `event-${event.id}`;
   switch (event.type) {
     case 'task.moved': {
-      const task = await taskLabel(env, event.taskId);
+      const task = await reviewFacts(env, event.taskId);
       const label = task.label;
       if (event.to === 'FAILED' && event.cause === 'budget')
         return {
@@ -103,10 +84,14 @@ export async function describe(env: Env, event: DomainEvent): Promise<Happening>
         entityType: 'task',
         entityId: event.taskId,
         text: taskText(task, event.from, event.to, event.reason),
+        // The reviewer agent looks first: its verdict (task.first_reviewed) is the news.
+        ...(event.to === 'REVIEW' && task.firstReviewPending
+          ? { suppress: 'awaiting_first_review' }
+          : {}),
       };
     }
     case 'task.approved': {
-      const { label } = await taskLabel(env, event.taskId);
+      const { label } = await reviewFacts(env, event.taskId);
       return {
         key,
         type: 'task.approved',
@@ -115,19 +100,8 @@ export async function describe(env: Env, event: DomainEvent): Promise<Happening>
         text: `${label} was approved by ${event.actor}${event.comments ? `: ${event.comments}` : ''}; it waits for its merge.`,
       };
     }
-    case 'task.first_reviewed': {
-      const task = await taskLabel(env, event.taskId);
-      const said = event.verdict
-        ? `${event.reviewer} ${event.verdict === 'approve' ? 'approves' : 'asks for changes'}: ${event.summary ?? 'no summary'}`
-        : `${event.reviewer} gave no verdict (${event.error ?? 'no reason'})`;
-      return {
-        key,
-        type: event.sentBack ? 'task.changes_requested' : 'task.review',
-        entityType: 'task',
-        entityId: event.taskId,
-        text: `${reviewText(task.label, event.headCommit, null)} First review: ${said}.`,
-      };
-    }
+    case 'task.first_reviewed':
+      return firstReviewed(env, key, event);
     case 'mission.proposed':
       return {
         key,

@@ -7,14 +7,14 @@ interface Member {
 
 /**
  * The decisions a notification (or a digest, through its members) asks for that still wait:
- * proposed missions (the message gets their Approve / Reject buttons) and tasks waiting for
- * review (the message is edited when the review ends). One already decided by the time the
- * message goes out gets neither: a button on it would decide nothing.
+ * proposed missions (Approve / Reject) and tasks waiting for review (Approve / Request
+ * changes); the message carries their buttons and is edited once each is decided. One already
+ * decided by the time the message goes out gets neither: a button on it would decide nothing.
  */
 export async function openDecisions(
   env: Env,
   members: Member[],
-): Promise<Pick<Outgoing, 'missions' | 'reviewTaskIds'>> {
+): Promise<Pick<Outgoing, 'missions' | 'reviews'>> {
   const ids = (type: string) =>
     [
       ...new Set(members.filter((m) => m.eventType === type && m.entityId).map((m) => m.entityId)),
@@ -35,6 +35,6 @@ export async function openDecisions(
   ]);
   return {
     missions: missions?.results ?? [],
-    reviewTaskIds: (tasks?.results ?? []).map((t) => t.id),
+    reviews: tasks?.results ?? [],
   };
 }

@@ -40,6 +40,10 @@ export async function place(
   if (earlier === 'pending') return rule.tier === 'DIGEST' ? member : null;
   if (earlier !== null && earlier !== 'sending') return null;
 
+  if (happening.suppress) {
+    await storeOnce(env, { ...base, status: 'suppressed', reason: happening.suppress });
+    return null;
+  }
   if (rule.tier === 'SILENT') {
     await storeOnce(env, { ...base, status: 'suppressed', reason: 'silent_tier' });
     return null;

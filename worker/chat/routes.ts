@@ -17,7 +17,10 @@ const ChatTurn = z
     text: z.string().trim().min(1).max(4_000).optional(),
     action: z
       .string()
-      .regex(/^(confirm|cancel):[\w-]{36}$/, 'must be a button action from a reply')
+      .regex(
+        /^((confirm|cancel):[\w-]{36}|task:(approve|changes):[\w-]{4,64})$/,
+        'must be a button action from a reply',
+      )
       .optional(),
   })
   .refine((turn) => (turn.text === undefined) !== (turn.action === undefined), {

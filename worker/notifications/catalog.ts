@@ -75,4 +75,5 @@ export const SUPPRESSION_REASONS: Record<string, string> = {
   recent_send_failure: 'A proactive message failed in the last 5 minutes.',
   too_soon: 'Another proactive message went out less than 3 minutes ago.',
   muted: 'Notifications are muted.',
+  awaiting_first_review: 'The reviewer agent reviews first; the CEO tells you after.',
 };

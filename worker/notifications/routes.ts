@@ -27,6 +27,11 @@ const Notification = z
     digestId: z.string().nullable(),
     createdAt: z.string(),
     sentAt: z.string().nullable(),
+    reviewOpen: z
+      .boolean()
+      .describe(
+        'A ready-for-review notification whose task still waits for a person: Approve / Request changes apply.',
+      ),
   })
   .openapi('Notification');
 
@@ -59,6 +64,24 @@ const listNotifications = defineRoute('viewer', {
   },
 });
 
+type Row = typeof notifications.$inferSelect;
+
+/** A ready-for-review notification; not the one held back while the reviewer agent looks. */
+const isReadyForReview = (row: Row) =>
+  row.eventType === 'task.review' && row.reason !== 'awaiting_first_review';
+
+/** The tasks of the page's ready-for-review notifications that still wait for a verdict. */
+async function openReviews(env: Env, rows: Row[]): Promise<Set<string>> {
+  const ids = [...new Set(rows.filter(isReadyForReview).map((r) => r.entityId ?? ''))];
+  if (!ids.length) return new Set();
+  const { results } = await env.DB.prepare(
+    `SELECT id FROM tasks WHERE id IN (SELECT value FROM json_each(?)) AND status = 'REVIEW' AND verdict IS NULL`,
+  )
+    .bind(JSON.stringify(ids))
+    .all<{ id: string }>();
+  return new Set(results.map((r) => r.id));
+}
+
 export const notificationRoutes = new OpenAPIHono<HonoEnv>({ defaultHook: validationHook });
 
 notificationRoutes.openapi(listNotifications, async (c) => {
@@ -88,6 +111,7 @@ notificationRoutes.openapi(listNotifications, async (c) => {
     .limit(q.limit + 1);
   const page = rows.slice(0, q.limit);
   const last = page.at(-1);
+  const open = await openReviews(c.env, page);
   return c.json(
     {
       items: page.map((row) => ({
@@ -95,6 +119,7 @@ notificationRoutes.openapi(listNotifications, async (c) => {
         explanation: row.reason ? (SUPPRESSION_REASONS[row.reason] ?? null) : null,
         createdAt: new Date(row.createdAt).toISOString(),
         sentAt: row.sentAt === null ? null : new Date(row.sentAt).toISOString(),
+        reviewOpen: isReadyForReview(row) && open.has(row.entityId ?? ''),
       })),
       nextCursor: rows.length > q.limit && last ? `${last.createdAt}:${last.id}` : null,
     },

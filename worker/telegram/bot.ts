@@ -8,6 +8,7 @@ import { gate } from './gate';
 import { linkCodeLimit, personLimits } from './limits';
 import { media } from './media';
 import { messages } from './messages';
+import { reviewComments } from './review-comments';
 
 /** The bot for one update: its features in order, behind the gate. No getMe: botInfo is configured. */
 export function createBot(config: TelegramConfig, deps: BotDeps): Bot<HqContext> {
@@ -21,6 +22,7 @@ export function createBot(config: TelegramConfig, deps: BotDeps): Bot<HqContext>
   bot.use(gate(deps));
   bot.use(personLimits(deps));
   bot.use(callbacks(deps));
+  bot.use(reviewComments(deps));
   bot.use(messages(deps));
   bot.use(media(deps));
   bot.on('message', (ctx) =>

@@ -3,15 +3,15 @@ import { decideMission } from '../ceo/actions';
 import type { BotDeps, HqContext } from './context';
 import { missionOutcome } from './edits';
 import { remember, sendReply } from './messages';
+import { toast } from './render';
+import { reviewTap } from './review-buttons';
 import { fixStaleButtons } from './stale-buttons';
-
-/** Telegram shows at most 200 characters in a callback answer. */
-const toast = (text: string) => (text.length > 200 ? `${text.slice(0, 199)}…` : text);
 
 /**
  * Button taps. A mission's Approve / Reject decides it once however often it is tapped (the
- * message itself is edited when the decision's event comes through, on every chat); other
- * buttons confirm or cancel what the CEO proposed in the conversation.
+ * message itself is edited when the decision's event comes through, on every chat); a task's
+ * Approve / Request changes reviews it (review-buttons.ts); other buttons confirm or cancel
+ * what the CEO proposed in the conversation.
  */
 export function callbacks(deps: BotDeps) {
   const composer = new Composer<HqContext>();
@@ -43,6 +43,7 @@ export function callbacks(deps: BotDeps) {
       await remember(deps, operator, key, `[${mission[1]} button] ${missionId}`, answer);
       return;
     }
+    if (await reviewTap(ctx, deps, operator, key)) return;
     const reply = await deps.confirm(operator, data, key);
     await ctx.answerCallbackQuery(
       reply ? { text: toast(reply.text) } : { text: 'That button has expired.' },

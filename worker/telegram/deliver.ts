@@ -1,8 +1,8 @@
 import { Api, GrammyError, HttpError } from 'grammy/web';
-import type { OutsideDelivery } from '../ceo/deliver';
+import type { Outgoing, OutsideDelivery } from '../ceo/deliver';
 import { WEB_CHANNEL } from '../ceo/deliver';
 import type { Button } from '../ceo/reply';
-import { missionButtons } from '../ceo/views/work';
+import { missionButtons, reviewButtons } from '../ceo/views/work';
 import { linkedChats } from './chats';
 import { telegramConfig } from './config';
 import { recordDecisionMessage } from './decision-messages';
@@ -16,22 +16,23 @@ export function telegramProblem(error: unknown): string {
   return 'sending to Telegram failed';
 }
 
-/** Telegram allows 100 rows of buttons; a digest names a few missions at most. */
-const MAX_MISSION_ROWS = 10;
+/** Telegram allows 100 rows of buttons; a digest names a few decisions at most. */
+const MAX_DECISION_ROWS = 10;
 const short = (title: string) => (title.length > 24 ? `${title.slice(0, 23)}…` : title);
 
 /**
- * Approve / Reject for each mission the message asks about; each button names its mission
- * when there are several (a digest), as the message's text does.
+ * The buttons of each decision the message asks for: Approve / Reject a proposed mission,
+ * Approve / Request changes a task in review. Each button names its subject when there are
+ * several (a digest), as the message's text does.
  */
-function decisionButtons(missions: { id: string; title: string }[]): Button[][] {
-  return missions
-    .slice(0, MAX_MISSION_ROWS)
-    .map((m) =>
-      missions.length === 1
-        ? missionButtons(m.id)
-        : missionButtons(m.id).map((b) => ({ ...b, label: `${b.label} "${short(m.title)}"` })),
-    );
+function decisionButtons(message: Outgoing): Button[][] {
+  const rows = [
+    ...(message.missions ?? []).map((m) => ({ title: m.title, row: missionButtons(m.id) })),
+    ...(message.reviews ?? []).map((t) => ({ title: t.title, row: reviewButtons(t.id) })),
+  ].slice(0, MAX_DECISION_ROWS);
+  return rows.map(({ title, row }) =>
+    rows.length === 1 ? row : row.map((b) => ({ ...b, label: `${b.label} "${short(title)}"` })),
+  );
 }
 
 /**
@@ -48,8 +49,9 @@ export const telegramDelivery: OutsideDelivery = {
     const api = new Api(config.token, { apiRoot: config.apiRoot });
     const problems: string[] = [];
     let reached = 0;
-    const buttons = decisionButtons(message.missions ?? []);
-    const reviews = (message.reviewTaskIds ?? []).map((id) => ({ kind: 'task' as const, id }));
+    const buttons = decisionButtons(message);
+    // Past the rows shown, a review still closes the message it is named in.
+    const reviews = (message.reviews ?? []).map((t) => ({ kind: 'task' as const, id: t.id }));
     for (const chat of chats) {
       try {
         const text = fitText(message.text);

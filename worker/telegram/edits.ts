@@ -1,3 +1,4 @@
+import { taskTitle } from '../ceo/review-actions';
 import type { DomainEvent, MissionDecided, TaskMoved } from '../events/types';
 import type { SettingsValue } from '../settings/schema';
 import { closeDecision, minuteUtc, type Outcome } from './decision-messages';
@@ -21,14 +22,6 @@ function reviewLine(event: TaskMoved, at: string): string | null {
     default:
       return `⏹ ${event.to.toLowerCase()} by ${event.actor} at ${when}, no longer in review`;
   }
-}
-
-/** The title of a task, to name it on a message that carries several decisions. */
-async function taskTitle(env: Env, taskId: string) {
-  const row = await env.DB.prepare('SELECT title FROM tasks WHERE id = ?')
-    .bind(taskId)
-    .first<{ title: string }>();
-  return row ? `"${row.title}"` : `Task ${taskId.slice(0, 8)}`;
 }
 
 /**
@@ -77,5 +70,38 @@ export async function missionOutcome(env: Env, missionId: string): Promise<Outco
     row.status === 'REJECTED'
       ? decisionLine({ verdict: 'REJECTED', actor }, at)
       : `${decisionLine({ verdict: 'APPROVED', actor }, at)}${row.status === 'APPROVED' ? '' : `; now ${row.status}`}`;
+  return { line, subject: `"${row.title}"` };
+}
+
+/**
+ * A task's review as its messages should say once it is decided, or null while it still
+ * waits for a person (a stale Approve / Request changes tap's answer, and its message's fix).
+ */
+export async function taskOutcome(env: Env, taskId: string): Promise<Outcome | null> {
+  const row = await env.DB.prepare(
+    `SELECT t.title, t.status, t.verdict, a.actor, a.created_at AS at FROM tasks t
+     LEFT JOIN audit_log a ON a.id = (SELECT MAX(id) FROM audit_log
+       WHERE entity_type = 'task' AND entity_id = t.id AND action LIKE 'task.review.%')
+     WHERE t.id = ?`,
+  )
+    .bind(taskId)
+    .first<{
+      title: string;
+      status: string;
+      verdict: string | null;
+      actor: string | null;
+      at: number | null;
+    }>();
+  if (!row || (row.status === 'REVIEW' && row.verdict === null)) return null;
+  const by = row.actor ? ` by ${row.actor}` : '';
+  const when = row.at ? ` at ${minuteUtc(new Date(row.at).toISOString())}` : '';
+  const line =
+    row.status === 'REVIEW'
+      ? `✅ Approved${by}${when}, waiting for its merge`
+      : row.status === 'DONE'
+        ? '✅ Approved and merged'
+        : row.status === 'CHANGES_REQUESTED'
+          ? `✏️ Changes requested${by}${when}`
+          : `⏹ ${row.status.toLowerCase()}, no longer in review`;
   return { line, subject: `"${row.title}"` };
 }

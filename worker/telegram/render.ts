@@ -15,3 +15,6 @@ export function keyboard(rows: Button[][]): InlineKeyboard {
 export function fitText(text: string): string {
   return text.length <= TELEGRAM_MAX_TEXT ? text : `${text.slice(0, TELEGRAM_MAX_TEXT - 2)}…`;
 }
+
+/** Telegram shows at most 200 characters in a callback answer. */
+export const toast = (text: string) => (text.length > 200 ? `${text.slice(0, 199)}…` : text);

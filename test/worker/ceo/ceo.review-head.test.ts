@@ -39,10 +39,10 @@ suite('the CEO and a task in review', () => {
     });
     const short = headCommit(11).slice(0, 10);
     expect((await moved(id, 'RUNNING', '1 commit(s), 0 outside scope')).text).toBe(
-      `Task "Head shown" (ceo-head-agent) is ready for review at commit ${short}. Approve merges ${short}.`,
+      `Task "Head shown" (ceo-head-agent) is ready for review at commit ${short}. Scope: clean. Approve merges ${short}.`,
     );
     expect((await moved(id, 'REVIEW', 'branch moved')).text).toBe(
-      `Task "Head shown" (ceo-head-agent) needs review again at commit ${short}: branch moved. Approve merges ${short}.`,
+      `Task "Head shown" (ceo-head-agent) needs review again at commit ${short}: branch moved. Scope: clean. Approve merges ${short}.`,
     );
     expect(await reviewText(env)).toContain(
       `"Head shown" by ceo-head-agent at ${short} (approve merges ${short})`,

@@ -85,6 +85,7 @@ export interface NotificationView {
   details: Record<string, unknown> | null;
   createdAt: string;
   sentAt: string | null;
+  reviewOpen: boolean;
 }
 
 /** Notifications through the API, newest first. */

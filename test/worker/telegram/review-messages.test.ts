@@ -111,10 +111,21 @@ describe('review and digest messages never go stale', () => {
     const digest = await sentWith('Since the last update');
     expect(digest.text).toContain('"Reviewed from a digest"');
     expect(digest.text).toContain('"Proposed in a digest"');
+    // Each decision's buttons name their subject: the digest carries two.
     expect(digest.reply_markup?.inline_keyboard).toEqual([
       [
-        { text: '✅ Approve', callback_data: `mission:approve:${mission.id}` },
-        { text: '❌ Reject', callback_data: `mission:reject:${mission.id}` },
+        {
+          text: '✅ Approve "Proposed in a digest"',
+          callback_data: `mission:approve:${mission.id}`,
+        },
+        { text: '❌ Reject "Proposed in a digest"', callback_data: `mission:reject:${mission.id}` },
+      ],
+      [
+        { text: '✅ Approve "Reviewed from a digest"', callback_data: `task:approve:${taskId}` },
+        {
+          text: '✏️ Request changes "Reviewed from a digest"',
+          callback_data: `task:changes:${taskId}`,
+        },
       ],
     ]);
 
@@ -126,7 +137,8 @@ describe('review and digest messages never go stale', () => {
         `\\n\\n"Reviewed from a digest": ✅ Approved by operator@test\\.hq at ${AT}, waiting for its merge$`,
       ),
     );
-    // The proposal's buttons stay until it is decided.
+    // The review's buttons go; the proposal's stay until it is decided.
+    expect(reviewed?.keyboard).not.toContain(taskId);
     expect(reviewed?.keyboard).toContain(`mission:approve:${mission.id}`);
 
     await send(callbackUpdate(operator, `mission:approve:${mission.id}`, digest.messageId, digest));

@@ -1,6 +1,8 @@
 import { Fragment } from 'preact';
 import { useState } from 'preact/hooks';
 import { api, messageOf } from '../api/client';
+import { hasRole, me } from '../auth/session';
+import { ReviewActions } from './ReviewActions';
 import { hasMembers, type Notification, ROUTING_REASONS, when } from './types';
 
 /** Why a notification was not (or not yet) sent, in words, with its reason code. */
@@ -55,6 +57,9 @@ export function NotificationRow({ n }: { n: Notification }) {
         </td>
         <td class="notification-text">
           {n.text}
+          {n.reviewOpen && n.entityId && hasRole(me.value, 'operator') && (
+            <ReviewActions taskId={n.entityId} />
+          )}
           {hasMembers(n) && (
             <div>
               <button type="button" class="link-button" aria-expanded={open} onClick={toggle}>

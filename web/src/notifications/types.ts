@@ -42,6 +42,8 @@ export interface Notification {
   details?: Record<string, unknown> | null;
   createdAt: string;
   sentAt: string | null;
+  /** A ready-for-review notification whose task still waits: the row offers the verdict. */
+  reviewOpen: boolean;
 }
 
 export interface CeoState {

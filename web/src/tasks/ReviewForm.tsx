@@ -1,13 +1,26 @@
 import { useState } from 'preact/hooks';
-import { api, messageOf } from '../api/client';
+import { api, describeFailure } from '../api/client';
 import { Commit, shortSha } from './Commit';
+import { CommentList } from './diff/CommentList';
+import type { Comments } from './diff/comments';
 import type { Task } from './types';
 
 /**
  * Approve or request changes. An approval is of the head commit the run recorded: the runner
- * merges exactly that commit, so the form names it.
+ * merges exactly that commit, so the form names it. Requesting changes sends the unsent
+ * inline comments of that head too; the text box may then stay empty (the server decides
+ * whether there is enough to send).
  */
-export function ReviewForm({ task, onDone }: { task: Task; onDone: () => void }) {
+export function ReviewForm({
+  task,
+  onDone,
+  inline,
+}: {
+  task: Task;
+  onDone: () => void;
+  /** The task's inline comments, listed here; the unsent ones go with "Request changes". */
+  inline: Comments;
+}) {
   const [comments, setComments] = useState('');
   const [error, setError] = useState<string | null>(null);
   const send = async (verdict: 'approve' | 'changes') => {
@@ -15,10 +28,11 @@ export function ReviewForm({ task, onDone }: { task: Task; onDone: () => void })
       await api(`/api/tasks/${task.id}/review`, { method: 'POST', body: { verdict, comments } });
       onDone();
     } catch (e) {
-      setError(messageOf(e));
+      setError(describeFailure(e));
     }
   };
   const head = task.headCommit;
+  const unsent = inline.items.filter((c) => c.headCommit === head && c.sentInRun === null);
   return (
     <form class="panel" aria-label="Review" onSubmit={(e) => e.preventDefault()}>
       <h3>Review</h3>
@@ -29,6 +43,7 @@ export function ReviewForm({ task, onDone }: { task: Task; onDone: () => void })
           <code>{task.branch ?? `hq/${task.id}`}</code>)
         </p>
       )}
+      <CommentList comments={inline} head={head} />
       <textarea
         aria-label="Review comments"
         rows={3}
@@ -43,6 +58,11 @@ export function ReviewForm({ task, onDone }: { task: Task; onDone: () => void })
         <button type="button" class="secondary" onClick={() => void send('changes')}>
           Request changes
         </button>
+        {unsent.length > 0 && (
+          <span class="muted small" data-testid="unsent-comments">
+            {unsent.length} inline comment{unsent.length === 1 ? '' : 's'} go with it
+          </span>
+        )}
       </div>
     </form>
   );

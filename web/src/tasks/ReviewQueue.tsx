@@ -1,14 +1,19 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api/client';
+import { hasRole, me } from '../auth/session';
 import { Commit, DiffFlagBadges } from './Commit';
+import { useComments } from './diff/comments';
+import { DiffView } from './diff/DiffView';
 import { useDebounced, useTaskMoves } from './live';
 import { usePagedTasks } from './paged';
-import { needsReview } from './types';
+import { needsReview, type Task } from './types';
 
 /** Tasks waiting for a reviewer's verdict, oldest first, paged and live. */
 export function ReviewQueue() {
   const list = usePagedTasks('status=REVIEW&order=oldest', 200);
   const [waiting, setWaiting] = useState<number | null>(null);
+  // One row open at a time: the diff's keys (n/p, j/k) then move through that one task.
+  const [open, setOpen] = useState<string | null>(null);
   const recount = () =>
     api<{ toReview: number }>('/api/tasks/counts').then(
       (c) => setWaiting(c.toReview),
@@ -54,7 +59,16 @@ export function ReviewQueue() {
               <span class="flag">{t.scopeViolations.length} outside scope</span>
             )}
             {/* One badge per kind: the task page lists each path. */}
-            <DiffFlagBadges flags={[...new Map(t.diffFlags.map((f) => [f.flag, f])).values()]} />
+            <DiffFlagBadges flags={[...new Map(t.diffFlags.map((f) => [f.flag, f])).values()]} />{' '}
+            <button
+              type="button"
+              class="link-button"
+              aria-expanded={open === t.id}
+              onClick={() => setOpen(open === t.id ? null : t.id)}
+            >
+              {open === t.id ? 'Hide diff' : 'Show diff'}
+            </button>
+            {open === t.id && <QueueDiff task={t} />}
           </li>
         ))}
       </ul>
@@ -64,5 +78,15 @@ export function ReviewQueue() {
         </button>
       )}
     </section>
+  );
+}
+
+/** A queue row's diff, the same view as on the task page, comments included. */
+function QueueDiff({ task }: { task: Task }) {
+  const comments = useComments(task.id, `${task.headCommit}-${task.updatedAt}`);
+  return (
+    <div class="dv-queue-diff" data-testid="queue-diff">
+      <DiffView task={task} comments={comments} canComment={hasRole(me.value, 'operator')} />
+    </div>
   );
 }

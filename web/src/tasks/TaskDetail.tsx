@@ -3,7 +3,9 @@ import { api, messageOf } from '../api/client';
 import { hasRole, me } from '../auth/session';
 import { Cost, tokens, usd } from '../spend/cost';
 import { Commit } from './Commit';
-import { DiffStat } from './DiffStat';
+import { CommentList } from './diff/CommentList';
+import { useComments } from './diff/comments';
+import { DiffView } from './diff/DiffView';
 import { ReviewForm } from './ReviewForm';
 import { RunLog } from './RunLog';
 import { TaskActions } from './TaskActions';
@@ -12,10 +14,15 @@ import { WhyPanel } from './why/WhyPanel';
 
 const OPEN = ['PENDING', 'ASSIGNED', 'RUNNING', 'REVIEW', 'CHANGES_REQUESTED'];
 
-/** One task: why it waits (open tasks), its live log, timeline, what it changed (with scope flags), and the review form. */
+/**
+ * One task: why it waits (open tasks), its live log, timeline, what it changed (file list with
+ * scope flags, the diff with inline comments), and the review form.
+ */
 export function TaskDetail({ id }: { id: string }) {
   const [task, setTask] = useState<(Task & { events: TaskEvent[] }) | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // Reloaded with the task: a verdict sends comments, a new round settles what it touched.
+  const comments = useComments(id, `${task?.headCommit}-${task?.updatedAt}`);
   const load = () =>
     api<Task & { events: TaskEvent[] }>(`/api/tasks/${id}`).then(setTask, (e) =>
       setError(messageOf(e)),
@@ -71,9 +78,15 @@ export function TaskDetail({ id }: { id: string }) {
       {OPEN.includes(task.status) && (
         <WhyPanel taskId={task.id} refreshKey={`${task.status}-${task.updatedAt}`} />
       )}
-      <DiffStat task={task} />
-      {needsReview(task) && hasRole(me.value, 'operator') && (
-        <ReviewForm task={task} onDone={load} />
+      <DiffView
+        task={task}
+        comments={comments}
+        canComment={needsReview(task) && hasRole(me.value, 'operator')}
+      />
+      {needsReview(task) && hasRole(me.value, 'operator') ? (
+        <ReviewForm task={task} onDone={load} inline={comments} />
+      ) : (
+        <CommentList comments={comments} head={task.headCommit} />
       )}
       {hasRole(me.value, 'operator') && <TaskActions task={task} onDone={() => void load()} />}
       <RunLog

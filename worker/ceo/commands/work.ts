@@ -1,7 +1,7 @@
 import { TASK_STATUSES } from '../../../drizzle/schema';
 import { answerWhy } from '../../tasks/why/answer';
 import { decideMission } from '../actions';
-import { missionsReply, reviewText, tasksText } from '../views/work';
+import { missionsReply, reviewReply, tasksText } from '../views/work';
 import { line } from './catalog';
 import { type Command, usage } from './types';
 
@@ -53,7 +53,7 @@ export const workCommands: Command[] = [
   tasks,
   {
     ...line('review'),
-    run: async (ctx) => reviewText(ctx.env),
+    run: async (ctx) => reviewReply(ctx.env),
   },
   why,
 ];

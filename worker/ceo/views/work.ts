@@ -6,6 +6,12 @@ export const missionButtons = (id: string): Button[] => [
   { label: '❌ Reject', action: `mission:reject:${id}` },
 ];
 
+/** Approve / Request changes buttons for a task waiting for a person's review. */
+export const reviewButtons = (id: string): Button[] => [
+  { label: '✅ Approve', action: `task:approve:${id}` },
+  { label: '✏️ Request changes', action: `task:changes:${id}` },
+];
+
 /** Missions waiting for a decision (with buttons) and the latest decided ones. */
 export async function missionsReply(env: Env): Promise<Reply> {
   const [waiting, recent] = await env.DB.batch([
@@ -72,6 +78,24 @@ export async function reviewText(env: Env): Promise<string> {
     ),
     'nothing to review',
   )}\nReview in the web app: /review.`;
+}
+
+const short = (title: string) => (title.length > 24 ? `${title.slice(0, 23)}…` : title);
+
+/** /review: the queue, with Approve / Request changes for the first tasks still waiting for a verdict. */
+export async function reviewReply(env: Env): Promise<Reply> {
+  const { results } = await env.DB.prepare(
+    `SELECT id, title FROM tasks WHERE status = 'REVIEW' AND verdict IS NULL ORDER BY updated_at LIMIT 5`,
+  ).all<{ id: string; title: string }>();
+  const named = results.length > 1;
+  return {
+    text: await reviewText(env),
+    buttons: results.map((t) =>
+      reviewButtons(t.id).map((b) =>
+        named ? { ...b, label: `${b.label} "${short(t.title)}"` } : b,
+      ),
+    ),
+  };
 }
 
 /** A mission by id or by a unique prefix of at least 4 characters, or why not. */

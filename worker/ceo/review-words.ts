@@ -1,0 +1,68 @@
+// What the CEO says of a task waiting for a person's review: the commit an approval merges,
+// what the reviewer agent made of it, and whether the change stayed inside its scope.
+
+/** The task as a ready-for-review message needs it. */
+export interface ReviewFacts {
+  label: string;
+  head: string | null;
+  scopeViolations: string[];
+  /** A review job is queued or running for that head: the reviewer agent reviews first. */
+  firstReviewPending: boolean;
+}
+
+const SHOWN_PATHS = 3;
+
+/** The scope result: clean, or how many paths went outside the task's scope, a few named. */
+export function scopeLine(violations: string[]): string {
+  if (!violations.length) return 'Scope: clean.';
+  const named = violations.slice(0, SHOWN_PATHS).join(', ');
+  const more =
+    violations.length > SHOWN_PATHS ? ` and ${violations.length - SHOWN_PATHS} more` : '';
+  const paths = violations.length === 1 ? 'path' : 'paths';
+  return `Scope: ${violations.length} ${paths} outside scope (${named}${more}).`;
+}
+
+/**
+ * A task ready for review: the commit it is at, the first review (if the reviewer agent gave
+ * one), the scope result and what approving does. `again` says why it is back in review.
+ */
+export function readyText(
+  facts: Pick<ReviewFacts, 'label' | 'head' | 'scopeViolations'>,
+  again: string | null,
+  firstReview: string | null = null,
+): string {
+  const short = facts.head?.slice(0, 10);
+  const at = short ? ` at commit ${short}` : '';
+  const opening = again
+    ? `${facts.label} needs review again${at}: ${again}.`
+    : `${facts.label} is ready for review${at}.`;
+  const review = firstReview ? ` First review: ${firstReview}.` : '';
+  const approve = short ? ` Approve merges ${short}.` : '';
+  return `${opening}${review} ${scopeLine(facts.scopeViolations)}${approve}`;
+}
+
+/** The task in words, its head, its scope flags, and whether a first review is on its way. */
+export async function reviewFacts(env: Env, taskId: string): Promise<ReviewFacts> {
+  const row = await env.DB.prepare(
+    `SELECT t.title, a.name AS agent, t.head_commit AS head, t.scope_violations AS flags,
+       EXISTS (SELECT 1 FROM review_jobs j WHERE j.task_id = t.id AND j.head_commit = t.head_commit
+         AND j.status IN ('QUEUED', 'RUNNING')) AS pending
+     FROM tasks t LEFT JOIN agents a ON a.id = t.agent_id WHERE t.id = ?`,
+  )
+    .bind(taskId)
+    .first<{
+      title: string;
+      agent: string | null;
+      head: string | null;
+      flags: string | null;
+      pending: number;
+    }>();
+  if (!row)
+    return { label: `Task ${taskId}`, head: null, scopeViolations: [], firstReviewPending: false };
+  return {
+    label: `Task "${row.title}"${row.agent ? ` (${row.agent})` : ''}`,
+    head: row.head,
+    scopeViolations: row.flags ? (JSON.parse(row.flags) as string[]) : [],
+    firstReviewPending: row.pending === 1,
+  };
+}
