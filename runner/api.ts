@@ -14,6 +14,17 @@ import type { DiffEntry } from './git/diff';
 import type { Patch } from './git/patch';
 import { RUNNER_VERSION } from './version';
 
+/** A reviewer's comment on lines of the last round's diff, with the code it was written on. */
+export interface InlineComment {
+  path: string;
+  line: number;
+  endLine: number;
+  side: 'new' | 'old';
+  body: string;
+  context: string;
+  author: string;
+}
+
 /** What HQ hands a runner with a claimed task (see worker/runners/api-definitions.ts). */
 export interface Claim {
   timeoutSeconds: number;
@@ -31,6 +42,8 @@ export interface Claim {
     headCommit: string | null;
     /** That head was pushed to the repository's remote as `hq/<task id>`. */
     headPushed: boolean;
+    /** The inline review comments sent with this run (absent from an HQ before issue 18). */
+    inlineComments?: InlineComment[];
   };
   mission: { id: string; title: string; brief: string; repository: string; targetBranch: string };
   agent: {

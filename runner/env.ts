@@ -1,5 +1,5 @@
 import { dirname, join } from 'node:path';
-import type { Claim } from './api';
+import type { Claim, InlineComment } from './api';
 
 /** The only variables of the runner's own environment a child ever sees. */
 export const INHERITED = ['PATH', 'HOME', 'LANG', 'TMPDIR'] as const;
@@ -43,7 +43,7 @@ export function childEnv(
 
 /**
  * The task as the agent reads it: the mission's brief, the task's spec, its expected scope and
- * the reviewer's comments of a later round. The identity is not in it: each executor places
+ * the reviewer's comments of a later round (the free text, then each comment on the code). The identity is not in it: each executor places
  * it where its CLI takes a system prompt (runner/executors/presets).
  */
 export function taskPrompt(claim: Claim): string {
@@ -56,5 +56,20 @@ export function taskPrompt(claim: Claim): string {
   ];
   if (claim.task.reviewComments)
     lines.push(`Review comments to address: ${claim.task.reviewComments}`);
+  const inline = claim.task.inlineComments ?? [];
+  if (inline.length)
+    lines.push(['Review comments on the code:', ...inline.map(quote)].join('\n\n'));
   return `${lines.filter(Boolean).join('\n\n')}\n`;
+}
+
+/**
+ * One inline comment as the agent reads it: where (`path:line[-end]`, and "removed" for a
+ * line of the base), who, what, then the code it was written on, numbered as the last
+ * round's diff showed it, the commented lines marked `>`.
+ */
+function quote(comment: InlineComment): string {
+  const range =
+    comment.endLine > comment.line ? `${comment.line}-${comment.endLine}` : `${comment.line}`;
+  const side = comment.side === 'old' ? ' (removed lines)' : '';
+  return `${comment.path}:${range}${side} (${comment.author}): ${comment.body}\n\`\`\`\n${comment.context}\n\`\`\``;
 }

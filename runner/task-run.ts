@@ -8,6 +8,7 @@ import { childEnv, taskPrompt } from './env';
 import { runExecutor, spendAs, sum } from './executors/run';
 import { pushTaskBranch } from './git/merge';
 import { claimProblem } from './git/refs';
+import { roundHunks } from './git/round-hunks';
 import { openRunLog } from './logs/run-log';
 import type { CliOptions } from './options';
 import { sendPatch } from './patch-upload';
@@ -179,6 +180,12 @@ export async function runTask(
     }
     phase = 'reporting';
     const pushed = repo.pushes ? await push(opts, repo, task.branch, recorded.headCommit) : false;
+    // What this round changed of the last one: HQ marks the review comments it carried
+    // touched or not. Unknown (null) rather than a failed report when git cannot tell; left
+    // out when the run carried none (and so for an HQ that sends none, which would refuse it).
+    const hunks = task.inlineComments?.length
+      ? await roundHunks(repo.path, task.headCommit, recorded.headCommit).catch(() => null)
+      : undefined;
     // Stopped for its budget: a failure, with what it used until then (the CLI is gone).
     if (overBudget) progress.info(`${task.id.slice(0, 8)} stopped: ${overBudget}`);
     const answer = await client.report(task.id, {
@@ -192,6 +199,7 @@ export async function runTask(
       costUsd: result.costUsd,
       provider,
       model,
+      ...(hunks !== undefined && { roundHunks: hunks }),
       ...(overBudget
         ? { error: overBudget, reason: 'budget' as const }
         : result.error

@@ -32,6 +32,7 @@ import { recheckOfficeAfterSignOut } from './office/sign-out';
 import { mountOpenApi } from './openapi/routes';
 import { patchRoutes } from './patches/routes';
 import { priceRoutes } from './prices/routes';
+import { commentRoutes } from './reviews/comments/routes';
 import { reviewJobRoutes } from './reviews/jobs/routes';
 import { roleRoutes } from './roles/routes';
 import { runLogRoutes } from './run-logs/routes';
@@ -89,6 +90,7 @@ export function createApp(): OpenAPIHono<HonoEnv> {
   app.route('/', runLogRoutes);
   app.route('/', patchRoutes);
   app.route('/', reviewJobRoutes);
+  app.route('/', commentRoutes);
   app.route('/', whyRoutes);
   app.route('/', taskRoutes);
   app.route('/', taskRecoveryRoutes);

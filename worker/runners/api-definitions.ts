@@ -14,7 +14,21 @@ export const Claimed = z.object({
     .number()
     .int()
     .describe('Heartbeat at least this often, or the task is requeued.'),
-  task: Task,
+  task: Task.extend({
+    inlineComments: z
+      .array(
+        z.object({
+          path: z.string(),
+          line: z.number().int(),
+          endLine: z.number().int(),
+          side: z.enum(['new', 'old']),
+          body: z.string(),
+          context: z.string().describe('The numbered code the comment was written on.'),
+          author: z.string(),
+        }),
+      )
+      .describe('The inline review comments sent with this run: put them in the prompt.'),
+  }),
   mission: z.object({
     id: z.string(),
     title: z.string(),

@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { agents, missions, tasks } from '../../drizzle/schema';
 import { database } from '../db/client';
+import { inlineCommentsForRun } from '../reviews/comments/rounds';
 import { RUNNER_GONE_MS } from '../tasks/runner-waits';
 import { moveTask } from '../tasks/transition';
 import { taskView } from '../tasks/views';
@@ -113,7 +114,10 @@ async function agentFor(
   return row ? runAgent(env, row) : { agent: null };
 }
 
-/** What a runner needs to run a task: the task, its mission (brief, repository), the agent. */
+/**
+ * What a runner needs to run a task: the task with the inline review comments sent with
+ * this run, its mission (brief, repository), the agent.
+ */
 async function claimed(env: Env, taskId: string, agent: RunAgent | null) {
   const db = database(env);
   const task = await db.select().from(tasks).where(eq(tasks.id, taskId)).get();
@@ -121,7 +125,10 @@ async function claimed(env: Env, taskId: string, agent: RunAgent | null) {
   const mission = await db.select().from(missions).where(eq(missions.id, task.missionId)).get();
   return {
     timeoutSeconds: task.timeoutSeconds,
-    task: taskView(task),
+    task: {
+      ...taskView(task),
+      inlineComments: await inlineCommentsForRun(env.DB, task.id, task.runs),
+    },
     mission: {
       id: task.missionId,
       title: mission?.title ?? '',

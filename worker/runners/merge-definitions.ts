@@ -47,6 +47,20 @@ export const report = defineRoute('runner', {
         provider: z.string().min(1).max(60),
         model: z.string().min(1).max(120),
         error: z.string().max(4000).optional(),
+        roundHunks: z
+          .array(
+            z.strictObject({
+              path: z.string().min(1).max(1000),
+              oldStart: z.number().int().min(0),
+              oldLines: z.number().int().min(0),
+            }),
+          )
+          .max(100_000)
+          .nullable()
+          .optional()
+          .describe(
+            'The hunks (old side) of `git diff -U0 --no-renames <the claim’s head> <this head>`: which lines of the last round this run changed, to mark its review comments touched. Null: the runner could not tell.',
+          ),
         reason: z
           .enum(['budget'])
           .optional()

@@ -1,6 +1,7 @@
 import type { tasks } from '../../drizzle/schema';
 import { knownCost } from '../prices/price';
 import { priceFor } from '../prices/store';
+import { touchedStatements } from '../reviews/comments/rounds';
 import { chooseReviewer, queueJobStatement } from '../reviews/jobs/queue';
 import { readSettings } from '../settings/store';
 import { agentFailureStatements, agentSuccessStatement } from '../tasks/failures';
@@ -16,7 +17,8 @@ export type Report = RunReport & { headCommit: string };
  * scope check, the task's running totals, the spend ledger and the agent's failure streak.
  * Paths outside the expected scope are flagged for the reviewer, never refused; every path is
  * checked, a deleted one too (a rename comes as a deletion plus an addition). The head the
- * runner recorded is what review reviews and what an approval merges. Tokens without
+ * runner recorded is what review reviews and what an approval merges; the review comments
+ * the run carried are marked touched or not by its round's hunks. Tokens without
  * money are priced with the price table as it is now, and the estimate is stored: a later
  * change of price does not rewrite what a run cost.
  */
@@ -115,6 +117,12 @@ export async function applyReport(
         ...agentFailureStatements(db, task.agentId, (await readSettings(env)).workLoop, now),
       );
   }
+  // The review comments this run carried: did its diff change their lines (success only: a
+  // failed run's comments wait for the next run).
+  if (success)
+    statements.push(
+      ...(await touchedStatements(db, task.id, task.runs, report.headCommit, report.roundHunks)),
+    );
   await db.batch(statements);
   return {
     status: success ? ('REVIEW' as const) : ('FAILED' as const),

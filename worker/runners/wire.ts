@@ -35,6 +35,12 @@ export interface RunReport {
   error?: string | undefined;
   /** Why the runner stopped a failed run: `budget`, a budget was passed while it ran. */
   reason?: 'budget' | undefined;
+  /**
+   * The old-side hunks of `git diff -U0 --no-renames <the claim's head> <headCommit>`: the
+   * lines of the last round this run changed. Null or absent: not known (a first round, or
+   * the previous head is not in the runner's repository).
+   */
+  roundHunks?: { path: string; oldStart: number; oldLines: number }[] | null | undefined;
 }
 
 /** A repository a runner serves; `pushes`: it pushes task branches and merges to the remote. */

@@ -4,6 +4,7 @@ import { auditRow } from '../audit/record';
 import { database } from '../db/client';
 import { taskApprovedStatement } from '../events/outbox';
 import { ApiError } from '../http/errors';
+import { markSentStatement, unsentCount } from '../reviews/comments/store';
 import { dispatch } from './dispatch';
 import { cancelReviewJobsStatement, moveStatements } from './transition';
 
@@ -21,6 +22,8 @@ export interface ReviewDecision {
  * reviewer agent's policy). Approval keeps the task in REVIEW, marked for its runner to merge
  * (the merge makes it DONE); its event, written only if this approval won, closes the
  * review's messages now. Changes move it to CHANGES_REQUESTED and dispatch it again.
+ * Changes send the current head's unsent inline comments with the next run (in the same
+ * batch as the move), and may say nothing else when there are some.
  * Refuses (409) a task not waiting in REVIEW or already approved, and changes with nothing said.
  */
 export async function reviewTask(env: Env, decision: ReviewDecision): Promise<void> {
@@ -64,20 +67,27 @@ export async function reviewTask(env: Env, decision: ReviewDecision): Promise<vo
     await audit.run();
     return;
   }
-  if (!comments)
-    throw new ApiError('validation_failed', 'Say what to change.', {
-      fields: [{ field: 'comments', in: 'body', message: 'required when requesting changes' }],
+  const inline = await unsentCount(db, row.id, row.headCommit);
+  if (!comments && !inline)
+    throw new ApiError('validation_failed', 'Say what to change, or comment on the code.', {
+      fields: [
+        {
+          field: 'comments',
+          in: 'body',
+          message: 'required when requesting changes without inline comments',
+        },
+      ],
     });
-  const [update] = await db.batch(
-    moveStatements(db, {
-      taskId: row.id,
-      from: 'REVIEW',
-      to: 'CHANGES_REQUESTED',
-      actor,
-      reason: comments,
-      set: { review_comments: comments, verdict: 'changes' },
-    }),
-  );
+  const statements = moveStatements(db, {
+    taskId: row.id,
+    from: 'REVIEW',
+    to: 'CHANGES_REQUESTED',
+    actor,
+    reason: comments || `${inline} inline comment(s) on the code`,
+    set: { review_comments: comments || null, verdict: 'changes' },
+  });
+  if (row.headCommit) statements.push(markSentStatement(db, row.id, row.headCommit, row.runs + 1));
+  const [update] = await db.batch(statements);
   if (update?.meta.changes !== 1)
     throw new ApiError('conflict', `Task ${row.id} changed meanwhile; reload it.`);
   await audit.run();

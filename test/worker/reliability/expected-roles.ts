@@ -40,6 +40,8 @@ export const EXPECTED_MIN_ROLE: Record<string, MinRole> = {
   'GET /api/tasks/{id}/patch': 'viewer',
   // The reviewer agent's passes over a task (issue 18).
   'GET /api/tasks/{id}/review-jobs': 'viewer',
+  // Inline review comments (issue 18): read like the patch, written like a review.
+  'GET /api/tasks/{id}/comments': 'viewer',
   'GET /api/spend': 'viewer',
   'GET /api/prices': 'viewer',
   'GET /api/events': 'viewer',
@@ -72,6 +74,8 @@ export const EXPECTED_MIN_ROLE: Record<string, MinRole> = {
   'POST /api/tasks/{id}/retry': 'operator',
   'POST /api/tasks/{id}/reassign': 'operator',
   'POST /api/tasks/{id}/review': 'operator',
+  'POST /api/tasks/{id}/comments': 'operator',
+  'DELETE /api/tasks/{id}/comments/{commentId}': 'operator',
   'POST /api/tasks/{id}/cancel': 'operator',
   // The README: "Operators also see the CEO's state" on the Notifications page.
   'GET /api/ceo/state': 'operator',

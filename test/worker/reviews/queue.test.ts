@@ -10,7 +10,7 @@ import {
   jobsOf,
   reviewRunner,
   roundInReview,
-} from './support';
+} from './jobs-support';
 
 beforeEach(freshReviews);
 

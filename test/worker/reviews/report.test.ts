@@ -14,7 +14,7 @@ import {
   roundInReview,
   taskRow,
   uploadPatch,
-} from './support';
+} from './jobs-support';
 
 beforeEach(async () => {
   await freshReviews();
@@ -57,7 +57,9 @@ describe('the reviewer agent’s report', { timeout: 20_000 }, () => {
     expect(body.refused[0]).toContain('src/zzz.ts:9');
     const [job] = await jobsOf(taskId);
     expect(job).toMatchObject({ status: 'DONE', verdict: 'changes', input_tokens: 100 });
-    expect(String(job?.summary)).toMatch(/^Rename the variable\.\ncomment not kept: src\/zzz/);
+    expect(String(job?.summary)).toMatch(
+      /^Rename the variable\.\ncomment on src\/zzz.ts:9 not kept: /,
+    );
     const stored = await comments(taskId);
     expect(stored).toHaveLength(1);
     expect(stored[0]).toMatchObject({

@@ -74,6 +74,11 @@ export const PARTS: readonly Part[] = [
     layer: 'domain',
     why: "each run's patch against its base, kept in R2",
   },
+  {
+    path: 'worker/reviews/comments/',
+    layer: 'domain',
+    why: 'inline review comments on a head’s patch, over patches; tasks and runners use them',
+  },
   { path: 'worker/spend/', layer: 'domain', why: 'spend sums from the ledger' },
   {
     path: 'worker/prices/',

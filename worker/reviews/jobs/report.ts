@@ -6,7 +6,7 @@ import { knownCost } from '../../prices/price';
 import { priceFor } from '../../prices/store';
 import { readSettings } from '../../settings/store';
 import { cancelReviewJobsStatement } from '../../tasks/transition';
-import { type AgentComment, reviewerCommentStatements } from './comments';
+import { type CommentInput, commentStatements } from '../comments/store';
 import { failJobStatements, type JobFacts } from './ending';
 import { applyPolicy } from './policy';
 
@@ -15,7 +15,7 @@ export interface ReviewReport {
   outcome: 'success' | 'failure';
   verdict?: 'approve' | 'changes' | undefined;
   summary?: string | undefined;
-  comments?: AgentComment[] | undefined;
+  comments?: CommentInput[] | undefined;
   error?: string | undefined;
   inputTokens: number | null;
   outputTokens: number | null;
@@ -126,17 +126,19 @@ export async function applyReviewReport(
   }
   const found = await getPatch(env.RUN_LOGS, job.taskId, job.headCommit);
   const parsed = parsePatch(found ? await new Response(found.body).text() : '');
-  const { statements, refused } = reviewerCommentStatements(
-    db,
-    job.taskId,
-    job.headCommit,
-    parsed,
-    report.comments ?? [],
-    `agent:${row.slug}`,
-    job.id,
+  // The same checks as a person's comments: one on a line the patch does not show is refused.
+  const { statements, refused } = commentStatements(db, {
+    taskId: job.taskId,
+    headCommit: job.headCommit,
+    patch: parsed,
+    comments: report.comments ?? [],
+    author: `agent:${row.slug}`,
+    reviewJobId: job.id,
     now,
+  });
+  const notKept = refused.map(
+    (r) => `comment on ${r.comment.path}:${r.comment.line} not kept: ${r.reason}`,
   );
-  const notKept = refused.map((r) => `comment not kept: ${r.reason}`);
   const summary = [report.summary?.trim() ?? '', ...notKept].filter(Boolean).join('\n');
   const [, , done] = await db.batch([
     ...spend,
@@ -182,12 +184,6 @@ export async function applyReviewReport(
           db
             .prepare('UPDATE tasks SET reviewer_rounds = reviewer_rounds + 1 WHERE id = ?')
             .bind(job.taskId),
-          // TODO(lead): H2's reviewTask marks the head's unsent comments itself; then drop this.
-          db
-            .prepare(
-              'UPDATE review_comments SET sent_in_run = ? WHERE task_id = ? AND head_commit = ? AND sent_in_run IS NULL',
-            )
-            .bind(row.runs + 1, job.taskId, job.headCommit),
         ]
       : []),
     ...(outcome.note
