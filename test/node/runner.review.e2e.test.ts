@@ -76,6 +76,19 @@ describe('the reviewer agent’s first pass, run by the runner CLI', () => {
     });
     const task = await api<{ headCommit: string }>(`/api/tasks/${id}`);
     expect(job.headCommit).toBe(task.headCommit);
+    // Its comment is stored against the head, with the code it points at.
+    const { items } = await api<{
+      items: { path: string; line: number; author: string; body: string; context: string }[];
+    }>(`/api/tasks/${id}/comments`);
+    expect(items).toEqual([
+      expect.objectContaining({
+        path: `src/feature-${id}.txt`,
+        line: 1,
+        author: 'agent:critic',
+        body: 'Say more.',
+      }),
+    ]);
+    expect(items[0]?.context).toContain('>    1 +');
     // A person decides (the default policy): the task still waits in REVIEW.
     expect(await status(id)).toBe('REVIEW');
     expect(runner.output()).toContain('reviewed');
