@@ -12,6 +12,7 @@ import type { McpServerConfig } from './executors/presets';
 import type { Usage } from './executors/run';
 import type { DiffEntry } from './git/diff';
 import type { Patch } from './git/patch';
+import type { ReviewClaim, ReviewReport } from './review/wire';
 import { RUNNER_VERSION } from './version';
 
 /** A reviewer's comment on lines of the last round's diff, with the code it was written on. */
@@ -60,36 +61,7 @@ export interface Claim {
   } | null;
 }
 
-/** A review job HQ leased to this runner (POST /api/runner/reviews/claim). */
-export interface ReviewClaim {
-  job: { id: string; taskId: string; headCommit: string };
-  task: {
-    title: string;
-    spec: string;
-    expectedScope: string[];
-    scopeViolations: string[];
-    numstat: { path: string; added: number; removed: number }[];
-  };
-  mission: { title: string; brief: string; repository: string };
-  /** The reviewer agent, in the shape of a task claim's agent. */
-  reviewer: NonNullable<Claim['agent']>;
-  patch: { text: string; truncated: boolean; fullBytes: number };
-  timeoutSeconds: number;
-}
-
-/** What the runner says of a review job (POST /api/runner/reviews/{id}/report). */
-export interface ReviewReport {
-  outcome: 'success' | 'failure';
-  verdict?: 'approve' | 'changes';
-  summary?: string;
-  comments?: { path: string; line: number; endLine?: number; side?: 'new' | 'old'; body: string }[];
-  error?: string;
-  inputTokens: number | null;
-  outputTokens: number | null;
-  costUsd: number | null;
-  provider: string;
-  model: string;
-}
+export type { ReviewClaim, ReviewReport } from './review/wire';
 
 /** What this runner can run, as it tells HQ at start. */
 export interface Capability {
