@@ -1,4 +1,5 @@
 import type { ExecutorConfig, ExecutorPreset } from '../worker/agents/catalog';
+import type { InlineComment } from '../worker/reviews/comments/types';
 import type {
   ApprovedTask,
   Declaration,
@@ -15,16 +16,7 @@ import type { Patch } from './git/patch';
 import type { ReviewClaim, ReviewReport } from './review/wire';
 import { RUNNER_VERSION } from './version';
 
-/** A reviewer's comment on lines of the last round's diff, with the code it was written on. */
-export interface InlineComment {
-  path: string;
-  line: number;
-  endLine: number;
-  side: 'new' | 'old';
-  body: string;
-  context: string;
-  author: string;
-}
+export type { InlineComment } from '../worker/reviews/comments/types';
 
 /** What HQ hands a runner with a claimed task (see worker/runners/api-definitions.ts). */
 export interface Claim {

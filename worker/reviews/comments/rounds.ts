@@ -1,17 +1,9 @@
 // Review comments and the runs they go to: the claim hands a run the comments sent with it,
 // and the run's report settles whether its diff changed the lines each one is on.
 import { type RoundHunk, touches } from './touches';
+import type { InlineComment } from './types';
 
-/** A comment as the agent's prompt quotes it (the claim's `task.inlineComments`). */
-export interface InlineComment {
-  path: string;
-  line: number;
-  endLine: number;
-  side: 'new' | 'old';
-  body: string;
-  context: string;
-  author: string;
-}
+export type { InlineComment } from './types';
 
 /**
  * The comments run `run` of a task carries, oldest first. Comments sent with an earlier run

@@ -1,29 +1,13 @@
 import { redact } from '../../audit/redact';
 import { codeAround, type ParsedPatch } from '../../patches/parse';
+import type { ReviewComment } from './types';
+
+export type { ReviewComment } from './types';
 
 // Review comments: a person's or the reviewer agent's remark on lines of one head's patch.
 // Every insert goes through commentStatements, so a comment always points at lines the patch
 // of its head shows, carries the code it was written on, and lands only while the task is
 // still waiting in REVIEW at that head (a diff that moved on takes no comment).
-
-export interface ReviewComment {
-  id: string;
-  taskId: string;
-  headCommit: string;
-  path: string;
-  line: number;
-  endLine: number;
-  side: 'new' | 'old';
-  body: string;
-  context: string;
-  author: string;
-  authorKind: 'person' | 'agent';
-  reviewJobId: string | null;
-  sentInRun: number | null;
-  touched: boolean | null;
-  touchedHead: string | null;
-  createdAt: string;
-}
 
 /** A comment as written, before it is checked against the patch. */
 export interface CommentInput {

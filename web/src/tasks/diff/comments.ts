@@ -1,27 +1,10 @@
 // Inline review comments: the API's shapes (worker/reviews/comments) and one hook that loads,
 // adds and deletes them for a task. The task page and the review queue share it.
 import { useCallback, useEffect, useState } from 'preact/hooks';
+import type { ReviewComment } from '../../../../worker/reviews/comments/types';
 import { api, describeFailure } from '../../api/client';
 
-export interface ReviewComment {
-  id: string;
-  taskId: string;
-  headCommit: string;
-  path: string;
-  line: number;
-  endLine: number;
-  side: 'new' | 'old';
-  body: string;
-  context: string;
-  author: string;
-  authorKind: 'person' | 'agent';
-  reviewJobId: string | null;
-  /** The run whose prompt carried it (or will); null: not sent yet. */
-  sentInRun: number | null;
-  touched: boolean | null;
-  touchedHead: string | null;
-  createdAt: string;
-}
+export type { ReviewComment } from '../../../../worker/reviews/comments/types';
 
 /** Lines a comment is being written on: `line`..`endLine` of one side of one file. */
 export interface LineRange {
