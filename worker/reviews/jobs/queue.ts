@@ -2,8 +2,9 @@ import { RUNNER_GONE_MS } from '../../tasks/runner-waits';
 
 // Who reviews a task first when it reaches REVIEW: an agent of type REVIEWER that may work
 // now and that a live runner can run, never the task's own agent (nobody reviews their own
-// work). With several, the one with the fewest open jobs, then the oldest. The decision is read before the report's batch, so
-// its job goes in with the move, and its line goes in the move's reason (the task's timeline).
+// work). With several, the one with the fewest open jobs, then the oldest. The decision is
+// read before the report's batch, so its job goes in with the move, and its line goes in the
+// move's reason (the task's timeline).
 
 interface ReviewerRow {
   id: string;
