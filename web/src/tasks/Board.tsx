@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, messageOf } from '../api/client';
 import { currentQuery, navigate } from '../router';
 import { BoardColumn } from './BoardColumn';
@@ -35,14 +35,20 @@ export function Board() {
 
   const [counts, setCounts] = useState<Counts | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const loadCounts = () =>
+  // Only the newest request's answer is shown: a recount sent before the filters changed
+  // may answer after the filtered one, and must not put the unfiltered total back.
+  const generation = useRef(0);
+  const loadCounts = () => {
+    const mine = ++generation.current;
     api<Counts>(`/api/tasks/counts${filters ? `?${filters}` : ''}`).then(
       (c) => {
+        if (mine !== generation.current) return;
         setCounts(c);
         setError(null);
       },
-      (e) => setError(messageOf(e)),
+      (e) => mine === generation.current && setError(messageOf(e)),
     );
+  };
   useEffect(() => {
     setCounts(null);
     loadCounts();
