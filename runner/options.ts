@@ -74,6 +74,10 @@ const USAGE = `Usage: npm run runner -- --server URL --repo NAME=PATH [options]
 The token: HQ_RUNNER_TOKEN=hqr_... in the environment, or --token-file PATH (a file of this
 user's, mode 600). Not --token, nor "token" in a config file: both are refused.
 
+Besides running tasks, the runner merges approved tasks and runs reviewer agents' first
+passes (one at a time) for the repositories it serves: the reviewer's executor in a temporary
+folder holding only the patch, its verdict read from review.json.
+
   --server URL         HQ's address (e.g. http://localhost:8787)
   --token-file PATH    a file holding this runner's token (Settings → Runners, or POST
                        /api/runners); regular, owned by this user, no group/other access
