@@ -2,6 +2,7 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { parsePatch } from '../../../worker/patches/parse';
 import { commentStatements } from '../../../worker/reviews/comments/store';
+import type { InlineComment } from '../../../worker/reviews/comments/types';
 import { headCommit, runnerCall, success } from '../runners/support';
 import { call, errorOf } from '../support/client';
 import { type CommentBody, comment, comments, PATCH, taskInReview } from './support';
@@ -11,15 +12,7 @@ interface Claimed {
     id: string;
     runs: number;
     reviewComments: string | null;
-    inlineComments: {
-      path: string;
-      line: number;
-      endLine: number;
-      side: string;
-      body: string;
-      context: string;
-      author: string;
-    }[];
+    inlineComments: InlineComment[];
   };
 }
 

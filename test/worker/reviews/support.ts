@@ -1,4 +1,5 @@
 import { expect } from 'vitest';
+import type { ReviewComment } from '../../../worker/reviews/comments/types';
 import { approve, hire, plan, propose } from '../missions/support';
 import {
   cancelOpenTasks,
@@ -87,23 +88,8 @@ export async function taskInReview(slug: string, patch: string | null = PATCH) {
 export const comment = (cookie: string, id: string, json: Record<string, unknown>) =>
   call(`/api/tasks/${id}/comments`, { method: 'POST', cookie, json });
 
-export interface CommentBody {
-  id: string;
-  headCommit: string;
-  path: string;
-  line: number;
-  endLine: number;
-  side: string;
-  body: string;
-  context: string;
-  author: string;
-  authorKind: string;
-  reviewJobId: string | null;
-  sentInRun: number | null;
-  touched: boolean | null;
-  touchedHead: string | null;
-  createdAt: string;
-}
+/** A comment as the API lists it. */
+export type CommentBody = ReviewComment;
 
 export async function comments(cookie: string, id: string): Promise<CommentBody[]> {
   const response = await call(`/api/tasks/${id}/comments`, { cookie });
