@@ -6,3 +6,4 @@ export * from './ops';
 export * from './reviews';
 export * from './telegram';
 export * from './work';
+export * from './routines';

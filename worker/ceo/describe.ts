@@ -155,6 +155,36 @@ export async function describe(env: Env, event: DomainEvent): Promise<Happening>
         entityId: event.agentId,
         text: `${await agentName(env, event.agentId)} failed repeatedly and is cooling down until ${event.until}.`,
       };
+    case 'routine.fired': {
+      const type =
+        event.status === 'skipped'
+          ? 'routine.skipped'
+          : event.status === 'failed'
+            ? 'routine.failed'
+            : 'routine.fired';
+      const did = {
+        proposed: 'proposed a mission',
+        approved: 'started a pre-approved mission',
+        planning: 'asked its agent to plan',
+        skipped: 'was skipped',
+        failed: 'failed',
+      }[event.status];
+      return {
+        key,
+        type,
+        entityType: 'routine',
+        entityId: event.routineId,
+        text: `Routine "${event.name}" (${event.trigger}) ${did}${event.reason ? `: ${event.reason}` : ''}.`,
+      };
+    }
+    case 'agent.asked':
+      return {
+        key,
+        type: 'agent.question',
+        entityType: 'task',
+        entityId: event.taskId,
+        text: `${event.agentSlug} asks: ${event.question}`,
+      };
     case 'agent.archived':
       return {
         key,

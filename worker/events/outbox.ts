@@ -2,9 +2,11 @@ import { domainEvents } from '../../drizzle/schema';
 import type { Db } from '../db/client';
 import type {
   AgentArchived,
+  AgentAsked,
   AgentRevised,
   MissionDecided,
   MissionProposed,
+  RoutineFired,
   TaskApproved,
   TaskFirstReviewed,
   TaskMoved,
@@ -127,4 +129,26 @@ export function missionDecidedStatement(
        SELECT 'mission.decided', 'mission', ?, ?, ? WHERE ${onlyIf}`,
     )
     .bind(event.missionId, JSON.stringify(event), at, ...onlyIfParams);
+}
+
+/** The outbox insert for a routine's fire (whatever it did, skips included). */
+export function routineFiredInsert(db: Db, event: Payload<RoutineFired>, at: number) {
+  return db.insert(domainEvents).values({
+    type: 'routine.fired',
+    entityType: 'routine',
+    entityId: event.routineId,
+    payload: { ...event },
+    createdAt: at,
+  });
+}
+
+/** The outbox insert for an agent's question to the operator. */
+export function agentAskedInsert(db: Db, event: Payload<AgentAsked>, at: number) {
+  return db.insert(domainEvents).values({
+    type: 'agent.asked',
+    entityType: 'task',
+    entityId: event.taskId,
+    payload: { ...event },
+    createdAt: at,
+  });
 }

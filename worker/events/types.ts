@@ -100,6 +100,30 @@ export interface MissionEnded {
   actor?: string;
 }
 
+/**
+ * A routine fired (worker/routines): it proposed a mission (approved at once when the routine
+ * is pre-approved), queued a planning run, or was skipped or failed for `reason`.
+ */
+export interface RoutineFired {
+  type: 'routine.fired';
+  routineId: string;
+  name: string;
+  fireId: string;
+  trigger: 'cron' | 'webhook' | 'api';
+  status: 'proposed' | 'approved' | 'planning' | 'skipped' | 'failed';
+  reason: string | null;
+  missionId: string | null;
+}
+
+/** An agent asked the operator a question mid-run (HQ's MCP server); it waits for the answer. */
+export interface AgentAsked {
+  type: 'agent.asked';
+  questionId: string;
+  taskId: string;
+  agentSlug: string;
+  question: string;
+}
+
 /** Everything HQ publishes about its agents, missions and tasks. The CEO and the office follow it. */
 export type DomainEvent = (
   | TaskMoved
@@ -111,6 +135,8 @@ export type DomainEvent = (
   | MissionProposed
   | MissionDecided
   | MissionEnded
+  | RoutineFired
+  | AgentAsked
 ) & {
   id: number;
   at: string;

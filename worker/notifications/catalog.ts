@@ -28,6 +28,10 @@ export const NOTIFICATION_TYPES = [
   'agent.revised',
   'agent.cooldown',
   'agent.archived',
+  'agent.question',
+  'routine.fired',
+  'routine.skipped',
+  'routine.failed',
 ] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 
@@ -61,6 +65,12 @@ export const DEFAULT_TIER_RULES: Record<NotificationType, TierRule> = {
   'agent.revised': { tier: 'DIGEST', lowSignal: true },
   'agent.cooldown': { tier: 'IMMEDIATE', lowSignal: false },
   'agent.archived': { tier: 'DIGEST', lowSignal: true },
+  // An agent is waiting on the operator's answer mid-run.
+  'agent.question': { tier: 'IMMEDIATE', lowSignal: false },
+  // A routine's proposal arrives as mission.proposed; the fire itself is bookkeeping.
+  'routine.fired': { tier: 'DIGEST', lowSignal: true },
+  'routine.skipped': { tier: 'SILENT', lowSignal: true },
+  'routine.failed': { tier: 'IMMEDIATE', lowSignal: false },
 };
 
 /** Why a notification was not sent: shown in the app, so the operator sees why the CEO kept quiet. */

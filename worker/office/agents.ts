@@ -1,4 +1,4 @@
-import { onDuty } from '../agents/duty';
+import { onDuty } from '../clock/cron';
 import type { SettingsValue } from '../settings/schema';
 import { readSettings } from '../settings/store';
 import type { OfficeAgent, Presence, SleepReason } from './protocol';

@@ -1,6 +1,6 @@
 // Who may take a waiting task, as one definition: dispatch assigns by it and the "why is it
 // stuck" gates (worker/tasks/why/) explain by it, so the two can never disagree.
-import { onDuty } from '../agents/duty';
+import { onDuty } from '../clock/cron';
 import type { TaskStatus } from './state-machine';
 
 /** A sum over the finished runs of the mission `m` (the ledger knows tasks, not missions). */

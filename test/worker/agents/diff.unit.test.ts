@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cronProblem } from '../../../worker/agents/cron';
+import { cronProblem } from '../../../worker/clock/cron';
 import { diffConfigs, lineDiff } from '../../../worker/agents/diff';
 import { redactDiff } from '../../../worker/agents/snapshot';
 

@@ -32,6 +32,7 @@ export const PARTS: readonly Part[] = [
     why: 'shared error and outcome types (being added on another branch)',
   },
   { path: 'worker/db/', layer: 'foundation', why: 'the Drizzle client over D1' },
+  { path: 'worker/clock/', layer: 'foundation', why: 'the one cron reader (croner) of the app' },
   { path: 'worker/secrets/', layer: 'foundation', why: 'sealing secrets at rest (AES-GCM)' },
   {
     path: 'worker/http/',
@@ -66,6 +67,16 @@ export const PARTS: readonly Part[] = [
     path: 'worker/reviews/jobs/',
     layer: 'domain',
     why: "the reviewer agent's first pass: queued at REVIEW, leased by runners, its policy",
+  },
+  {
+    path: 'worker/routines/',
+    layer: 'domain',
+    why: 'routines: cron, webhook and API fires that propose missions or planning runs',
+  },
+  {
+    path: 'worker/planning/',
+    layer: 'domain',
+    why: 'planning runs: an agent reads a repository and proposes missions, over missions',
   },
   { path: 'worker/runners/', layer: 'domain', why: 'the runner API, over missions and tasks' },
   { path: 'worker/run-logs/', layer: 'domain', why: "the agents' output per run, kept in R2" },
@@ -118,6 +129,11 @@ export const PARTS: readonly Part[] = [
   // faces: how people reach the CEO and see the company; each uses the core, none another.
   { path: 'worker/telegram/', layer: 'face', why: 'the bot, and the Telegram delivery port' },
   { path: 'worker/chat/', layer: 'face', why: 'the web chat: the CEO streamed to the browser' },
+  {
+    path: 'worker/mcp/',
+    layer: 'face',
+    why: 'HQ as an MCP server for agents mid-run: their task, questions, proposals',
+  },
   { path: 'worker/office/', layer: 'face', why: 'the live office: what each robot shows' },
 
   // hosts: wire the rest together and plug in its ports; nothing below imports them.

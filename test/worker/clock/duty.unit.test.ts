@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { onDuty } from '../../../worker/agents/duty';
+import { onDuty } from '../../../worker/clock/cron';
 
 // Monday 2 December 2024, 10:15 UTC.
 const monday10 = Date.UTC(2024, 11, 2, 10, 15);
