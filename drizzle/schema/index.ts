@@ -4,6 +4,6 @@ export * from './ceo';
 export * from './columns';
 export * from './ops';
 export * from './reviews';
+export * from './routines';
 export * from './telegram';
 export * from './work';
-export * from './routines';

@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { AGENT_TYPES } from '../../drizzle/schema';
-import { PROVIDERS } from './catalog';
 import { cronProblem } from '../clock/cron';
+import { PROVIDERS } from './catalog';
 import { Executor } from './executor';
 
 export { PROVIDERS, TRACKED_FIELDS, type TrackedField } from './catalog';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { cronProblem } from '../../../worker/clock/cron';
 import { diffConfigs, lineDiff } from '../../../worker/agents/diff';
 import { redactDiff } from '../../../worker/agents/snapshot';
+import { cronProblem } from '../../../worker/clock/cron';
 
 const fields = ['name', 'schedule', 'tools', 'mcpServers'] as const;
 
