@@ -11,6 +11,8 @@ import { Missions } from './missions/Missions';
 import { NotificationsPage } from './notifications/NotificationsPage';
 import { LazyOffice } from './office/LazyOffice';
 import { currentPath, navigate } from './router';
+import { RoutinePage } from './routines/RoutinePage';
+import { RoutinesPage } from './routines/RoutinesPage';
 import { SettingsPage } from './settings/SettingsPage';
 import { Frame, NotBuiltYet } from './shell/Frame';
 import { SECTIONS } from './shell/sections';
@@ -27,6 +29,9 @@ function Page({ path }: { path: string }) {
   if (path === '/settings') return <SettingsPage />;
   if (path === '/') return <Dashboard />;
   if (path === '/missions') return <Missions />;
+  if (path === '/routines') return <RoutinesPage />;
+  if (path.startsWith('/routines/'))
+    return <RoutinePage id={decodeURIComponent(path.slice('/routines/'.length))} />;
   if (path === '/tasks') return <Board />;
   if (path.startsWith('/tasks/'))
     return <TaskDetail id={decodeURIComponent(path.slice('/tasks/'.length))} />;

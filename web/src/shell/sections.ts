@@ -5,6 +5,7 @@ export const SECTIONS: { path: string; label: string; min?: Role }[] = [
   { path: '/', label: 'Dashboard' },
   { path: '/agents', label: 'Agents' },
   { path: '/missions', label: 'Missions' },
+  { path: '/routines', label: 'Routines' },
   { path: '/tasks', label: 'Tasks' },
   { path: '/review', label: 'Review' },
   { path: '/notifications', label: 'Notifications' },

@@ -1,0 +1,48 @@
+import { useEffect, useState } from 'preact/hooks';
+import { api } from '../api/client';
+
+interface ServedRepository {
+  name: string;
+  runners: { name: string; online: boolean }[];
+}
+
+/** A repository name: offers what runners serve (GET /api/repositories), takes any name typed. */
+export function RepositoryInput({
+  name,
+  value,
+  onInput,
+}: {
+  name: string;
+  value: string;
+  onInput: (value: string) => void;
+}) {
+  const [served, setServed] = useState<ServedRepository[] | null>(null);
+  useEffect(() => {
+    api<{ repositories: ServedRepository[] }>('/api/repositories').then(
+      (r) => setServed(r.repositories),
+      // Only a hint: a runner that serves it may start after the routine is saved.
+      () => setServed([]),
+    );
+  }, []);
+  const list = `${name}-served`;
+  return (
+    <label>
+      Repository
+      <input
+        name={name}
+        list={list}
+        placeholder="owner/name"
+        value={value}
+        onInput={(e) => onInput(e.currentTarget.value)}
+      />
+      <datalist id={list}>
+        {served?.map((r) => (
+          <option key={r.name} value={r.name}>
+            {`${r.runners.length} runner(s), ${r.runners.filter((x) => x.online).length} online`}
+          </option>
+        ))}
+      </datalist>
+      {served && !served.length && <span class="muted">no runner serves a repository yet</span>}
+    </label>
+  );
+}

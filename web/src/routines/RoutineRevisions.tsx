@@ -1,0 +1,101 @@
+import { useEffect, useState } from 'preact/hooks';
+import { DiffView } from '../agents/DiffView';
+import { api, describeFailure, messageOf } from '../api/client';
+import { when } from './schedule';
+import type { Routine, RoutineRevision } from './types';
+
+/** The routine's permanent record, newest first: who changed what and why; operators roll back. */
+export function RoutineRevisions({
+  routine,
+  operator,
+  onRolledBack,
+}: {
+  routine: Routine;
+  operator: boolean;
+  onRolledBack: (routine: Routine, message: string) => void;
+}) {
+  const [items, setItems] = useState<RoutineRevision[]>([]);
+  const [confirming, setConfirming] = useState<number | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  // Reload whenever the routine changed (its revision number moves with every change).
+  useEffect(() => {
+    api<{ items: RoutineRevision[] }>(`/api/routines/${routine.id}/revisions`).then(
+      (r) => setItems(r.items),
+      (e) => setError(messageOf(e)),
+    );
+  }, [routine.id, routine.revision]);
+
+  return (
+    <section class="timeline">
+      <h3>Revisions</h3>
+      {error && <p class="error">{error}</p>}
+      <ol>
+        {items.map((r) => (
+          <li key={r.number} class="revision" data-testid={`routine-revision-${r.number}`}>
+            <header>
+              <strong>Revision {r.number}</strong>{' '}
+              <span class="muted">
+                by {r.actor} · {when(r.createdAt)}
+              </span>
+              {r.reason && <div class="reason">“{r.reason}”</div>}
+            </header>
+            <DiffView changes={r.diff} />
+            {operator && r.number !== routine.revision && (
+              <button type="button" class="secondary" onClick={() => setConfirming(r.number)}>
+                Roll back to revision {r.number}
+              </button>
+            )}
+            {confirming === r.number && (
+              <RollbackConfirm
+                routineId={routine.id}
+                number={r.number}
+                onCancel={() => setConfirming(null)}
+                onDone={(rolled) => {
+                  setConfirming(null);
+                  onRolledBack(
+                    rolled,
+                    `Rolled back to revision ${r.number} as revision ${rolled.revision}.`,
+                  );
+                }}
+              />
+            )}
+          </li>
+        ))}
+      </ol>
+      {!items.length && !error && <p class="muted">No revisions yet.</p>}
+    </section>
+  );
+}
+
+function RollbackConfirm(props: {
+  routineId: string;
+  number: number;
+  onCancel: () => void;
+  onDone: (routine: Routine) => void;
+}) {
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const confirm = () =>
+    api<Routine>(`/api/routines/${props.routineId}/revisions/${props.number}/rollback`, {
+      method: 'POST',
+      body: { reason },
+    }).then(props.onDone, (e) => setError(describeFailure(e)));
+  return (
+    <div class="confirm" role="dialog" aria-label="Confirm rollback">
+      <p>
+        Restore the routine's settings from revision {props.number}. This makes a new revision. The
+        webhook secret is not in revisions: the current webhook stays as it is.
+      </p>
+      <label>
+        Reason <input value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
+      </label>
+      {error && <p class="error">{error}</p>}
+      <button type="button" onClick={() => void confirm()} disabled={!reason.trim()}>
+        Confirm rollback
+      </button>{' '}
+      <button type="button" class="secondary" onClick={props.onCancel}>
+        Cancel
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,92 @@
+import { signal } from '@preact/signals';
+import { useState } from 'preact/hooks';
+import { api, describeFailure } from '../api/client';
+import type { Routine } from './types';
+
+export interface FreshSecret {
+  webhookUrl: string;
+  webhookSecret: string;
+}
+
+/** A URL as the caller must use it: the server may answer a path or a full URL. */
+const absolute = (url: string) => new URL(url, location.origin).toString();
+
+/** The secret, shown this once, with a copy button and how a sender signs a delivery. */
+export function SecretOnce({ secret }: { secret: FreshSecret }) {
+  const [copied, setCopied] = useState<string | null>(null);
+  const copy = () =>
+    navigator.clipboard.writeText(secret.webhookSecret).then(
+      () => setCopied('Copied.'),
+      () => setCopied('Copying failed: select the secret and copy it by hand.'),
+    );
+  const url = absolute(secret.webhookUrl);
+  return (
+    <div class="notice" role="status" data-testid="webhook-secret-once">
+      <p>
+        Webhook secret, shown this once (HQ keeps it sealed and never shows it again): store it in
+        the sender now. <code data-testid="webhook-secret">{secret.webhookSecret}</code>{' '}
+        <button type="button" class="secondary" onClick={() => void copy()}>
+          Copy secret
+        </button>{' '}
+        {copied && <span class="muted">{copied}</span>}
+      </p>
+      <p class="muted">
+        Each POST to the URL must carry X-Hub-Signature-256: sha256=HMAC-SHA256(secret, raw body),
+        as GitHub sends it, and a delivery id (X-GitHub-Delivery or X-Delivery-Id): a delivery sent
+        again fires once.
+      </p>
+      <pre class="routine-example">{`body='{}'
+sig=$(printf '%s' "$body" | openssl dgst -sha256 -hmac "${secret.webhookSecret}" | cut -d' ' -f2)
+curl -X POST ${url} -H "X-Hub-Signature-256: sha256=$sig" -H "X-Delivery-Id: $(uuidgen)" -d "$body"`}</pre>
+    </div>
+  );
+}
+
+/** The routine's webhook: its URL; operators add, rotate (new secret) or remove it. */
+export function WebhookPanel({
+  routine,
+  fresh,
+  operator,
+  onChanged,
+}: {
+  routine: Routine;
+  fresh: FreshSecret | null;
+  operator: boolean;
+  onChanged: (fresh: FreshSecret | null) => void;
+}) {
+  const [error, setError] = useState<string | null>(null);
+  const call = (method: 'POST' | 'DELETE') =>
+    api<FreshSecret | undefined>(`/api/routines/${routine.id}/webhook`, { method }).then(
+      (answer) => onChanged(method === 'POST' && answer ? answer : null),
+      (e) => setError(describeFailure(e)),
+    );
+  return (
+    <section class="panel" data-testid="routine-webhook">
+      <h3>Webhook</h3>
+      {routine.webhook ? (
+        <p>
+          <code data-testid="webhook-url">{absolute(routine.webhook.url)}</code>
+        </p>
+      ) : (
+        <p class="muted">No webhook: this routine fires on its schedule or from the API only.</p>
+      )}
+      {fresh && <SecretOnce secret={fresh} />}
+      {error && <p class="error">{error}</p>}
+      {operator && (
+        <div class="inline">
+          <button type="button" class="secondary" onClick={() => void call('POST')}>
+            {routine.webhook ? 'Rotate secret' : 'Add a webhook'}
+          </button>
+          {routine.webhook && (
+            <button type="button" class="secondary" onClick={() => void call('DELETE')}>
+              Remove webhook
+            </button>
+          )}
+        </div>
+      )}
+    </section>
+  );
+}
+
+/** A secret just created with a new routine, handed to its page (which shows it once). */
+export const createdSecret = signal<(FreshSecret & { routineId: string }) | null>(null);
