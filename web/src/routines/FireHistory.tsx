@@ -3,12 +3,22 @@ import { api, messageOf } from '../api/client';
 import { when } from './schedule';
 import type { RoutineFire } from './types';
 
-/** What a fire started: its mission (a link to its tasks on the board), a planning job, or nothing. */
+/**
+ * Where a fire's mission is seen: its tasks on the board once approved (tasks exist from
+ * approval on), else the missions page, where it waits for a decision.
+ */
+export function missionHref(mission: { id: string; status: string }): string {
+  return mission.status === 'PROPOSED' || mission.status === 'REJECTED'
+    ? '/missions'
+    : `/tasks?missionId=${encodeURIComponent(mission.id)}`;
+}
+
+/** What a fire started: its mission (linked), a planning job, or nothing. */
 export function FireOutcome({ fire }: { fire: RoutineFire }) {
   if (fire.mission)
     return (
       <span>
-        <a href={`/tasks?missionId=${encodeURIComponent(fire.mission.id)}`}>{fire.mission.title}</a>{' '}
+        <a href={missionHref(fire.mission)}>{fire.mission.title}</a>{' '}
         <span class={`badge mission-${fire.mission.status.toLowerCase()}`}>
           {fire.mission.status}
         </span>
