@@ -167,6 +167,24 @@ describe('routines in a real browser', () => {
     expect(await revision.innerText()).toContain('operator@hq.local');
   });
 
+  it('rolls back to revision 0 as revision 2, saying the webhook is left as it is', async () => {
+    await page.getByRole('button', { name: 'Roll back to revision 0' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Confirm rollback' });
+    await dialog.getByLabel('Reason').fill('weekdays were right');
+    await dialog.getByRole('button', { name: 'Confirm rollback' }).click();
+    await expect
+      .poll(() => page.getByRole('status').innerText())
+      .toMatch(/^Rolled back to revision 0 as revision 2\. Not restored: webhook \(/);
+    expect(await page.getByTestId('routine-schedule').innerText()).toBe(
+      'on weekdays at 09:00 · 0 9 * * 1-5 (Europe/Berlin)',
+    );
+    await expect
+      .poll(() => page.getByTestId('routine-revision-2').innerText())
+      .toContain('weekdays were right');
+    // The webhook still answers with the secret shown at creation.
+    expect((await deliver('{}', 'delivery-2')).status).toBe(202);
+  });
+
   it('shows viewers the routine and its history, with no way to change or fire it', async () => {
     const viewer = await pageAs(session, 'viewer@hq.local');
     await viewer.getByRole('link', { name: 'Routines', exact: true }).click();

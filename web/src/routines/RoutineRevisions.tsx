@@ -50,12 +50,9 @@ export function RoutineRevisions({
                 routineId={routine.id}
                 number={r.number}
                 onCancel={() => setConfirming(null)}
-                onDone={(rolled) => {
+                onDone={(result) => {
                   setConfirming(null);
-                  onRolledBack(
-                    rolled,
-                    `Rolled back to revision ${r.number} as revision ${rolled.revision}.`,
-                  );
+                  onRolledBack(result.routine, rolledBackText(r.number, result));
                 }}
               />
             )}
@@ -67,16 +64,30 @@ export function RoutineRevisions({
   );
 }
 
+interface RolledBack {
+  routine: Routine;
+  /** Null: the routine already matched that revision. */
+  revision: number | null;
+  unrestored: { field: string; reason: string }[];
+}
+
+/** The notice after a rollback: the new revision, and what it could not restore and why. */
+function rolledBackText(number: number, result: RolledBack): string {
+  if (result.revision === null) return `The routine already matched revision ${number}.`;
+  const kept = result.unrestored.map((u) => `${u.field} (${u.reason})`).join('; ');
+  return `Rolled back to revision ${number} as revision ${result.revision}.${kept ? ` Not restored: ${kept}.` : ''}`;
+}
+
 function RollbackConfirm(props: {
   routineId: string;
   number: number;
   onCancel: () => void;
-  onDone: (routine: Routine) => void;
+  onDone: (result: RolledBack) => void;
 }) {
   const [reason, setReason] = useState('');
   const [error, setError] = useState<string | null>(null);
   const confirm = () =>
-    api<Routine>(`/api/routines/${props.routineId}/revisions/${props.number}/rollback`, {
+    api<RolledBack>(`/api/routines/${props.routineId}/revisions/${props.number}/rollback`, {
       method: 'POST',
       body: { reason },
     }).then(props.onDone, (e) => setError(describeFailure(e)));
