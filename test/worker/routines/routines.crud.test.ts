@@ -137,7 +137,7 @@ describe('routines: create, read, edit', () => {
       agent: { slug: 'plan-lead', name: 'plan-lead' },
       repository: 'acme/app',
       template: null,
-      webhookSecret: undefined,
+      webhook: null,
     });
     expect(lead.webhookSecret).toBeNull();
     const ceo = await createRoutine(planning('plan-ceo'), cookie);
