@@ -59,6 +59,10 @@ describe('routines in a real browser', () => {
     await form.getByLabel('Task 1 title').fill('Bump patch versions');
     await form.getByLabel('Task 1 spec').fill('Run npm update and commit the lockfile.');
     await form.getByLabel('Task 1 scope').fill('package.json, package-lock.json');
+    // A bad hour is refused by the server, naming the field and the part of the cron.
+    await form.locator('input[name=cron]').fill('0 25 * * *');
+    await form.getByRole('button', { name: 'Create routine' }).click();
+    await expect.poll(() => form.locator('p.error').innerText()).toMatch(/^cron: hour: "25"/);
     await form.locator('input[name=cron]').fill('0 9 * * 1-5');
     expect(await form.getByTestId('cron-words').innerText()).toBe('on weekdays at 09:00');
     await form.locator('input[name=timeZone]').fill('Europe/Berlin');
@@ -107,6 +111,16 @@ describe('routines in a real browser', () => {
     await mission.waitFor();
     expect(await mission.innerText()).toContain('PROPOSED');
     expect(await mission.innerText()).toContain('demo/storefront');
+    // Approved, its tasks exist: the fire's link now leads to them on the task board.
+    await mission.getByRole('button', { name: 'Approve' }).click();
+    await expect.poll(() => mission.innerText()).toContain('APPROVED');
+    await page.goBack();
+    await routinePage().waitFor();
+    const link = fires().first().getByRole('link', { name: 'Bump dependencies' });
+    await expect.poll(() => fires().first().innerText()).toContain('APPROVED');
+    await link.click();
+    await page.waitForURL(/\/tasks\?missionId=/);
+    await expect.poll(() => page.locator('.board').innerText()).toContain('Bump patch versions');
     await page.goBack();
     await routinePage().waitFor();
   });
@@ -121,10 +135,11 @@ describe('routines in a real browser', () => {
 
     await page.reload();
     await expect.poll(() => fires().count()).toBe(2);
-    // Newest first; the mission of the first fire is still open, so this one did not propose.
+    // Newest first; the first fire's mission is still open (APPROVED): skip_if_open skipped it.
     const newest = await fires().first().innerText();
     expect(newest).toContain('webhook');
-    expect(newest).toMatch(/skipped|proposed/);
+    expect(newest).toContain('skipped');
+    expect(newest).toContain('Bump dependencies');
   });
 
   it('pauses (no next run, a badge) and resumes with a next run again', async () => {

@@ -53,7 +53,7 @@ export function RoutinesPage() {
         />
       )}
       {error && <p class="error">{error}</p>}
-      <div class="cards">
+      <div class="cards routine-cards">
         {routines?.map((r) => (
           // An article, not a link: the last fire's mission inside is a link of its own.
           <article key={r.id} class="card routine-card" data-testid={`routine-${r.name}`}>

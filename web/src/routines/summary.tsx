@@ -17,7 +17,13 @@ export function LastFire({ routine }: { routine: Routine }) {
   return (
     <span data-testid="routine-last-fire">
       {when(fire.createdAt)} · {fire.trigger} · {fire.status}
-      {fire.reason ? ` (${fire.reason})` : ''} · <FireOutcome fire={fire} />
+      {fire.reason ? ` (${fire.reason})` : ''}
+      {(fire.mission || fire.planningJobId) && (
+        <>
+          {' · '}
+          <FireOutcome fire={fire} />
+        </>
+      )}
     </span>
   );
 }
