@@ -11,6 +11,7 @@ let page: SignedIn['page'];
 let routineId = '';
 let secret = '';
 let hookUrl = '';
+const violations: string[] = [];
 
 interface RoutineView {
   id: string;
@@ -22,6 +23,10 @@ interface RoutineView {
 beforeAll(async () => {
   session = await startSignedIn('operator@hq.local');
   ({ page } = session);
+  // The pages live under style-src/script-src 'self': Chromium reports any violation.
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
+  });
 });
 
 afterAll(async () => {
@@ -198,6 +203,34 @@ describe('routines in a real browser', () => {
       .toContain('weekdays were right');
     // The webhook still answers with the secret shown at creation.
     expect((await deliver('{}', 'delivery-2')).status).toBe(202);
+  });
+
+  it('creates a planning routine for a lead agent, with no schedule', async () => {
+    await page.getByRole('link', { name: 'Routines', exact: true }).click();
+    await page.getByRole('button', { name: 'New routine' }).click();
+    const form = page.getByRole('form', { name: 'New routine' });
+    await form.locator('input[name=name]').fill('CEO looks for work');
+    await form.locator('select[name=kind]').selectOption('planning');
+    // Only agents that may plan are offered: the demo's CEO (LEAD), not its workers.
+    const agents = form.locator('select[name=agent] option');
+    await expect.poll(() => agents.count()).toBeGreaterThan(1);
+    expect(await form.locator('select[name=agent]').innerText()).not.toContain('forge');
+    await form.locator('select[name=agent]').selectOption('ceo');
+    await form.locator('input[name=repository]').fill('demo/storefront');
+    expect(await form.getByTestId('cron-words').innerText()).toBe(
+      'no schedule: webhook or API only',
+    );
+    expect(await form.locator('input[name=preApproved]').count()).toBe(0);
+    await form.getByRole('button', { name: 'Create routine' }).click();
+    await page.waitForURL(/\/routines\/[^/]+$/);
+    await expect
+      .poll(() => routinePage().locator('dl.facts').innerText())
+      .toContain('reads demo/storefront at main and proposes missions');
+    expect(await page.getByTestId('routine-schedule').innerText()).toBe(
+      'no schedule (webhook or API only)',
+    );
+    expect(await page.getByTestId('routine-next-run').innerText()).toBe('—');
+    expect(violations).toEqual([]);
   });
 
   it('shows viewers the routine and its history, with no way to change or fire it', async () => {
