@@ -205,6 +205,25 @@ describe('routines in a real browser', () => {
     expect((await deliver('{}', 'delivery-2')).status).toBe(202);
   });
 
+  it('pre-approves and fires even while a mission is open: the new mission is approved at once', async () => {
+    await routinePage().getByRole('button', { name: 'Edit' }).click();
+    const form = page.getByRole('form', { name: 'Edit routine' });
+    await form.locator('input[name=preApproved]').check();
+    await form.locator('select[name=concurrency]').selectOption('always');
+    await form.locator('input[name=reason]').fill('trusted chore');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => page.getByRole('status').innerText()).toBe('Saved as revision 3.');
+    expect(await routinePage().locator('dl.facts').innerText()).toContain(
+      'pre-approved by operator@hq.local',
+    );
+    await routinePage().getByRole('button', { name: 'Fire now' }).click();
+    await expect
+      .poll(() => page.getByRole('status').innerText())
+      .toBe('Fired: mission “Bump dependencies” approved.');
+    await expect.poll(() => fires().first().innerText()).toContain('APPROVED');
+    expect(await fires().first().innerText()).toContain('approved');
+  });
+
   it('creates a planning routine for a lead agent, with no schedule', async () => {
     await page.getByRole('link', { name: 'Routines', exact: true }).click();
     await page.getByRole('button', { name: 'New routine' }).click();
@@ -230,6 +249,16 @@ describe('routines in a real browser', () => {
       'no schedule (webhook or API only)',
     );
     expect(await page.getByTestId('routine-next-run').innerText()).toBe('—');
+
+    // Archived after a confirmation: it leaves the list, the other routine stays.
+    await routinePage().getByRole('button', { name: 'Archive' }).click();
+    await page
+      .getByRole('dialog', { name: 'Confirm archive' })
+      .getByRole('button', { name: 'Confirm archive' })
+      .click();
+    await page.waitForURL(/\/routines$/);
+    await page.getByTestId('routine-Weekday dependency bump').waitFor();
+    expect(await page.getByTestId('routine-CEO looks for work').count()).toBe(0);
     expect(violations).toEqual([]);
   });
 

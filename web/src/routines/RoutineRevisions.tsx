@@ -15,14 +15,19 @@ export function RoutineRevisions({
   onRolledBack: (routine: Routine, message: string) => void;
 }) {
   const [items, setItems] = useState<RoutineRevision[]>([]);
+  const [cursor, setCursor] = useState<string | null>(null);
   const [confirming, setConfirming] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
+  async function load(from: string | null) {
+    const page = await api<{ items: RoutineRevision[]; nextCursor: string | null }>(
+      `/api/routines/${routine.id}/revisions?limit=20${from ? `&cursor=${encodeURIComponent(from)}` : ''}`,
+    );
+    setItems((current) => (from ? [...current, ...page.items] : page.items));
+    setCursor(page.nextCursor);
+  }
   // Reload whenever the routine changed (its revision number moves with every change).
   useEffect(() => {
-    api<{ items: RoutineRevision[] }>(`/api/routines/${routine.id}/revisions`).then(
-      (r) => setItems(r.items),
-      (e) => setError(messageOf(e)),
-    );
+    load(null).catch((e) => setError(messageOf(e)));
   }, [routine.id, routine.revision]);
 
   return (
@@ -60,6 +65,15 @@ export function RoutineRevisions({
         ))}
       </ol>
       {!items.length && !error && <p class="muted">No revisions yet.</p>}
+      {cursor && (
+        <button
+          type="button"
+          class="secondary"
+          onClick={() => load(cursor).catch((e) => setError(messageOf(e)))}
+        >
+          Older revisions
+        </button>
+      )}
     </section>
   );
 }

@@ -55,11 +55,15 @@ export function WebhookPanel({
   onChanged: (fresh: FreshSecret | null) => void;
 }) {
   const [error, setError] = useState<string | null>(null);
-  const call = (method: 'POST' | 'DELETE') =>
-    api<FreshSecret | undefined>(`/api/routines/${routine.id}/webhook`, { method }).then(
+  // Rotating or removing breaks the sender until it is told: each asks once more first.
+  const [confirming, setConfirming] = useState<'POST' | 'DELETE' | null>(null);
+  const call = (method: 'POST' | 'DELETE') => {
+    setConfirming(null);
+    return api<FreshSecret | undefined>(`/api/routines/${routine.id}/webhook`, { method }).then(
       (answer) => onChanged(method === 'POST' && answer ? answer : null),
       (e) => setError(describeFailure(e)),
     );
+  };
   return (
     <section class="panel" data-testid="routine-webhook">
       <h3>Webhook</h3>
@@ -74,14 +78,33 @@ export function WebhookPanel({
       {error && <p class="error">{error}</p>}
       {operator && (
         <div class="inline">
-          <button type="button" class="secondary" onClick={() => void call('POST')}>
+          <button
+            type="button"
+            class="secondary"
+            onClick={() => (routine.webhook ? setConfirming('POST') : void call('POST'))}
+          >
             {routine.webhook ? 'Rotate secret' : 'Add a webhook'}
           </button>
           {routine.webhook && (
-            <button type="button" class="secondary" onClick={() => void call('DELETE')}>
+            <button type="button" class="secondary" onClick={() => setConfirming('DELETE')}>
               Remove webhook
             </button>
           )}
+        </div>
+      )}
+      {confirming && (
+        <div class="confirm" role="dialog" aria-label="Confirm webhook change">
+          <p>
+            {confirming === 'POST'
+              ? 'A new secret replaces the current one at once: deliveries signed with the old one are refused until the sender has the new one.'
+              : 'The URL stops working at once: deliveries to it are refused.'}
+          </p>
+          <button type="button" class="danger" onClick={() => void call(confirming)}>
+            {confirming === 'POST' ? 'Rotate the secret' : 'Remove the webhook'}
+          </button>{' '}
+          <button type="button" class="secondary" onClick={() => setConfirming(null)}>
+            Cancel
+          </button>
         </div>
       )}
     </section>
