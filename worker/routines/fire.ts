@@ -75,12 +75,14 @@ export async function fireRoutine(
   try {
     // The fire's row after the work it names (its mission must exist first); if its key was
     // taken meanwhile, the row fails and the whole batch with it.
-    await db.batch([
+    const writes: BatchItem[] = [
       ...plan.statements,
       db.insert(routineFires).values(fire),
       // A pre-approved fire says what it did once the approval is through (below).
       ...(approveNow ? [] : [routineFiredInsert(db, eventOf(routine, fire), now)]),
-    ]);
+    ];
+    // Never empty: the fire's row is always in it.
+    await db.batch(writes as [BatchItem, ...BatchItem[]]);
   } catch (error) {
     const first = isUniqueViolation(error) ? await findFire(db, routine.id, request.key) : null;
     if (first) return { fire: first, duplicate: true };
