@@ -5,13 +5,13 @@ import {
   type ROUTINE_CATCH_UP,
   type ROUTINE_CONCURRENCY,
   type ROUTINE_KINDS,
-  type routines,
 } from '../../drizzle/schema';
 import { database } from '../db/client';
 import { DomainError, type FieldProblem } from '../errors';
+import type { RoutineRow } from './fire';
 import type { RoutinePatchValue } from './schemas';
 
-export type RoutineRow = typeof routines.$inferSelect;
+export type { RoutineRow };
 
 /**
  * What a routine is, as its revisions record it: every field an operator sets, the agent by

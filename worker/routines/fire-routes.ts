@@ -7,6 +7,7 @@ import { appOrigin } from '../http/origin';
 import { defineRoute, jsonResponse } from '../http/route';
 import { validationHook } from '../http/validation';
 import { seal } from '../secrets/seal';
+import { answerFire } from './answer';
 import { fireRoutine } from './fire';
 import { byOf, findRoutine, liveRoutine } from './queries';
 import { IdParam, Page, RoutineFire, WebhookSecret } from './schemas';
@@ -96,8 +97,7 @@ fireRoutes.openapi(fire, async (c) => {
     ...by,
     ...(note ? { note } : {}),
   });
-  const [view] = await fireViews(c.env, [result.fire]);
-  if (!view) throw new Error('a fire without a view');
+  const view = await answerFire(c.env, row, result, by);
   return result.duplicate ? c.json({ ...view, duplicate: true }, 200) : c.json(view, 201);
 });
 

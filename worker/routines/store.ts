@@ -39,7 +39,6 @@ export function newWebhookSecret(): string {
  * paused routine, has no next run (the page shows none; the clock skips it).
  */
 function scheduleFrom(config: RoutineConfig, now: number, paused: boolean) {
-  if (!config.cron) return { cronCursor: now, nextRunAt: null };
   const schedule = cronSchedule(config.cron, config.timeZone, now);
   return paused ? { cronCursor: schedule.cronCursor, nextRunAt: null } : schedule;
 }

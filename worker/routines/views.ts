@@ -2,8 +2,8 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { agents, missions, routineFires } from '../../drizzle/schema';
 import { database } from '../db/client';
 import type { RoutineRow } from './config';
+import type { RoutineFireRow } from './fire';
 
-export type RoutineFireRow = typeof routineFires.$inferSelect;
 type MissionBrief = { id: string; title: string; status: (typeof missions.$inferSelect)['status'] };
 type AgentBrief = { id: string; slug: string; name: string };
 

@@ -9,10 +9,10 @@ import { ApiError } from '../http/errors';
 import { defineRoute, jsonResponse } from '../http/route';
 import { validationHook } from '../http/validation';
 import { UnreadableSecretError, unseal } from '../secrets/seal';
+import { answerFire } from './answer';
 import type { RoutineRow } from './config';
 import { fireRoutine } from './fire';
 import { IdParam, RoutineFire } from './schemas';
-import { fireViews } from './views';
 
 const SIGNATURE = /^sha256=([0-9a-f]{64})$/i;
 const DELIVERY_ID = /^[\x21-\x7e]{1,200}$/;
@@ -123,15 +123,10 @@ routineHookRoutes.openapi(hook, async (c) => {
   await assertSigned(c.env, row, c.req.header('x-hub-signature-256'), body);
   if (c.req.header('x-github-event') === 'ping') return c.json({ ping: true, fire: null }, 200);
   const delivery = await deliveryId(c, body);
-  const result = await fireRoutine(c.env, row, {
-    trigger: 'webhook',
-    key: `webhook:${delivery}`,
-    scheduledFor: Date.now(),
-    actor: 'webhook',
-    requestId: c.get('requestId'),
-  });
-  const [fire] = await fireViews(c.env, [result.fire]);
-  if (!fire) throw new Error('a fire without a view');
+  const by = { actor: 'webhook', requestId: c.get('requestId') };
+  const request = { ...by, trigger: 'webhook' as const, scheduledFor: Date.now() };
+  const result = await fireRoutine(c.env, row, { ...request, key: `webhook:${delivery}` });
+  const fire = await answerFire(c.env, row, result, by);
   return result.duplicate
     ? c.json({ duplicate: true, fire: { ...fire, duplicate: true } }, 200)
     : c.json({ fire }, 202);

@@ -34,6 +34,14 @@ describe('routines: fire through the API', () => {
     expect(again.status).toBe(200);
     expect(await again.json()).toMatchObject({ id: fired.id, duplicate: true });
     expect(await missionsTitled('Keyed fire')).toBe(1);
+    const audited = await env.DB.prepare(
+      "SELECT actor, summary FROM audit_log WHERE entity_id = ? AND action = 'routine.fire'",
+    )
+      .bind(routine.id)
+      .all<{ actor: string; summary: string }>();
+    expect(audited.results.map((r) => [r.actor, JSON.parse(r.summary).fireId])).toEqual([
+      ['operator@test.hq', fired.id],
+    ]);
 
     const other = await fire(routine.id, cookie);
     expect(other.status).toBe(201);

@@ -36,6 +36,12 @@ describe('routines: webhook deliveries', () => {
     }
     expect(await firesOf(routine.id)).toBe(1);
     expect(await missionsTitled('Hooked')).toBe(1);
+    expect(
+      await count(
+        "SELECT count(*) AS n FROM audit_log WHERE entity_id = ? AND action = 'routine.fire' AND actor = 'webhook'",
+        routine.id,
+      ),
+    ).toBe(1);
 
     const second = await deliver(routine.id, secret, payload, {
       'x-github-delivery': 'delivery-2',
