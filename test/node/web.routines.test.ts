@@ -1,6 +1,9 @@
 import { createHmac } from 'node:crypto';
+import type { z } from '@hono/zod-openapi';
 import { Cron } from 'croner';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
+import type { Routine, RoutineFire, RoutineRevision } from '../../web/src/routines/types';
+import type * as Api from '../../worker/routines/schemas';
 import { jsonAs, pageAs } from '../support/session-api';
 import { type SignedIn, startSignedIn } from '../support/signed-in';
 
@@ -53,6 +56,14 @@ function deliver(body: string, deliveryId: string, key = secret) {
 }
 
 describe('routines in a real browser', () => {
+  it('reads the API with the wire types the page uses (checked by tsc)', () => {
+    // web/src/routines/types.ts restates the API's views for the browser bundle; tsc fails
+    // here when the two drift apart.
+    expectTypeOf<z.infer<typeof Api.Routine>>().toExtend<Routine>();
+    expectTypeOf<z.infer<typeof Api.RoutineFire>>().toExtend<RoutineFire>();
+    expectTypeOf<z.infer<typeof Api.RoutineRevision>>().toExtend<RoutineRevision>();
+  });
+
   it('creates a mission routine with a cron and a webhook, shows its secret once and its next run', async () => {
     await page.getByRole('link', { name: 'Routines', exact: true }).click();
     await page.getByRole('button', { name: 'New routine' }).click();

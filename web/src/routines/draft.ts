@@ -5,6 +5,7 @@ import type {
   Routine,
   RoutineInput,
   RoutineKind,
+  TemplateView,
 } from './types';
 
 // The form holds text as typed; these turn it into the API's RoutineInput and back.
@@ -55,7 +56,7 @@ const emptyTemplate = (): TemplateDraft => ({
 
 const text = (n: number | null | undefined) => (n === null || n === undefined ? '' : String(n));
 
-function templateDraft(t: MissionTemplate): TemplateDraft {
+function templateDraft(t: TemplateView): TemplateDraft {
   return {
     title: t.title,
     brief: t.brief,

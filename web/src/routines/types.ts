@@ -22,11 +22,17 @@ export interface RoutineFire {
   planningJobId: string | null;
 }
 
+/** The template as the API answers it: budgets may be absent (none), like null. */
+export type TemplateView = Omit<MissionTemplate, 'budgetUsd' | 'budgetTokens'> & {
+  budgetUsd?: number | null;
+  budgetTokens?: number | null;
+};
+
 export interface Routine {
   id: string;
   name: string;
   kind: RoutineKind;
-  template: MissionTemplate | null;
+  template: TemplateView | null;
   agent: { id: string; slug: string; name: string } | null;
   repository: string | null;
   targetBranch: string;
