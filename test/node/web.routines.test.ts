@@ -38,6 +38,8 @@ afterAll(async () => {
 
 const routinePage = () => page.locator('section.routine-page');
 const fires = () => page.getByTestId('routine-fires').locator('tbody tr');
+/** Waits for a page that answers after a server round trip (slow on a busy machine). */
+const poll = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 15_000 });
 /** An ISO time as this browser's page shows it. */
 const shown = (iso: string) => page.evaluate((t) => new Date(t).toLocaleString(), iso);
 
@@ -78,7 +80,7 @@ describe('routines in a real browser', () => {
     // A bad hour is refused by the server, naming the field and the part of the cron.
     await form.locator('input[name=cron]').fill('0 25 * * *');
     await form.getByRole('button', { name: 'Create routine' }).click();
-    await expect.poll(() => form.locator('p.error').innerText()).toMatch(/^cron: hour: "25"/);
+    await poll(() => form.locator('p.error').innerText()).toMatch(/^cron: hour: "25"/);
     await form.locator('input[name=cron]').fill('0 9 * * 1-5');
     expect(await form.getByTestId('cron-words').innerText()).toBe('on weekdays at 09:00');
     await form.locator('input[name=timeZone]').fill('Europe/Berlin');
@@ -111,10 +113,10 @@ describe('routines in a real browser', () => {
 
   it('fires now and shows the fire in its history with the mission it proposed', async () => {
     await routinePage().getByRole('button', { name: 'Fire now' }).click();
-    await expect
-      .poll(() => page.getByRole('status').innerText())
-      .toBe('Fired: mission “Bump dependencies” proposed.');
-    await expect.poll(() => fires().count()).toBe(1);
+    await poll(() => page.getByRole('status').innerText()).toBe(
+      'Fired: mission “Bump dependencies” proposed.',
+    );
+    await poll(() => fires().count()).toBe(1);
     const row = await fires().first().innerText();
     expect(row).toContain('api');
     expect(row).toContain('proposed');
@@ -129,14 +131,14 @@ describe('routines in a real browser', () => {
     expect(await mission.innerText()).toContain('demo/storefront');
     // Approved, its tasks exist: the fire's link now leads to them on the task board.
     await mission.getByRole('button', { name: 'Approve' }).click();
-    await expect.poll(() => mission.innerText()).toContain('APPROVED');
+    await poll(() => mission.innerText()).toContain('APPROVED');
     await page.goBack();
     await routinePage().waitFor();
     const link = fires().first().getByRole('link', { name: 'Bump dependencies' });
-    await expect.poll(() => fires().first().innerText()).toContain('APPROVED');
+    await poll(() => fires().first().innerText()).toContain('APPROVED');
     await link.click();
     await page.waitForURL(/\/tasks\?missionId=/);
-    await expect.poll(() => page.locator('.board').innerText()).toContain('Bump patch versions');
+    await poll(() => page.locator('.board').innerText()).toContain('Bump patch versions');
     await page.goBack();
     await routinePage().waitFor();
   });
@@ -150,7 +152,7 @@ describe('routines in a real browser', () => {
     expect(((await again.json()) as { duplicate: boolean }).duplicate).toBe(true);
 
     await page.reload();
-    await expect.poll(() => fires().count()).toBe(2);
+    await poll(() => fires().count()).toBe(2);
     // Newest first; the first fire's mission is still open (APPROVED): skip_if_open skipped it.
     const newest = await fires().first().innerText();
     expect(newest).toContain('webhook');
@@ -160,19 +162,19 @@ describe('routines in a real browser', () => {
 
   it('pauses (no next run, a badge) and resumes with a next run again', async () => {
     await routinePage().getByRole('button', { name: 'Pause' }).click();
-    await expect
-      .poll(() => page.getByRole('status').innerText())
-      .toBe('Paused: nothing fires until it is resumed.');
+    await poll(() => page.getByRole('status').innerText()).toBe(
+      'Paused: nothing fires until it is resumed.',
+    );
     expect(await routinePage().locator('h2 .badge.paused').innerText()).toBe('paused');
     expect(await page.getByTestId('routine-next-run').innerText()).toBe('none while paused');
 
     await page.getByRole('link', { name: '← Routines' }).click();
     const card = page.getByTestId('routine-Weekday dependency bump');
-    await expect.poll(() => card.innerText()).toContain('paused');
+    await poll(() => card.innerText()).toContain('paused');
     await card.getByRole('link', { name: 'Weekday dependency bump' }).click();
 
     await routinePage().getByRole('button', { name: 'Resume' }).click();
-    await expect.poll(() => page.getByRole('status').innerText()).toBe('Resumed.');
+    await poll(() => page.getByRole('status').innerText()).toBe('Resumed.');
     expect(await routinePage().locator('h2 .badge.paused').count()).toBe(0);
     const routine = await jsonAs<RoutineView>(session, `/api/routines/${routineId}`);
     expect(routine.paused).toBe(false);
@@ -188,12 +190,12 @@ describe('routines in a real browser', () => {
     await form.locator('input[name=cron]').fill('30 7 * * *');
     await form.locator('input[name=reason]').fill('earlier, every day');
     await form.getByRole('button', { name: 'Save' }).click();
-    await expect.poll(() => page.getByRole('status').innerText()).toBe('Saved as revision 1.');
+    await poll(() => page.getByRole('status').innerText()).toBe('Saved as revision 1.');
     expect(await page.getByTestId('routine-schedule').innerText()).toBe(
       'every day at 07:30 · 30 7 * * * (Europe/Berlin)',
     );
     const revision = page.getByTestId('routine-revision-1');
-    await expect.poll(() => revision.innerText()).toContain('earlier, every day');
+    await poll(() => revision.innerText()).toContain('earlier, every day');
     expect(await revision.innerText()).toMatch(/cron\s*0 9 \* \* 1-5\s*→\s*30 7 \* \* \*/);
     expect(await revision.innerText()).toContain('operator@hq.local');
   });
@@ -203,15 +205,15 @@ describe('routines in a real browser', () => {
     const dialog = page.getByRole('dialog', { name: 'Confirm rollback' });
     await dialog.getByLabel('Reason').fill('weekdays were right');
     await dialog.getByRole('button', { name: 'Confirm rollback' }).click();
-    await expect
-      .poll(() => page.getByRole('status').innerText())
-      .toMatch(/^Rolled back to revision 0 as revision 2\. Not restored: webhook \(/);
+    await poll(() => page.getByRole('status').innerText()).toMatch(
+      /^Rolled back to revision 0 as revision 2\. Not restored: webhook \(/,
+    );
     expect(await page.getByTestId('routine-schedule').innerText()).toBe(
       'on weekdays at 09:00 · 0 9 * * 1-5 (Europe/Berlin)',
     );
-    await expect
-      .poll(() => page.getByTestId('routine-revision-2').innerText())
-      .toContain('weekdays were right');
+    await poll(() => page.getByTestId('routine-revision-2').innerText()).toContain(
+      'weekdays were right',
+    );
     // The webhook still answers with the secret shown at creation.
     expect((await deliver('{}', 'delivery-2')).status).toBe(202);
   });
@@ -223,22 +225,22 @@ describe('routines in a real browser', () => {
     await form.locator('select[name=concurrency]').selectOption('always');
     await form.locator('input[name=reason]').fill('trusted chore');
     await form.getByRole('button', { name: 'Save' }).click();
-    await expect.poll(() => page.getByRole('status').innerText()).toBe('Saved as revision 3.');
+    await poll(() => page.getByRole('status').innerText()).toBe('Saved as revision 3.');
     expect(await routinePage().locator('dl.facts').innerText()).toContain(
       'pre-approved by operator@hq.local',
     );
     await routinePage().getByRole('button', { name: 'Fire now' }).click();
-    await expect
-      .poll(() => page.getByRole('status').innerText())
-      .toBe('Fired: mission “Bump dependencies” approved.');
+    await poll(() => page.getByRole('status').innerText()).toBe(
+      'Fired: mission “Bump dependencies” approved.',
+    );
     // Fire now, the webhook delivery, the one after the rollback, and this one.
-    await expect.poll(() => fires().count()).toBe(4);
+    await poll(() => fires().count()).toBe(4);
     const newest = await fires().first().innerText();
     expect(newest).toMatch(/\tapi\tapproved\t/);
     expect(newest).toContain('Bump dependencies APPROVED');
   });
 
-  it('creates a planning routine for a lead agent, with no schedule', async () => {
+  it('creates a planning routine for a lead agent, with no schedule, then makes it a mission routine', async () => {
     await page.getByRole('link', { name: 'Routines', exact: true }).click();
     await page.getByRole('button', { name: 'New routine' }).click();
     const form = page.getByRole('form', { name: 'New routine' });
@@ -246,7 +248,7 @@ describe('routines in a real browser', () => {
     await form.locator('select[name=kind]').selectOption('planning');
     // Only agents that may plan are offered: the demo's CEO (LEAD), not its workers.
     const agents = form.locator('select[name=agent] option');
-    await expect.poll(() => agents.count()).toBeGreaterThan(1);
+    await poll(() => agents.count()).toBeGreaterThan(1);
     expect(await form.locator('select[name=agent]').innerText()).not.toContain('forge');
     await form.locator('select[name=agent]').selectOption('ceo');
     await form.locator('input[name=repository]').fill('demo/storefront');
@@ -256,13 +258,33 @@ describe('routines in a real browser', () => {
     expect(await form.locator('input[name=preApproved]').count()).toBe(0);
     await form.getByRole('button', { name: 'Create routine' }).click();
     await page.waitForURL(/\/routines\/[^/]+$/);
-    await expect
-      .poll(() => routinePage().locator('dl.facts').innerText())
-      .toContain('reads demo/storefront at main and proposes missions');
+    await poll(() => routinePage().locator('dl.facts').innerText()).toContain(
+      'reads demo/storefront at main and proposes missions',
+    );
     expect(await page.getByTestId('routine-schedule').innerText()).toBe(
       'no schedule (webhook or API only)',
     );
     expect(await page.getByTestId('routine-next-run').innerText()).toBe('—');
+
+    // Switched to a mission routine on edit: the planning agent is dropped, the template kept.
+    await routinePage().getByRole('button', { name: 'Edit' }).click();
+    const edit = page.getByRole('form', { name: 'Edit routine' });
+    await edit.locator('select[name=kind]').selectOption('mission');
+    await edit.locator('input[name="template.title"]').fill('Triage open issues');
+    await edit.locator('input[name="template.repository"]').fill('demo/storefront');
+    await edit.locator('textarea[name="template.brief"]').fill('Label and close stale issues.');
+    await edit.getByLabel('Task 1 title').fill('Triage');
+    await edit.getByLabel('Task 1 spec').fill('Label each open issue.');
+    await edit.getByLabel('Task 1 scope').fill('docs/**');
+    await edit.locator('input[name=reason]').fill('plan it ourselves');
+    await edit.getByRole('button', { name: 'Save' }).click();
+    await poll(() => page.getByRole('status').innerText()).toBe('Saved as revision 1.');
+    expect(await routinePage().locator('dl.facts').innerText()).toContain(
+      'proposes “Triage open issues” on demo/storefront → main, 1 task(s)',
+    );
+    await poll(() => page.getByTestId('routine-revision-1').innerText()).toMatch(
+      /kind\s*planning\s*→\s*mission/,
+    );
 
     // Archived after a confirmation: it leaves the list, the other routine stays.
     await routinePage().getByRole('button', { name: 'Archive' }).click();

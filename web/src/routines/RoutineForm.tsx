@@ -77,8 +77,6 @@ export function RoutineForm({
         <select
           name="kind"
           value={draft.kind}
-          // A routine keeps its kind: its history would mean something else otherwise.
-          disabled={!!routine}
           onChange={(e) => set({ kind: e.currentTarget.value as RoutineDraft['kind'] })}
         >
           <option value="mission">mission: proposes the same mission each time</option>

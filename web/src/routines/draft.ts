@@ -156,17 +156,21 @@ export function inputOf(d: RoutineDraft): RoutineInput {
 }
 
 /**
- * The body for PATCH: only what the operator changed, so the revision records just that.
+ * The body for PATCH: only what the operator changed, so the revision records just that. A
+ * switch of kind sends everything the new kind needs, and clears the planning fields when it
+ * becomes a mission routine (the server drops the template when it becomes a planning one).
  * The webhook is left out: it is added, rotated and removed on its own (its secret is shown
  * only by those calls).
  */
 export function changesOf(before: RoutineDraft, after: RoutineDraft): Partial<RoutineInput> {
   const from = inputOf(before) as unknown as Record<string, unknown>;
   const to = inputOf(after) as unknown as Record<string, unknown>;
-  const changes: Record<string, unknown> = {};
+  const switched = before.kind !== after.kind;
+  const changes: Record<string, unknown> =
+    switched && after.kind === 'mission' ? { agent: null, repository: null } : {};
   for (const [key, value] of Object.entries(to)) {
     if (key === 'webhook') continue;
-    if (JSON.stringify(value) !== JSON.stringify(from[key])) changes[key] = value;
+    if (switched || JSON.stringify(value) !== JSON.stringify(from[key])) changes[key] = value;
   }
   return changes as Partial<RoutineInput>;
 }

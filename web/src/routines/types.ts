@@ -59,8 +59,9 @@ export interface RoutineInput {
   name: string;
   kind: RoutineKind;
   template?: MissionTemplate;
-  agent?: string;
-  repository?: string;
+  /** null: none (a mission routine has no planning agent). */
+  agent?: string | null;
+  repository?: string | null;
   targetBranch?: string;
   cron: string | null;
   timeZone?: string;
