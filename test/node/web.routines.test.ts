@@ -1,9 +1,9 @@
 import { createHmac } from 'node:crypto';
 import type { z } from '@hono/zod-openapi';
 import { Cron } from 'croner';
-import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
-import type { Routine, RoutineFire, RoutineRevision } from '../../web/src/routines/types';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as Api from '../../worker/routines/schemas';
+import { poll, routinePage as routineSection, watchPolicy } from '../support/routines-page';
 import { jsonAs, pageAs } from '../support/session-api';
 import { type SignedIn, startSignedIn } from '../support/signed-in';
 
@@ -14,32 +14,22 @@ let page: SignedIn['page'];
 let routineId = '';
 let secret = '';
 let hookUrl = '';
-const violations: string[] = [];
+let violations: string[] = [];
 
-interface RoutineView {
-  id: string;
-  nextRunAt: string | null;
-  revision: number;
-  paused: boolean;
-}
+type RoutineView = z.infer<typeof Api.Routine>;
 
 beforeAll(async () => {
   session = await startSignedIn('operator@hq.local');
   ({ page } = session);
-  // The pages live under style-src/script-src 'self': Chromium reports any violation.
-  page.on('console', (message) => {
-    if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
-  });
+  violations = watchPolicy(page);
 });
 
 afterAll(async () => {
   await session?.close();
 });
 
-const routinePage = () => page.locator('section.routine-page');
+const routinePage = () => routineSection(page);
 const fires = () => page.getByTestId('routine-fires').locator('tbody tr');
-/** Waits for a page that answers after a server round trip (slow on a busy machine). */
-const poll = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 15_000 });
 /** An ISO time as this browser's page shows it. */
 const shown = (iso: string) => page.evaluate((t) => new Date(t).toLocaleString(), iso);
 
@@ -58,14 +48,6 @@ function deliver(body: string, deliveryId: string, key = secret) {
 }
 
 describe('routines in a real browser', () => {
-  it('reads the API with the wire types the page uses (checked by tsc)', () => {
-    // web/src/routines/types.ts restates the API's views for the browser bundle; tsc fails
-    // here when the two drift apart.
-    expectTypeOf<z.infer<typeof Api.Routine>>().toExtend<Routine>();
-    expectTypeOf<z.infer<typeof Api.RoutineFire>>().toExtend<RoutineFire>();
-    expectTypeOf<z.infer<typeof Api.RoutineRevision>>().toExtend<RoutineRevision>();
-  });
-
   it('creates a mission routine with a cron and a webhook, shows its secret once and its next run', async () => {
     await page.getByRole('link', { name: 'Routines', exact: true }).click();
     await page.getByRole('button', { name: 'New routine' }).click();
@@ -238,63 +220,6 @@ describe('routines in a real browser', () => {
     const newest = await fires().first().innerText();
     expect(newest).toMatch(/\tapi\tapproved\t/);
     expect(newest).toContain('Bump dependencies APPROVED');
-  });
-
-  it('creates a planning routine for a lead agent, with no schedule, then makes it a mission routine', async () => {
-    await page.getByRole('link', { name: 'Routines', exact: true }).click();
-    await page.getByRole('button', { name: 'New routine' }).click();
-    const form = page.getByRole('form', { name: 'New routine' });
-    await form.locator('input[name=name]').fill('CEO looks for work');
-    await form.locator('select[name=kind]').selectOption('planning');
-    // Only agents that may plan are offered: the demo's CEO (LEAD), not its workers.
-    const agents = form.locator('select[name=agent] option');
-    await poll(() => agents.count()).toBeGreaterThan(1);
-    expect(await form.locator('select[name=agent]').innerText()).not.toContain('forge');
-    await form.locator('select[name=agent]').selectOption('ceo');
-    await form.locator('input[name=repository]').fill('demo/storefront');
-    expect(await form.getByTestId('cron-words').innerText()).toBe(
-      'no schedule: webhook or API only',
-    );
-    expect(await form.locator('input[name=preApproved]').count()).toBe(0);
-    await form.getByRole('button', { name: 'Create routine' }).click();
-    await page.waitForURL(/\/routines\/[^/]+$/);
-    await poll(() => routinePage().locator('dl.facts').innerText()).toContain(
-      'reads demo/storefront at main and proposes missions',
-    );
-    expect(await page.getByTestId('routine-schedule').innerText()).toBe(
-      'no schedule (webhook or API only)',
-    );
-    expect(await page.getByTestId('routine-next-run').innerText()).toBe('—');
-
-    // Switched to a mission routine on edit: the planning agent is dropped, the template kept.
-    await routinePage().getByRole('button', { name: 'Edit' }).click();
-    const edit = page.getByRole('form', { name: 'Edit routine' });
-    await edit.locator('select[name=kind]').selectOption('mission');
-    await edit.locator('input[name="template.title"]').fill('Triage open issues');
-    await edit.locator('input[name="template.repository"]').fill('demo/storefront');
-    await edit.locator('textarea[name="template.brief"]').fill('Label and close stale issues.');
-    await edit.getByLabel('Task 1 title').fill('Triage');
-    await edit.getByLabel('Task 1 spec').fill('Label each open issue.');
-    await edit.getByLabel('Task 1 scope').fill('docs/**');
-    await edit.locator('input[name=reason]').fill('plan it ourselves');
-    await edit.getByRole('button', { name: 'Save' }).click();
-    await poll(() => page.getByRole('status').innerText()).toBe('Saved as revision 1.');
-    expect(await routinePage().locator('dl.facts').innerText()).toContain(
-      'proposes “Triage open issues” on demo/storefront → main, 1 task(s)',
-    );
-    await poll(() => page.getByTestId('routine-revision-1').innerText()).toMatch(
-      /kind\s*planning\s*→\s*mission/,
-    );
-
-    // Archived after a confirmation: it leaves the list, the other routine stays.
-    await routinePage().getByRole('button', { name: 'Archive' }).click();
-    await page
-      .getByRole('dialog', { name: 'Confirm archive' })
-      .getByRole('button', { name: 'Confirm archive' })
-      .click();
-    await page.waitForURL(/\/routines$/);
-    await page.getByTestId('routine-Weekday dependency bump').waitFor();
-    expect(await page.getByTestId('routine-CEO looks for work').count()).toBe(0);
     expect(violations).toEqual([]);
   });
 
