@@ -41,6 +41,7 @@ import { runnerApiRoutes } from './runners/api-routes';
 import { requireRunner } from './runners/guard';
 import { repositoryRoutes } from './runners/repositories';
 import { runnerReviewRoutes } from './runners/review-routes';
+import { snapshotRoutes } from './runners/snapshot-routes';
 import { settingsRoutes } from './settings/routes';
 import { spendRoutes } from './spend/routes';
 import { taskRecoveryRoutes } from './tasks/recover-routes';
@@ -87,6 +88,7 @@ export function createApp(): OpenAPIHono<HonoEnv> {
   app.route('/', runnerApiRoutes);
   app.route('/', runnerReviewRoutes);
   app.route('/', repositoryRoutes);
+  app.route('/', snapshotRoutes);
   app.route('/', runLogRoutes);
   app.route('/', patchRoutes);
   app.route('/', reviewJobRoutes);

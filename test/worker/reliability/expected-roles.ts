@@ -48,6 +48,8 @@ export const EXPECTED_MIN_ROLE: Record<string, MinRole> = {
   'GET /api/notifications': 'viewer',
   // What missions can name: the repositories runners serve (issue 15).
   'GET /api/repositories': 'viewer',
+  // A repository's tracked files as a runner last reported them (issue 19): the CEO drafts from them.
+  'GET /api/repositories/{name}/files': 'viewer',
   // The operator lists what the CEO remembers (issue 6); viewers do not, in Telegram either.
   'GET /api/memory': 'operator',
   'GET /api/memory/context': 'operator',
@@ -105,6 +107,7 @@ export const EXPECTED_MIN_ROLE: Record<string, MinRole> = {
 
   'POST /api/runner/claim': 'runner',
   'PUT /api/runner/capabilities': 'runner',
+  'PUT /api/runner/repositories/{name}/snapshot': 'runner',
   'POST /api/runner/tasks/{id}/heartbeat': 'runner',
   'POST /api/runner/tasks/{id}/report': 'runner',
   // Leases approved tasks for their merge (issue 15): a write, so a POST.
