@@ -25,6 +25,7 @@ import { securityHeaders } from './http/security-headers';
 import { serverTiming } from './http/server-timing';
 import { validationHook } from './http/validation';
 import { memoryRoutes } from './memory/routes';
+import { missionReplaceRoutes } from './missions/replace';
 import { missionRoutes } from './missions/routes';
 import { notificationRoutes } from './notifications/routes';
 import { officeRoutes } from './office/routes';
@@ -83,6 +84,7 @@ export function createApp(): OpenAPIHono<HonoEnv> {
   app.route('/', resealRoutes);
   app.route('/', settingsRoutes);
   app.route('/', missionRoutes);
+  app.route('/', missionReplaceRoutes);
   app.route('/', runnerAdminRoutes);
   app.route('/', apiTokenRoutes);
   app.route('/', runnerApiRoutes);

@@ -70,6 +70,8 @@ export const EXPECTED_MIN_ROLE: Record<string, MinRole> = {
   'POST /api/agents/{slug}/rollback': 'admin',
   'POST /api/missions': 'operator',
   'POST /api/missions/{id}/approve': 'operator',
+  // An edited proposal replaces the one it came from (issue 19: the CEO's drafts' Edit).
+  'POST /api/missions/{id}/replace': 'operator',
   'POST /api/missions/{id}/reject': 'operator',
   // Operators end what went wrong (issue 16): cancel a mission, retry or reassign a task.
   'POST /api/missions/{id}/cancel': 'operator',
