@@ -26,6 +26,10 @@ type Sent = {
   text: string;
   reply_markup?: { inline_keyboard: { text: string; callback_data: string }[][] };
 };
+/** The last message of a request to the model: a tool's result, when it answers one. */
+const lastMessage = (request: { body: Record<string, unknown> } | undefined) =>
+  ((request?.body.messages ?? []) as { role: string; content: string }[]).at(-1);
+
 /** The draft's message (the proposal's own notification may come after it). */
 const draftMessage = async (chat: number) =>
   (await botCalls(chat, 'sendMessage'))
@@ -67,7 +71,7 @@ describe('the CEO drafts a mission in Telegram', () => {
     const before = (await modelRequests(MODEL)).length;
     await send(textUpdate(operator, 'add rate limits to the search API'));
     const requests = (await modelRequests(MODEL)).slice(before);
-    const files = (requests[1]?.body.messages as { role: string; content: string }[]).at(-1);
+    const files = lastMessage(requests[1]);
     expect(files?.content).toContain('src/search/api.ts');
     expect(files?.content).not.toContain('src/billing/invoice.ts');
 
@@ -103,8 +107,9 @@ describe('the CEO drafts a mission in Telegram', () => {
     await send(callbackUpdate(operator, `mission:approve:${mission?.id}`));
     expect((await missionsTitled(title))[0]?.status).toBe('APPROVED');
     const edits = await botCalls(operator, 'editMessageText');
-    expect((edits.at(-1)?.payload as Sent).text).toContain('✅ Approved by operator@test.hq');
-    expect((edits.at(-1)?.payload as Sent).reply_markup?.inline_keyboard ?? []).toEqual([]);
+    const closed = edits.at(-1)?.payload as Sent | undefined;
+    expect(closed?.text).toContain('✅ Approved by operator@test.hq');
+    expect(closed?.reply_markup?.inline_keyboard ?? []).toEqual([]);
   });
 
   it('Edit points to the prefilled form; proposing the edit rejects the draft as replaced', async () => {
@@ -172,7 +177,7 @@ describe('the CEO drafts a mission in Telegram', () => {
     const before = (await modelRequests(MODEL)).length;
     await send(textUpdate(operator, 'add something nowhere'));
     const second = (await modelRequests(MODEL)).slice(before)[1];
-    const result = (second?.body.messages as { role: string; content: string }[]).at(-1);
+    const result = lastMessage(second);
     expect(result?.content).toContain('Not drafted: no glob of "Limit search requests per client"');
     expect(result?.content).toContain('list_repository_files');
     expect(await missionsTitled(title)).toEqual([]);
@@ -188,12 +193,12 @@ describe('the CEO drafts a mission in Telegram', () => {
     const before = (await modelRequests(MODEL)).length;
     await send(textUpdate(viewer, 'add rate limits'));
     const [first, second] = (await modelRequests(MODEL)).slice(before);
-    const offered = (first?.body.tools as { function: { name: string } }[]).map(
+    const offered = ((first?.body.tools ?? []) as { function: { name: string } }[]).map(
       (t) => t.function.name,
     );
     expect(offered).toContain('list_repository_files');
     expect(offered).not.toContain('draft_mission');
-    const result = (second?.body.messages as { role: string; content: string }[]).at(-1);
+    const result = lastMessage(second);
     expect(result?.content).toBe(
       'Refused: draft_mission needs the operator role; the caller is viewer.',
     );
