@@ -108,7 +108,8 @@ export async function describe(env: Env, event: DomainEvent): Promise<Happening>
         type: 'mission.proposed',
         entityType: 'mission',
         entityId: event.missionId,
-        text: `New mission proposed by ${event.proposedBy}: "${event.title}" (${event.tasks} task${event.tasks === 1 ? '' : 's'}). It waits for your approval.`,
+        // 'ceo': drafted in a conversation at an operator's request (worker/ceo/drafts).
+        text: `New mission ${event.proposedBy === 'ceo' ? 'drafted by the CEO' : `proposed by ${event.proposedBy}`}: "${event.title}" (${event.tasks} task${event.tasks === 1 ? '' : 's'}). It waits for your approval.`,
       };
     case 'mission.decided':
       return {
