@@ -26,7 +26,7 @@ function setup(vars: Record<string, string>, args: string[] = []) {
 }
 
 describe('npm run telegram:setup', () => {
-  it('registers the webhook with its secret and the eighteen commands, and prints the username', async () => {
+  it('registers the webhook with its secret and the nineteen commands, and prints the username', async () => {
     const token = '424242:setup-test-token';
     const { stdout } = await setup(
       {
