@@ -1,6 +1,6 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { RunCaller } from '../env';
-import { insertMission } from '../missions/propose';
+import { proposeOrMerge } from '../missions/agent-proposal';
 import { ProposeMission } from '../missions/schemas';
 import { type Answer, answer } from './answer';
 
@@ -22,15 +22,17 @@ export function registerProposeTool(
     async (input): Promise<Answer> => {
       if (!run.agentSlug)
         throw new Error('This run has no agent (the runner’s default executor): nobody to propose as.');
-      const mission = await insertMission(env, input, `agent:${run.agentSlug}`, {
+      // A proposal that repeats open work of the repository is merged, not queued again.
+      const { outcome, mission } = await proposeOrMerge(env, input, `agent:${run.agentSlug}`, {
         actor: `agent:${run.agentSlug}`,
         requestId,
       });
       return answer({
-        outcome: 'proposed',
+        outcome,
         missionId: mission.id,
         title: mission.title,
         status: mission.status,
+        tasks: mission.plan.length,
       });
     },
   );

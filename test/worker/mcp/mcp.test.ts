@@ -158,6 +158,17 @@ describe('propose_mission', () => {
       .bind(proposed.missionId)
       .first();
     expect(row).toEqual({ proposed_by: 'agent:mcp-fay', status: 'PROPOSED' });
+    // The same work proposed again (another run found it too) is merged, not repeated.
+    const again = await tool(client, 'propose_mission', {
+      title: 'Fix the flaky clock test',
+      brief: 'Seen again.',
+      repository: 'acme/app',
+      tasks: [
+        { title: 'Pin the clock', spec: 'Use a fixed time.', expectedScope: ['test/**'] },
+        { title: 'Run it at midnight in CI', spec: 'Add a job.', expectedScope: ['.ci/**'] },
+      ],
+    });
+    expect(again).toMatchObject({ outcome: 'merged', missionId: proposed.missionId, tasks: 2 });
     const bad = await tool(client, 'propose_mission', { title: 'x', repository: 'acme/app' });
     expect(bad.error).toMatch(/brief/);
   });
