@@ -4,15 +4,16 @@
 // (codex alone takes MCP headers by variable name, kept out of its shells), masked in the log.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Claim } from '../../runner/api';
-import { chooseExecutor } from '../../runner/executors/run';
 import { PRESETS } from '../../runner/executors/presets';
+import { chooseExecutor } from '../../runner/executors/run';
 import { openRunLog } from '../../runner/logs/run-log';
 import { agentConfig, fileOf, makeRepo, runStandIn } from '../support/preset-runs';
 
 const repo = makeRepo();
 afterEach(() => repo.reset());
 
-const TOKEN = 'hqm_eyJ0YXNrIjoidCJ9.0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef';
+const TOKEN =
+  'hqm_eyJ0YXNrIjoidCJ9.0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef';
 const URL = 'http://127.0.0.1:8787/mcp';
 const HEADER = { Authorization: `Bearer ${TOKEN}` };
 const fallback = { executor: 'claude-code' as const, command: '' };

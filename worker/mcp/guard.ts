@@ -18,10 +18,7 @@ interface RunRow {
  * the runner not revoked. Anything else is a 401 that says which of these failed, so an agent
  * (and whoever reads its log) sees why its HQ tools stopped working.
  */
-export const requireRunToken: MiddlewareHandler<HonoEnv> = async function requireRunToken(
-  c,
-  next,
-) {
+export const requireRunToken: MiddlewareHandler<HonoEnv> = async function requireRunToken(c, next) {
   const header = c.req.header('authorization') ?? '';
   const token = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
   const grant = await readRunToken(c.env, token, Date.now());

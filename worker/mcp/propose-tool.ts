@@ -21,7 +21,9 @@ export function registerProposeTool(
     },
     async (input): Promise<Answer> => {
       if (!run.agentSlug)
-        throw new Error('This run has no agent (the runner’s default executor): nobody to propose as.');
+        throw new Error(
+          'This run has no agent (the runner’s default executor): nobody to propose as.',
+        );
       // A proposal that repeats open work of the repository is merged, not queued again.
       const { outcome, mission } = await proposeOrMerge(env, input, `agent:${run.agentSlug}`, {
         actor: `agent:${run.agentSlug}`,

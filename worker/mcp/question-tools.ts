@@ -1,9 +1,9 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
+import { agentQuestions } from '../../drizzle/schema';
+import { database } from '../db/client';
 import type { RunCaller } from '../env';
 import { agentAskedInsert } from '../events/outbox';
-import { database } from '../db/client';
-import { agentQuestions } from '../../drizzle/schema';
 import { type Answer, answer } from './answer';
 
 /** Unanswered questions one task may have at once: the operator is a person, not a queue. */

@@ -59,7 +59,9 @@ export const Claimed = z.object({
           'This run’s own bearer token for it, valid while the task is RUNNING with this run on this runner. Write it only to the CLI’s own MCP config of the run, never to a log or an environment.',
         ),
     })
-    .describe('Give the agent’s CLI an MCP server `hq` at `url` with Authorization: Bearer `token`.'),
+    .describe(
+      'Give the agent’s CLI an MCP server `hq` at `url` with Authorization: Bearer `token`.',
+    ),
 });
 
 export const claimRoute = defineRoute('runner', {

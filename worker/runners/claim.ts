@@ -176,7 +176,9 @@ export async function claim(
   for (;;) {
     if (signal?.aborted) return undefined;
     // A runner that serves no repository can run nothing: it only waits out its poll.
-    const found = offer.repositories.length ? await claimOnce(env, runnerId, offer, mcpUrl) : undefined;
+    const found = offer.repositories.length
+      ? await claimOnce(env, runnerId, offer, mcpUrl)
+      : undefined;
     if (found || Date.now() + POLL_MS > deadline) return found;
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }

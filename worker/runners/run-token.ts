@@ -27,7 +27,8 @@ export interface RunGrant {
 async function signingKey(env: Env): Promise<string> {
   const problem = sessionSecretProblem(env);
   const secret = envValue(env, 'SESSION_SECRET');
-  if (problem || !secret) throw new ApiError('misconfigured', problem ?? 'SESSION_SECRET is not set.');
+  if (problem || !secret)
+    throw new ApiError('misconfigured', problem ?? 'SESSION_SECRET is not set.');
   return keyedHash(secret, KEY_LABEL);
 }
 

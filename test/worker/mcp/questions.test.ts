@@ -27,7 +27,7 @@ async function sentWith(chat: number, text: string) {
   expect(found, `no message with ${text}`).toBeDefined();
   return {
     text: String(found?.payload.text),
-    messageId: (found?.result as { message_id: number }).message_id,
+    messageId: (found?.result as { message_id?: number } | undefined)?.message_id ?? -1,
   };
 }
 
