@@ -6,15 +6,15 @@ import type { BotDeps, HqContext } from './context';
 import { closeDecision, minuteUtc } from './decision-messages';
 import { remember } from './messages';
 
-/** The agent question a bot message carried, if the message was kept for it (deliver.ts). */
-async function questionOf(env: Env, chatId: string, messageId: number): Promise<string | null> {
-  const row = await env.DB.prepare(
+/** The agent questions a bot message carried, if it was kept for them (deliver.ts). */
+async function questionsOf(env: Env, chatId: string, messageId: number): Promise<string[]> {
+  const { results } = await env.DB.prepare(
     `SELECT decision_id AS id FROM telegram_decision_messages
-     WHERE chat_id = ? AND message_id = ? AND decision_kind = 'question' LIMIT 1`,
+     WHERE chat_id = ? AND message_id = ? AND decision_kind = 'question' LIMIT 10`,
   )
     .bind(chatId, messageId)
-    .first<{ id: string }>();
-  return row?.id ?? null;
+    .all<{ id: string }>();
+  return results.map((r) => r.id);
 }
 
 /**
@@ -29,8 +29,17 @@ export function agentAnswers(deps: BotDeps) {
     const repliedTo = ctx.message.reply_to_message;
     if (!operator || !repliedTo || parseCommand(ctx.message.text)) return next();
     const chatId = String(ctx.chat.id);
-    const questionId = await questionOf(deps.env, chatId, repliedTo.message_id);
+    const questions = await questionsOf(deps.env, chatId, repliedTo.message_id);
+    const [questionId] = questions;
     if (!questionId) return next();
+    // A digest may carry several: a reply cannot say which one it answers.
+    if (questions.length > 1) {
+      const ids = questions.map((id) => id.slice(0, 8)).join(', ');
+      await ctx.reply(
+        `That message carries ${questions.length} questions (${ids}): answer one with /answer <id> <answer>.`,
+      );
+      return;
+    }
     const key = `tg-${ctx.update.update_id}`;
     const text = ctx.message.text.trim().slice(0, 4000);
     if (!roleAtLeast(operator.role, 'operator')) {

@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers';
 import type { Update } from 'grammy/types';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ceo, noModel } from '../ceo/support';
+import { ceo, MINUTE, noModel, patchSettings } from '../ceo/support';
 import { call, signInAs } from '../support/client';
 import { botCalls, linkChat, messageUpdate, send, useTelegram } from '../telegram/support';
 import { connect, runningTask, tool } from './support';
@@ -127,6 +127,35 @@ describe('ask_operator and get_answer', () => {
       answer: 'Use 8080.',
       answeredBy: 'operator@test.hq',
     });
+  });
+
+  it('a digest carrying two questions asks for /answer instead of guessing which one', async () => {
+    await patchSettings({
+      notificationRules: { 'agent.question': { tier: 'DIGEST', lowSignal: false } },
+    });
+    try {
+      const { claim } = await runningTask('ask-eli', 'Asks twice');
+      const client = await connect(claim.mcp.url, claim.mcp.token);
+      const first = await tool(client, 'ask_operator', { question: 'Tabs or spaces?' });
+      const second = await tool(client, 'ask_operator', { question: 'Which licence header?' });
+      await ceo().poke();
+      await ceo().tick(Date.now() + 10 * MINUTE);
+      const digest = await sentWith(operator, 'Which licence header?');
+      expect(digest.text).toContain('Tabs or spaces?');
+      await send(replyTo(operator, digest.messageId, 'Spaces.'));
+      const ids = [first.questionId, second.questionId].map((id) => String(id).slice(0, 8));
+      expect(await lastSaid(operator)).toMatch(
+        /^That message carries 2 questions \(\w{8}, \w{8}\): answer one with \/answer <id> <answer>\.$/,
+      );
+      for (const id of ids) expect(await lastSaid(operator)).toContain(id);
+      expect(await tool(client, 'get_answer', { questionId: first.questionId })).toMatchObject({
+        status: 'waiting',
+      });
+    } finally {
+      await patchSettings({
+        notificationRules: { 'agent.question': { tier: 'IMMEDIATE', lowSignal: false } },
+      });
+    }
   });
 
   it('caps unanswered questions per task, saying so', async () => {
