@@ -8,7 +8,7 @@ import { taskView } from '../tasks/views';
 import { runnerOffer } from './capabilities';
 import { type Candidate, claimReason } from './continuation';
 import { type RunAgent, runAgent } from './run-agent';
-import { mintRunToken, RUN_TOKEN_TTL_MS } from './run-token';
+import { mintRunToken, RUN_TOKEN_TTL_MS, requireRunTokenKey } from './run-token';
 
 const POLL_MS = 500;
 
@@ -171,6 +171,8 @@ export async function claim(
   mcpUrl: string,
   signal?: AbortSignal,
 ): Promise<Claim | undefined> {
+  // Before any task moves: a claim whose run token cannot be signed would strand its task.
+  requireRunTokenKey(env);
   const deadline = Date.now() + waitSeconds * 1000;
   const offer = await runnerOffer(env, runnerId);
   for (;;) {

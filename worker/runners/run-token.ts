@@ -24,12 +24,23 @@ export interface RunGrant {
   expiresAt: number;
 }
 
-async function signingKey(env: Env): Promise<string> {
+/**
+ * Refuses (503, naming the variable) when run tokens cannot be signed: a claim checks this
+ * before it moves a task, so no task goes RUNNING with a claim that cannot be answered.
+ */
+export function requireRunTokenKey(env: Env): string {
   const problem = sessionSecretProblem(env);
   const secret = envValue(env, 'SESSION_SECRET');
   if (problem || !secret)
-    throw new ApiError('misconfigured', problem ?? 'SESSION_SECRET is not set.');
-  return keyedHash(secret, KEY_LABEL);
+    throw new ApiError(
+      'misconfigured',
+      `${problem ?? 'SESSION_SECRET is not set.'} Each claim hands its run a token signed with a key derived from it.`,
+    );
+  return secret;
+}
+
+function signingKey(env: Env): Promise<string> {
+  return keyedHash(requireRunTokenKey(env), KEY_LABEL);
 }
 
 const toBase64Url = (text: string) =>

@@ -1,7 +1,8 @@
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { mintRunToken } from '../../../worker/runners/run-token';
-import { runnerCall, success } from '../runners/support';
+import { hire } from '../missions/support';
+import { cancelOpenTasks, registerRunner, runnerCall, success, taskFor } from '../runners/support';
 import { call, errorOf, signInAs } from '../support/client';
 import { connect, rawMcp, runningTask, tool } from './support';
 
@@ -140,6 +141,27 @@ describe('only the run’s own token, while the run lasts', () => {
       expect(response.headers.get('allow')).toBe('POST');
       expect((await errorOf(response)).message).toMatch(/stateless/);
     }
+  });
+});
+
+describe('a claim without a key to sign its token', () => {
+  it('refuses with 503 naming SESSION_SECRET, before any task moves', async () => {
+    await cancelOpenTasks();
+    const runner = await registerRunner('mcp-no-key-runner');
+    await hire({ slug: 'mcp-gil' });
+    const taskId = await taskFor('mcp-gil', 'Waits for a key');
+    const response = await call('/api/runner/claim', {
+      method: 'POST',
+      json: { waitSeconds: 0 },
+      headers: { authorization: `Bearer ${runner.token}` },
+      env: { SESSION_SECRET: '' },
+    });
+    expect(response.status).toBe(503);
+    expect((await errorOf(response)).message).toMatch(/^SESSION_SECRET is not set/);
+    const task = await env.DB.prepare('SELECT status FROM tasks WHERE id = ?')
+      .bind(taskId)
+      .first<{ status: string }>();
+    expect(task?.status).toBe('ASSIGNED');
   });
 });
 
