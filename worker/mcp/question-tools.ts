@@ -1,6 +1,7 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { agentQuestions } from '../../drizzle/schema';
+import { auditRow } from '../audit/record';
 import { database } from '../db/client';
 import type { RunCaller } from '../env';
 import { agentAskedInsert } from '../events/outbox';
@@ -10,7 +11,12 @@ import { type Answer, answer } from './answer';
 export const MAX_OPEN_QUESTIONS = 3;
 
 /** The tools for asking the operator and reading the answer. */
-export function registerQuestionTools(server: McpServer, env: Env, run: RunCaller) {
+export function registerQuestionTools(
+  server: McpServer,
+  env: Env,
+  run: RunCaller,
+  requestId: string,
+) {
   server.registerTool(
     'ask_operator',
     {
@@ -50,6 +56,14 @@ export function registerQuestionTools(server: McpServer, env: Env, run: RunCalle
           askedAt: now,
         }),
         agentAskedInsert(db, { questionId: id, taskId: run.taskId, agentSlug, question }, now),
+        auditRow(db, {
+          actor: `agent:${agentSlug}`,
+          action: 'agent_question.ask',
+          entityType: 'agent_question',
+          entityId: id,
+          requestId,
+          summary: { taskId: run.taskId, run: run.run },
+        }),
       ]);
       return answer({
         questionId: id,

@@ -12,7 +12,7 @@ const INSTRUCTIONS =
 function serverFor(env: Env, run: RunCaller, requestId: string): McpServer {
   const server = new McpServer({ name: 'hq', version: '1.0.0' }, { instructions: INSTRUCTIONS });
   registerTaskTools(server, env, run);
-  registerQuestionTools(server, env, run);
+  registerQuestionTools(server, env, run, requestId);
   registerProposeTool(server, env, run, requestId);
   return server;
 }

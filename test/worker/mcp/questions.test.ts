@@ -97,11 +97,14 @@ describe('ask_operator and get_answer', () => {
       'That question was already answered by operator@test.hq: "Yes, keep the old order."',
     );
     const audit = await env.DB.prepare(
-      "SELECT actor FROM audit_log WHERE action = 'agent_question.answer' AND entity_id = ?",
+      "SELECT actor, action FROM audit_log WHERE entity_type = 'agent_question' AND entity_id = ? ORDER BY id",
     )
       .bind(questionId)
       .all();
-    expect(audit.results).toEqual([{ actor: 'operator@test.hq' }]);
+    expect(audit.results).toEqual([
+      { actor: 'agent:ask-ada', action: 'agent_question.ask' },
+      { actor: 'operator@test.hq', action: 'agent_question.answer' },
+    ]);
     // Another task's run cannot read it.
     const other = await runningTask('ask-bo', 'Someone else');
     const stranger = await connect(other.claim.mcp.url, other.claim.mcp.token);
