@@ -51,6 +51,7 @@ mcpRoutes.openapi(post, async (c) => {
     c.get('run'),
     c.get('requestId'),
   );
+  // The transport's own Response (JSON-RPC, 200/202/4xx): not one of the typed bodies above.
   return response as never;
 });
 
