@@ -51,6 +51,11 @@ export interface Claim {
     /** Secrets unsealed for this run: they go to the run's own files only, never to a log. */
     mcpServers: Record<string, McpServerConfig>;
   } | null;
+  /**
+   * HQ's own MCP server and this run's token for it (absent from an HQ before issue 19): the
+   * CLI gets it as the server `hq`. The token is a secret like the agent's MCP headers.
+   */
+  mcp?: { url: string; token: string };
 }
 
 export type { ReviewClaim, ReviewReport } from './review/wire';
@@ -218,6 +223,17 @@ export class HqClient {
   }
   reviewRelease(jobId: string, reason: string) {
     return this.call('POST', `${reviewPath(jobId)}/release`, { reason });
+  }
+  /** The tracked files and head of a served repository's default branch (runner/repo-snapshot.ts). */
+  snapshot(
+    repository: string,
+    snapshot: { branch: string; headCommit: string; files: string[]; fileCount: number },
+  ) {
+    return this.call<{ files: number; fileCount: number }>(
+      'PUT',
+      `/api/runner/repositories/${encodeURIComponent(repository)}/snapshot`,
+      snapshot,
+    );
   }
   merged(taskId: string, result: MergeResult) {
     return this.call<{ status: string }>('POST', `${taskPath(taskId)}/merge`, result);

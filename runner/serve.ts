@@ -5,6 +5,7 @@ import { MIN_SECRET_LENGTH, unmaskable } from './logs/mask';
 import { createMerger } from './merge-loop';
 import { readOptions, UsageError } from './options';
 import { Progress } from './progress';
+import { createSnapshotReporter, SNAPSHOT_EVERY_MS } from './repo-snapshot';
 import { createReviewer } from './review/loop';
 import { StartError, startChecks } from './start';
 import { type RunnerOptions, runTask } from './task-run';
@@ -73,6 +74,14 @@ export async function serve(argv: string[]): Promise<number> {
   progress.info(`runner → ${cli.server}, ${cli.concurrency} at a time, clones in ${cli.workDir}`);
   const repositories = [...started.repos.values()].map(({ name, pushes }) => ({ name, pushes }));
   await declare(opts, probed.capabilities, repositories, stop.signal);
+  // The served repositories' files, for the CEO's drafts: now, every 10 minutes, after merges.
+  const snapshots = createSnapshotReporter({ ...opts, repos: started.repos });
+  const reporter = async () => {
+    while (!stop.signal.aborted) {
+      await snapshots.reportAll();
+      await sleep(SNAPSHOT_EVERY_MS, stop.signal);
+    }
+  };
 
   const worker = async () => {
     while (!stop.signal.aborted) {
@@ -102,7 +111,7 @@ export async function serve(argv: string[]): Promise<number> {
       }
     }
   };
-  const mergeOnce = createMerger(opts);
+  const mergeOnce = createMerger({ ...opts, afterMerge: snapshots.reportOne });
   const merger = async () => {
     while (!stop.signal.aborted) {
       await mergeOnce().catch((error: Error) => progress.info(`merge: ${error.message}`));
@@ -117,7 +126,12 @@ export async function serve(argv: string[]): Promise<number> {
       await sleep(cli.mergePollSeconds * 1000, stop.signal);
     }
   };
-  await Promise.all([...Array.from({ length: cli.concurrency }, worker), merger(), reviewer()]);
+  await Promise.all([
+    ...Array.from({ length: cli.concurrency }, worker),
+    merger(),
+    reviewer(),
+    reporter(),
+  ]);
   progress.summary();
   return 0;
 }

@@ -24,7 +24,10 @@ import { provideGuards } from './http/guards';
 import { securityHeaders } from './http/security-headers';
 import { serverTiming } from './http/server-timing';
 import { validationHook } from './http/validation';
+import { requireRunToken } from './mcp/guard';
+import { mcpRoutes } from './mcp/routes';
 import { memoryRoutes } from './memory/routes';
+import { missionReplaceRoutes } from './missions/replace';
 import { missionRoutes } from './missions/routes';
 import { notificationRoutes } from './notifications/routes';
 import { officeRoutes } from './office/routes';
@@ -45,6 +48,7 @@ import { runnerApiRoutes } from './runners/api-routes';
 import { requireRunner } from './runners/guard';
 import { repositoryRoutes } from './runners/repositories';
 import { runnerReviewRoutes } from './runners/review-routes';
+import { snapshotRoutes } from './runners/snapshot-routes';
 import { settingsRoutes } from './settings/routes';
 import { spendRoutes } from './spend/routes';
 import { taskRecoveryRoutes } from './tasks/recover-routes';
@@ -59,7 +63,12 @@ const HOOKS = '/api/hooks/';
 /** Builds the HQ application: shared middleware, every feature's routes, the API document. */
 export function createApp(): OpenAPIHono<HonoEnv> {
   // The guards of every route's minimum role live with their features; routes find them here.
-  provideGuards({ role: requireRole, runner: requireRunner, telegram: requireTelegram });
+  provideGuards({
+    role: requireRole,
+    runner: requireRunner,
+    telegram: requireTelegram,
+    run: requireRunToken,
+  });
   const app = new OpenAPIHono<HonoEnv>({ defaultHook: validationHook });
   app.use(serverTiming());
   app.use(securityHeaders());
@@ -90,6 +99,7 @@ export function createApp(): OpenAPIHono<HonoEnv> {
   app.route('/', resealRoutes);
   app.route('/', settingsRoutes);
   app.route('/', missionRoutes);
+  app.route('/', missionReplaceRoutes);
   app.route('/', routineRoutes);
   app.route('/', fireRoutes);
   app.route('/', routineRevisionRoutes);
@@ -99,6 +109,7 @@ export function createApp(): OpenAPIHono<HonoEnv> {
   app.route('/', runnerApiRoutes);
   app.route('/', runnerReviewRoutes);
   app.route('/', repositoryRoutes);
+  app.route('/', snapshotRoutes);
   app.route('/', runLogRoutes);
   app.route('/', patchRoutes);
   app.route('/', reviewJobRoutes);
@@ -115,6 +126,7 @@ export function createApp(): OpenAPIHono<HonoEnv> {
   app.route('/', chatRoutes);
   app.route('/', officeRoutes);
   app.route('/', telegramRoutes);
+  app.route('/', mcpRoutes);
   mountOpenApi(app);
 
   app.notFound(handleNotFound);

@@ -6,10 +6,11 @@ import { fitText, keyboard } from './render';
 
 /**
  * What a button decides: a mission (approve / reject), a task's review (approve / changes), or
- * a write the CEO asked to confirm (`action`, a pending action: confirm / cancel).
+ * a write the CEO asked to confirm (`action`, a pending action: confirm / cancel). An agent's
+ * `question` has no button: a reply to its message answers it (worker/telegram/agent-answers.ts).
  */
 export interface DecisionRef {
-  kind: 'mission' | 'task' | 'action';
+  kind: 'mission' | 'task' | 'action' | 'question';
   id: string;
 }
 
@@ -21,7 +22,8 @@ export interface Outcome {
   subject: string;
 }
 
-const DECISION_ACTION = /^(mission|task):(approve|reject|changes):([\w-]{4,64})$/;
+// A draft's Edit belongs to its mission's decision: it goes with Approve / Reject once decided.
+const DECISION_ACTION = /^(mission|task):(approve|reject|changes|edit):([\w-]{4,64})$/;
 const QUESTION_ACTION = /^(confirm|cancel):([\w-]{36})$/;
 
 /** The decision a button's action makes, or null for buttons that decide nothing. */

@@ -1,12 +1,13 @@
 /** Who may call an operation: a role, or the credential that is not a session. */
-export type MinRole = 'public' | 'viewer' | 'operator' | 'admin' | 'runner' | 'telegram';
+export type MinRole = 'public' | 'viewer' | 'operator' | 'admin' | 'runner' | 'telegram' | 'run';
 
 /**
  * The minimum role of every operation, written by hand from the product rules (README,
  * SPEC) and never read from the app: viewers read; operators write (missions, task reviews,
  * agent edits, memory, notification and CEO actions); admins administer (roles, settings,
  * runner registration, furniture, MCP secrets); runners use their bearer token; Telegram
- * its webhook secret; health, sign-in and the API docs are public.
+ * its webhook secret; an agent mid-run its run's own token (`run`, HQ's MCP server); health,
+ * sign-in and the API docs are public.
  */
 export const EXPECTED_MIN_ROLE: Record<string, MinRole> = {
   'GET /api/health': 'public',
@@ -50,6 +51,8 @@ export const EXPECTED_MIN_ROLE: Record<string, MinRole> = {
   'GET /api/notifications': 'viewer',
   // What missions can name: the repositories runners serve (issue 15).
   'GET /api/repositories': 'viewer',
+  // A repository's tracked files as a runner last reported them (issue 19): the CEO drafts from them.
+  'GET /api/repositories/{name}/files': 'viewer',
   // The operator lists what the CEO remembers (issue 6); viewers do not, in Telegram either.
   // Routines (issue 19): viewers see them, their fires and revisions.
   'GET /api/routines': 'viewer',
@@ -75,6 +78,8 @@ export const EXPECTED_MIN_ROLE: Record<string, MinRole> = {
   'POST /api/agents/{slug}/rollback': 'admin',
   'POST /api/missions': 'operator',
   'POST /api/missions/{id}/approve': 'operator',
+  // An edited proposal replaces the one it came from (issue 19: the CEO's drafts' Edit).
+  'POST /api/missions/{id}/replace': 'operator',
   'POST /api/missions/{id}/reject': 'operator',
   // Operators end what went wrong (issue 16): cancel a mission, retry or reassign a task.
   'POST /api/missions/{id}/cancel': 'operator',
@@ -122,6 +127,7 @@ export const EXPECTED_MIN_ROLE: Record<string, MinRole> = {
 
   'POST /api/runner/claim': 'runner',
   'PUT /api/runner/capabilities': 'runner',
+  'PUT /api/runner/repositories/{name}/snapshot': 'runner',
   'POST /api/runner/tasks/{id}/heartbeat': 'runner',
   'POST /api/runner/tasks/{id}/report': 'runner',
   // Leases approved tasks for their merge (issue 15): a write, so a POST.
@@ -136,6 +142,12 @@ export const EXPECTED_MIN_ROLE: Record<string, MinRole> = {
   'PUT /api/runner/tasks/{id}/patch': 'runner',
 
   'POST /telegram/webhook': 'telegram',
+
+  // HQ's MCP server (issue 19): an agent's CLI with its run's token, nobody else. Stateless,
+  // so GET (a standalone stream) and DELETE (a session) answer 405 to the token's holder.
+  'POST /mcp': 'run',
+  'GET /mcp': 'run',
+  'DELETE /mcp': 'run',
 };
 
 /**
