@@ -162,6 +162,7 @@ describe('memory and confirmations across roles', () => {
       'list_tasks',
       'get_review_queue',
       'get_spend',
+      'list_repository_files',
     ]);
     expect(systemPrompt(first)).not.toContain('Ship on Fridays');
     const messages = ((second as Request | undefined)?.body.messages ?? []) as {
