@@ -62,6 +62,7 @@ describe('security headers and the Content-Security-Policy', () => {
       '/',
       '/agents',
       '/missions',
+      '/routines',
       '/tasks',
       '/review',
       '/notifications',
