@@ -2,6 +2,7 @@ import { createApp } from './app';
 import { purgeExpired } from './auth/purge';
 import { ceo } from './ceo/client';
 import { office } from './office/client';
+import { expirePlanningLeases } from './planning/ending';
 import { expireReviewLeases } from './reviews/jobs/ending';
 import { dispatch } from './tasks/dispatch';
 import { sweep } from './tasks/sweep';
@@ -20,6 +21,7 @@ export default {
     await sweep(env, controller.scheduledTime);
     // Review jobs whose runner went silent: queued again, or failed after three leases.
     await expireReviewLeases(env.DB, controller.scheduledTime);
+    await expirePlanningLeases(env.DB, controller.scheduledTime);
     await dispatch(env, controller.scheduledTime);
     await ceo(env).tick();
     // The sweep and dispatch move tasks without a request: the office hears of it now.
