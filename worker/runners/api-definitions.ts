@@ -181,7 +181,8 @@ export const proposeMission = defineRoute('runner', {
   method: 'post',
   path: '/api/runner/missions',
   tags,
-  summary: 'An agent proposes a mission through its runner; the operator decides',
+  summary:
+    'An agent proposes a mission through its runner; the operator decides. Work an open mission of the repository already holds is merged into it, not proposed again',
   request: {
     body: jsonBody(
       ProposeMission.extend({
@@ -189,7 +190,13 @@ export const proposeMission = defineRoute('runner', {
       }),
     ),
   },
-  responses: { 201: jsonResponse(Mission, 'Proposed.') },
+  responses: {
+    201: jsonResponse(Mission.extend({ outcome: z.literal('proposed') }), 'Proposed.'),
+    200: jsonResponse(
+      Mission.extend({ outcome: z.enum(['merged', 'duplicate']) }),
+      'The same work is already open: its new tasks were appended to that PROPOSED mission (merged), or nothing was new or it is already APPROVED (duplicate). The mission named is that one.',
+    ),
+  },
 });
 
 export const release = defineRoute('runner', {

@@ -6,7 +6,7 @@ import { database } from '../db/client';
 import type { HonoEnv } from '../env';
 import { ApiError } from '../http/errors';
 import { validationHook } from '../http/validation';
-import { insertMission } from '../missions/propose';
+import { proposeOrMerge } from '../missions/agent-proposal';
 import { dispatch } from '../tasks/dispatch';
 import { moveStatements } from '../tasks/transition';
 import { capabilities, claimRoute, heartbeat, proposeMission, release } from './api-definitions';
@@ -94,11 +94,13 @@ runnerApiRoutes.openapi(proposeMission, async (c) => {
     });
   }
   const runner = c.get('runner');
-  const mission = await insertMission(c.env, input, `agent:${slug}`, {
+  const { outcome, mission } = await proposeOrMerge(c.env, input, `agent:${slug}`, {
     actor: `runner:${runner.id}`,
     requestId: c.get('requestId'),
   });
-  return c.json(mission, 201);
+  return outcome === 'proposed'
+    ? c.json({ ...mission, outcome }, 201)
+    : c.json({ ...mission, outcome }, 200);
 });
 
 runnerApiRoutes.openapi(release, async (c) => {

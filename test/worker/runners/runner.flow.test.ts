@@ -149,8 +149,9 @@ describe('agents propose missions through their runner', () => {
   it('records the agent as proposer and waits for the operator', async () => {
     const { token } = await registerRunner('proposer');
     await hire({ slug: 'idea-agent' });
+    // A repository of its own: the same work already open elsewhere in this file is merged.
     const response = await runnerCall(token, '/api/runner/missions', {
-      json: { ...plan(), agent: 'idea-agent' },
+      json: { ...plan({ repository: 'acme/ideas' }), agent: 'idea-agent' },
     });
     expect(response.status).toBe(201);
     expect(await response.json()).toMatchObject({
@@ -158,7 +159,7 @@ describe('agents propose missions through their runner', () => {
       proposedBy: 'agent:idea-agent',
     });
     const unknown = await runnerCall(token, '/api/runner/missions', {
-      json: { ...plan(), agent: 'nobody' },
+      json: { ...plan({ repository: 'acme/ideas' }), agent: 'nobody' },
     });
     expect(unknown.status).toBe(400);
   });
