@@ -1,5 +1,6 @@
-import type { routines } from '../../drizzle/schema';
+import { planningJobs, type routines } from '../../drizzle/schema';
 import { sha256 } from '../auth/crypto';
+import { type Db, database } from '../db/client';
 import { readSettings } from '../settings/store';
 import { agentBlock, agentFacts } from '../tasks/eligibility';
 import { liveRunnerCanRun, RUNNER_GONE_MS } from '../tasks/runner-waits';
@@ -8,13 +9,19 @@ import { liveRunnerCanRun, RUNNER_GONE_MS } from '../tasks/runner-waits';
 // but only when that can be worth a model's money. Every reason not to wake it is read from
 // D1 here, before anything runs, and the fire is skipped with that reason instead.
 
-export type RoutineRow = typeof routines.$inferSelect;
+/** What a fire reads of its routine. */
+export type PlanningRoutine = Pick<
+  typeof routines.$inferSelect,
+  'id' | 'agentId' | 'repository' | 'targetBranch'
+>;
+/** A write for the fire's D1 batch (worker/routines/fire.ts). */
+export type PlanningWrite = Parameters<Db['batch']>[0][number];
 
 /** A repository with this many open missions gets no more proposals until some close. */
 export const OPEN_MISSION_LIMIT = 5;
 
 export type PlanningFire =
-  | { statements: D1PreparedStatement[]; planningJobId: string; fingerprint: string }
+  | { statements: PlanningWrite[]; planningJobId: string; fingerprint: string }
   | { skipped: string };
 
 const BLOCKS: Record<string, string> = {
@@ -49,7 +56,7 @@ export async function planningFingerprint(head: string, open: OpenMission[]): Pr
  */
 export async function planningFire(
   env: Env,
-  routine: RoutineRow,
+  routine: PlanningRoutine,
   now: number,
 ): Promise<PlanningFire> {
   const db = env.DB;
@@ -112,12 +119,15 @@ export async function planningFire(
       skipped: `nothing changed since the last planning run (head ${snapshot.head_commit.slice(0, 10)}, same open missions)`,
     };
   const planningJobId = crypto.randomUUID();
-  const insert = db
-    .prepare(
-      `INSERT INTO planning_jobs (id, routine_id, agent_id, repository, target_branch, status,
-         fingerprint, attempts, proposed, merged, created_at)
-       VALUES (?, ?, ?, ?, ?, 'QUEUED', ?, 0, 0, 0, ?)`,
-    )
-    .bind(planningJobId, routine.id, agentId, repository, targetBranch, fingerprint, now);
+  const insert = database(env).insert(planningJobs).values({
+    id: planningJobId,
+    routineId: routine.id,
+    agentId,
+    repository,
+    targetBranch,
+    status: 'QUEUED',
+    fingerprint,
+    createdAt: now,
+  });
   return { statements: [insert], planningJobId, fingerprint };
 }

@@ -66,7 +66,8 @@ export const snapshot = (repository: string, head: string, runnerId = 'runner-x'
 /** A fire of the routine as the fire engine makes one: planningFire, its batch written. */
 export async function fire(routine: Awaited<ReturnType<typeof planningRoutine>>) {
   const outcome = await planningFire(env, routine, Date.now());
-  if ('statements' in outcome) await env.DB.batch(outcome.statements);
+  const [first, ...rest] = 'statements' in outcome ? outcome.statements : [];
+  if (first) await database(env).batch([first, ...rest]);
   return outcome;
 }
 
