@@ -1,11 +1,13 @@
 // `npm start`: from a fresh clone to HQ running locally at http://localhost:8787.
-// Steps: .dev.vars, web build (skip with --skip-build), local D1 migrations, `wrangler dev`.
+// Steps: .dev.vars, web build (skip with --skip-build), local D1 migrations, `wrangler dev`,
+// and a local clock that fires the Cron Triggers of wrangler.toml (wrangler dev runs none).
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { constants } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureDevVars, readDevVars } from './dev-vars.mjs';
+import { cronsOf, startLocalClock } from './local-clock.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const port = process.env.PORT || '8787';
@@ -68,7 +70,7 @@ async function firstHealthCheck(child) {
   return undefined;
 }
 
-function banner(vars, health) {
+function banner(vars, health, crons) {
   const lines = ['', `  HQ is running at http://localhost:${port}`];
   if (vars.DEV_LOGIN === 'true') {
     lines.push('  Local sign-in is enabled (DEV_LOGIN=true in .dev.vars). Sign in as:');
@@ -86,6 +88,10 @@ function banner(vars, health) {
   } else {
     lines.push('  Local sign-in is off: set DEV_LOGIN=true in .dev.vars to enable it.');
   }
+  lines.push(
+    `  Cron Triggers fire locally on their schedules (${crons.join(', ')}, UTC). A tick by hand:`,
+    `    curl "http://localhost:${port}/__scheduled?cron=${encodeURIComponent(crons[0] ?? '* * * * *')}"`,
+  );
   if (health === undefined)
     lines.push('  (No answer from /api/health yet: it may still be starting.)');
   for (const problem of health?.problems ?? []) lines.push(`  ⚠ ${problem}`);
@@ -112,7 +118,8 @@ await step('Applying D1 migrations to the local database', 'wrangler', migrate, 
 console.log(`\n▶ Starting wrangler dev on http://localhost:${port}`);
 const dev = spawn(
   bin('wrangler'),
-  ['dev', '--port', port, '--ip', '127.0.0.1', ...persist, ...inspector],
+  // --test-scheduled: /__scheduled runs the scheduled handler (the local clock's door).
+  ['dev', '--port', port, '--ip', '127.0.0.1', '--test-scheduled', ...persist, ...inspector],
   {
     cwd: root,
     stdio: 'inherit',
@@ -128,4 +135,8 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 }
 
 const health = await firstHealthCheck(dev);
-if (dev.exitCode === null && dev.signalCode === null) banner(readDevVars(devVars.path), health);
+if (dev.exitCode === null && dev.signalCode === null) {
+  const crons = cronsOf(root);
+  startLocalClock(`http://127.0.0.1:${port}`, crons);
+  banner(readDevVars(devVars.path), health, crons);
+}

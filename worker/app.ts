@@ -36,6 +36,10 @@ import { priceRoutes } from './prices/routes';
 import { commentRoutes } from './reviews/comments/routes';
 import { reviewJobRoutes } from './reviews/jobs/routes';
 import { roleRoutes } from './roles/routes';
+import { fireRoutes } from './routines/fire-routes';
+import { routineRevisionRoutes } from './routines/revision-routes';
+import { routineRoutes } from './routines/routes';
+import { routineHookRoutes } from './routines/webhook';
 import { runLogRoutes } from './run-logs/routes';
 import { runnerAdminRoutes } from './runners/admin-routes';
 import { runnerApiRoutes } from './runners/api-routes';
@@ -52,6 +56,7 @@ import { requireTelegram } from './telegram/guard';
 import { telegramRoutes } from './telegram/routes';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
+const HOOKS = '/api/hooks/';
 
 /** Builds the HQ application: shared middleware, every feature's routes, the API document. */
 export function createApp(): OpenAPIHono<HonoEnv> {
@@ -69,7 +74,10 @@ export function createApp(): OpenAPIHono<HonoEnv> {
       },
     }),
   );
-  app.use(csrfProtection(SESSION_COOKIE));
+  const csrf = csrfProtection(SESSION_COOKIE);
+  // Routine webhooks are signed (HMAC of the body), not cookie-authenticated: a cookie a
+  // browser happens to send along neither helps nor blocks a delivery.
+  app.use((c, next) => (c.req.path.startsWith(HOOKS) ? next() : csrf(c, next)));
   app.use(demoCompany());
   app.use(pokeFollowersAfterWrites(FEED_FOLLOWERS));
   app.use(recheckOfficeAfterSignOut());
@@ -84,6 +92,10 @@ export function createApp(): OpenAPIHono<HonoEnv> {
   app.route('/', resealRoutes);
   app.route('/', settingsRoutes);
   app.route('/', missionRoutes);
+  app.route('/', routineRoutes);
+  app.route('/', fireRoutes);
+  app.route('/', routineRevisionRoutes);
+  app.route('/', routineHookRoutes);
   app.route('/', runnerAdminRoutes);
   app.route('/', apiTokenRoutes);
   app.route('/', runnerApiRoutes);

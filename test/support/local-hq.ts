@@ -116,6 +116,8 @@ async function startOnce(vars: Record<string, string>, options: LocalHqOptions):
     inspector,
     '--persist-to',
     state,
+    // As `npm start` runs it: /__scheduled runs the scheduled handler (its local clock's door).
+    '--test-scheduled',
   ];
   for (const [key, value] of Object.entries(allVars)) args.push('--var', `${key}:${value}`);
   // Its own process group with our mark: ended as a whole, also if this process dies.

@@ -17,6 +17,8 @@ export const EXPECTED_MIN_ROLE: Record<string, MinRole> = {
   'GET /auth/{provider}/callback': 'public',
   'GET /api/openapi.json': 'public',
   'GET /api/docs': 'public',
+  // A routine's webhook: no session, the body's HMAC signature is the credential (issue 19).
+  'POST /api/hooks/routines/{id}': 'public',
 
   'GET /api/me': 'viewer',
   'GET /api/audit': 'viewer',
@@ -51,6 +53,11 @@ export const EXPECTED_MIN_ROLE: Record<string, MinRole> = {
   // What missions can name: the repositories runners serve (issue 15).
   'GET /api/repositories': 'viewer',
   // The operator lists what the CEO remembers (issue 6); viewers do not, in Telegram either.
+  // Routines (issue 19): viewers see them, their fires and revisions.
+  'GET /api/routines': 'viewer',
+  'GET /api/routines/{id}': 'viewer',
+  'GET /api/routines/{id}/fires': 'viewer',
+  'GET /api/routines/{id}/revisions': 'viewer',
   'GET /api/memory': 'operator',
   'GET /api/memory/context': 'operator',
   'GET /api/office/ws': 'viewer',
@@ -74,6 +81,16 @@ export const EXPECTED_MIN_ROLE: Record<string, MinRole> = {
   // Operators end what went wrong (issue 16): cancel a mission, retry or reassign a task.
   'POST /api/missions/{id}/cancel': 'operator',
   'POST /api/tasks/{id}/retry': 'operator',
+  // Operators make, edit, pause, fire and roll back routines (issue 19); API tokens may fire.
+  'POST /api/routines': 'operator',
+  'PATCH /api/routines/{id}': 'operator',
+  'DELETE /api/routines/{id}': 'operator',
+  'POST /api/routines/{id}/pause': 'operator',
+  'POST /api/routines/{id}/resume': 'operator',
+  'POST /api/routines/{id}/webhook': 'operator',
+  'DELETE /api/routines/{id}/webhook': 'operator',
+  'POST /api/routines/{id}/fire': 'operator',
+  'POST /api/routines/{id}/revisions/{number}/rollback': 'operator',
   'POST /api/tasks/{id}/reassign': 'operator',
   'POST /api/tasks/{id}/review': 'operator',
   'POST /api/tasks/{id}/comments': 'operator',
