@@ -248,6 +248,17 @@ export class HqClient {
       proposal,
     );
   }
+  /** The tracked files and head of a served repository's default branch (runner/repo-snapshot.ts). */
+  snapshot(
+    repository: string,
+    snapshot: { branch: string; headCommit: string; files: string[]; fileCount: number },
+  ) {
+    return this.call<{ files: number; fileCount: number }>(
+      'PUT',
+      `/api/runner/repositories/${encodeURIComponent(repository)}/snapshot`,
+      snapshot,
+    );
+  }
   merged(taskId: string, result: MergeResult) {
     return this.call<{ status: string }>('POST', `${taskPath(taskId)}/merge`, result);
   }

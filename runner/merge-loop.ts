@@ -14,6 +14,8 @@ export interface MergeOptions {
   client: HqClient;
   progress: Progress;
   repos: Map<string, ServedRepo>;
+  /** Called once a merge landed, so HQ hears of the target branch's new files at once. */
+  afterMerge?: (repo: ServedRepo) => Promise<void>;
 }
 
 /** One pass over the leased approvals; returns how it went per task, for the console. */
@@ -65,6 +67,7 @@ async function mergeOne(opts: MergeOptions, repo: ServedRepo, approved: Approved
       `refs/heads/${approved.branch}`,
       approved.headCommit,
     ]).catch(() => undefined);
+    await opts.afterMerge?.(repo);
   } else if (outcome.result === 'conflict') {
     await client.merged(approved.taskId, { result: 'conflict', files: outcome.files });
     progress.counts.conflicts++;

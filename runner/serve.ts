@@ -6,6 +6,7 @@ import { createMerger } from './merge-loop';
 import { readOptions, UsageError } from './options';
 import { createPlanner } from './planning/loop';
 import { Progress } from './progress';
+import { createSnapshotReporter, SNAPSHOT_EVERY_MS } from './repo-snapshot';
 import { createReviewer } from './review/loop';
 import { StartError, startChecks } from './start';
 import { type RunnerOptions, runTask } from './task-run';
@@ -74,6 +75,14 @@ export async function serve(argv: string[]): Promise<number> {
   progress.info(`runner → ${cli.server}, ${cli.concurrency} at a time, clones in ${cli.workDir}`);
   const repositories = [...started.repos.values()].map(({ name, pushes }) => ({ name, pushes }));
   await declare(opts, probed.capabilities, repositories, stop.signal);
+  // The served repositories' files, for the CEO's drafts: now, every 10 minutes, after merges.
+  const snapshots = createSnapshotReporter({ ...opts, repos: started.repos });
+  const reporter = async () => {
+    while (!stop.signal.aborted) {
+      await snapshots.reportAll();
+      await sleep(SNAPSHOT_EVERY_MS, stop.signal);
+    }
+  };
 
   const worker = async () => {
     while (!stop.signal.aborted) {
@@ -110,7 +119,7 @@ export async function serve(argv: string[]): Promise<number> {
       await sleep(cli.mergePollSeconds * 1000, stop.signal);
     }
   };
-  const merger = every('merge', createMerger(opts));
+  const merger = every('merge', createMerger({ ...opts, afterMerge: snapshots.reportOne }));
   // The reviewer agent's first passes and planning agents' runs (worker/planning): one of
   // each at a time, polled as often as approvals.
   const reviewer = every('review', createReviewer({ ...opts, repos: started.repos }, stop.signal));
@@ -120,6 +129,7 @@ export async function serve(argv: string[]): Promise<number> {
     merger(),
     reviewer(),
     planner(),
+    reporter(),
   ]);
   progress.summary();
   return 0;

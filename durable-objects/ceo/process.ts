@@ -9,6 +9,7 @@ import { recordInbound } from '../../worker/ceo/conversations';
 import type { OutsideDelivery } from '../../worker/ceo/deliver';
 import { describe } from '../../worker/ceo/describe';
 import type { BufferedMember } from '../../worker/ceo/digest';
+import { webMissionTurn } from '../../worker/ceo/drafts/buttons';
 import type { Operator, Reply } from '../../worker/ceo/reply';
 import { webReviewTurn } from '../../worker/ceo/review-chat';
 import { place } from '../../worker/ceo/tiering';
@@ -150,10 +151,10 @@ export async function processItem(
     case 'chat': {
       const { chat } = item;
       const command = chat.text ? parseCommand(chat.text) : null;
-      // A review button, or the comment a Request changes button asked for, comes first.
-      const review = await p.steps.once('review', () =>
-        webReviewTurn(p.env, p.settings, chat, p.now),
-      );
+      // A mission's or a review's button, or the comment Request changes asked for, comes first.
+      const review =
+        (await p.steps.once('mission', () => webMissionTurn(p.env, p.settings, chat, p.now))) ??
+        (await p.steps.once('review', () => webReviewTurn(p.env, p.settings, chat, p.now)));
       // Recorded once done: a rerun after a restart answers from the record, not the model.
       const reply =
         review ??

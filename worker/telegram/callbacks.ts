@@ -1,5 +1,6 @@
 import { Composer } from 'grammy/web';
 import { decideMission } from '../ceo/actions';
+import { editAnswer } from '../ceo/drafts/buttons';
 import type { BotDeps, HqContext } from './context';
 import { missionOutcome } from './edits';
 import { remember, sendReply } from './messages';
@@ -9,7 +10,8 @@ import { fixStaleButtons } from './stale-buttons';
 
 /**
  * Button taps. A mission's Approve / Reject decides it once however often it is tapped (the
- * message itself is edited when the decision's event comes through, on every chat); a task's
+ * message itself is edited when the decision's event comes through, on every chat), and a
+ * draft's Edit says where the web app edits it (worker/ceo/drafts); a task's
  * Approve / Request changes reviews it (review-buttons.ts); other buttons confirm or cancel
  * what the CEO proposed in the conversation.
  */
@@ -20,6 +22,20 @@ export function callbacks(deps: BotDeps) {
     if (!operator) return;
     const data = ctx.callbackQuery.data;
     const key = `tg-${ctx.update.update_id}`;
+    const edit = /^mission:edit:([\w-]{4,64})$/.exec(data);
+    if (edit) {
+      // A draft is edited in the web app's form: the tap says where, in a message that stays.
+      const missionId = edit[1] ?? '';
+      const stale = await missionOutcome(deps.env, missionId);
+      const answer = stale
+        ? `${stale.subject} is decided: ${stale.line}.`
+        : await editAnswer(deps.env, operator, missionId);
+      await ctx.answerCallbackQuery({ text: toast(answer), show_alert: Boolean(stale) });
+      if (stale) await fixStaleButtons(ctx, deps, { kind: 'mission', id: missionId }, stale);
+      else await sendReply(ctx, { text: answer }, deps);
+      await remember(deps, operator, key, `[edit button] ${missionId}`, answer);
+      return;
+    }
     const mission = /^mission:(approve|reject):([\w-]{4,64})$/.exec(data);
     if (mission) {
       const verdict = mission[1] === 'approve' ? 'APPROVED' : 'REJECTED';

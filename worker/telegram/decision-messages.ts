@@ -21,7 +21,8 @@ export interface Outcome {
   subject: string;
 }
 
-const DECISION_ACTION = /^(mission|task):(approve|reject|changes):([\w-]{4,64})$/;
+// A draft's Edit belongs to its mission's decision: it goes with Approve / Reject once decided.
+const DECISION_ACTION = /^(mission|task):(approve|reject|changes|edit):([\w-]{4,64})$/;
 const QUESTION_ACTION = /^(confirm|cancel):([\w-]{36})$/;
 
 /** The decision a button's action makes, or null for buttons that decide nothing. */

@@ -13,6 +13,8 @@ const ROUTES_OF: Record<string, string[]> = {
   get_review_queue: ['GET /api/tasks'],
   get_spend: ['GET /api/spend'],
   get_memory: ['GET /api/memory', 'GET /api/memory/context'],
+  list_repository_files: ['GET /api/repositories/{name}/files'],
+  draft_mission: ['POST /api/missions'],
   approve_mission: ['POST /api/missions/{id}/approve'],
   reject_mission: ['POST /api/missions/{id}/reject'],
   pause_workers: ['PATCH /api/settings'],

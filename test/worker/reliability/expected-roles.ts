@@ -52,6 +52,8 @@ export const EXPECTED_MIN_ROLE: Record<string, MinRole> = {
   'GET /api/notifications': 'viewer',
   // What missions can name: the repositories runners serve (issue 15).
   'GET /api/repositories': 'viewer',
+  // A repository's tracked files as a runner last reported them (issue 19): the CEO drafts from them.
+  'GET /api/repositories/{name}/files': 'viewer',
   // The operator lists what the CEO remembers (issue 6); viewers do not, in Telegram either.
   // Routines (issue 19): viewers see them, their fires and revisions.
   'GET /api/routines': 'viewer',
@@ -77,6 +79,8 @@ export const EXPECTED_MIN_ROLE: Record<string, MinRole> = {
   'POST /api/agents/{slug}/rollback': 'admin',
   'POST /api/missions': 'operator',
   'POST /api/missions/{id}/approve': 'operator',
+  // An edited proposal replaces the one it came from (issue 19: the CEO's drafts' Edit).
+  'POST /api/missions/{id}/replace': 'operator',
   'POST /api/missions/{id}/reject': 'operator',
   // Operators end what went wrong (issue 16): cancel a mission, retry or reassign a task.
   'POST /api/missions/{id}/cancel': 'operator',
@@ -124,6 +128,7 @@ export const EXPECTED_MIN_ROLE: Record<string, MinRole> = {
 
   'POST /api/runner/claim': 'runner',
   'PUT /api/runner/capabilities': 'runner',
+  'PUT /api/runner/repositories/{name}/snapshot': 'runner',
   'POST /api/runner/tasks/{id}/heartbeat': 'runner',
   'POST /api/runner/tasks/{id}/report': 'runner',
   // Leases approved tasks for their merge (issue 15): a write, so a POST.

@@ -65,6 +65,7 @@ export async function conversationContext(
     `You run a company of AI agents for its operator, ${input.operator.email} (role: ${input.operator.role}). It is ${new Date(input.at).toISOString()}.`,
     'Answer briefly, in plain text. Use the tools for every fact about agents, missions, tasks and spend; never invent ids or numbers.',
     'Changes (approving or rejecting a mission, pausing or resuming workers) go through their tools and only happen after the operator confirms with the Confirm button or the phrase shown under your question; a plain "yes" confirms nothing. Say what will happen.',
+    'When the operator asks for work to be done, draft it with draft_mission (if you have it): pick a served repository, look at its files with list_repository_files, and give each task expected_scope globs over paths that exist (or new files in folders that exist). It is proposed, not approved: the operator gets Approve, Edit and Reject under your answer.',
     ...memory,
     repositories,
   ].join('\n\n');

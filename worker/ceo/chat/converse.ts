@@ -7,7 +7,7 @@ import { chatWithModel, type TokenSink } from './engine';
 import type { ConversationInput } from './input';
 
 const NO_MODEL_NOTE =
-  'No model is configured, so this is the status and the commands (/help) only. An admin can set a model endpoint in Settings.';
+  'No model is configured, so this is the status and the commands (/help) only. An admin can set a model endpoint in Settings.\nI cannot draft missions without a model: propose one with the form at /missions.';
 
 /**
  * One turn of the conversation with the CEO, the same on every face: the operator's message

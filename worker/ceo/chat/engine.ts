@@ -1,7 +1,8 @@
 import type OpenAI from 'openai';
 import type { SettingsValue } from '../../settings/schema';
+import { type DraftOutcome, draftMission } from '../drafts/draft';
 import { type ModelEndpoint, modelProblem, recordSpend } from '../model';
-import type { ClosedQuestion, Reply } from '../reply';
+import type { Button, ClosedQuestion, Reply } from '../reply';
 import { statusText } from '../views/company';
 import { conversationContext } from './context';
 import type { ConversationInput } from './input';
@@ -96,21 +97,31 @@ export async function chatWithModel(
   const tools = toolsFor(role);
   const model = input.images?.length ? settings.defaultModels.vision : settings.defaultModels.chat;
   let pending: { id: string; summary: string } | null = null;
+  // At most one mission drafted per message: the card goes under the answer.
+  let draft: Reply | null = null;
   // Earlier questions a new one replaced: the faces take their buttons away.
   const replaced: ClosedQuestion[] = [];
   const closing = (reply: Reply): Reply =>
     replaced.length ? { ...reply, closed: replaced } : reply;
+  // The draft's card is the engine's, like the confirm line: the model only introduces it.
+  // A mission drafted before a failure is proposed all the same, so its card goes out then too.
+  const withDraft = (said: string, line?: string, more: Button[][] = []): Reply => {
+    const added = [draft?.text, line].filter(Boolean).join('\n\n');
+    if (added) sink?.(`\n\n${added}`);
+    const buttons = [...(draft?.buttons ?? []), ...more];
+    const text = added ? `${said}\n\n${added}` : said;
+    return closing(buttons.length ? { text, buttons } : { text });
+  };
   try {
     const messages = await conversationContext(env, input);
     for (let step = 0; step < MAX_STEPS; step++) {
       const turn = await streamTurn(env, endpoint, model, messages, tools, sink);
       if (!turn.calls.length) {
-        const text = turn.text || 'Done.';
-        if (!pending) return closing({ text });
+        const said = turn.text || 'Done.';
+        if (!pending) return withDraft(said);
         // The engine, not the model, says what confirms: the summary and its code.
         const line = confirmLine(pending.id, pending.summary);
-        sink?.(`\n\n${line}`);
-        return closing({ text: `${text}\n\n${line}`, buttons: [confirmButtons(pending.id)] });
+        return withDraft(said, line, [confirmButtons(pending.id)]);
       }
       messages.push({
         role: 'assistant',
@@ -126,7 +137,13 @@ export async function chatWithModel(
         let result: string;
         const refused = toolRefusal(call.name, role);
         if (refused) result = refused;
-        else if (WRITE_TOOL_NAMES.has(call.name)) {
+        else if (call.name === 'draft_mission') {
+          const drafted: DraftOutcome = draft
+            ? { result: 'One mission per message: it is drafted already; say so.' }
+            : await draftMission(env, input.operator, args, `${input.key}:draft`);
+          draft = drafted.card ?? draft;
+          result = drafted.result;
+        } else if (WRITE_TOOL_NAMES.has(call.name)) {
           const plan = await describeWrite(env, call.name, args);
           if ('problem' in plan) result = plan.problem;
           else {
@@ -149,11 +166,11 @@ export async function chatWithModel(
         messages.push({ role: 'tool', tool_call_id: call.id, content: result });
       }
     }
-    return closing({ text: 'That took too many steps; ask me again more simply.' });
+    return withDraft('That took too many steps; ask me again more simply.');
   } catch (error) {
     const reason = modelProblem(error);
     const text = `I could not reach the model just now (${reason}). Here is the status:\n${await statusText(env, input.at)}`;
     sink?.(text);
-    return closing({ text });
+    return withDraft(text);
   }
 }

@@ -2,6 +2,8 @@ import type OpenAI from 'openai';
 import { type Role, TASK_STATUSES } from '../../../drizzle/schema';
 import { roleAtLeast } from '../../auth/roles';
 import { memoryContext } from '../../memory/store';
+import { repositoryFilesText } from '../drafts/files';
+import { draftParameters } from '../drafts/schema';
 import { findTask } from '../recover-actions';
 import { agentsText, budgetText, statusText } from '../views/company';
 import { findMission, missionsReply, reviewText, tasksText } from '../views/work';
@@ -44,7 +46,28 @@ export const READ_TOOLS: Tool[] = [
   fn('get_review_queue', 'viewer', 'Tasks waiting for review, with scope flags.'),
   fn('get_spend', 'viewer', 'Spend this month against each agent’s budget.'),
   fn('get_memory', 'operator', 'Recent decisions, preferences and open loops the CEO remembers.'),
+  fn(
+    'list_repository_files',
+    'viewer',
+    'The tracked files of a served repository as its runner last reported them; pattern narrows (a glob like src/**/*.ts, or a substring).',
+    { repository: { type: 'string' }, pattern: { type: 'string' } },
+    ['repository'],
+  ),
 ];
+
+/**
+ * Drafting: the mission is proposed at once (PROPOSED, never approved) and shown with
+ * Approve / Edit / Reject, so it asks for no Confirm: approving is the operator's decision.
+ */
+export const DRAFT_TOOL: Tool = (() => {
+  const tool = fn(
+    'draft_mission',
+    'operator',
+    'Draft and propose a mission the operator asked for: a served repository, tasks with specs and expected scopes over real paths (look with list_repository_files first). Globs matching no file are fixed or dropped and the operator is told.',
+  );
+  (tool as { function: { parameters: unknown } }).function.parameters = draftParameters();
+  return tool;
+})();
 
 /** Tools that change something: never run before the operator confirms. */
 export const WRITE_TOOLS: Tool[] = [
@@ -107,7 +130,7 @@ export const toolMinRole = (name: string): Role | undefined => MIN_ROLE.get(name
 
 /** The tools the model is offered for someone of `role`: only those they may use. */
 export const toolsFor = (role: Role): Tool[] =>
-  [...READ_TOOLS, ...WRITE_TOOLS].filter((t) => toolRefusal(nameOf(t), role) === null);
+  [...READ_TOOLS, DRAFT_TOOL, ...WRITE_TOOLS].filter((t) => toolRefusal(nameOf(t), role) === null);
 
 /**
  * Why someone of `role` may not use the tool `name`, or null when they may. Checked again
@@ -150,6 +173,8 @@ export async function runReadTool(
       return budgetText(env, now);
     case 'get_memory':
       return JSON.stringify(await memoryContext(env));
+    case 'list_repository_files':
+      return repositoryFilesText(env, args);
     default:
       return `There is no tool ${name}.`;
   }
