@@ -49,6 +49,30 @@ export async function planningFingerprint(head: string, open: OpenMission[]): Pr
 }
 
 /**
+ * The repository as planning sees it: the newest reported head, the open missions, and their
+ * fingerprint; null before any runner reported it. A run that ends stores the fingerprint of
+ * this state as it left it (its own proposals included), so the next fire sleeps until
+ * something else changes.
+ */
+export async function repositoryState(db: D1Database, repository: string) {
+  const snapshot = await db
+    .prepare(
+      'SELECT head_commit FROM repository_snapshots WHERE repository = ? ORDER BY reported_at DESC LIMIT 1',
+    )
+    .bind(repository)
+    .first<{ head_commit: string }>();
+  if (!snapshot) return null;
+  const { results: open } = await db
+    .prepare(
+      "SELECT id, updated_at FROM missions WHERE repository = ? AND status IN ('PROPOSED', 'APPROVED')",
+    )
+    .bind(repository)
+    .all<OpenMission>();
+  const head = snapshot.head_commit;
+  return { head, open, fingerprint: await planningFingerprint(head, open) };
+}
+
+/**
  * The planning job a fire of `routine` queues at `now` (its insert, for the fire's batch), or
  * why none is queued: the agent may not work now, no live runner can run it on the
  * repository, no runner has reported the repository yet, a run of the routine is still open,
@@ -83,13 +107,8 @@ export async function planningFire(
     return {
       skipped: `no live runner serves ${repository} and can run agent ${agent.slug}'s executor`,
     };
-  const snapshot = await db
-    .prepare(
-      'SELECT head_commit FROM repository_snapshots WHERE repository = ? ORDER BY reported_at DESC LIMIT 1',
-    )
-    .bind(repository)
-    .first<{ head_commit: string }>();
-  if (!snapshot) return { skipped: `no runner has reported repository ${repository} yet` };
+  const state = await repositoryState(db, repository);
+  if (!state) return { skipped: `no runner has reported repository ${repository} yet` };
   const busy = await db
     .prepare(
       "SELECT id, status FROM planning_jobs WHERE routine_id = ? AND status IN ('QUEUED', 'RUNNING') LIMIT 1",
@@ -97,17 +116,11 @@ export async function planningFire(
     .bind(routine.id)
     .first<{ id: string; status: string }>();
   if (busy) return { skipped: `planning job ${busy.id} of this routine is still ${busy.status}` };
-  const { results: open } = await db
-    .prepare(
-      "SELECT id, updated_at FROM missions WHERE repository = ? AND status IN ('PROPOSED', 'APPROVED')",
-    )
-    .bind(repository)
-    .all<OpenMission>();
+  const { head, open, fingerprint } = state;
   if (open.length >= OPEN_MISSION_LIMIT)
     return {
       skipped: `repository ${repository} already has ${open.length} open missions (limit ${OPEN_MISSION_LIMIT})`,
     };
-  const fingerprint = await planningFingerprint(snapshot.head_commit, open);
   const last = await db
     .prepare(
       "SELECT fingerprint FROM planning_jobs WHERE routine_id = ? AND status = 'DONE' ORDER BY finished_at DESC LIMIT 1",
@@ -116,7 +129,7 @@ export async function planningFire(
     .first<{ fingerprint: string }>();
   if (last?.fingerprint === fingerprint)
     return {
-      skipped: `nothing changed since the last planning run (head ${snapshot.head_commit.slice(0, 10)}, same open missions)`,
+      skipped: `nothing changed since the last planning run (head ${head.slice(0, 10)}, same open missions)`,
     };
   const planningJobId = crypto.randomUUID();
   const insert = database(env).insert(planningJobs).values({

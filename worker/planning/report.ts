@@ -2,6 +2,7 @@ import { ApiError } from '../http/errors';
 import { knownCost } from '../prices/price';
 import { priceFor } from '../prices/store';
 import { ledgerStatement } from '../spend/ledger';
+import { repositoryState } from './fire';
 
 /** What a runner says of a planning run it ran (POST /api/runner/planning/{id}/report). */
 export interface PlanningReport {
@@ -84,7 +85,8 @@ export function countProposalStatement(
 /**
  * A runner's report of a planning run, while it holds it: the spend in the ledger (purpose
  * `planning`, the agent's, so it counts against its monthly budget) and the job DONE, or
- * FAILED with why. What it proposed was counted as each proposal came in.
+ * FAILED with why. A DONE job's fingerprint becomes the repository's state as the run left
+ * it, so its own proposals do not wake the next fire. What it proposed was counted as each proposal came in.
  */
 export async function applyPlanningReport(
   env: Env,
@@ -98,18 +100,21 @@ export async function applyPlanningReport(
   const price = report.costUsd === null ? await priceFor(env, report.provider, report.model) : null;
   const cost = knownCost(report.costUsd, report.inputTokens, report.outputTokens, price);
   const status: 'DONE' | 'FAILED' = report.outcome === 'success' ? 'DONE' : 'FAILED';
+  // Done: the repository as the run left it (its proposals included) is what it planned for.
+  const after = status === 'DONE' ? await repositoryState(db, job.repository) : null;
   const error =
     report.error?.trim() ||
     (status === 'FAILED' ? 'the planning run failed and said no more' : null);
   const [ended] = await db.batch([
     db
       .prepare(
-        `UPDATE planning_jobs SET status = ?, error = ?, input_tokens = ?, output_tokens = ?,
-           cost_usd = ?, finished_at = ?, lease_until = NULL
+        `UPDATE planning_jobs SET status = ?, fingerprint = coalesce(?, fingerprint), error = ?,
+           input_tokens = ?, output_tokens = ?, cost_usd = ?, finished_at = ?, lease_until = NULL
          WHERE id = ? AND status = 'RUNNING' AND runner_id = ?`,
       )
       .bind(
         status,
+        after?.fingerprint ?? null,
         error,
         report.inputTokens,
         report.outputTokens,

@@ -20,6 +20,18 @@ const proposal = (repository: string, title: string, tasks: string[]) => ({
   tasks: tasks.map((t) => ({ title: t, spec: `Do ${t}.`, expectedScope: ['src/**'] })),
 });
 
+/** A fire of the routine through the engine, as its cron would fire it now. */
+async function fireNow(routine: Awaited<ReturnType<typeof planningRoutine>>) {
+  const { fire } = await fireRoutine(env, routine, {
+    trigger: 'cron',
+    key: `cron:${new Date().toISOString()}`,
+    scheduledFor: Date.now(),
+    actor: 'cron',
+    requestId: 'test',
+  });
+  return fire;
+}
+
 /** A planning routine fired by the engine as its cron would, and its job leased. */
 async function leasedRun() {
   await env.DB.prepare(
@@ -30,13 +42,7 @@ async function leasedRun() {
   const token = await servingRunner(repository);
   await snapshot(repository, headCommit(3));
   const routine = await planningRoutine(agent.id, repository);
-  const { fire } = await fireRoutine(env, routine, {
-    trigger: 'cron',
-    key: `cron:${new Date().toISOString()}`,
-    scheduledFor: Date.now(),
-    actor: 'cron',
-    requestId: 'test',
-  });
+  const fire = await fireNow(routine);
   expect(fire).toMatchObject({ status: 'planning', reason: null });
   const claim = await claimPlanning(token);
   expect(claim?.job.id).toBe(fire.planningJobId);
@@ -48,7 +54,7 @@ const post = (token: string, body: Record<string, unknown>) =>
 
 describe('a planning run’s proposals', { timeout: 20_000 }, () => {
   it('are proposed as the agent; one repeating an open mission is merged into it; the run counts both', async () => {
-    const { repository, agent, token, jobId } = await leasedRun();
+    const { repository, agent, token, jobId, routine } = await leasedRun();
     const first = await post(token, {
       ...proposal(repository, 'Add rate limits to search', ['Limit the search API']),
       agent: agent.slug,
@@ -69,6 +75,10 @@ describe('a planning run’s proposals', { timeout: 20_000 }, () => {
     const done = await planningReport(token, jobId);
     expect(await done.json()).toEqual({ status: 'DONE', proposed: 1, merged: 1 });
     expect(await jobRow(jobId)).toMatchObject({ proposed: 1, merged: 1 });
+    // Its own proposals are no news: the next fire sleeps until something else changes.
+    const next = await fireNow(routine);
+    expect(next).toMatchObject({ status: 'skipped', planningJobId: null });
+    expect(next.reason).toContain('nothing changed since the last planning run');
   });
 
   it('are refused, naming the field, for another repository or agent, or a run not held', async () => {
