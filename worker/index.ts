@@ -31,7 +31,8 @@ export default {
       if (controller.cron === ROUTINES_CRON) return;
     }
     await sweep(env, controller.scheduledTime);
-    // Review jobs whose runner went silent: queued again, or failed after three leases.
+    // Review jobs and planning runs whose runner went silent: queued again, or failed after
+    // three leases.
     await expireReviewLeases(env.DB, controller.scheduledTime);
     await expirePlanningLeases(env.DB, controller.scheduledTime);
     await dispatch(env, controller.scheduledTime);
