@@ -123,17 +123,21 @@ export async function applyPlanningReport(
         job.id,
         runner.id,
       ),
-    ledgerStatement(db, {
-      agentId: job.agent_id,
-      provider: report.provider,
-      model: report.model,
-      purpose: 'planning',
-      taskId: null,
-      inputTokens: report.inputTokens,
-      outputTokens: report.outputTokens,
-      cost,
-      now,
-    }),
+    ledgerStatement(
+      db,
+      {
+        agentId: job.agent_id,
+        provider: report.provider,
+        model: report.model,
+        purpose: 'planning',
+        taskId: null,
+        inputTokens: report.inputTokens,
+        outputTokens: report.outputTokens,
+        cost,
+        now,
+      },
+      true,
+    ),
   ]);
   if (ended?.meta.changes !== 1)
     throw new ApiError('conflict', `Planning job ${id} changed while its report was recorded.`);

@@ -15,11 +15,19 @@ export interface LedgerEntry {
   now: number;
 }
 
-/** The ledger insert for a runner's report, to go in that report's batch. */
-export function ledgerStatement(db: D1Database, e: LedgerEntry): D1PreparedStatement {
+/**
+ * The ledger insert for a runner's report, to go in that report's batch. `afterChange`: only
+ * when the statement just before it in the batch changed a row (the report won its race).
+ */
+export function ledgerStatement(
+  db: D1Database,
+  e: LedgerEntry,
+  afterChange = false,
+): D1PreparedStatement {
   return db
     .prepare(
-      'INSERT INTO spend_ledger (agent_id, provider, model, purpose, task_id, input_tokens, output_tokens, cost_usd, cost_source, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      `INSERT INTO spend_ledger (agent_id, provider, model, purpose, task_id, input_tokens, output_tokens, cost_usd, cost_source, created_at)
+       SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE ${afterChange ? 'changes() = 1' : '1'}`,
     )
     .bind(
       e.agentId,
