@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { OPEN_MISSION_LIMIT } from '../../../worker/planning/fire';
 import { propose } from '../missions/support';
 import { headCommit } from '../runners/support';
+import { call, signInAs } from '../support/client';
 import {
   fire,
   freshRepository,
@@ -106,6 +107,20 @@ describe('planningFire: no empty wakes', { timeout: 20_000 }, () => {
     await setAgent(agent.id, 'schedule = NULL, archived_at = ?', Date.now());
     await expectSkip('is archived');
     expect(await jobsOf(routine.id)).toEqual([]);
+  });
+
+  it('skips while work is paused (the worker switch is off)', async () => {
+    const { routine } = await ready();
+    const admin = await signInAs('admin@test.hq');
+    const workerSwitch = (on: boolean) =>
+      call('/api/settings', { method: 'PATCH', cookie: admin, json: { workerSwitch: on } });
+    expect((await workerSwitch(false)).status).toBe(200);
+    try {
+      expect(await fire(routine)).toEqual({ skipped: 'work is paused (the worker switch is off)' });
+    } finally {
+      await workerSwitch(true);
+    }
+    expect(await fire(routine)).toHaveProperty('planningJobId');
   });
 
   it('a CEO agent (worker disabled by design) still plans', async () => {
