@@ -106,10 +106,13 @@ export function mergeConfig(before: RoutineConfig, patch: RoutinePatchValue): Ro
     kind,
   };
   if (kind === 'mission') {
-    for (const field of ['agent', 'repository', 'targetBranch'] as const) {
+    for (const field of ['agent', 'repository'] as const) {
       if (patch[field] !== undefined && patch[field] !== null)
         problems.push(problem(field, 'only for a planning routine: the template says this'));
     }
+    // A form that sends every field may echo the template's branch: only a different one is wrong.
+    if (patch.targetBranch !== undefined && patch.targetBranch !== template?.targetBranch)
+      problems.push(problem('targetBranch', "a mission routine uses its template's targetBranch"));
     if (!template) problems.push(problem('template', 'required for a mission routine'));
     Object.assign(merged, {
       template,

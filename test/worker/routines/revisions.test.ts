@@ -145,6 +145,28 @@ describe('routines: revisions and rollback', () => {
     expect(records).toContain('routine.webhook_rotate');
   });
 
+  it('lets one of two simultaneous edits win; the other gets a 409 and writes nothing', async () => {
+    const { routine, cookie } = await missionRoutine('Raced', { webhook: false });
+    const answers = await Promise.all([
+      patch(routine.id, cookie, { name: 'Raced A' }),
+      patch(routine.id, cookie, { name: 'Raced B' }),
+    ]);
+    const statuses = answers.map((r) => r.status).sort();
+    expect(statuses).toEqual([200, 409]);
+    const { items } = await revisionsOf(routine.id, cookie);
+    expect(items.map((r) => r.number)).toEqual([1, 0]);
+    const shown = (await (
+      await call(`/api/routines/${routine.id}`, { cookie })
+    ).json()) as RoutineBody;
+    expect(shown.name).toBe(items[0]?.after.name);
+    const updates = await env.DB.prepare(
+      "SELECT count(*) AS n FROM audit_log WHERE entity_id = ? AND action = 'routine.update'",
+    )
+      .bind(routine.id)
+      .first<{ n: number }>();
+    expect(updates?.n).toBe(1);
+  });
+
   it('audits pre-approval with who granted and who withdrew it', async () => {
     const { routine, cookie } = await missionRoutine('Trusted', { preApproved: true });
     expect(routine).toMatchObject({ preApproved: true, preApprovedBy: 'operator@test.hq' });
