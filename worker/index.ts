@@ -34,7 +34,7 @@ export default {
     // Review jobs and planning runs whose runner went silent: queued again, or failed after
     // three leases.
     await expireReviewLeases(env.DB, controller.scheduledTime);
-    await expirePlanningLeases(env.DB, controller.scheduledTime);
+    await expirePlanningLeases(env, controller.scheduledTime);
     await dispatch(env, controller.scheduledTime);
     await ceo(env).tick();
     // The sweep and dispatch move tasks without a request: the office hears of it now.

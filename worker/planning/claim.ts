@@ -62,7 +62,7 @@ export async function leasePlanningJob(
 ) {
   const db = env.DB;
   const now = Date.now();
-  await expirePlanningLeases(db, now);
+  await expirePlanningLeases(env, now);
   await db
     .prepare(
       `UPDATE planning_jobs SET status = 'CANCELLED', finished_at = ?,

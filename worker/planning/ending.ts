@@ -1,3 +1,5 @@
+import { announceFailedRuns } from './notify';
+
 // How planning jobs end without a report: a lease that ran out (the runner went silent) or a
 // job no runner took. A runner that stops gives its job back with releaseLeasedJob
 // (worker/reviews/jobs/views.ts), as review jobs are.
@@ -11,11 +13,12 @@ export const PLANNING_QUEUE_LIMIT_MS = 30 * 60_000;
 /**
  * Jobs whose runner went silent past the lease: QUEUED again, or FAILED after
  * PLANNING_MAX_ATTEMPTS leases; jobs no runner took within PLANNING_QUEUE_LIMIT_MS: FAILED.
- * One batch; run before each claim and by the cron.
+ * One batch; run before each claim and by the cron. The operator hears of each run failed.
  */
-export async function expirePlanningLeases(db: D1Database, now = Date.now()): Promise<void> {
+export async function expirePlanningLeases(env: Env, now = Date.now()): Promise<void> {
+  const db = env.DB;
   const ranOut = "status = 'RUNNING' AND coalesce(lease_until, 0) <= ?";
-  await db.batch([
+  const [ranOutFailed, , neverTaken] = await db.batch([
     db
       .prepare(
         `UPDATE planning_jobs SET status = 'FAILED', finished_at = ?, lease_until = NULL,
@@ -42,6 +45,8 @@ export async function expirePlanningLeases(db: D1Database, now = Date.now()): Pr
         now - PLANNING_QUEUE_LIMIT_MS,
       ),
   ]);
+  if ((ranOutFailed?.meta.changes ?? 0) + (neverTaken?.meta.changes ?? 0) > 0)
+    await announceFailedRuns(env, { finishedAt: now });
 }
 
 /** A job that cannot run at all (its agent's secrets no longer open): FAILED with why. */

@@ -3,6 +3,7 @@ import { knownCost } from '../prices/price';
 import { priceFor } from '../prices/store';
 import { ledgerStatement } from '../spend/ledger';
 import { repositoryState } from './fire';
+import { announceFailedRuns } from './notify';
 
 /** What a runner says of a planning run it ran (POST /api/runner/planning/{id}/report). */
 export interface PlanningReport {
@@ -141,6 +142,7 @@ export async function applyPlanningReport(
   ]);
   if (ended?.meta.changes !== 1)
     throw new ApiError('conflict', `Planning job ${id} changed while its report was recorded.`);
+  if (status === 'FAILED') await announceFailedRuns(env, { id });
   const counts = await db
     .prepare('SELECT proposed, merged FROM planning_jobs WHERE id = ?')
     .bind(id)

@@ -3,6 +3,7 @@ import type { HonoEnv } from '../env';
 import { validationHook } from '../http/validation';
 import { leasePlanningJob } from '../planning/claim';
 import { failPlanningStatement } from '../planning/ending';
+import { announceFailedRuns } from '../planning/notify';
 import { applyPlanningReport } from '../planning/report';
 import { releaseLeasedJob } from '../reviews/jobs/views';
 import { runnerOffer } from './capabilities';
@@ -26,6 +27,7 @@ runnerPlanningRoutes.openapi(planningClaimRoute, async (c) => {
     if ('agent' in prepared) return c.json({ ...leased, agent: prepared.agent }, 200);
     // Its MCP secrets no longer open: that job fails with why, the next one may still run.
     await failPlanningStatement(c.env.DB, leased.job.id, prepared.problem, Date.now()).run();
+    await announceFailedRuns(c.env, { id: leased.job.id });
   }
 });
 

@@ -128,7 +128,7 @@ describe('planning jobs on the runner API', { timeout: 20_000 }, () => {
       await env.DB.prepare('UPDATE planning_jobs SET lease_until = ? WHERE id = ?')
         .bind(Date.now() - 1, jobId)
         .run();
-      await expirePlanningLeases(env.DB);
+      await expirePlanningLeases(env);
       if (attempt < PLANNING_MAX_ATTEMPTS)
         expect(await jobRow(jobId)).toMatchObject({
           status: 'QUEUED',
@@ -144,7 +144,7 @@ describe('planning jobs on the runner API', { timeout: 20_000 }, () => {
 
   it('a job no runner takes in time fails and says why', async () => {
     const { jobId } = await queued();
-    await expirePlanningLeases(env.DB, Date.now() + PLANNING_QUEUE_LIMIT_MS + 1000);
+    await expirePlanningLeases(env, Date.now() + PLANNING_QUEUE_LIMIT_MS + 1000);
     const row = await jobRow(jobId);
     expect(row?.status).toBe('FAILED');
     expect(String(row?.error)).toContain('no runner took the planning run in 30 minutes');

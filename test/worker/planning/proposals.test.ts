@@ -1,5 +1,6 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
+import { expirePlanningLeases } from '../../../worker/planning/ending';
 import { fireRoutine } from '../../../worker/routines/fire';
 import { headCommit, runnerCall } from '../runners/support';
 import {
@@ -108,5 +109,42 @@ describe('a planning run’s proposals', { timeout: 20_000 }, () => {
     });
     expect(notHeld.status).toBe(409);
     expect(await jobRow(jobId)).toMatchObject({ proposed: 0, merged: 0 });
+  });
+});
+
+/** The routine.fired events of a routine, oldest first. */
+const routineEvents = (routineId: string) =>
+  env.DB.prepare(
+    "SELECT payload FROM domain_events WHERE type = 'routine.fired' AND entity_id = ? ORDER BY id",
+  )
+    .bind(routineId)
+    .all<{ payload: string }>()
+    .then((r) => r.results.map((e) => JSON.parse(e.payload) as Record<string, unknown>));
+
+describe('a planning run that fails', { timeout: 20_000 }, () => {
+  it('is announced as its routine failing, naming the fire and why', async () => {
+    const { token, jobId, routine } = await leasedRun();
+    const reported = await planningReport(token, jobId, {
+      outcome: 'failure',
+      error: 'the agent wrote no proposals (proposals.json missing)',
+    });
+    expect(reported.status).toBe(200);
+    const events = await routineEvents(routine.id);
+    expect(events.map((e) => e.status)).toEqual(['planning', 'failed']);
+    expect(events[1]).toMatchObject({
+      fireId: events[0]?.fireId,
+      reason: 'its planning run failed: the agent wrote no proposals (proposals.json missing)',
+    });
+  });
+
+  it('is announced when its last lease runs out', async () => {
+    const { jobId, routine } = await leasedRun();
+    await env.DB.prepare('UPDATE planning_jobs SET lease_until = 1, attempts = 3 WHERE id = ?')
+      .bind(jobId)
+      .run();
+    await expirePlanningLeases(env);
+    const events = await routineEvents(routine.id);
+    expect(events.at(-1)).toMatchObject({ status: 'failed' });
+    expect(String(events.at(-1)?.reason)).toContain('no runner finished the planning run');
   });
 });
