@@ -52,6 +52,11 @@ export interface Claim {
     /** Secrets unsealed for this run: they go to the run's own files only, never to a log. */
     mcpServers: Record<string, McpServerConfig>;
   } | null;
+  /**
+   * HQ's own MCP server and this run's token for it (absent from an HQ before issue 19): the
+   * CLI gets it as the server `hq`. The token is a secret like the agent's MCP headers.
+   */
+  mcp?: { url: string; token: string };
 }
 
 export type { ReviewClaim, ReviewReport } from './review/wire';

@@ -76,7 +76,9 @@ user's, mode 600). Not --token, nor "token" in a config file: both are refused.
 
 Besides running tasks, the runner merges approved tasks and runs reviewer agents' first
 passes (one at a time) for the repositories it serves: the reviewer's executor in a temporary
-folder holding only the patch, its verdict read from review.json.
+folder holding only the patch, its verdict read from review.json. It also tells HQ the
+tracked files and head of each repository's default branch (at start, every 10 minutes and
+after each merge) so the CEO drafts missions' scopes from real paths.
 
   --server URL         HQ's address (e.g. http://localhost:8787)
   --token-file PATH    a file holding this runner's token (Settings → Runners, or POST

@@ -11,6 +11,8 @@ import type { Progress } from './progress';
 export const SNAPSHOT_EVERY_MS = 10 * 60_000;
 /** HQ keeps at most this many paths; fileCount still says how many there are. */
 export const MAX_SNAPSHOT_FILES = 5_000;
+/** HQ takes bodies up to 1 MiB: long paths are cut to stay well under it. */
+export const MAX_SNAPSHOT_BYTES = 900_000;
 
 export interface Snapshot {
   branch: string;
@@ -39,7 +41,10 @@ export async function defaultBranch(path: string): Promise<string | null> {
   return head && (await hasBranch(path, head)) ? head : null;
 }
 
-/** The default branch's tracked files (the first MAX_SNAPSHOT_FILES) and head, or null. */
+/**
+ * The default branch's tracked files (the first MAX_SNAPSHOT_FILES, within MAX_SNAPSHOT_BYTES)
+ * and head, or null.
+ */
 export async function takeSnapshot(path: string): Promise<Snapshot | null> {
   const branch = await defaultBranch(path);
   if (!branch) return null;
@@ -53,7 +58,16 @@ export async function takeSnapshot(path: string): Promise<Snapshot | null> {
     },
   );
   const all = listed.split('\0').filter(Boolean);
-  return { branch, headCommit, files: all.slice(0, MAX_SNAPSHOT_FILES), fileCount: all.length };
+  const files: string[] = [];
+  let bytes = 0;
+  // HQ refuses a path over 1,000 characters (no repository's scopes name such a path).
+  for (const path of all.filter((p) => p.length <= 1_000).slice(0, MAX_SNAPSHOT_FILES)) {
+    // Each path costs its UTF-8 bytes (JSON escapes aside) plus quotes and a comma.
+    bytes += Buffer.byteLength(path) + 3;
+    if (bytes > MAX_SNAPSHOT_BYTES) break;
+    files.push(path);
+  }
+  return { branch, headCommit, files, fileCount: all.length };
 }
 
 export interface SnapshotOptions {

@@ -24,6 +24,8 @@ import { provideGuards } from './http/guards';
 import { securityHeaders } from './http/security-headers';
 import { serverTiming } from './http/server-timing';
 import { validationHook } from './http/validation';
+import { requireRunToken } from './mcp/guard';
+import { mcpRoutes } from './mcp/routes';
 import { memoryRoutes } from './memory/routes';
 import { missionReplaceRoutes } from './missions/replace';
 import { missionRoutes } from './missions/routes';
@@ -63,7 +65,12 @@ const HOOKS = '/api/hooks/';
 /** Builds the HQ application: shared middleware, every feature's routes, the API document. */
 export function createApp(): OpenAPIHono<HonoEnv> {
   // The guards of every route's minimum role live with their features; routes find them here.
-  provideGuards({ role: requireRole, runner: requireRunner, telegram: requireTelegram });
+  provideGuards({
+    role: requireRole,
+    runner: requireRunner,
+    telegram: requireTelegram,
+    run: requireRunToken,
+  });
   const app = new OpenAPIHono<HonoEnv>({ defaultHook: validationHook });
   app.use(serverTiming());
   app.use(securityHeaders());
@@ -94,11 +101,11 @@ export function createApp(): OpenAPIHono<HonoEnv> {
   app.route('/', resealRoutes);
   app.route('/', settingsRoutes);
   app.route('/', missionRoutes);
+  app.route('/', missionReplaceRoutes);
   app.route('/', routineRoutes);
   app.route('/', fireRoutes);
   app.route('/', routineRevisionRoutes);
   app.route('/', routineHookRoutes);
-  app.route('/', missionReplaceRoutes);
   app.route('/', runnerAdminRoutes);
   app.route('/', apiTokenRoutes);
   app.route('/', runnerApiRoutes);
@@ -123,6 +130,7 @@ export function createApp(): OpenAPIHono<HonoEnv> {
   app.route('/', chatRoutes);
   app.route('/', officeRoutes);
   app.route('/', telegramRoutes);
+  app.route('/', mcpRoutes);
   mountOpenApi(app);
 
   app.notFound(handleNotFound);

@@ -14,8 +14,19 @@ export type HonoEnv = {
     user: SignedInUser;
     /** The runner calling the runner API (bearer token). */
     runner: { id: string; name: string };
+    /** The run an agent's CLI calls HQ's MCP server for (its run token, worker/mcp/guard.ts). */
+    run: RunCaller;
   };
 };
+
+/** One run of one task, as its token names it and the task confirms it. */
+export interface RunCaller {
+  taskId: string;
+  run: number;
+  runnerId: string;
+  /** The task's agent; null for a task run by the runner's own default executor. */
+  agentSlug: string | null;
+}
 
 /**
  * Configuration values may be absent at run time even though `wrangler types` types them as

@@ -42,8 +42,14 @@ export const telegramDecisionMessages = sqliteTable(
     id: integer('id').primaryKey({ autoIncrement: true }),
     chatId: text('chat_id').notNull(),
     messageId: integer('message_id').notNull(),
-    /** What is decided: `mission` (approve / reject), `task` (a review) or `action` (a CEO question). */
-    decisionKind: text('decision_kind', { enum: ['mission', 'task', 'action'] }).notNull(),
+    /**
+     * What is decided: `mission` (approve / reject), `task` (a review), `action` (a CEO
+     * question) or `question` (an agent's, answered by replying). A plain text column: the
+     * list is TypeScript's only, so a new kind needs no migration.
+     */
+    decisionKind: text('decision_kind', {
+      enum: ['mission', 'task', 'action', 'question'],
+    }).notNull(),
     decisionId: text('decision_id').notNull(),
     text: text('text').notNull(),
     /** The buttons still shown, as rows of { label, action }. */

@@ -26,8 +26,26 @@ export interface Chosen {
   config: AgentExecutorConfig;
 }
 
+/** The name HQ's own MCP server has in every CLI's config; it replaces an agent's server of that name. */
+export const HQ_SERVER = 'hq';
+
+/**
+ * The agent's MCP servers for this run, with HQ's own (`hq`) when the claim carries it: the
+ * run's token goes in its Authorization header, so it reaches the CLI only the way the agent's
+ * own header secrets do (the run's 0600 config file; codex alone takes headers by variable).
+ */
+function runServers(claim: Pick<Claim, 'agent' | 'mcp'>): AgentExecutorConfig['mcpServers'] {
+  const servers = { ...(claim.agent?.mcpServers ?? {}) };
+  if (claim.mcp)
+    servers[HQ_SERVER] = {
+      url: claim.mcp.url,
+      headers: { Authorization: `Bearer ${claim.mcp.token}` },
+    };
+  return servers;
+}
+
 export function chooseExecutor(
-  claim: Pick<Claim, 'agent'>,
+  claim: Pick<Claim, 'agent' | 'mcp'>,
   fallback: Pick<CliOptions, 'executor' | 'command'>,
 ): Chosen {
   const agent = claim.agent;
@@ -42,7 +60,7 @@ export function chooseExecutor(
       identity: agent?.identity ?? '',
       model: agent?.model ?? '',
       tools: agent?.tools ?? [],
-      mcpServers: agent?.mcpServers ?? {},
+      mcpServers: runServers(claim),
       options: {
         ...(executor.maxTurns ? { maxTurns: executor.maxTurns } : {}),
         ...(executor.extraArgs ? { extraArgs: executor.extraArgs } : {}),
@@ -97,7 +115,7 @@ export function spendAs(
  * Returns the result with the provider and model to report spend under.
  */
 export async function runExecutor(
-  claim: Pick<Claim, 'agent'>,
+  claim: Pick<Claim, 'agent' | 'mcp'>,
   opts: Pick<CliOptions, 'executor' | 'command' | 'openai'>,
   run: {
     cwd: string;

@@ -5,7 +5,8 @@ import { type LogSink, LogStream } from './stream';
 /**
  * The live log of one claimed task, masking every secret handed to the run: the declared
  * variables' values, the MCP servers' env and header values when the claim carries them,
- * and `others` the runner holds itself (the OpenAI executor's API key).
+ * HQ's run token for its MCP server, and `others` the runner holds itself (the OpenAI
+ * executor's API key).
  */
 export function openRunLog(
   sink: LogSink,
@@ -18,6 +19,8 @@ export function openRunLog(
   const secrets = runSecrets(declaredEnv, process.env, [
     ...others,
     ...mcpSecretValues(agent?.mcpServers),
+    // HQ's run token, alone and as the header the CLI sends (either may be echoed).
+    ...(claim.mcp ? [claim.mcp.token, `Bearer ${claim.mcp.token}`] : []),
   ]);
   return new LogStream({
     sink,

@@ -98,7 +98,7 @@ beforeAll(async () => {
       'runner/cli.ts',
       ...['--server', hq.url, '--repo', `${E2E_REPOSITORY}=${repo}`, '--heartbeat', '1'],
       ...['--executor', 'claude-code'],
-      ...['--env', 'ANTHROPIC_API_KEY', '--env', 'STANDIN_RECORD'],
+      ...['--env', 'ANTHROPIC_API_KEY', '--env', 'STANDIN_RECORD', '--env', 'STANDIN_HQ_NOTE'],
     ],
     {
       cwd: root,
@@ -109,6 +109,7 @@ beforeAll(async () => {
         HQ_PLANTED_SECRET: 'planted-runner-secret-5511',
         ANTHROPIC_API_KEY: 'sk-ant-test-key-for-the-stand-in',
         STANDIN_RECORD: join(work, 'record.json'),
+        STANDIN_HQ_NOTE: 'Greeting drafted; checking the tests.',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
@@ -174,16 +175,39 @@ describe('runner with CLI presets, end to end', () => {
     // and it is gone with its folder.
     const file = record.files[mcpPath];
     expect(file?.mode).toBe(0o600);
-    expect(JSON.parse(file?.contents ?? '{}')).toEqual({
-      mcpServers: {
-        github: { command: 'github-mcp', args: ['--stdio'], env: { GITHUB_TOKEN: SECRET } },
-        docs: {
-          type: 'http',
-          url: 'https://mcp.example.com/mcp',
-          headers: { Authorization: HEADER },
-        },
+    const { mcpServers } = JSON.parse(file?.contents ?? '{}') as {
+      mcpServers: Record<string, { headers?: { Authorization: string } }>;
+    };
+    // HQ's own server beside the agent's, with this run's token (issue 19).
+    const hqToken = mcpServers.hq?.headers?.Authorization.slice('Bearer '.length) ?? '';
+    expect(hqToken).toMatch(/^hqm_/);
+    expect(mcpServers).toEqual({
+      github: { command: 'github-mcp', args: ['--stdio'], env: { GITHUB_TOKEN: SECRET } },
+      docs: {
+        type: 'http',
+        url: 'https://mcp.example.com/mcp',
+        headers: { Authorization: HEADER },
       },
+      hq: { type: 'http', url: `${hq.url}/mcp`, headers: { Authorization: `Bearer ${hqToken}` } },
     });
+    // The CLI reached HQ with it mid-run: its note is on the task's timeline.
+    const { events } = await api<{ events: { actor: string; to: string; reason: string }[] }>(
+      `/api/tasks/${id}`,
+    );
+    expect(events).toContainEqual(
+      expect.objectContaining({
+        actor: 'agent:mira',
+        to: 'RUNNING',
+        reason: 'Greeting drafted; checking the tests.',
+      }),
+    );
+    // The token is in no log: the runner's output and the run's log in HQ.
+    expect(output).not.toContain(hqToken);
+    const log = await api<{ text?: string; chunks?: { text: string }[] }>(
+      `/api/tasks/${id}/logs?run=1`,
+    );
+    expect(JSON.stringify(log)).toContain('hq report_progress: 200');
+    expect(JSON.stringify(log)).not.toContain(hqToken);
     expect(existsSync(mcpPath)).toBe(false);
     expect(existsSync(dirname(mcpPath))).toBe(false);
     // The CLI saw its credential (passed with --env) and none of the runner's own secrets.
@@ -219,8 +243,13 @@ describe('runner with CLI presets, end to end', () => {
 
   it('codex: tokens from the CLI, cost unknown (not $0) in spend', async () => {
     const { id, record } = await runTaskFor('cody', 'Tidy the greeting');
+    // HQ's server by URL, its header by variable name (codex reads MCP headers no other way),
+    // that variable kept out of the shells codex runs.
     expect(record.argv).toEqual([
-      ...['exec', '--json', '--sandbox', 'workspace-write', '--model', 'gpt-5-codex', '-'],
+      ...['exec', '--json', '--sandbox', 'workspace-write', '--model', 'gpt-5-codex'],
+      '-c',
+      `mcp_servers={hq = {url = "${hq.url}/mcp", env_http_headers = {Authorization = "HQ_MCP_HQ_AUTHORIZATION"}}}`,
+      ...['-c', 'shell_environment_policy.exclude=["HQ_MCP_HQ_AUTHORIZATION"]', '-'],
     ]);
     const spend = await api<{
       total: { unknownCost: number };

@@ -5,7 +5,12 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { defaultBranch, MAX_SNAPSHOT_FILES, takeSnapshot } from '../../runner/repo-snapshot';
+import {
+  defaultBranch,
+  MAX_SNAPSHOT_BYTES,
+  MAX_SNAPSHOT_FILES,
+  takeSnapshot,
+} from '../../runner/repo-snapshot';
 import { type TempRepo, tempRepo } from '../support/hq-api';
 
 const made: TempRepo[] = [];
@@ -53,6 +58,19 @@ describe('the runner’s repository snapshot', () => {
     const snapshot = await takeSnapshot(r.dir);
     expect(snapshot?.files).toHaveLength(MAX_SNAPSHOT_FILES);
     expect(snapshot?.fileCount).toBe(MAX_SNAPSHOT_FILES + 4);
+  });
+
+  it('stays under HQ’s body limit when paths are long', async () => {
+    const r = repo();
+    const deep = join(r.dir, 'd'.repeat(200), 'e'.repeat(200), 'f'.repeat(200));
+    mkdirSync(deep, { recursive: true });
+    for (let i = 0; i < 2_000; i++) writeFileSync(join(deep, `${'g'.repeat(200)}-${i}`), '');
+    r.git('add', '.');
+    commit(r, 'long paths');
+    const snapshot = await takeSnapshot(r.dir);
+    expect(snapshot?.fileCount).toBe(2_001);
+    expect(JSON.stringify(snapshot).length).toBeLessThan(MAX_SNAPSHOT_BYTES + 1_000);
+    expect(snapshot?.files.length).toBeLessThan(2_001);
   });
 
   it('reports nothing for a repository without a commit', async () => {

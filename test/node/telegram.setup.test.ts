@@ -26,7 +26,7 @@ function setup(vars: Record<string, string>, args: string[] = []) {
 }
 
 describe('npm run telegram:setup', () => {
-  it('registers the webhook with its secret and the eighteen commands, and prints the username', async () => {
+  it('registers the webhook with its secret and the nineteen commands, and prints the username', async () => {
     const token = '424242:setup-test-token';
     const { stdout } = await setup(
       {
@@ -48,7 +48,7 @@ describe('npm run telegram:setup', () => {
     });
     const commands = mine[2]?.payload.commands as { command: string }[];
     expect(commands.map((c) => c.command)).toEqual(COMMAND_LINES.map((c) => c.name));
-    expect(commands).toHaveLength(18);
+    expect(commands).toHaveLength(19);
   });
 
   it('refuses to run without a token, a usable secret or a URL, saying which', async () => {

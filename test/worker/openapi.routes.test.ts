@@ -3,7 +3,7 @@ import { createApp } from '../../worker/app';
 import { guardedRole } from '../../worker/http/guards';
 import { call } from './support/client';
 
-const MIN_ROLES = ['public', 'viewer', 'operator', 'admin', 'runner', 'telegram'];
+const MIN_ROLES = ['public', 'viewer', 'operator', 'admin', 'runner', 'telegram', 'run'];
 
 interface Operation {
   'x-min-role'?: string;

@@ -18,6 +18,11 @@ export interface Outgoing {
    * for each, and says how each review ended once it has.
    */
   reviews?: { id: string; title: string }[];
+  /**
+   * Agents' questions still unanswered: the operator answers one by replying to its message,
+   * which is edited once it is answered (worker/ceo/agent-answers.ts).
+   */
+  questions?: { id: string; title: string }[];
 }
 
 export interface Delivery {

@@ -108,7 +108,8 @@ export async function describe(env: Env, event: DomainEvent): Promise<Happening>
         type: 'mission.proposed',
         entityType: 'mission',
         entityId: event.missionId,
-        text: `New mission proposed by ${event.proposedBy}: "${event.title}" (${event.tasks} task${event.tasks === 1 ? '' : 's'}). It waits for your approval.`,
+        // 'ceo': drafted in a conversation at an operator's request (worker/ceo/drafts).
+        text: `New mission ${event.proposedBy === 'ceo' ? 'drafted by the CEO' : `proposed by ${event.proposedBy}`}: "${event.title}" (${event.tasks} task${event.tasks === 1 ? '' : 's'}). It waits for your approval.`,
       };
     case 'mission.decided':
       return {
@@ -178,12 +179,14 @@ export async function describe(env: Env, event: DomainEvent): Promise<Happening>
       };
     }
     case 'agent.asked':
+      // About the question, not its task: two questions of one run are two messages (the
+      // "already said that" check compares type and entity), and a reply names which one.
       return {
         key,
         type: 'agent.question',
-        entityType: 'task',
-        entityId: event.taskId,
-        text: `${event.agentSlug} asks: ${event.question}`,
+        entityType: 'question',
+        entityId: event.questionId,
+        text: `❓ ${event.agentSlug} asks (task ${event.taskId.slice(0, 8)}): ${event.question}\n\nReply to this message to answer, or /answer ${event.questionId.slice(0, 8)} <answer>.`,
       };
     case 'agent.archived':
       return {

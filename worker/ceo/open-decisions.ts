@@ -14,16 +14,18 @@ interface Member {
 export async function openDecisions(
   env: Env,
   members: Member[],
-): Promise<Pick<Outgoing, 'missions' | 'reviews'>> {
+): Promise<Pick<Outgoing, 'missions' | 'reviews' | 'questions'>> {
   const ids = (type: string) =>
     [
       ...new Set(members.filter((m) => m.eventType === type && m.entityId).map((m) => m.entityId)),
     ] as string[];
   const missionIds = ids('mission.proposed');
   const taskIds = ids('task.review');
-  if (!missionIds.length && !taskIds.length) return {};
+  // An agent's question waits for an answer typed as a reply: no buttons, but the message is kept.
+  const questionIds = ids('agent.question');
+  if (!missionIds.length && !taskIds.length && !questionIds.length) return {};
   const list = (values: string[]) => JSON.stringify(values);
-  const [missions, tasks] = await env.DB.batch<{ id: string; title: string }>([
+  const [missions, tasks, questions] = await env.DB.batch<{ id: string; title: string }>([
     env.DB.prepare(
       `SELECT id, title FROM missions WHERE id IN (SELECT value FROM json_each(?)) AND status = 'PROPOSED'
        ORDER BY created_at`,
@@ -32,9 +34,14 @@ export async function openDecisions(
       `SELECT id, title FROM tasks WHERE id IN (SELECT value FROM json_each(?)) AND status = 'REVIEW'
        AND verdict IS NULL`,
     ).bind(list(taskIds)),
+    env.DB.prepare(
+      `SELECT id, question AS title FROM agent_questions
+       WHERE id IN (SELECT value FROM json_each(?)) AND answer IS NULL`,
+    ).bind(list(questionIds)),
   ]);
   return {
     missions: missions?.results ?? [],
     reviews: tasks?.results ?? [],
+    ...(questions?.results.length ? { questions: questions.results } : {}),
   };
 }

@@ -3,7 +3,7 @@ import type { Role } from '../../drizzle/schema';
 import type { HonoEnv } from '../env';
 
 /** The minimum role a route declares: the three operator roles, or a non-human caller. */
-export type MinRole = 'public' | Role | 'runner' | 'telegram';
+export type MinRole = 'public' | Role | 'runner' | 'telegram' | 'run';
 
 type Guard = MiddlewareHandler<HonoEnv>;
 
@@ -19,6 +19,8 @@ export interface Guards {
   runner: Guard;
   /** Telegram's webhook secret. */
   telegram: Guard;
+  /** One run's own token (an agent mid-run, on HQ's MCP server). */
+  run: Guard;
 }
 
 let provided: Guards | undefined;
@@ -39,6 +41,7 @@ export function guardedRole(handler: unknown): MinRole | undefined {
 function pick(guards: Guards, minRole: Exclude<MinRole, 'public'>): Guard {
   if (minRole === 'runner') return guards.runner;
   if (minRole === 'telegram') return guards.telegram;
+  if (minRole === 'run') return guards.run;
   return guards.role(minRole);
 }
 

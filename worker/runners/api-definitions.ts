@@ -50,6 +50,18 @@ export const Claimed = z.object({
       ),
     })
     .nullable(),
+  mcp: z
+    .object({
+      url: z.string().describe('HQ’s MCP server (streamable HTTP, stateless).'),
+      token: z
+        .string()
+        .describe(
+          'This run’s own bearer token for it, valid while the task is RUNNING with this run on this runner. Write it only to the CLI’s own MCP config of the run, never to a log or an environment.',
+        ),
+    })
+    .describe(
+      'Give the agent’s CLI an MCP server `hq` at `url` with Authorization: Bearer `token`.',
+    ),
 });
 
 export const claimRoute = defineRoute('runner', {

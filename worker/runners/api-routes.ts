@@ -5,6 +5,7 @@ import { agents, tasks } from '../../drizzle/schema';
 import { database } from '../db/client';
 import type { HonoEnv } from '../env';
 import { ApiError } from '../http/errors';
+import { appOrigin } from '../http/origin';
 import { validationHook } from '../http/validation';
 import { proposeOrMerge } from '../missions/agent-proposal';
 import { checkPlanningProposal, countProposalStatement } from '../planning/report';
@@ -39,7 +40,8 @@ runnerApiRoutes.openapi(claimRoute, async (c) => {
   const { waitSeconds, disk } = c.req.valid('json');
   const runnerId = c.get('runner').id;
   if (disk) await diskStatement(c.env.DB, runnerId, disk, Date.now()).run();
-  const found = await claim(c.env, runnerId, waitSeconds, c.req.raw.signal);
+  const mcpUrl = `${appOrigin(c)}/mcp`;
+  const found = await claim(c.env, runnerId, waitSeconds, mcpUrl, c.req.raw.signal);
   return found ? c.json(found, 200) : c.body(null, 204);
 });
 

@@ -8,6 +8,7 @@ import { taskView } from '../tasks/views';
 import { runnerOffer } from './capabilities';
 import { type Candidate, claimReason } from './continuation';
 import { type RunAgent, runAgent } from './run-agent';
+import { mintRunToken, RUN_TOKEN_TTL_MS, requireRunTokenKey } from './run-token';
 
 const POLL_MS = 500;
 
@@ -20,7 +21,7 @@ const POLL_MS = 500;
  * ASSIGNED), so two claimers never get the same task; a claimer that loses a race tries the
  * next candidate.
  */
-async function claimOnce(env: Env, runnerId: string, offer: Offer) {
+async function claimOnce(env: Env, runnerId: string, offer: Offer, mcpUrl: string) {
   const now = Date.now();
   const { results } = await env.DB.prepare(
     `SELECT t.id, t.runs, m.target_branch, m.repository, t.agent_id, t.head_commit, t.head_pushed,
@@ -86,7 +87,7 @@ async function claimOnce(env: Env, runnerId: string, offer: Offer) {
       },
     });
     if (won) {
-      const found = await claimed(env, candidate.id, prepared.agent);
+      const found = await claimed(env, candidate.id, prepared.agent, { runnerId, mcpUrl, now });
       const agentId = found?.task.agentId;
       // The agent's Durable Object wakes when this run would go stale without heartbeats.
       if (agentId)
@@ -116,9 +117,15 @@ async function agentFor(
 
 /**
  * What a runner needs to run a task: the task with the inline review comments sent with
- * this run, its mission (brief, repository), the agent.
+ * this run, its mission (brief, repository), the agent, and HQ's MCP server with this run's
+ * own token (worker/runners/run-token.ts) for the agent's CLI config.
  */
-async function claimed(env: Env, taskId: string, agent: RunAgent | null) {
+async function claimed(
+  env: Env,
+  taskId: string,
+  agent: RunAgent | null,
+  run: { runnerId: string; mcpUrl: string; now: number },
+) {
   const db = database(env);
   const task = await db.select().from(tasks).where(eq(tasks.id, taskId)).get();
   if (!task) return undefined;
@@ -137,6 +144,15 @@ async function claimed(env: Env, taskId: string, agent: RunAgent | null) {
       targetBranch: mission?.targetBranch ?? 'main',
     },
     agent,
+    mcp: {
+      url: run.mcpUrl,
+      token: await mintRunToken(env, {
+        taskId: task.id,
+        run: task.runs,
+        runnerId: run.runnerId,
+        expiresAt: run.now + RUN_TOKEN_TTL_MS,
+      }),
+    },
   };
 }
 
@@ -151,14 +167,20 @@ export async function claim(
   env: Env,
   runnerId: string,
   waitSeconds: number,
+  /** Where agents reach HQ's MCP server: this HQ's origin as the runner reached it, `/mcp`. */
+  mcpUrl: string,
   signal?: AbortSignal,
 ): Promise<Claim | undefined> {
+  // Before any task moves: a claim whose run token cannot be signed would strand its task.
+  requireRunTokenKey(env);
   const deadline = Date.now() + waitSeconds * 1000;
   const offer = await runnerOffer(env, runnerId);
   for (;;) {
     if (signal?.aborted) return undefined;
     // A runner that serves no repository can run nothing: it only waits out its poll.
-    const found = offer.repositories.length ? await claimOnce(env, runnerId, offer) : undefined;
+    const found = offer.repositories.length
+      ? await claimOnce(env, runnerId, offer, mcpUrl)
+      : undefined;
     if (found || Date.now() + POLL_MS > deadline) return found;
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }

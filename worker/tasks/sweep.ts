@@ -51,7 +51,9 @@ export async function sweep(env: Env, now = Date.now(), agentId?: string): Promi
       `SELECT * FROM (
          SELECT id, status, agent_id, requeues, last_heartbeat_at, timeout_seconds, created_at,
            CASE WHEN status IN ('PENDING', 'ASSIGNED') THEN max(entered, ?3) ELSE entered END AS since
-         FROM (SELECT t.*, coalesce((SELECT max(e.created_at) FROM task_events e WHERE e.task_id = t.id), t.created_at) AS entered
+         FROM (SELECT t.*, coalesce((SELECT max(e.created_at) FROM task_events e WHERE e.task_id = t.id
+                  -- A note (RUNNING → RUNNING from an agent) is no move: it does not reset the age.
+                  AND e.from_status IS NOT e.to_status), t.created_at) AS entered
                FROM tasks t WHERE t.status IN (${held}) AND (?1 IS NULL OR t.agent_id = ?1)))
        WHERE since < ?2 OR status = 'RUNNING'`,
     )

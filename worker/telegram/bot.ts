@@ -1,5 +1,6 @@
 import type { Update } from 'grammy/types';
 import { Bot, BotError, GrammyError, HttpError } from 'grammy/web';
+import { agentAnswers } from './agent-answers';
 import { blocked } from './blocked';
 import { callbacks } from './callbacks';
 import type { TelegramConfig } from './config';
@@ -22,6 +23,7 @@ export function createBot(config: TelegramConfig, deps: BotDeps): Bot<HqContext>
   bot.use(gate(deps));
   bot.use(personLimits(deps));
   bot.use(callbacks(deps));
+  bot.use(agentAnswers(deps));
   bot.use(reviewComments(deps));
   bot.use(messages(deps));
   bot.use(media(deps));

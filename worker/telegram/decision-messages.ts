@@ -6,10 +6,11 @@ import { fitText, keyboard } from './render';
 
 /**
  * What a button decides: a mission (approve / reject), a task's review (approve / changes), or
- * a write the CEO asked to confirm (`action`, a pending action: confirm / cancel).
+ * a write the CEO asked to confirm (`action`, a pending action: confirm / cancel). An agent's
+ * `question` has no button: a reply to its message answers it (worker/telegram/agent-answers.ts).
  */
 export interface DecisionRef {
-  kind: 'mission' | 'task' | 'action';
+  kind: 'mission' | 'task' | 'action' | 'question';
   id: string;
 }
 

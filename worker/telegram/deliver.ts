@@ -52,6 +52,11 @@ export const telegramDelivery: OutsideDelivery = {
     const buttons = decisionButtons(message);
     // Past the rows shown, a review still closes the message it is named in.
     const reviews = (message.reviews ?? []).map((t) => ({ kind: 'task' as const, id: t.id }));
+    // A question has no button: its message is kept so that a reply to it answers it.
+    const questions = (message.questions ?? []).map((q) => ({
+      kind: 'question' as const,
+      id: q.id,
+    }));
     for (const chat of chats) {
       try {
         const text = fitText(message.text);
@@ -63,7 +68,7 @@ export const telegramDelivery: OutsideDelivery = {
           env,
           { chatId: chat.chatId, messageId: sent.message_id, text, buttons },
           now,
-          reviews,
+          [...reviews, ...questions],
         );
       } catch (error) {
         problems.push(telegramProblem(error));

@@ -8,6 +8,8 @@
 //                   is written only if it gets to the end)
 // STANDIN_ECHO_ENV  comma-separated variable names whose values go into the record too
 //                   (names alone are always recorded; values only when a test asks)
+// STANDIN_HQ_NOTE   (claude) a note to send HQ's MCP server (`hq` in --mcp-config) with the
+//                   tool report_progress mid-run, as a real agent would; its answer is logged
 import { readFileSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -78,6 +80,29 @@ export function printError(text) {
 /** The real change a successful run leaves in the worktree. */
 export function changeFile(cli) {
   writeFileSync(join(process.cwd(), 'hello.txt'), `hello from ${cli}\n`);
+}
+
+/**
+ * Calls a tool of the MCP server `hq` in an MCP config file ({mcpServers: {hq: {url,
+ * headers}}}) as a CLI does over streamable HTTP, and returns the answer's text.
+ */
+export async function callHqTool(configPath, name, args) {
+  const { url, headers } = JSON.parse(readFileSync(configPath, 'utf8')).mcpServers.hq;
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: {
+      ...headers,
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+    },
+    body: JSON.stringify({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'tools/call',
+      params: { name, arguments: args },
+    }),
+  });
+  return `${response.status} ${await response.text()}`;
 }
 
 /** A scenario the real CLI cannot produce (it has no such limit). */

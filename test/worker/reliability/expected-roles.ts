@@ -1,12 +1,13 @@
 /** Who may call an operation: a role, or the credential that is not a session. */
-export type MinRole = 'public' | 'viewer' | 'operator' | 'admin' | 'runner' | 'telegram';
+export type MinRole = 'public' | 'viewer' | 'operator' | 'admin' | 'runner' | 'telegram' | 'run';
 
 /**
  * The minimum role of every operation, written by hand from the product rules (README,
  * SPEC) and never read from the app: viewers read; operators write (missions, task reviews,
  * agent edits, memory, notification and CEO actions); admins administer (roles, settings,
  * runner registration, furniture, MCP secrets); runners use their bearer token; Telegram
- * its webhook secret; health, sign-in and the API docs are public.
+ * its webhook secret; an agent mid-run its run's own token (`run`, HQ's MCP server); health,
+ * sign-in and the API docs are public.
  */
 export const EXPECTED_MIN_ROLE: Record<string, MinRole> = {
   'GET /api/health': 'public',
@@ -147,6 +148,12 @@ export const EXPECTED_MIN_ROLE: Record<string, MinRole> = {
   'PUT /api/runner/tasks/{id}/patch': 'runner',
 
   'POST /telegram/webhook': 'telegram',
+
+  // HQ's MCP server (issue 19): an agent's CLI with its run's token, nobody else. Stateless,
+  // so GET (a standalone stream) and DELETE (a session) answer 405 to the token's holder.
+  'POST /mcp': 'run',
+  'GET /mcp': 'run',
+  'DELETE /mcp': 'run',
 };
 
 /**

@@ -19,6 +19,8 @@ type Caller = 'anonymous' | 'viewer' | 'operator' | 'admin' | 'runner' | 'telegr
 function expected(minRole: MinRole, caller: Caller, key: string): 401 | 403 | 'allowed' {
   if (minRole === 'public') return 'allowed';
   if (minRole === 'runner' || minRole === 'telegram') return caller === minRole ? 'allowed' : 401;
+  // Only a run's own token (minted with a claim) opens the MCP server: no caller here holds one.
+  if (minRole === 'run') return 401;
   // An operator's API token: an operator on the API, except admin and person-only routes.
   if (caller === 'token') {
     return minRole === 'admin' || REFUSED_TO_TOKENS.has(key) ? 403 : 'allowed';

@@ -20,7 +20,7 @@ beforeAll(async () => {
 });
 
 describe('slash commands', () => {
-  it('has eighteen, each with a help line, all listed by /help', async () => {
+  it('has nineteen, each with a help line, all listed by /help', async () => {
     expect(COMMANDS.map((c) => c.name)).toEqual([
       'start',
       'help',
@@ -34,6 +34,7 @@ describe('slash commands', () => {
       'tasks',
       'review',
       'why',
+      'answer',
       'digest',
       'scan',
       'mute',

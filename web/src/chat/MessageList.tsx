@@ -54,7 +54,7 @@ export function MessageList({
                   <button
                     type="button"
                     key={b.action}
-                    class={/^(cancel|task:changes):/.test(b.action) ? 'secondary' : ''}
+                    class={/^(cancel|task:changes|mission:edit):/.test(b.action) ? 'secondary' : ''}
                     disabled={busy}
                     onClick={() => onAction(b.action)}
                   >

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, describeFailure, messageOf } from '../api/client';
+import { navigate } from '../router';
 import { type ChatTurn, newTurnKey, type ReplyButton, sendTurn } from './stream';
 
 export interface ChatMessage {
@@ -95,6 +96,12 @@ export function useChat() {
   /** Presses a reply button: the question is answered, so every button goes away. */
   async function act(action: string) {
     if (busy) return;
+    // A draft's Edit opens the propose form on it; the question stays open meanwhile.
+    const edit = /^mission:edit:([\w-]+)$/.exec(action);
+    if (edit) {
+      navigate(`/missions?draft=${edit[1]}`);
+      return;
+    }
     setMessages((current) => current?.map((m) => ({ ...m, buttons: undefined })) ?? null);
     await run({ key: newTurnKey(), action }, () => undefined);
   }

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, messageOf } from '../api/client';
 import { hasRole, me } from '../auth/session';
+import { currentQuery, navigate } from '../router';
 import { tokens, usd } from '../spend/cost';
 import { ProposeForm } from './ProposeForm';
 
@@ -41,7 +42,9 @@ const spentText = (m: Mission) =>
 /** Missions: propose, and approve or reject what waits for a decision. */
 export function Missions() {
   const [missions, setMissions] = useState<Mission[]>([]);
-  const [proposing, setProposing] = useState(false);
+  // A draft's Edit button (the CEO's chat, Telegram) lands here with ?draft=ID: the form opens on it.
+  const draftId = currentQuery.value.get('draft') ?? undefined;
+  const [proposing, setProposing] = useState(Boolean(draftId));
   const [error, setError] = useState<string | null>(null);
   const operator = hasRole(me.value, 'operator');
 
@@ -68,15 +71,25 @@ export function Missions() {
       <div class="heading-row">
         <h2>Missions</h2>
         {operator && (
-          <button type="button" onClick={() => setProposing(!proposing)}>
+          <button
+            type="button"
+            onClick={() => {
+              if (proposing && draftId) navigate('/missions', true);
+              setProposing(!proposing);
+            }}
+          >
             {proposing ? 'Close' : 'Propose a mission'}
           </button>
         )}
       </div>
       {proposing && (
         <ProposeForm
+          key={draftId ?? 'new'}
+          {...(draftId ? { draftId } : {})}
           onProposed={() => {
             setProposing(false);
+            // The draft is replaced: the address no longer names it.
+            if (draftId) navigate('/missions', true);
             void load();
           }}
         />

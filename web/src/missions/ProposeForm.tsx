@@ -48,12 +48,36 @@ interface TaskDraft {
   spec: string;
   scope: string;
   agentHint: string;
+  /** Not shown: kept from a draft being edited, so its hint is not lost. */
+  roleHint?: string;
 }
 
 const emptyTask = (): TaskDraft => ({ title: '', spec: '', scope: '', agentHint: '' });
 
-/** Proposes a mission with one or more tasks; field errors come from the server. */
-export function ProposeForm({ onProposed }: { onProposed: () => void }) {
+/** A proposed mission as GET /api/missions/{id} gives it: what the form is filled in from. */
+interface Draft {
+  title: string;
+  brief: string;
+  repository: string;
+  targetBranch: string;
+  status: string;
+  budgetUsd: number | null;
+  budgetTokens: number | null;
+  plan: {
+    title: string;
+    spec: string;
+    expectedScope: string[];
+    agentHint: string | null;
+    roleHint: string | null;
+  }[];
+}
+
+/**
+ * Proposes a mission with one or more tasks; field errors come from the server. With `draftId`
+ * (a draft's Edit button: /missions?draft=ID) it starts from that proposal, and proposing
+ * replaces it: the draft is rejected as "replaced by" the new one.
+ */
+export function ProposeForm({ onProposed, draftId }: { onProposed: () => void; draftId?: string }) {
   const [mission, setMission] = useState({
     title: '',
     brief: '',
@@ -64,6 +88,34 @@ export function ProposeForm({ onProposed }: { onProposed: () => void }) {
   });
   const [tasks, setTasks] = useState<TaskDraft[]>([emptyTask()]);
   const [error, setError] = useState<string | null>(null);
+  const [draft, setDraft] = useState<Draft | null>(null);
+
+  useEffect(() => {
+    if (!draftId) return;
+    api<Draft>(`/api/missions/${encodeURIComponent(draftId)}`).then(
+      (d) => {
+        setDraft(d);
+        setMission({
+          title: d.title,
+          brief: d.brief,
+          repository: d.repository,
+          targetBranch: d.targetBranch,
+          budgetUsd: d.budgetUsd === null ? '' : String(d.budgetUsd),
+          budgetTokens: d.budgetTokens === null ? '' : String(d.budgetTokens),
+        });
+        setTasks(
+          d.plan.map((t) => ({
+            title: t.title,
+            spec: t.spec,
+            scope: t.expectedScope.join(', '),
+            agentHint: t.agentHint ?? '',
+            ...(t.roleHint ? { roleHint: t.roleHint } : {}),
+          })),
+        );
+      },
+      (e) => setError(describeFailure(e)),
+    );
+  }, [draftId]);
 
   const setTask = (i: number, key: keyof TaskDraft, value: string) =>
     setTasks(tasks.map((t, j) => (j === i ? { ...t, [key]: value } : t)));
@@ -71,24 +123,28 @@ export function ProposeForm({ onProposed }: { onProposed: () => void }) {
   async function submit(event: Event) {
     event.preventDefault();
     try {
-      await api('/api/missions', {
-        method: 'POST',
-        body: {
-          ...mission,
-          // Empty: no budget of that kind.
-          budgetUsd: mission.budgetUsd.trim() === '' ? null : Number(mission.budgetUsd),
-          budgetTokens: mission.budgetTokens.trim() === '' ? null : Number(mission.budgetTokens),
-          tasks: tasks.map((t) => ({
-            title: t.title,
-            spec: t.spec,
-            expectedScope: t.scope
-              .split(',')
-              .map((s) => s.trim())
-              .filter(Boolean),
-            ...(t.agentHint.trim() ? { agentHint: t.agentHint.trim() } : {}),
-          })),
+      await api(
+        draftId ? `/api/missions/${encodeURIComponent(draftId)}/replace` : '/api/missions',
+        {
+          method: 'POST',
+          body: {
+            ...mission,
+            // Empty: no budget of that kind.
+            budgetUsd: mission.budgetUsd.trim() === '' ? null : Number(mission.budgetUsd),
+            budgetTokens: mission.budgetTokens.trim() === '' ? null : Number(mission.budgetTokens),
+            tasks: tasks.map((t) => ({
+              title: t.title,
+              spec: t.spec,
+              expectedScope: t.scope
+                .split(',')
+                .map((s) => s.trim())
+                .filter(Boolean),
+              ...(t.agentHint.trim() ? { agentHint: t.agentHint.trim() } : {}),
+              ...(t.roleHint ? { roleHint: t.roleHint } : {}),
+            })),
+          },
         },
-      });
+      );
       onProposed();
     } catch (e) {
       setError(describeFailure(e));
@@ -108,6 +164,13 @@ export function ProposeForm({ onProposed }: { onProposed: () => void }) {
 
   return (
     <form class="panel form-grid" aria-label="Propose a mission" onSubmit={submit}>
+      {draftId && (
+        <p class="wide muted" data-testid="editing-draft">
+          {draft
+            ? `Editing the draft "${draft.title}" (${draft.status}): proposing your version rejects it as replaced.`
+            : 'Loading the draft…'}
+        </p>
+      )}
       {field('title', 'Title')}
       <RepositoryField
         value={mission.repository}
@@ -158,7 +221,7 @@ export function ProposeForm({ onProposed }: { onProposed: () => void }) {
         Add a task
       </button>
       {error && <p class="error wide">{error}</p>}
-      <button type="submit">Propose</button>
+      <button type="submit">{draftId ? 'Propose instead of the draft' : 'Propose'}</button>
     </form>
   );
 }

@@ -11,7 +11,7 @@ export interface CommandLine {
   minRole: 'viewer' | 'operator' | 'admin';
 }
 
-/** The eighteen commands, in the order /help lists them. */
+/** The nineteen commands, in the order /help lists them. */
 export const COMMAND_LINES: CommandLine[] = [
   {
     name: 'start',
@@ -69,6 +69,13 @@ export const COMMAND_LINES: CommandLine[] = [
     args: '[task id]',
     help: 'Why a task is stuck (its first characters are enough): each gate, the first failing one with its fix; without an id, the stalest stuck task.',
     minRole: 'viewer',
+  },
+  {
+    name: 'answer',
+    args: '<question id> <answer>',
+    help: 'Answer an agent’s question (its first characters are enough); in Telegram, replying to the question does it too.',
+    // An answer steers an agent's work, as a review does.
+    minRole: 'operator',
   },
   {
     name: 'digest',

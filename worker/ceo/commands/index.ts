@@ -22,7 +22,7 @@ const help: Command = {
     ].join('\n'),
 };
 
-/** The eighteen commands, in the order /help lists them. */
+/** The nineteen commands, in the order /help lists them. */
 export const COMMANDS: Command[] = [
   start,
   help,

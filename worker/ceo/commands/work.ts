@@ -1,6 +1,7 @@
 import { TASK_STATUSES } from '../../../drizzle/schema';
 import { answerWhy } from '../../tasks/why/answer';
 import { decideMission } from '../actions';
+import { answerQuestion, answerText, findQuestion } from '../agent-answers';
 import { missionsReply, reviewReply, tasksText } from '../views/work';
 import { line } from './catalog';
 import { type Command, usage } from './types';
@@ -42,6 +43,19 @@ const why: Command = {
   },
 };
 
+const answer: Command = {
+  ...line('answer'),
+  async run(ctx, args) {
+    const [id, ...words] = args;
+    if (!id || !words.length) return usage(answer);
+    const question = await findQuestion(ctx.env, id);
+    if (!question) return `No agent question ${id} (or several start with it).`;
+    const by = { email: ctx.operator.email, requestId: ctx.requestId };
+    const text = words.join(' ').slice(0, 4000);
+    return answerText(await answerQuestion(ctx.env, question, text, by, ctx.now));
+  },
+};
+
 /** Commands about missions and tasks. */
 export const workCommands: Command[] = [
   {
@@ -56,4 +70,5 @@ export const workCommands: Command[] = [
     run: async (ctx) => reviewReply(ctx.env),
   },
   why,
+  answer,
 ];
