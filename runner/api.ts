@@ -13,6 +13,7 @@ import type { McpServerConfig } from './executors/presets';
 import type { Usage } from './executors/run';
 import type { DiffEntry } from './git/diff';
 import type { Patch } from './git/patch';
+import type { PlanningClaim, PlanningReport } from './planning/wire';
 import type { ReviewClaim, ReviewReport } from './review/wire';
 import { RUNNER_VERSION } from './version';
 
@@ -100,6 +101,12 @@ function taskPath(taskId: string): string {
 function reviewPath(jobId: string): string {
   if (jobId === '.' || jobId === '..') throw new Error(`review job id ${jobId} is a path step`);
   return `/api/runner/reviews/${encodeURIComponent(jobId)}`;
+}
+
+/** A planning run's endpoints, with the same care as a task's. */
+function planningPath(jobId: string): string {
+  if (jobId === '.' || jobId === '..') throw new Error(`planning job id ${jobId} is a path step`);
+  return `/api/runner/planning/${encodeURIComponent(jobId)}`;
 }
 
 /** The runner API over HTTP, authenticated with the runner's bearer token. */
@@ -223,6 +230,28 @@ export class HqClient {
   }
   reviewRelease(jobId: string, reason: string) {
     return this.call('POST', `${reviewPath(jobId)}/release`, { reason });
+  }
+  /** Leases the next planning run this runner can run, or undefined (204). */
+  planningClaim() {
+    return this.call<PlanningClaim>('POST', '/api/runner/planning/claim', {});
+  }
+  planningReport(jobId: string, report: PlanningReport) {
+    return this.call<{ status: string; proposed: number; merged: number }>(
+      'POST',
+      `${planningPath(jobId)}/report`,
+      report,
+    );
+  }
+  planningRelease(jobId: string, reason: string) {
+    return this.call('POST', `${planningPath(jobId)}/release`, { reason });
+  }
+  /** An agent's proposal: a new mission (`proposed`) or folded into an open one. */
+  propose(proposal: Record<string, unknown> & { agent: string; repository: string }) {
+    return this.call<{ id: string; outcome: 'proposed' | 'merged' | 'duplicate' }>(
+      'POST',
+      '/api/runner/missions',
+      proposal,
+    );
   }
   /** The tracked files and head of a served repository's default branch (runner/repo-snapshot.ts). */
   snapshot(

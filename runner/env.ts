@@ -4,6 +4,19 @@ import type { Claim, InlineComment } from './api';
 /** The only variables of the runner's own environment a child ever sees. */
 export const INHERITED = ['PATH', 'HOME', 'LANG', 'TMPDIR'] as const;
 
+/** The inherited four and the variables the agent declares, as the runner has them. */
+export function inheritedEnv(
+  declared: string[],
+  source: NodeJS.ProcessEnv = process.env,
+): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const name of [...INHERITED, ...declared]) {
+    const value = source[name];
+    if (value !== undefined) env[name] = value;
+  }
+  return env;
+}
+
 /**
  * The environment of an agent's process: the four inherited variables, the variables the
  * agent declares (`--env NAME` or the config file), and the task's details as HQ_TASK_*.
@@ -17,13 +30,8 @@ export function childEnv(
   source: NodeJS.ProcessEnv = process.env,
   home: string | null = null,
 ) {
-  const env: Record<string, string> = {};
-  for (const name of [...INHERITED, ...declared]) {
-    const value = source[name];
-    if (value !== undefined) env[name] = value;
-  }
   return {
-    ...env,
+    ...inheritedEnv(declared, source),
     ...(home && { HOME: home, TMPDIR: join(home, 'tmp') }),
     // git never looks for a repository above the clone (the work folder, the runner's own).
     GIT_CEILING_DIRECTORIES: dirname(clone),

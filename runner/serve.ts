@@ -4,6 +4,7 @@ import { DISK_RECHECK_MS, DiskGate } from './disk';
 import { MIN_SECRET_LENGTH, unmaskable } from './logs/mask';
 import { createMerger } from './merge-loop';
 import { readOptions, UsageError } from './options';
+import { createPlanner } from './planning/loop';
 import { Progress } from './progress';
 import { createSnapshotReporter, SNAPSHOT_EVERY_MS } from './repo-snapshot';
 import { createReviewer } from './review/loop';
@@ -111,25 +112,23 @@ export async function serve(argv: string[]): Promise<number> {
       }
     }
   };
-  const mergeOnce = createMerger({ ...opts, afterMerge: snapshots.reportOne });
-  const merger = async () => {
+  /** Runs `once` over and over, --merge-poll seconds apart, until the runner stops. */
+  const every = (label: string, once: () => Promise<void>) => async () => {
     while (!stop.signal.aborted) {
-      await mergeOnce().catch((error: Error) => progress.info(`merge: ${error.message}`));
+      await once().catch((error: Error) => progress.info(`${label}: ${error.message}`));
       await sleep(cli.mergePollSeconds * 1000, stop.signal);
     }
   };
-  // The reviewer agent's first passes: one at a time, polled as often as approvals.
-  const reviewOnce = createReviewer({ ...opts, repos: started.repos }, stop.signal);
-  const reviewer = async () => {
-    while (!stop.signal.aborted) {
-      await reviewOnce().catch((error: Error) => progress.info(`review: ${error.message}`));
-      await sleep(cli.mergePollSeconds * 1000, stop.signal);
-    }
-  };
+  const merger = every('merge', createMerger({ ...opts, afterMerge: snapshots.reportOne }));
+  // The reviewer agent's first passes and planning agents' runs (worker/planning): one of
+  // each at a time, polled as often as approvals.
+  const reviewer = every('review', createReviewer({ ...opts, repos: started.repos }, stop.signal));
+  const planner = every('planning', createPlanner({ ...opts, repos: started.repos }, stop.signal));
   await Promise.all([
     ...Array.from({ length: cli.concurrency }, worker),
     merger(),
     reviewer(),
+    planner(),
     reporter(),
   ]);
   progress.summary();

@@ -2,6 +2,7 @@ import { createApp } from './app';
 import { purgeExpired } from './auth/purge';
 import { ceo } from './ceo/client';
 import { office } from './office/client';
+import { expirePlanningLeases } from './planning/ending';
 import { expireReviewLeases } from './reviews/jobs/ending';
 import { runDueRoutines } from './routines/clock';
 import { dispatch } from './tasks/dispatch';
@@ -30,8 +31,10 @@ export default {
       if (controller.cron === ROUTINES_CRON) return;
     }
     await sweep(env, controller.scheduledTime);
-    // Review jobs whose runner went silent: queued again, or failed after three leases.
+    // Review jobs and planning runs whose runner went silent: queued again, or failed after
+    // three leases.
     await expireReviewLeases(env.DB, controller.scheduledTime);
+    await expirePlanningLeases(env, controller.scheduledTime);
     await dispatch(env, controller.scheduledTime);
     await ceo(env).tick();
     // The sweep and dispatch move tasks without a request: the office hears of it now.

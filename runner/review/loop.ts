@@ -1,11 +1,10 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { type AgentUser, handOver } from '../agent-user';
-import { type HqClient, HqError, type ReviewClaim, type ReviewReport } from '../api';
-import { INHERITED } from '../env';
-import { runExecutor } from '../executors/run';
-import { Masker, mcpSecretValues, runSecrets } from '../logs/mask';
+import { leaseWhileSupported, runAgentPass, withExecutorFailure } from '../agent-pass';
+import type { AgentUser } from '../agent-user';
+import type { HqClient, ReviewClaim, ReviewReport } from '../api';
+import { inheritedEnv } from '../env';
 import type { CliOptions } from '../options';
 import type { Progress } from '../progress';
 import { PATCH_FILE, REVIEW_FILE, readVerdict, reviewPrompt } from './prompt';
@@ -29,15 +28,12 @@ export interface ReviewOptions {
 /** One pass: lease a job if there is one, run it, report. Resolves when done (or none). */
 export function createReviewer(opts: ReviewOptions, signal: AbortSignal): () => Promise<void> {
   // An HQ from before review jobs answers 404: said once, and this runner reviews nothing.
-  let unsupported = false;
+  const lease = leaseWhileSupported(
+    () => opts.client.reviewClaim(),
+    () => opts.progress.info('this HQ has no review jobs: the runner runs no reviewer agent'),
+  );
   return async () => {
-    if (unsupported) return;
-    const claim = await opts.client.reviewClaim().catch((error: unknown) => {
-      if (!(error instanceof HqError) || error.status !== 404) throw error;
-      unsupported = true;
-      opts.progress.info('this HQ has no review jobs: the runner runs no reviewer agent');
-      return undefined;
-    });
+    const claim = await lease();
     if (!claim) return;
     const id = claim.job.taskId.slice(0, 8);
     if (signal.aborted || !opts.repos.has(claim.mission.repository)) {
@@ -66,53 +62,34 @@ async function runReview(
   claim: ReviewClaim,
   signal: AbortSignal,
 ): Promise<ReviewReport | null> {
-  const masker = new Masker(
-    runSecrets(opts.declaredEnv, process.env, [
-      opts.openai.apiKey,
-      ...mcpSecretValues(claim.reviewer.mcpServers),
-    ]),
-  );
   const dir = await mkdtemp(join(tmpdir(), 'hq-review-'));
   const work = join(dir, 'review');
   try {
     await mkdir(work);
     await writeFile(join(work, PATCH_FILE), claim.patch.text);
-    if (opts.agentUser) await handOver([dir], opts.agentUser);
     const file = join(work, REVIEW_FILE);
-    const timeout = AbortSignal.timeout(claim.timeoutSeconds * 1000);
-    const { result, provider, model } = await runExecutor(
-      { agent: claim.reviewer },
+    const pass = await runAgentPass(
       opts,
+      claim.reviewer,
       {
         cwd: work,
         env: reviewEnv(claim, work, file, opts.declaredEnv),
         prompt: reviewPrompt(claim),
-        signal: AbortSignal.any([signal, timeout]),
-        user: opts.agentUser,
+        timeoutSeconds: claim.timeoutSeconds,
+        owned: [dir],
       },
-      () => undefined,
+      signal,
     );
-    if (signal.aborted || (result.interrupted && !timeout.aborted)) return null;
-    const spend = {
-      inputTokens: result.inputTokens,
-      outputTokens: result.outputTokens,
-      costUsd: result.costUsd,
-      provider,
-      model,
-    };
+    if (pass.stopped) return null;
+    const { spend, masker } = pass;
     const failed = (error: string): ReviewReport => ({
       outcome: 'failure',
       error: masker.mask(error).slice(0, 10_000),
       ...spend,
     });
-    if (timeout.aborted) return failed(`the reviewer ran past ${claim.timeoutSeconds} s`);
+    if (pass.timedOut) return failed(`the reviewer ran past ${claim.timeoutSeconds} s`);
     const verdict = await readVerdict(file);
-    if ('problem' in verdict)
-      return failed(
-        result.ok
-          ? verdict.problem
-          : `${verdict.problem}; the executor failed: ${result.error ?? ''}\n${result.logTail.slice(-1000)}`,
-      );
+    if ('problem' in verdict) return failed(withExecutorFailure(verdict.problem, pass.result));
     return {
       outcome: 'success',
       ...verdict,
@@ -130,13 +107,8 @@ async function runReview(
  * details. No task clone, no token: the patch in its folder is all it reads.
  */
 function reviewEnv(claim: ReviewClaim, work: string, file: string, declared: string[]) {
-  const env: Record<string, string> = {};
-  for (const name of [...INHERITED, ...declared]) {
-    const value = process.env[name];
-    if (value !== undefined) env[name] = value;
-  }
   return {
-    ...env,
+    ...inheritedEnv(declared),
     GIT_CEILING_DIRECTORIES: dirname(work),
     HQ_REVIEW_FILE: file,
     HQ_REVIEW_PATCH: join(work, PATCH_FILE),

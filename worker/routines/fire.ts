@@ -12,6 +12,7 @@ import { routineFiredInsert } from '../events/outbox';
 import { decide } from '../missions/decide';
 import { missionInsertStatements } from '../missions/propose';
 import { ProposeMission } from '../missions/schemas';
+import { planningFire } from '../planning/fire';
 
 export type RoutineRow = typeof routines.$inferSelect;
 export type RoutineFireRow = typeof routineFires.$inferSelect;
@@ -111,7 +112,14 @@ async function planFire(
   }
   if (routine.kind === 'planning') {
     // planning: worker/planning queues the agent's run, or says why there is nothing to do.
-    return { status: 'failed', reason: 'planning routines are not wired yet', statements: [] };
+    const planned = await planningFire(env, routine, now);
+    if ('skipped' in planned) return skip(planned.skipped);
+    return {
+      status: 'planning',
+      reason: request.note ?? null,
+      planningJobId: planned.planningJobId,
+      statements: planned.statements,
+    };
   }
   const proposal = ProposeMission.safeParse({
     ...routine.template,

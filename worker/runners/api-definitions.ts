@@ -199,6 +199,14 @@ export const proposeMission = defineRoute('runner', {
     body: jsonBody(
       ProposeMission.extend({
         agent: z.string().min(1).max(60).describe('Slug of the proposing agent.'),
+        planningJobId: z
+          .string()
+          .min(1)
+          .max(100)
+          .optional()
+          .describe(
+            'The planning run (held by this runner) this proposal comes from: it must be that run’s agent and repository, and it is counted on the run.',
+          ),
       }),
     ),
   },

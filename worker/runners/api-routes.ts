@@ -8,6 +8,7 @@ import { ApiError } from '../http/errors';
 import { appOrigin } from '../http/origin';
 import { validationHook } from '../http/validation';
 import { proposeOrMerge } from '../missions/agent-proposal';
+import { checkPlanningProposal, countProposalStatement } from '../planning/report';
 import { dispatch } from '../tasks/dispatch';
 import { moveStatements } from '../tasks/transition';
 import { capabilities, claimRoute, heartbeat, proposeMission, release } from './api-definitions';
@@ -84,7 +85,7 @@ runnerApiRoutes.openapi(merged, async (c) => {
 });
 
 runnerApiRoutes.openapi(proposeMission, async (c) => {
-  const { agent: slug, ...input } = c.req.valid('json');
+  const { agent: slug, planningJobId, ...input } = c.req.valid('json');
   const agent = await database(c.env)
     .select({ id: agents.id })
     .from(agents)
@@ -96,10 +97,16 @@ runnerApiRoutes.openapi(proposeMission, async (c) => {
     });
   }
   const runner = c.get('runner');
+  if (planningJobId)
+    await checkPlanningProposal(c.env.DB, planningJobId, runner, {
+      agent: slug,
+      repository: input.repository,
+    });
   const { outcome, mission } = await proposeOrMerge(c.env, input, `agent:${slug}`, {
     actor: `runner:${runner.id}`,
     requestId: c.get('requestId'),
   });
+  if (planningJobId) await countProposalStatement(c.env.DB, planningJobId, outcome).run();
   return outcome === 'proposed'
     ? c.json({ ...mission, outcome }, 201)
     : c.json({ ...mission, outcome }, 200);

@@ -4,6 +4,7 @@ import { priceFor } from '../prices/store';
 import { touchedStatements } from '../reviews/comments/rounds';
 import { chooseReviewer, queueJobStatement } from '../reviews/jobs/queue';
 import { readSettings } from '../settings/store';
+import { ledgerStatement } from '../spend/ledger';
 import { agentFailureStatements, agentSuccessStatement } from '../tasks/failures';
 import { outOfScope } from '../tasks/scope';
 import { moveStatements } from '../tasks/transition';
@@ -91,21 +92,17 @@ export async function applyReport(
         cost.source === 'price_table' ? 1 : 0,
         task.id,
       ),
-    db
-      .prepare(
-        "INSERT INTO spend_ledger (agent_id, provider, model, purpose, task_id, input_tokens, output_tokens, cost_usd, cost_source, created_at) VALUES (?, ?, ?, 'task', ?, ?, ?, ?, ?, ?)",
-      )
-      .bind(
-        task.agentId,
-        report.provider,
-        report.model,
-        task.id,
-        report.inputTokens,
-        report.outputTokens,
-        cost.costUsd,
-        cost.source,
-        now,
-      ),
+    ledgerStatement(db, {
+      agentId: task.agentId,
+      provider: report.provider,
+      model: report.model,
+      purpose: 'task',
+      taskId: task.id,
+      inputTokens: report.inputTokens,
+      outputTokens: report.outputTokens,
+      cost,
+      now,
+    }),
   );
   if (first?.reviewer)
     statements.push(queueJobStatement(db, task.id, report.headCommit, first.reviewer.id, now));

@@ -7,6 +7,20 @@
 /** A runner silent this long (it long-polls every few seconds while up) is taken as gone. */
 export const RUNNER_GONE_MS = 10 * 60_000;
 
+/**
+ * SQL, true while a runner seen after `since` (a bound parameter) serves the repository named
+ * by `repository` and can run the executor preset of the agent row `agent` (one without an
+ * executor runs with any runner's own). Review jobs and planning runs ask it before queueing
+ * work, so nothing waits for a runner that cannot come.
+ */
+export const liveRunnerCanRun = (repository: string, since: string, agent = 'a') =>
+  `EXISTS (SELECT 1 FROM runners r
+     WHERE r.revoked_at IS NULL AND coalesce(r.last_seen_at, 0) > ${since}
+       AND EXISTS (SELECT 1 FROM json_each(r.repositories) s
+         WHERE json_extract(s.value, '$.name') = ${repository})
+       AND (${agent}.executor IS NULL OR EXISTS (SELECT 1 FROM json_each(r.capabilities) c
+         WHERE json_extract(c.value, '$.preset') = json_extract(${agent}.executor, '$.preset'))))`;
+
 export const WAITING_FOR_REPOSITORY = 'waiting: no runner serves repository ';
 export const WAITING_FOR_RUNNER = 'waiting for a runner that can run ';
 export const WAITING_FOR_HOLDER = 'waiting for runner ';

@@ -43,6 +43,8 @@ export const EXPECTED_MIN_ROLE: Record<string, MinRole> = {
   'GET /api/tasks/{id}/patch': 'viewer',
   // The reviewer agent's passes over a task (issue 18).
   'GET /api/tasks/{id}/review-jobs': 'viewer',
+  // A planning run a routine fired (issue 19).
+  'GET /api/planning-jobs/{id}': 'viewer',
   // Inline review comments (issue 18): read like the patch, written like a review.
   'GET /api/tasks/{id}/comments': 'viewer',
   'GET /api/spend': 'viewer',
@@ -138,6 +140,10 @@ export const EXPECTED_MIN_ROLE: Record<string, MinRole> = {
   'POST /api/runner/reviews/claim': 'runner',
   'POST /api/runner/reviews/{id}/report': 'runner',
   'POST /api/runner/reviews/{id}/release': 'runner',
+  // Planning runs (issue 19): leased like review jobs.
+  'POST /api/runner/planning/claim': 'runner',
+  'POST /api/runner/planning/{id}/report': 'runner',
+  'POST /api/runner/planning/{id}/release': 'runner',
   'POST /api/runner/tasks/{id}/logs': 'runner',
   'PUT /api/runner/tasks/{id}/patch': 'runner',
 

@@ -1,4 +1,4 @@
-import { RUNNER_GONE_MS } from '../../tasks/runner-waits';
+import { liveRunnerCanRun, RUNNER_GONE_MS } from '../../tasks/runner-waits';
 
 // Who reviews a task first when it reaches REVIEW: an agent of type REVIEWER that may work
 // now and that a live runner can run, never the task's own agent (nobody reviews their own
@@ -33,14 +33,11 @@ export async function chooseReviewer(
     .prepare(
       `SELECT a.id, a.slug,
          (a.worker_enabled = 1 AND coalesce(a.cooldown_until, 0) <= ?1) AS usable,
-         EXISTS (SELECT 1 FROM runners r
-           WHERE r.revoked_at IS NULL AND coalesce(r.last_seen_at, 0) > ?2
-             AND EXISTS (SELECT 1 FROM json_each(r.repositories) s
-               WHERE json_extract(s.value, '$.name') = (SELECT m.repository FROM tasks t
-                 JOIN missions m ON m.id = t.mission_id WHERE t.id = ?3))
-             AND (a.executor IS NULL OR EXISTS (SELECT 1 FROM json_each(r.capabilities) c
-               WHERE json_extract(c.value, '$.preset') = json_extract(a.executor, '$.preset')))
-         ) AS runnable,
+         ${liveRunnerCanRun(
+           `(SELECT m.repository FROM tasks t
+           JOIN missions m ON m.id = t.mission_id WHERE t.id = ?3)`,
+           '?2',
+         )} AS runnable,
          (SELECT count(*) FROM review_jobs j WHERE j.reviewer_agent_id = a.id
             AND j.status IN ('QUEUED', 'RUNNING')) AS open_jobs
        FROM agents a WHERE a.type = 'REVIEWER' AND a.archived_at IS NULL

@@ -5,6 +5,7 @@ import { getPatch } from '../../patches/store';
 import { knownCost } from '../../prices/price';
 import { priceFor } from '../../prices/store';
 import { readSettings } from '../../settings/store';
+import { ledgerStatement } from '../../spend/ledger';
 import { cancelReviewJobsStatement } from '../../tasks/transition';
 import { type CommentInput, commentStatements } from '../comments/store';
 import { failJobStatements, type JobFacts } from './ending';
@@ -103,21 +104,17 @@ export async function applyReviewReport(
         `UPDATE review_jobs SET input_tokens = ?, output_tokens = ?, cost_usd = ? WHERE id = ? AND status = 'RUNNING' AND runner_id = ?`,
       )
       .bind(report.inputTokens, report.outputTokens, cost.costUsd, job.id, runner.id),
-    db
-      .prepare(
-        "INSERT INTO spend_ledger (agent_id, provider, model, purpose, task_id, input_tokens, output_tokens, cost_usd, cost_source, created_at) VALUES (?, ?, ?, 'review', ?, ?, ?, ?, ?, ?)",
-      )
-      .bind(
-        row.reviewer_agent_id,
-        report.provider,
-        report.model,
-        job.taskId,
-        report.inputTokens,
-        report.outputTokens,
-        cost.costUsd,
-        cost.source,
-        now,
-      ),
+    ledgerStatement(db, {
+      agentId: row.reviewer_agent_id,
+      provider: report.provider,
+      model: report.model,
+      purpose: 'review',
+      taskId: job.taskId,
+      inputTokens: report.inputTokens,
+      outputTokens: report.outputTokens,
+      cost,
+      now,
+    }),
   ];
   if (report.outcome === 'failure' || !report.verdict) {
     const error = report.error?.trim() || 'the reviewer wrote no verdict';

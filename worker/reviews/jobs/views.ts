@@ -75,21 +75,38 @@ export async function listReviewJobs(db: D1Database, taskId: string) {
   }));
 }
 
-/** A runner gives a job back unrun (it is stopping): queued again, the attempt not counted. */
-export async function releaseReviewJob(
+/** The tables of leased jobs (review passes, planning runs) and what their errors call them. */
+const LEASED = { review_jobs: 'Review job', planning_jobs: 'Planning job' } as const;
+
+/**
+ * A runner gives a leased job back unrun (it is stopping): queued again, the attempt not
+ * counted. Review and planning jobs lease alike; `table` says which.
+ */
+export async function releaseLeasedJob(
   db: D1Database,
+  table: keyof typeof LEASED,
   id: string,
   runner: { id: string; name: string },
   reason: string,
 ) {
   const done = await db
     .prepare(
-      `UPDATE review_jobs SET status = 'QUEUED', runner_id = NULL, lease_until = ?,
+      `UPDATE ${table} SET status = 'QUEUED', runner_id = NULL, lease_until = ?,
          attempts = max(attempts - 1, 0), error = ? WHERE id = ? AND status = 'RUNNING' AND runner_id = ?`,
     )
     .bind(Date.now(), `given back: ${reason}`, id, runner.id)
     .run();
   if (done.meta.changes !== 1)
-    throw new ApiError('conflict', `Review job ${id} is not running on runner ${runner.name}.`);
+    throw new ApiError(
+      'conflict',
+      `${LEASED[table]} ${id} is not running on runner ${runner.name}.`,
+    );
   return { status: 'QUEUED' as const };
 }
+
+export const releaseReviewJob = (
+  db: D1Database,
+  id: string,
+  runner: { id: string; name: string },
+  reason: string,
+) => releaseLeasedJob(db, 'review_jobs', id, runner, reason);
