@@ -1,58 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, describeFailure } from '../api/client';
-
-interface ServedRepository {
-  name: string;
-  runners: { name: string; online: boolean }[];
-}
-
-/** The repository field: offers what runners serve, and still takes a name typed in. */
-function RepositoryField({ value, onInput }: { value: string; onInput: (v: string) => void }) {
-  const [served, setServed] = useState<ServedRepository[] | null>(null);
-  useEffect(() => {
-    api<{ repositories: ServedRepository[] }>('/api/repositories').then(
-      (r) => setServed(r.repositories),
-      // Only a hint: without it the field still takes any name.
-      () => setServed([]),
-    );
-  }, []);
-  const online = (r: ServedRepository) => r.runners.filter((runner) => runner.online).length;
-  return (
-    <label>
-      Repository
-      <input
-        name="repository"
-        list="served-repositories"
-        placeholder="owner/name"
-        value={value}
-        onInput={(e) => onInput(e.currentTarget.value)}
-      />
-      <datalist id="served-repositories">
-        {served?.map((r) => (
-          <option key={r.name} value={r.name}>
-            {`${r.runners.length} runner(s), ${online(r)} online`}
-          </option>
-        ))}
-      </datalist>
-      {served && !served.length && (
-        <span class="muted" data-testid="no-served-repositories">
-          no runner serves a repository yet
-        </span>
-      )}
-    </label>
-  );
-}
-
-interface TaskDraft {
-  title: string;
-  spec: string;
-  scope: string;
-  agentHint: string;
-  /** Not shown: kept from a draft being edited, so its hint is not lost. */
-  roleHint?: string;
-}
-
-const emptyTask = (): TaskDraft => ({ title: '', spec: '', scope: '', agentHint: '' });
+import { RepositoryInput } from './RepositoryInput';
+import { emptyTask, type TaskDraft, TaskDraftFields } from './TaskDrafts';
 
 /** A proposed mission as GET /api/missions/{id} gives it: what the form is filled in from. */
 interface Draft {
@@ -117,9 +66,6 @@ export function ProposeForm({ onProposed, draftId }: { onProposed: () => void; d
     );
   }, [draftId]);
 
-  const setTask = (i: number, key: keyof TaskDraft, value: string) =>
-    setTasks(tasks.map((t, j) => (j === i ? { ...t, [key]: value } : t)));
-
   async function submit(event: Event) {
     event.preventDefault();
     try {
@@ -172,7 +118,8 @@ export function ProposeForm({ onProposed, draftId }: { onProposed: () => void; d
         </p>
       )}
       {field('title', 'Title')}
-      <RepositoryField
+      <RepositoryInput
+        name="repository"
         value={mission.repository}
         onInput={(repository) => setMission({ ...mission, repository })}
       />
@@ -188,38 +135,7 @@ export function ProposeForm({ onProposed, draftId }: { onProposed: () => void; d
           onInput={(e) => setMission({ ...mission, brief: e.currentTarget.value })}
         />
       </label>
-      {tasks.map((t, i) => (
-        <fieldset key={i} class="wide task-draft">
-          <legend>Task {i + 1}</legend>
-          <input
-            aria-label={`Task ${i + 1} title`}
-            placeholder="title"
-            value={t.title}
-            onInput={(e) => setTask(i, 'title', e.currentTarget.value)}
-          />
-          <input
-            aria-label={`Task ${i + 1} spec`}
-            placeholder="what to do"
-            value={t.spec}
-            onInput={(e) => setTask(i, 'spec', e.currentTarget.value)}
-          />
-          <input
-            aria-label={`Task ${i + 1} scope`}
-            placeholder="scope globs, comma-separated"
-            value={t.scope}
-            onInput={(e) => setTask(i, 'scope', e.currentTarget.value)}
-          />
-          <input
-            aria-label={`Task ${i + 1} agent`}
-            placeholder="agent slug (optional)"
-            value={t.agentHint}
-            onInput={(e) => setTask(i, 'agentHint', e.currentTarget.value)}
-          />
-        </fieldset>
-      ))}
-      <button type="button" class="secondary" onClick={() => setTasks([...tasks, emptyTask()])}>
-        Add a task
-      </button>
+      <TaskDraftFields tasks={tasks} onChange={setTasks} />
       {error && <p class="error wide">{error}</p>}
       <button type="submit">{draftId ? 'Propose instead of the draft' : 'Propose'}</button>
     </form>

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api/client';
-import { RepositoryInput } from './RepositoryInput';
+import { RepositoryInput } from '../missions/RepositoryInput';
 
 interface AgentChoice {
   slug: string;

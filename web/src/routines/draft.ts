@@ -1,3 +1,4 @@
+import { emptyTask, type TaskDraft } from '../missions/TaskDrafts';
 import type {
   CatchUp,
   Concurrency,
@@ -9,13 +10,6 @@ import type {
 } from './types';
 
 // The form holds text as typed; these turn it into the API's RoutineInput and back.
-
-export interface TaskDraft {
-  title: string;
-  spec: string;
-  scope: string;
-  agentHint: string;
-}
 
 export interface TemplateDraft {
   title: string;
@@ -41,8 +35,6 @@ export interface RoutineDraft {
   concurrency: Concurrency;
   catchUp: CatchUp;
 }
-
-export const emptyTask = (): TaskDraft => ({ title: '', spec: '', scope: '', agentHint: '' });
 
 const emptyTemplate = (): TemplateDraft => ({
   title: '',

@@ -6,7 +6,10 @@ interface ServedRepository {
   runners: { name: string; online: boolean }[];
 }
 
-/** A repository name: offers what runners serve (GET /api/repositories), takes any name typed. */
+/**
+ * A repository name: offers what runners serve (GET /api/repositories) and still takes any
+ * name typed (a runner that serves it may start later). The propose form and routines use it.
+ */
 export function RepositoryInput({
   name,
   value,
@@ -20,7 +23,7 @@ export function RepositoryInput({
   useEffect(() => {
     api<{ repositories: ServedRepository[] }>('/api/repositories').then(
       (r) => setServed(r.repositories),
-      // Only a hint: a runner that serves it may start after the routine is saved.
+      // Only a hint: without it the field still takes any name.
       () => setServed([]),
     );
   }, []);
@@ -42,7 +45,11 @@ export function RepositoryInput({
           </option>
         ))}
       </datalist>
-      {served && !served.length && <span class="muted">no runner serves a repository yet</span>}
+      {served && !served.length && (
+        <span class="muted" data-testid="no-served-repositories">
+          no runner serves a repository yet
+        </span>
+      )}
     </label>
   );
 }
