@@ -2,6 +2,7 @@ export * from './agents';
 export * from './auth';
 export * from './ceo';
 export * from './columns';
+export * from './mission-revisions';
 export * from './ops';
 export * from './reviews';
 export * from './routines';

@@ -50,6 +50,8 @@ export const missions = sqliteTable(
     finishReason: text('finish_reason'),
     finishedAt: epochMs('finished_at'),
     plan: json<TaskPlan[]>('plan').notNull().default([]),
+    /** Edits before approval: 0 as proposed, then one numbered revision per edit. */
+    revision: integer('revision').notNull().default(0),
     createdAt: epochMs('created_at').notNull(),
     updatedAt: epochMs('updated_at').notNull(),
   },

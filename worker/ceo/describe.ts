@@ -111,6 +111,14 @@ export async function describe(env: Env, event: DomainEvent): Promise<Happening>
         // 'ceo': drafted in a conversation at an operator's request (worker/ceo/drafts).
         text: `New mission ${event.proposedBy === 'ceo' ? 'drafted by the CEO' : `proposed by ${event.proposedBy}`}: "${event.title}" (${event.tasks} task${event.tasks === 1 ? '' : 's'}). It waits for your approval.`,
       };
+    case 'mission.revised':
+      return {
+        key,
+        type: 'mission.revised',
+        entityType: 'mission',
+        entityId: event.missionId,
+        text: `Mission "${event.title}" (proposed by ${event.proposedBy}) was edited by ${event.actor} before approval: ${event.fields.join(', ')} changed, revision ${event.revision}${event.reason ? `: ${event.reason}` : ''}.`,
+      };
     case 'mission.decided':
       return {
         key,

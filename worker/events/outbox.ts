@@ -6,6 +6,7 @@ import type {
   AgentRevised,
   MissionDecided,
   MissionProposed,
+  MissionRevised,
   RoutineFired,
   TaskApproved,
   TaskFirstReviewed,
@@ -148,6 +149,17 @@ export function agentAskedInsert(db: Db, event: Payload<AgentAsked>, at: number)
     type: 'agent.asked',
     entityType: 'task',
     entityId: event.taskId,
+    payload: { ...event },
+    createdAt: at,
+  });
+}
+
+/** The outbox insert for an edit of a proposed mission. */
+export function missionRevisedInsert(db: Db, event: Payload<MissionRevised>, at: number) {
+  return db.insert(domainEvents).values({
+    type: 'mission.revised',
+    entityType: 'mission',
+    entityId: event.missionId,
     payload: { ...event },
     createdAt: at,
   });

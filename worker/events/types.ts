@@ -76,6 +76,20 @@ export interface MissionProposed {
   tasks: number;
 }
 
+/** A proposed mission's plan was edited before approval (a new numbered revision). */
+export interface MissionRevised {
+  type: 'mission.revised';
+  missionId: string;
+  title: string;
+  revision: number;
+  /** The tracked fields that changed (brief, tasks, budgetUsd…). */
+  fields: string[];
+  actor: string;
+  reason: string | null;
+  /** Who proposed it: told what changed. */
+  proposedBy: string;
+}
+
 /** The operator approved or rejected a mission. */
 export interface MissionDecided {
   type: 'mission.decided';
@@ -133,6 +147,7 @@ export type DomainEvent = (
   | AgentCooledDown
   | AgentArchived
   | MissionProposed
+  | MissionRevised
   | MissionDecided
   | MissionEnded
   | RoutineFired

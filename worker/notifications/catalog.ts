@@ -10,6 +10,7 @@ export type Tier = (typeof NOTIFICATION_TIERS)[number];
  */
 export const NOTIFICATION_TYPES = [
   'mission.proposed',
+  'mission.revised',
   'mission.approved',
   'mission.rejected',
   'mission.done',
@@ -44,6 +45,8 @@ export interface TierRule {
 /** The rules table in force until an admin edits it in settings. */
 export const DEFAULT_TIER_RULES: Record<NotificationType, TierRule> = {
   'mission.proposed': { tier: 'IMMEDIATE', lowSignal: false },
+  // An operator edited a proposal before deciding: the proposer learns what changed.
+  'mission.revised': { tier: 'DIGEST', lowSignal: true },
   'mission.approved': { tier: 'DIGEST', lowSignal: true },
   'mission.rejected': { tier: 'DIGEST', lowSignal: true },
   // The end of a mission is what the operator waited for (done) or must act on (failed).
