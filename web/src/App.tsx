@@ -7,6 +7,7 @@ import { SignIn } from './auth/SignIn';
 import { loadMe, me } from './auth/session';
 import { ChatPage } from './chat/ChatPage';
 import { Dashboard } from './dashboard/Dashboard';
+import { MissionPage } from './missions/MissionPage';
 import { Missions } from './missions/Missions';
 import { NotificationsPage } from './notifications/NotificationsPage';
 import { LazyOffice } from './office/LazyOffice';
@@ -29,6 +30,8 @@ function Page({ path }: { path: string }) {
   if (path === '/settings') return <SettingsPage />;
   if (path === '/') return <Dashboard />;
   if (path === '/missions') return <Missions />;
+  if (path.startsWith('/missions/'))
+    return <MissionPage id={decodeURIComponent(path.slice('/missions/'.length))} />;
   if (path === '/routines') return <RoutinesPage />;
   if (path.startsWith('/routines/'))
     return <RoutinePage id={decodeURIComponent(path.slice('/routines/'.length))} />;

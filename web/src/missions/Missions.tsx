@@ -2,42 +2,9 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, messageOf } from '../api/client';
 import { hasRole, me } from '../auth/session';
 import { currentQuery, navigate } from '../router';
-import { tokens, usd } from '../spend/cost';
+import { budgetText, spentText } from './format';
 import { ProposeForm } from './ProposeForm';
-
-interface Mission {
-  id: string;
-  title: string;
-  brief: string;
-  repository: string;
-  targetBranch: string;
-  status: string;
-  proposedBy: string;
-  decidedBy: string | null;
-  decidedAt: string | null;
-  plan: { title: string }[];
-  budgetUsd: number | null;
-  budgetTokens: number | null;
-  spentUsd: number;
-  spentTokens: number;
-  finishReason: string | null;
-}
-
-/** The mission's budgets, or that it has none. */
-const budgetText = (m: Mission) =>
-  [
-    m.budgetUsd !== null && `$${m.budgetUsd.toFixed(2)}`,
-    m.budgetTokens !== null && `${m.budgetTokens.toLocaleString('en-US')} tokens`,
-  ]
-    .filter(Boolean)
-    .join(' and ') || 'no budget';
-
-/** What the mission has spent, against each budget it has. */
-const spentText = (m: Mission) =>
-  [
-    `${usd(m.spentUsd)}${m.budgetUsd !== null ? ` of ${usd(m.budgetUsd)}` : ''}`,
-    `${tokens(m.spentTokens)}${m.budgetTokens !== null ? ` of ${m.budgetTokens.toLocaleString('en-US')}` : ''}`,
-  ].join(' · ');
+import type { Mission } from './types';
 
 /** Missions: propose, and approve or reject what waits for a decision. */
 export function Missions() {
@@ -99,7 +66,9 @@ export function Missions() {
         {missions.map((m) => (
           <article key={m.id} class="card mission" data-testid={`mission-${m.title}`}>
             <div class="card-title">
-              <strong>{m.title}</strong>
+              <a href={`/missions/${m.id}`}>
+                <strong>{m.title}</strong>
+              </a>
               <span class={`badge mission-${m.status.toLowerCase()}`}>{m.status}</span>
             </div>
             <p class="muted">

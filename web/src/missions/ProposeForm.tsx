@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, describeFailure } from '../api/client';
+import { budgetOf } from './format';
 import { RepositoryInput } from './RepositoryInput';
-import { emptyTask, type TaskDraft, TaskDraftFields } from './TaskDrafts';
+import { draftOf, emptyTask, plannedOf, type TaskDraft, TaskDraftFields } from './TaskDrafts';
 
 /** A proposed mission as GET /api/missions/{id} gives it: what the form is filled in from. */
 interface Draft {
@@ -52,15 +53,7 @@ export function ProposeForm({ onProposed, draftId }: { onProposed: () => void; d
           budgetUsd: d.budgetUsd === null ? '' : String(d.budgetUsd),
           budgetTokens: d.budgetTokens === null ? '' : String(d.budgetTokens),
         });
-        setTasks(
-          d.plan.map((t) => ({
-            title: t.title,
-            spec: t.spec,
-            scope: t.expectedScope.join(', '),
-            agentHint: t.agentHint ?? '',
-            ...(t.roleHint ? { roleHint: t.roleHint } : {}),
-          })),
-        );
+        setTasks(d.plan.map(draftOf));
       },
       (e) => setError(describeFailure(e)),
     );
@@ -75,19 +68,9 @@ export function ProposeForm({ onProposed, draftId }: { onProposed: () => void; d
           method: 'POST',
           body: {
             ...mission,
-            // Empty: no budget of that kind.
-            budgetUsd: mission.budgetUsd.trim() === '' ? null : Number(mission.budgetUsd),
-            budgetTokens: mission.budgetTokens.trim() === '' ? null : Number(mission.budgetTokens),
-            tasks: tasks.map((t) => ({
-              title: t.title,
-              spec: t.spec,
-              expectedScope: t.scope
-                .split(',')
-                .map((s) => s.trim())
-                .filter(Boolean),
-              ...(t.agentHint.trim() ? { agentHint: t.agentHint.trim() } : {}),
-              ...(t.roleHint ? { roleHint: t.roleHint } : {}),
-            })),
+            budgetUsd: budgetOf(mission.budgetUsd),
+            budgetTokens: budgetOf(mission.budgetTokens),
+            tasks: tasks.map(plannedOf),
           },
         },
       );

@@ -13,6 +13,33 @@ export interface TaskDraft {
 
 export const emptyTask = (): TaskDraft => ({ title: '', spec: '', scope: '', agentHint: '' });
 
+/** A planned task as the API gives it, as the fields edit it. */
+export const draftOf = (t: {
+  title: string;
+  spec: string;
+  expectedScope: string[];
+  agentHint: string | null;
+  roleHint: string | null;
+}): TaskDraft => ({
+  title: t.title,
+  spec: t.spec,
+  scope: t.expectedScope.join(', '),
+  agentHint: t.agentHint ?? '',
+  ...(t.roleHint ? { roleHint: t.roleHint } : {}),
+});
+
+/** The fields' task as the API takes it: scope split into globs, empty hints left out. */
+export const plannedOf = (t: TaskDraft) => ({
+  title: t.title,
+  spec: t.spec,
+  expectedScope: t.scope
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+  ...(t.agentHint.trim() ? { agentHint: t.agentHint.trim() } : {}),
+  ...(t.roleHint ? { roleHint: t.roleHint } : {}),
+});
+
 /** One fieldset per task (with Remove once there are two), then "Add a task". */
 export function TaskDraftFields({
   tasks,

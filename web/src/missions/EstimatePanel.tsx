@@ -1,0 +1,87 @@
+import { useEffect, useState } from 'preact/hooks';
+import { api, messageOf } from '../api/client';
+import { usd } from '../spend/cost';
+import type { Estimate, TaskEstimate } from './types';
+
+const range = (low: number | null, high: number | null) =>
+  low === null || high === null ? '' : `${usd(low)}–${usd(high)}`;
+
+/** How low and high were taken, as the `range` field says (its exact words are the worker's). */
+const rangeBasis = (how: string | undefined) => {
+  if (!how) return '';
+  if (/min|max/i.test(how)) return ', lowest–highest of under 5 samples';
+  if (/perc|p10|10/i.test(how)) return ', 10th–90th percentile';
+  return `, ${how}`;
+};
+
+/** Whose past tasks the figure comes from. */
+function basisText(t: TaskEstimate): string {
+  if (t.basis === 'none') return 'no history';
+  const whom = t.basis === 'agent' ? `agent ${t.who ?? '?'}` : `role ${t.who ?? '?'}`;
+  return `${whom}, ${t.samples} past task${t.samples === 1 ? '' : 's'}`;
+}
+
+/**
+ * What the mission would likely cost, from what finished tasks cost the agents (or roles) its
+ * tasks would go to, and the warnings when that exceeds a budget: read before approving.
+ */
+export function EstimatePanel({ missionId, version }: { missionId: string; version: string }) {
+  const [estimate, setEstimate] = useState<Estimate | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  // Again after every edit or decision: the plan, and what agents have left, move.
+  useEffect(() => {
+    api<Estimate>(`/api/missions/${encodeURIComponent(missionId)}/estimate`).then(
+      (e) => {
+        setEstimate(e);
+        setError(null);
+      },
+      (e) => setError(messageOf(e)),
+    );
+  }, [missionId, version]);
+
+  return (
+    <section class="estimate" data-testid="mission-estimate">
+      <h3>Estimate</h3>
+      {error && <p class="error">{error}</p>}
+      {estimate && (
+        <>
+          <p data-testid="estimate-total">
+            {estimate.total
+              ? `~${usd(estimate.total.medianUsd)} (range ${range(estimate.total.lowUsd, estimate.total.highUsd)}${rangeBasis(estimate.range)})`
+              : 'No cost history for these agents: no estimate.'}
+            {estimate.budgetUsd !== null && ` · budget ${usd(estimate.budgetUsd)}`}
+          </p>
+          {estimate.total && estimate.noHistory.length > 0 && (
+            <p class="muted">Not counted (no history): {estimate.noHistory.join(', ')}</p>
+          )}
+          {estimate.warnings.map((w) => (
+            <p key={w} class="warning" data-testid="estimate-warning">
+              {w}
+            </p>
+          ))}
+          <table class="table">
+            <thead>
+              <tr>
+                <th>Task</th>
+                <th>From</th>
+                <th>Median</th>
+                <th>Range</th>
+              </tr>
+            </thead>
+            <tbody>
+              {estimate.tasks.map((t, i) => (
+                // Planned tasks have no ids: their position is their key.
+                <tr key={i}>
+                  <td>{t.title}</td>
+                  <td>{basisText(t)}</td>
+                  <td>{t.medianUsd === null ? '—' : usd(t.medianUsd)}</td>
+                  <td>{range(t.lowUsd, t.highUsd) || '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+    </section>
+  );
+}
