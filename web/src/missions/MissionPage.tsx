@@ -103,6 +103,7 @@ export function MissionPage({ id }: { id: string }) {
             <dd>
               by {mission.decidedBy}
               {mission.decidedAt && ` · ${new Date(mission.decidedAt).toLocaleString()}`}
+              {mission.decisionReason && `: “${mission.decisionReason}”`}
             </dd>
           </>
         )}

@@ -1,3 +1,4 @@
+import { Fragment } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { Agent } from '../agents/types';
 import { api } from '../api/client';
@@ -15,8 +16,11 @@ function reviewText(t: Task): string | null {
 
 const Scope = ({ globs }: { globs: string[] }) => (
   <span class="scope" data-testid="task-scope">
-    {globs.map((g) => (
-      <code key={g}>{g}</code>
+    {globs.map((g, i) => (
+      <Fragment key={g}>
+        {i > 0 && ', '}
+        <code>{g}</code>
+      </Fragment>
     ))}
   </span>
 );

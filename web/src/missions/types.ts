@@ -22,6 +22,7 @@ export interface Mission {
   proposedBy: string;
   decidedBy: string | null;
   decidedAt: string | null;
+  decisionReason?: string | null;
   plan: PlannedTask[];
   budgetUsd: number | null;
   budgetTokens: number | null;
