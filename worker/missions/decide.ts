@@ -8,7 +8,8 @@ type MissionRow = typeof missions.$inferSelect;
 
 /**
  * Approves or rejects a proposed mission, exactly once however many times it is asked.
- * One D1 batch: the status update matches only while the mission is PROPOSED and stamps it
+ * One D1 batch: the status update matches only while the mission is PROPOSED at the revision
+ * the caller read (so an edit landing in between is not approved unseen), and stamps it
  * with this request's id; every insert after it (tasks, their first events, the audit entry)
  * runs only where that stamp is this request's, so a lost race writes nothing.
  */
@@ -28,9 +29,9 @@ export async function decide(
     db
       .prepare(
         `UPDATE missions SET status = ?, decided_by = ?, decided_at = ?, decision_reason = ?,
-         decision_request_id = ?, updated_at = ? WHERE id = ? AND status = 'PROPOSED'`,
+         decision_request_id = ?, updated_at = ? WHERE id = ? AND status = 'PROPOSED' AND revision = ?`,
       )
-      .bind(verdict, actor, now, reason, requestId, now, mission.id),
+      .bind(verdict, actor, now, reason, requestId, now, mission.id, mission.revision),
   ];
   if (verdict === 'APPROVED') {
     for (const [i, task] of mission.plan.entries()) {
@@ -101,9 +102,15 @@ export async function decide(
   const changed = (update?.meta.changes ?? 0) === 1;
   if (!changed) {
     const current = await db
-      .prepare('SELECT status FROM missions WHERE id = ?')
+      .prepare('SELECT status, revision FROM missions WHERE id = ?')
       .bind(mission.id)
-      .first<{ status: string }>();
+      .first<{ status: string; revision: number }>();
+    if (current?.status === 'PROPOSED') {
+      throw new DomainError(
+        'conflict',
+        `Mission "${mission.title}" was edited meanwhile (now revision ${current.revision}, you read ${mission.revision}): look again.`,
+      );
+    }
     // Asking again for what already happened is fine; asking for the opposite is not.
     if (current?.status !== verdict) {
       throw new DomainError(

@@ -17,6 +17,14 @@ import { missionView } from './views';
 const tags = ['Missions'];
 const IdParam = z.object({ id: z.string().min(1).max(100) });
 const Decision = z.strictObject({ reason: z.string().trim().max(1000).optional() });
+const Verdict = Decision.extend({
+  revision: z
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .describe('The revision you were shown: a later edit makes this a 409, not a decision.'),
+});
 
 const list = defineRoute('viewer', {
   method: 'get',
@@ -65,13 +73,13 @@ const decision = (verb: 'approve' | 'reject') =>
       verb === 'approve'
         ? 'Approve (idempotent): its tasks become PENDING and are dispatched'
         : 'Reject (idempotent)',
-    request: { params: IdParam, body: jsonBody(Decision) },
+    request: { params: IdParam, body: jsonBody(Verdict) },
     responses: {
       200: jsonResponse(
         MissionDetail.extend({ changed: z.boolean() }),
         'Decided (changed false: it already was).',
       ),
-      409: jsonResponse(z.object({}), 'Already decided the other way.'),
+      409: jsonResponse(z.object({}), 'Already decided the other way, or edited meanwhile.'),
     },
   });
 
@@ -89,7 +97,8 @@ const cancel = defineRoute('operator', {
 
 export const missionRoutes = new OpenAPIHono<HonoEnv>({ defaultHook: validationHook });
 
-async function detail(env: Env, id: string) {
+/** A mission with its tasks and spend, as GET shows it; the write routes answer with it too. */
+export async function detail(env: Env, id: string) {
   const db = database(env);
   const row = await db.select().from(missions).where(eq(missions.id, id)).get();
   if (!row) throw new ApiError('not_found', `No mission ${id}.`);
@@ -148,12 +157,14 @@ for (const verb of ['approve', 'reject'] as const) {
   missionRoutes.openapi(decision(verb), async (c) => {
     const { id } = c.req.valid('param');
     const { row } = await detail(c.env, id);
+    const { reason, revision } = c.req.valid('json');
     const { changed } = await decide(
       c.env,
       { actor: c.get('user').email, requestId: c.get('requestId') },
-      row,
+      // The revision the caller was shown, when it says so: decide's update must match it.
+      { ...row, revision: revision ?? row.revision },
       verb === 'approve' ? 'APPROVED' : 'REJECTED',
-      c.req.valid('json').reason ?? null,
+      reason ?? null,
     );
     return c.json({ ...(await detail(c.env, id)).view, changed }, 200);
   });

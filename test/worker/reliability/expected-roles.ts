@@ -29,6 +29,8 @@ export const EXPECTED_MIN_ROLE: Record<string, MinRole> = {
   'GET /api/agents/{slug}/revisions/{n}': 'viewer',
   'GET /api/missions': 'viewer',
   'GET /api/missions/{id}': 'viewer',
+  'GET /api/missions/{id}/history': 'viewer',
+  'GET /api/missions/{id}/revisions': 'viewer',
   'GET /api/tasks': 'viewer',
   'GET /api/tasks/counts': 'viewer',
   'GET /api/tasks/throughput': 'viewer',
@@ -79,6 +81,8 @@ export const EXPECTED_MIN_ROLE: Record<string, MinRole> = {
   // Rollback, like changing mcpServers, needs admin (issue 3).
   'POST /api/agents/{slug}/rollback': 'admin',
   'POST /api/missions': 'operator',
+  // A PROPOSED mission's plan is edited before approval (issue 21).
+  'PATCH /api/missions/{id}': 'operator',
   'POST /api/missions/{id}/approve': 'operator',
   // An edited proposal replaces the one it came from (issue 19: the CEO's drafts' Edit).
   'POST /api/missions/{id}/replace': 'operator',
