@@ -27,6 +27,7 @@ import { validationHook } from './http/validation';
 import { requireRunToken } from './mcp/guard';
 import { mcpRoutes } from './mcp/routes';
 import { memoryRoutes } from './memory/routes';
+import { missionEstimateRoutes } from './missions/estimate-routes';
 import { missionReplaceRoutes } from './missions/replace';
 import { missionRoutes } from './missions/routes';
 import { notificationRoutes } from './notifications/routes';
@@ -102,6 +103,7 @@ export function createApp(): OpenAPIHono<HonoEnv> {
   app.route('/', settingsRoutes);
   app.route('/', missionRoutes);
   app.route('/', missionReplaceRoutes);
+  app.route('/', missionEstimateRoutes);
   app.route('/', routineRoutes);
   app.route('/', fireRoutes);
   app.route('/', routineRevisionRoutes);

@@ -29,6 +29,7 @@ export const EXPECTED_MIN_ROLE: Record<string, MinRole> = {
   'GET /api/agents/{slug}/revisions/{n}': 'viewer',
   'GET /api/missions': 'viewer',
   'GET /api/missions/{id}': 'viewer',
+  'GET /api/missions/{id}/estimate': 'viewer',
   'GET /api/tasks': 'viewer',
   'GET /api/tasks/counts': 'viewer',
   'GET /api/tasks/throughput': 'viewer',
