@@ -28,6 +28,7 @@ import { requireRunToken } from './mcp/guard';
 import { mcpRoutes } from './mcp/routes';
 import { memoryRoutes } from './memory/routes';
 import { missionEditRoutes } from './missions/edit-routes';
+import { missionEstimateRoutes } from './missions/estimate-routes';
 import { missionReplaceRoutes } from './missions/replace';
 import { missionRoutes } from './missions/routes';
 import { notificationRoutes } from './notifications/routes';
@@ -104,6 +105,7 @@ export function createApp(): OpenAPIHono<HonoEnv> {
   app.route('/', missionRoutes);
   app.route('/', missionReplaceRoutes);
   app.route('/', missionEditRoutes);
+  app.route('/', missionEstimateRoutes);
   app.route('/', routineRoutes);
   app.route('/', fireRoutes);
   app.route('/', routineRevisionRoutes);

@@ -1,4 +1,5 @@
 import type { DomainEvent } from '../events/types';
+import { proposalPlanText } from '../missions/proposal-text';
 import type { NotificationType } from '../notifications/catalog';
 import type { TaskStatus } from '../tasks/state-machine';
 import { firstReviewed } from './first-review';
@@ -14,6 +15,11 @@ export interface Happening {
   text: string;
   /** Stored as suppressed with this reason (SUPPRESSION_REASONS) instead of being placed. */
   suppress?: string;
+  /**
+   * Said below `text` verbatim, never reworded by the voice nor put in a digest's line: a
+   * proposal's plan and estimate, whose globs and numbers must reach the operator exactly.
+   */
+  detail?: string;
 }
 
 const TASK_TYPES: Record<TaskStatus, NotificationType> = {
@@ -102,7 +108,8 @@ export async function describe(env: Env, event: DomainEvent): Promise<Happening>
     }
     case 'task.first_reviewed':
       return firstReviewed(env, key, event);
-    case 'mission.proposed':
+    case 'mission.proposed': {
+      const plan = await proposalPlanText(env, event.missionId);
       return {
         key,
         type: 'mission.proposed',
@@ -110,7 +117,9 @@ export async function describe(env: Env, event: DomainEvent): Promise<Happening>
         entityId: event.missionId,
         // 'ceo': drafted in a conversation at an operator's request (worker/ceo/drafts).
         text: `New mission ${event.proposedBy === 'ceo' ? 'drafted by the CEO' : `proposed by ${event.proposedBy}`}: "${event.title}" (${event.tasks} task${event.tasks === 1 ? '' : 's'}). It waits for your approval.`,
+        ...(plan ? { detail: plan } : {}),
       };
+    }
     case 'mission.revised':
       return {
         key,

@@ -21,6 +21,8 @@ export async function place(
   now: number,
 ): Promise<BufferedMember | null> {
   const rule = settings.notificationRules[happening.type];
+  // The detail goes after the text, as is: the voice rewords the text alone (below).
+  const full = (text: string) => (happening.detail ? `${text}\n\n${happening.detail}` : text);
   const base = {
     fingerprint: await subjectFingerprint(happening),
     id: happening.key,
@@ -29,11 +31,12 @@ export async function place(
     entityId: happening.entityId,
     tier: rule.tier,
     lowSignal: rule.lowSignal,
-    text: happening.text,
-    rawText: happening.text,
+    text: full(happening.text),
+    rawText: full(happening.text),
     createdAt: now,
   };
-  const member: BufferedMember = { ...base, type: happening.type, at: now };
+  // A digest's line is the text alone: twenty plans in one message would not fit.
+  const member: BufferedMember = { ...base, text: happening.text, type: happening.type, at: now };
   const earlier = await notificationStatus(env, happening.key);
   // Placed before a restart: a pending digest member goes back into the buffer, and an
   // immediate send left half-done is settled by sendOnce without sending again.
@@ -62,7 +65,12 @@ export async function place(
     env,
     settings,
     outside,
-    { ...base, status: 'sending', text: voiced?.text ?? happening.text, voice: voiced?.voice },
+    {
+      ...base,
+      status: 'sending',
+      text: full(voiced?.text ?? happening.text),
+      voice: voiced?.voice,
+    },
     now,
   );
   return null;

@@ -31,6 +31,7 @@ export const EXPECTED_MIN_ROLE: Record<string, MinRole> = {
   'GET /api/missions/{id}': 'viewer',
   'GET /api/missions/{id}/history': 'viewer',
   'GET /api/missions/{id}/revisions': 'viewer',
+  'GET /api/missions/{id}/estimate': 'viewer',
   'GET /api/tasks': 'viewer',
   'GET /api/tasks/counts': 'viewer',
   'GET /api/tasks/throughput': 'viewer',

@@ -1,0 +1,68 @@
+import type { TaskPlan } from '../../drizzle/schema';
+import { envValue } from '../env';
+import { type Estimate, estimatePlan, usd } from './estimate';
+
+/**
+ * Room for the plan under a proposal's first line. Telegram takes 4096 characters; well under
+ * it leaves space for the first line (a 200-character title) and the decision line added
+ * below once the mission is decided, so the message never gets cut.
+ */
+export const PLAN_TEXT_MAX = 3000;
+/** One task's line at most: a task with a hundred globs must not crowd out the others. */
+const LINE_MAX = 240;
+
+const clip = (line: string) => (line.length > LINE_MAX ? `${line.slice(0, LINE_MAX - 1)}…` : line);
+const taskLine = (task: TaskPlan, n: number) =>
+  clip(`${n}. ${task.title} [${task.expectedScope.join(', ')}]`);
+
+/** The web page of a mission: absolute when APP_ORIGIN says where the app is. */
+export function missionLink(env: Env, id: string): string {
+  const origin = envValue(env, 'APP_ORIGIN')?.replace(/\/+$/, '') ?? '';
+  return `${origin}/missions/${id}`;
+}
+
+export function estimateLine(estimate: Estimate): string {
+  if (!estimate.total) return 'No cost history for these agents.';
+  const { medianUsd, lowUsd, highUsd } = estimate.total;
+  const past = `${estimate.pastTasks} past task${estimate.pastTasks === 1 ? '' : 's'}`;
+  const missing = estimate.noHistory.length
+    ? `; ${estimate.noHistory.length} planned task${estimate.noHistory.length === 1 ? ' has' : 's have'} no cost history`
+    : '';
+  return `Estimate ~${usd(medianUsd)} (range ${usd(lowUsd)}–${usd(highUsd)}) from ${past}${missing}.`;
+}
+
+/**
+ * The plan as a proposal's message shows it, above its Approve / Reject buttons: the tasks
+ * (`1. title [scope globs]`) as many as fit, the rest as a link to the mission's page, then
+ * the estimate and, when it exceeds a budget, a warning: what the operator needs to decide
+ * without opening the app.
+ */
+export function planText(env: Env, id: string, plan: TaskPlan[], estimate: Estimate): string {
+  const tail = [estimateLine(estimate)];
+  if (estimate.warnings.length) tail.push(`⚠️ Over budget: ${estimate.warnings.join('; ')}.`);
+  const more = (n: number) => `+${n} more task${n === 1 ? '' : 's'}: ${missionLink(env, id)}`;
+  // Room left for task lines once the tail and the longest "+N more" line are counted.
+  let room = PLAN_TEXT_MAX - tail.join('\n').length - more(plan.length).length - 2;
+  const lines: string[] = [];
+  for (const [i, task] of plan.entries()) {
+    const line = taskLine(task, i + 1);
+    if (line.length + 1 > room) break;
+    lines.push(line);
+    room -= line.length + 1;
+  }
+  if (lines.length < plan.length) lines.push(more(plan.length - lines.length));
+  return [...lines, ...tail].join('\n');
+}
+
+/** The plan text of a proposed mission, as it is now (null: no such mission). */
+export async function proposalPlanText(env: Env, missionId: string): Promise<string | null> {
+  const row = await env.DB.prepare(
+    'SELECT plan, budget_usd AS budgetUsd FROM missions WHERE id = ?',
+  )
+    .bind(missionId)
+    .first<{ plan: string; budgetUsd: number | null }>();
+  if (!row) return null;
+  const plan = JSON.parse(row.plan) as TaskPlan[];
+  const estimate = await estimatePlan(env, { plan, budgetUsd: row.budgetUsd }, Date.now());
+  return planText(env, missionId, plan, estimate);
+}
