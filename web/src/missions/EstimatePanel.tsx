@@ -6,13 +6,8 @@ import type { Estimate, TaskEstimate } from './types';
 const range = (low: number | null, high: number | null) =>
   low === null || high === null ? '' : `${usd(low)}–${usd(high)}`;
 
-/** How low and high were taken, as the `range` field says (its exact words are the worker's). */
-const rangeBasis = (how: string | undefined) => {
-  if (!how) return '';
-  if (/min|max/i.test(how)) return ', lowest–highest of under 5 samples';
-  if (/perc|p10|10/i.test(how)) return ', 10th–90th percentile';
-  return `, ${how}`;
-};
+/** How a task's low and high were taken. */
+const HOW = { 'p10-p90': '10th–90th percentile', 'min-max': 'lowest–highest' } as const;
 
 /** Whose past tasks the figure comes from. */
 function basisText(t: TaskEstimate): string {
@@ -47,7 +42,7 @@ export function EstimatePanel({ missionId, version }: { missionId: string; versi
         <>
           <p data-testid="estimate-total">
             {estimate.total
-              ? `~${usd(estimate.total.medianUsd)} (range ${range(estimate.total.lowUsd, estimate.total.highUsd)}${rangeBasis(estimate.range)})`
+              ? `~${usd(estimate.total.medianUsd)} (range ${range(estimate.total.lowUsd, estimate.total.highUsd)}) from ${estimate.pastTasks} past task${estimate.pastTasks === 1 ? '' : 's'}`
               : 'No cost history for these agents: no estimate.'}
             {estimate.budgetUsd !== null && ` · budget ${usd(estimate.budgetUsd)}`}
           </p>
@@ -75,7 +70,10 @@ export function EstimatePanel({ missionId, version }: { missionId: string; versi
                   <td>{t.title}</td>
                   <td>{basisText(t)}</td>
                   <td>{t.medianUsd === null ? '—' : usd(t.medianUsd)}</td>
-                  <td>{range(t.lowUsd, t.highUsd) || '—'}</td>
+                  <td>
+                    {range(t.lowUsd, t.highUsd) || '—'}
+                    {t.range && <span class="muted"> ({HOW[t.range]})</span>}
+                  </td>
                 </tr>
               ))}
             </tbody>

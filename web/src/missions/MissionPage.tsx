@@ -56,7 +56,9 @@ export function MissionPage({ id }: { id: string }) {
     setBusy(true);
     setError(null);
     try {
-      await api(`/api/missions/${encodeURIComponent(id)}/${verb}`, { method: 'POST', body: {} });
+      // A decision names the revision shown: an edit since then makes it a 409, not a decision.
+      const body = verb === 'cancel' ? {} : { revision: mission?.revision };
+      await api(`/api/missions/${encodeURIComponent(id)}/${verb}`, { method: 'POST', body });
       setNotice(DONE[verb]);
     } catch (e) {
       // "Edited meanwhile" among others: the page shows the plan as it is now.
@@ -69,7 +71,7 @@ export function MissionPage({ id }: { id: string }) {
 
   if (!mission) return error ? <p class="error">{error}</p> : <p class="muted">Loading…</p>;
   const proposed = mission.status === 'PROPOSED';
-  const revision = mission.revision ?? 0;
+  const { revision } = mission;
   // Whatever moves the record along: an edit, a decision, a task's move.
   const version = `${revision}-${mission.status}-${mission.tasks.map((t) => t.status).join()}`;
   return (

@@ -34,6 +34,7 @@ export function MissionRevisions({ missionId, version }: { missionId: string; ve
               <strong>Revision {r.number}</strong>{' '}
               <span class="muted">
                 by {r.actor} · {new Date(r.createdAt).toLocaleString()}
+                {r.number > 0 && r.fields.length > 0 && ` · changed ${r.fields.join(', ')}`}
               </span>
               {r.reason && <div class="reason">“{r.reason}”</div>}
             </header>

@@ -24,9 +24,11 @@ export function Missions() {
     void load();
   }, []);
 
-  async function decide(id: string, verb: 'approve' | 'reject' | 'cancel') {
+  async function decide(m: Mission, verb: 'approve' | 'reject' | 'cancel') {
     try {
-      await api(`/api/missions/${id}/${verb}`, { method: 'POST', body: {} });
+      // The card's revision: a plan edited since the list loaded makes the decision a 409.
+      const body = verb === 'cancel' ? {} : { revision: m.revision };
+      await api(`/api/missions/${m.id}/${verb}`, { method: 'POST', body });
       await load();
     } catch (e) {
       setError(messageOf(e));
@@ -95,16 +97,16 @@ export function Missions() {
             )}
             {operator && m.status === 'PROPOSED' && (
               <div class="inline">
-                <button type="button" onClick={() => void decide(m.id, 'approve')}>
+                <button type="button" onClick={() => void decide(m, 'approve')}>
                   Approve
                 </button>
-                <button type="button" class="secondary" onClick={() => void decide(m.id, 'reject')}>
+                <button type="button" class="secondary" onClick={() => void decide(m, 'reject')}>
                   Reject
                 </button>
               </div>
             )}
             {operator && (m.status === 'APPROVED' || m.status === 'FAILED') && (
-              <button type="button" class="secondary" onClick={() => void decide(m.id, 'cancel')}>
+              <button type="button" class="secondary" onClick={() => void decide(m, 'cancel')}>
                 Cancel mission
               </button>
             )}

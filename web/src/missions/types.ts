@@ -29,8 +29,8 @@ export interface Mission {
   spentUsd: number;
   spentTokens: number;
   finishReason: string | null;
-  /** 0 as proposed; every edit adds one. */
-  revision?: number;
+  /** 0 as proposed; every edit adds one. Approving names the one shown. */
+  revision: number;
   createdAt: string;
 }
 
@@ -44,6 +44,8 @@ export interface MissionRevision {
   number: number;
   actor: string;
   reason: string | null;
+  /** The fields this revision changed. */
+  fields: string[];
   diff: Change[];
   createdAt: string;
 }
@@ -51,7 +53,7 @@ export interface MissionRevision {
 export interface HistoryItem {
   at: string;
   actor: string;
-  kind: string;
+  kind: 'proposed' | 'revised' | 'approved' | 'rejected' | 'task' | 'ended';
   text: string;
 }
 
@@ -63,15 +65,17 @@ export interface TaskEstimate {
   medianUsd: number | null;
   lowUsd: number | null;
   highUsd: number | null;
+  /** How low and high were taken: percentiles, or min and max under 5 samples. */
+  range: 'p10-p90' | 'min-max' | null;
 }
 
 export interface Estimate {
   tasks: TaskEstimate[];
   total: { medianUsd: number; lowUsd: number; highUsd: number } | null;
+  /** Distinct past tasks behind the estimate. */
+  pastTasks: number;
   noHistory: string[];
   budgetUsd: number | null;
   agents: { slug: string; remainingMonthlyUsd: number | null }[];
   warnings: string[];
-  /** How low and high were taken: percentiles, or min/max under 5 samples. */
-  range?: string;
 }
