@@ -122,13 +122,21 @@ describe('the mission page in a real browser', () => {
       'src/payments/**, test/payments/**',
     );
     await poll(() => first.getByTestId('task-status').innerText()).toBe('ASSIGNED');
-    expect(await first.innerText()).toContain('forge');
+    await poll(() => first.innerText()).toContain('forge');
     const taskId = (await first.getByRole('link').getAttribute('href'))?.split('/').pop() ?? '';
 
     // A runner takes forge's task and reports it: the open page follows without a reload.
-    const runner = await jsonAs<{ token: string }>(session, '/api/runners', {
-      body: { name: 'mission-page-test' },
-    });
+    // Runners are an admin's to register.
+    const admin = await pageAs(session, 'admin@hq.local');
+    const runner = await jsonAs<{ token: string }>(
+      { hq: session.hq, page: admin },
+      '/api/runners',
+      {
+        method: 'POST',
+        body: { name: 'mission-page-test' },
+      },
+    );
+    await admin.context().close();
     const asRunner = (path: string, method: string, body: unknown) =>
       fetch(`${session.hq.url}${path}`, {
         method,
@@ -152,8 +160,8 @@ describe('the mission page in a real browser', () => {
     await poll(() => first.getByTestId('task-status').innerText()).toBe('RUNNING');
     const report = await asRunner(`/api/runner/tasks/${taskId}/report`, 'POST', {
       outcome: 'success',
-      headCommit: 'c0ffee'.padEnd(40, '0'),
-      commits: ['c0ffee'],
+      headCommit: 'c0ffee1234'.padEnd(40, '0'),
+      commits: ['c0ffee1234'],
       numstat: [{ path: 'src/payments/retry.ts', added: 20, removed: 1 }],
       inputTokens: 4000,
       outputTokens: 600,
@@ -161,7 +169,7 @@ describe('the mission page in a real browser', () => {
       provider: 'openai',
       model: 'gpt-4.1',
     });
-    expect(report.status).toBe(200);
+    expect(report.status, await report.clone().text()).toBe(200);
     await poll(() => first.getByTestId('task-status').innerText()).toBe('REVIEW');
     expect(await first.innerText()).toContain('waiting for review');
     expect(await first.getByTestId('task-cost').innerText()).toBe('$1.25');
