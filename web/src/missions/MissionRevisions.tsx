@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { DiffView } from '../agents/DiffView';
 import { api, messageOf } from '../api/client';
+import { planDiff } from './plan-diff';
 import type { MissionRevision } from './types';
 
 /**
@@ -38,7 +39,11 @@ export function MissionRevisions({ missionId, version }: { missionId: string; ve
               </span>
               {r.reason && <div class="reason">“{r.reason}”</div>}
             </header>
-            {r.number === 0 ? <p class="muted">As proposed.</p> : <DiffView changes={r.diff} />}
+            {r.number === 0 ? (
+              <p class="muted">As proposed.</p>
+            ) : (
+              <DiffView changes={planDiff(r.diff)} />
+            )}
           </li>
         ))}
       </ol>
