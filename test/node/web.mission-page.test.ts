@@ -116,6 +116,21 @@ describe('the mission page in a real browser', () => {
     );
   });
 
+  it('refuses to approve a plan edited since the page showed it, and shows the new one', async () => {
+    // Someone else edits while this page shows revision 1.
+    await jsonAs(session, `/api/missions/${missionId}`, {
+      method: 'PATCH',
+      body: { brief: 'Retry failed payment calls three times.', reason: 'Three tries' },
+    });
+    await section().getByRole('button', { name: 'Approve', exact: true }).click();
+    await poll(() => section().locator('p.error').innerText()).toContain('edited meanwhile');
+    await poll(() => page.getByTestId('mission-brief').innerText()).toBe(
+      'Retry failed payment calls three times.',
+    );
+    expect(await page.getByTestId('mission-status').innerText()).toBe('PROPOSED');
+    await page.getByTestId('mission-revision-2').waitFor();
+  });
+
   it('approves on the page: its tasks from the edited plan, then their status live', async () => {
     await section().getByRole('button', { name: 'Approve', exact: true }).click();
     await poll(() => page.getByTestId('mission-status').innerText()).toBe('APPROVED');
