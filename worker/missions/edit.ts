@@ -43,11 +43,13 @@ export function snapshotOf(row: MissionRow): Record<string, unknown> {
 }
 
 /** Why a mission cannot be edited now, as the 409 says it. */
-const frozen = (status: string) =>
-  new DomainError(
+function frozen(status: string) {
+  const article = /^[AEIOU]/.test(status) ? 'an' : 'a';
+  return new DomainError(
     'conflict',
-    `The plan of an ${status} mission is frozen: only a PROPOSED mission is edited.`,
+    `The plan of ${article} ${status} mission is frozen: only a PROPOSED mission is edited.`,
   );
+}
 
 export interface EditResult {
   changed: boolean;
