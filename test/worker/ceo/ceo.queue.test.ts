@@ -106,7 +106,9 @@ describe('the CEO queue', () => {
     expect(sent).toHaveLength(1);
     // The voice rewords the first line; the plan below it goes as it is.
     expect(sent[0]).toMatchObject({ status: 'sent', voice: 'persona' });
-    expect(sent[0]?.text).toMatch(/^Voiced once\.\n\n1\. Backend part \[src\/\*\*\]\n2\. Docs part/);
+    expect(sent[0]?.text).toMatch(
+      /^Voiced once\.\n\n1\. Backend part \[src\/\*\*\]\n2\. Docs part/,
+    );
     expect(await telegramMessages(`tg-${behind[0]?.update_id}`)).toEqual([
       'first',
       '[chat-restart-behind] first',

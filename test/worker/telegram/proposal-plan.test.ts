@@ -30,7 +30,7 @@ async function proposalSent(title: string): Promise<Sent> {
     String(c.payload.text).includes(`"${title}"`),
   );
   expect(sent, `proposal "${title}"`).toHaveLength(1);
-  return sent[0]?.payload as Sent;
+  return sent[0]?.payload as unknown as Sent;
 }
 
 const buttonsOf = (id: string) => [
