@@ -79,9 +79,12 @@ function basisOf(task: TaskPlan, roster: Candidate[]) {
   const likely = fitting(wants, roster);
   const hinted = task.agentHint ? likely[0] : undefined;
   const role = hinted?.role ?? task.roleHint ?? null;
+  // A hint naming no agent on the roster is never dispatched: nobody's history applies.
   const peers = role
     ? roster.filter((a) => a.role.toLowerCase() === role.toLowerCase())
-    : roster.filter((a) => a.type === 'WORKER');
+    : task.agentHint
+      ? []
+      : roster.filter((a) => a.type === 'WORKER');
   // The one agent it would go to, when there is one: it is charged against that agent's budget.
   const agent = hinted ?? (likely.length === 1 ? likely[0] : undefined);
   return { agent, peers, roleName: role ?? ANY_WORKER };

@@ -10,6 +10,7 @@ import { type Estimate, estimatePlan, usd } from './estimate';
 export const PLAN_TEXT_MAX = 3000;
 /** One task's line at most: a task with a hundred globs must not crowd out the others. */
 const LINE_MAX = 240;
+const WARNING_MAX = 600;
 
 const clip = (line: string) => (line.length > LINE_MAX ? `${line.slice(0, LINE_MAX - 1)}…` : line);
 const taskLine = (task: TaskPlan, n: number) =>
@@ -39,7 +40,10 @@ export function estimateLine(estimate: Estimate): string {
  */
 export function planText(env: Env, id: string, plan: TaskPlan[], estimate: Estimate): string {
   const tail = [estimateLine(estimate)];
-  if (estimate.warnings.length) tail.push(`⚠️ Over budget: ${estimate.warnings.join('; ')}.`);
+  // Many agents over budget would otherwise push every task out of the message.
+  const warning = `⚠️ Over budget: ${estimate.warnings.join('; ')}.`;
+  if (estimate.warnings.length)
+    tail.push(warning.length > WARNING_MAX ? `${warning.slice(0, WARNING_MAX - 1)}…` : warning);
   const more = (n: number) => `+${n} more task${n === 1 ? '' : 's'}: ${missionLink(env, id)}`;
   // Room left for task lines once the tail and the longest "+N more" line are counted.
   let room = PLAN_TEXT_MAX - tail.join('\n').length - more(plan.length).length - 2;

@@ -95,6 +95,9 @@ describe('GET /api/missions/{id}/estimate', () => {
       pastTasks: 0,
       noHistory: ['Lonely work'],
     });
+    // A hint naming nobody on the roster: dispatch never runs it, so nobody's history applies.
+    const ghost = await mission([hinted('Ghost work', { agentHint: 'es-ghost' })]);
+    expect((await estimateOf(ghost)).tasks[0]).toMatchObject({ basis: 'none', samples: 0 });
     const mixed = await mission([
       hinted('Lonely again', { agentHint: 'es-dee' }),
       hinted('Ada again', { agentHint: 'es-ada' }),
