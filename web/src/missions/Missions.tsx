@@ -29,10 +29,11 @@ export function Missions() {
       // The card's revision: a plan edited since the list loaded makes the decision a 409.
       const body = verb === 'cancel' ? {} : { revision: m.revision };
       await api(`/api/missions/${m.id}/${verb}`, { method: 'POST', body });
-      await load();
     } catch (e) {
       setError(messageOf(e));
     }
+    // Refused too: an "edited meanwhile" card then shows the plan as it is now.
+    await load();
   }
 
   return (
