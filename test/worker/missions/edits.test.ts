@@ -123,6 +123,14 @@ describe('missions: edits before approval', () => {
     expect((await call(`/api/missions/${mission.id}/history`, { cookie: viewer })).status).toBe(
       200,
     );
+    // Never edited: revision 0 is not stored yet, and is shown from the row as proposed.
+    const list = (await (
+      await call(`/api/missions/${mission.id}/revisions`, { cookie: viewer })
+    ).json()) as { items: Revision[] };
+    expect(list.items).toEqual([
+      expect.objectContaining({ number: 0, actor: 'operator@test.hq', reason: 'proposed' }),
+    ]);
+    expect(list.items[0]?.fields).toEqual(['title', 'brief', 'targetBranch', 'tasks']);
   });
 
   it('an APPROVED mission is frozen: 409 and nothing written', async () => {
