@@ -95,7 +95,7 @@ describe('the office in a real browser', () => {
       headers: { authorization: `Bearer ${runner.token}`, 'content-type': 'application/json' },
       body: JSON.stringify({ waitSeconds: 0 }),
     });
-    expect(claim.status).toBe(200);
+    expect(claim.status, await claim.clone().text()).toBe(200);
     // The runner's heartbeat carries the last line of the agent's output, for the card.
     const { task } = (await claim.json()) as { task: { id: string } };
     const beat = await fetch(`${session.hq.url}/api/runner/tasks/${task.id}/heartbeat`, {
