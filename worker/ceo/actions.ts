@@ -28,6 +28,8 @@ export async function decideMission(
   verdict: 'APPROVED' | 'REJECTED',
   reason: string | null,
   requestId: string,
+  /** The revision the operator was shown (a button's), when known: a later edit refuses. */
+  shownRevision?: number,
 ): Promise<{ ok: boolean; text: string; missionId?: string; changed?: boolean }> {
   const denied = roleProblem(operator, 'operator');
   if (denied) return { ok: false, text: denied };
@@ -39,7 +41,7 @@ export async function decideMission(
     const { changed } = await decide(
       env,
       { actor: operator.email, requestId },
-      row,
+      { ...row, revision: shownRevision ?? row.revision },
       verdict,
       reason,
     );

@@ -12,7 +12,7 @@ export interface Outgoing {
    * Proposed missions still waiting for a decision (a proposal, or those a digest names): the
    * message carries Approve / Reject buttons for each.
    */
-  missions?: { id: string; title: string }[];
+  missions?: { id: string; title: string; revision?: number }[];
   /**
    * Tasks still waiting for a person's review: the message carries Approve / Request changes
    * for each, and says how each review ended once it has.

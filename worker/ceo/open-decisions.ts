@@ -25,9 +25,13 @@ export async function openDecisions(
   const questionIds = ids('agent.question');
   if (!missionIds.length && !taskIds.length && !questionIds.length) return {};
   const list = (values: string[]) => JSON.stringify(values);
-  const [missions, tasks, questions] = await env.DB.batch<{ id: string; title: string }>([
+  const [missions, tasks, questions] = await env.DB.batch<{
+    id: string;
+    title: string;
+    revision?: number;
+  }>([
     env.DB.prepare(
-      `SELECT id, title FROM missions WHERE id IN (SELECT value FROM json_each(?)) AND status = 'PROPOSED'
+      `SELECT id, title, revision FROM missions WHERE id IN (SELECT value FROM json_each(?)) AND status = 'PROPOSED'
        ORDER BY created_at`,
     ).bind(list(missionIds)),
     env.DB.prepare(

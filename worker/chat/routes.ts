@@ -18,7 +18,7 @@ const ChatTurn = z
     action: z
       .string()
       .regex(
-        /^((confirm|cancel):[\w-]{36}|task:(approve|changes):[\w-]{4,64}|mission:(approve|reject|edit):[\w-]{4,64})$/,
+        /^((confirm|cancel):[\w-]{36}|task:(approve|changes):[\w-]{4,64}|mission:(approve|reject|edit):[\w-]{4,64}(@\d{1,9})?)$/,
         'must be a button action from a reply',
       )
       .optional(),

@@ -36,7 +36,8 @@ export function callbacks(deps: BotDeps) {
       await remember(deps, operator, key, `[edit button] ${missionId}`, answer);
       return;
     }
-    const mission = /^mission:(approve|reject):([\w-]{4,64})$/.exec(data);
+    // `@N`: the plan revision the message showed (older buttons carry none).
+    const mission = /^mission:(approve|reject):([\w-]{4,64})(?:@(\d{1,9}))?$/.exec(data);
     if (mission) {
       const verdict = mission[1] === 'approve' ? 'APPROVED' : 'REJECTED';
       const reason = verdict === 'REJECTED' ? `rejected from Telegram by ${operator.email}` : null;
@@ -47,6 +48,7 @@ export function callbacks(deps: BotDeps) {
         verdict,
         reason,
         key,
+        mission[3] === undefined ? undefined : Number(mission[3]),
       );
       const missionId = mission[2] ?? '';
       // A button that decides nothing any more (decided elsewhere): say where it stands, and

@@ -23,7 +23,8 @@ export interface Outcome {
 }
 
 // A draft's Edit belongs to its mission's decision: it goes with Approve / Reject once decided.
-const DECISION_ACTION = /^(mission|task):(approve|reject|changes|edit):([\w-]{4,64})$/;
+// `@N` after a mission's id: the plan revision its buttons were sent with (missionButtons).
+const DECISION_ACTION = /^(mission|task):(approve|reject|changes|edit):([\w-]{4,64})(?:@\d{1,9})?$/;
 const QUESTION_ACTION = /^(confirm|cancel):([\w-]{36})$/;
 
 /** The decision a button's action makes, or null for buttons that decide nothing. */

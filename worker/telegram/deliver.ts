@@ -27,7 +27,10 @@ const short = (title: string) => (title.length > 24 ? `${title.slice(0, 23)}…`
  */
 function decisionButtons(message: Outgoing): Button[][] {
   const rows = [
-    ...(message.missions ?? []).map((m) => ({ title: m.title, row: missionButtons(m.id) })),
+    ...(message.missions ?? []).map((m) => ({
+      title: m.title,
+      row: missionButtons(m.id, m.revision),
+    })),
     ...(message.reviews ?? []).map((t) => ({ title: t.title, row: reviewButtons(t.id) })),
   ].slice(0, MAX_DECISION_ROWS);
   return rows.map(({ title, row }) =>

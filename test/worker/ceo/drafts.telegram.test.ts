@@ -97,9 +97,9 @@ describe('the CEO drafts a mission in Telegram', () => {
     expect(sent.text).toContain('dropped "lib/x/**": it matches no file of the repository');
     expect(sent.reply_markup?.inline_keyboard).toEqual([
       [
-        { text: '✅ Approve', callback_data: `mission:approve:${mission?.id}` },
+        { text: '✅ Approve', callback_data: `mission:approve:${mission?.id}@0` },
         { text: '✏️ Edit', callback_data: `mission:edit:${mission?.id}` },
-        { text: '❌ Reject', callback_data: `mission:reject:${mission?.id}` },
+        { text: '❌ Reject', callback_data: `mission:reject:${mission?.id}@0` },
       ],
     ]);
 

@@ -39,9 +39,9 @@ async function drafted(cookie: string, title: string) {
   expect(reply.text).toContain(`Draft mission ${mission?.id.slice(0, 8)}: "${title}"`);
   expect(reply.buttons).toEqual([
     [
-      { label: '✅ Approve', action: `mission:approve:${mission?.id}` },
+      { label: '✅ Approve', action: `mission:approve:${mission?.id}@0` },
       { label: '✏️ Edit', action: `mission:edit:${mission?.id}` },
-      { label: '❌ Reject', action: `mission:reject:${mission?.id}` },
+      { label: '❌ Reject', action: `mission:reject:${mission?.id}@0` },
     ],
   ]);
   return mission?.id ?? '';

@@ -2,7 +2,7 @@ import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { noModel } from '../ceo/support';
 import { approve, plan, propose } from '../missions/support';
-import { signInAs } from '../support/client';
+import { call, signInAs } from '../support/client';
 import { botCalls, callbackUpdate, deliver, linkChat, send, useTelegram } from './support';
 
 let operator: number;
@@ -40,11 +40,33 @@ describe('mission buttons', () => {
       const message = await proposalIn(chat, 'Buttoned mission');
       expect(message.reply_markup?.inline_keyboard).toEqual([
         [
-          { text: '✅ Approve', callback_data: `mission:approve:${mission.id}` },
-          { text: '❌ Reject', callback_data: `mission:reject:${mission.id}` },
+          // @0: the revision the message shows, so a tap never approves a later edit.
+          { text: '✅ Approve', callback_data: `mission:approve:${mission.id}@0` },
+          { text: '❌ Reject', callback_data: `mission:reject:${mission.id}@0` },
         ],
       ]);
     }
+  });
+
+  it('refuses a tap on a proposal edited since its message, and keeps it PROPOSED', async () => {
+    const { mission, operator: cookie } = await propose(plan({ title: 'Edited after sending' }));
+    const message = await proposalIn(operator, 'Edited after sending');
+    const tap = message.reply_markup?.inline_keyboard[0]?.[0]?.callback_data ?? '';
+    const edited = await call(`/api/missions/${mission.id}`, {
+      method: 'PATCH',
+      cookie,
+      json: { brief: 'A different plan.', reason: 'scope was wrong' },
+    });
+    expect(edited.status, await edited.clone().text()).toBe(200);
+    await send(callbackUpdate(operator, tap));
+    expect((await missionRow(mission.id))?.status).toBe('PROPOSED');
+    const answers = await botCalls(undefined, 'answerCallbackQuery');
+    expect(answers.map((c) => String(c.payload.text)).join('\n')).toContain(
+      `Mission "Edited after sending" was edited meanwhile (now revision 1, you read 0)`,
+    );
+    // A button of the plan as it is now (revision 1) decides it.
+    await send(callbackUpdate(operator, `mission:approve:${mission.id}@1`));
+    expect((await missionRow(mission.id))?.status).toBe('APPROVED');
   });
 
   it('approves once however often it is tapped, answers every tap, and edits the message in every chat', async () => {

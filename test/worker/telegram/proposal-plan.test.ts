@@ -35,8 +35,8 @@ async function proposalSent(title: string): Promise<Sent> {
 
 const buttonsOf = (id: string) => [
   [
-    { text: '✅ Approve', callback_data: `mission:approve:${id}` },
-    { text: '❌ Reject', callback_data: `mission:reject:${id}` },
+    { text: '✅ Approve', callback_data: `mission:approve:${id}@0` },
+    { text: '❌ Reject', callback_data: `mission:reject:${id}@0` },
   ],
 ];
 

@@ -116,9 +116,12 @@ describe('review and digest messages never go stale', () => {
       [
         {
           text: '✅ Approve "Proposed in a digest"',
-          callback_data: `mission:approve:${mission.id}`,
+          callback_data: `mission:approve:${mission.id}@0`,
         },
-        { text: '❌ Reject "Proposed in a digest"', callback_data: `mission:reject:${mission.id}` },
+        {
+          text: '❌ Reject "Proposed in a digest"',
+          callback_data: `mission:reject:${mission.id}@0`,
+        },
       ],
       [
         { text: '✅ Approve "Reviewed from a digest"', callback_data: `task:approve:${taskId}` },

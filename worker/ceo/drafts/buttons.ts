@@ -9,7 +9,8 @@ import { editPath } from './draft';
 // decide through the same exactly-once path as Telegram and the web app (decideMission, with
 // the operator's role checked now); Edit points to the propose form, prefilled from the draft.
 
-export const MISSION_ACTION = /^mission:(approve|reject|edit):([\w-]{4,64})$/;
+/** `@N`: the plan revision the card showed (see missionButtons). */
+export const MISSION_ACTION = /^mission:(approve|reject|edit):([\w-]{4,64})(?:@(\d{1,9}))?$/;
 
 /** What Edit answers: where the draft is edited, or why it cannot be. */
 export async function editAnswer(env: Env, operator: Operator, id: string): Promise<string> {
@@ -31,7 +32,7 @@ export async function webMissionTurn(
 ): Promise<Reply | null> {
   const match = MISSION_ACTION.exec(turn.action ?? '');
   if (!match) return null;
-  const [, verb = '', id = ''] = match;
+  const [, verb = '', id = '', shown] = match;
   const { operator } = turn;
   const text =
     verb === 'edit'
@@ -44,6 +45,7 @@ export async function webMissionTurn(
             verb === 'approve' ? 'APPROVED' : 'REJECTED',
             verb === 'reject' ? `rejected in the web chat by ${operator.email}` : null,
             turn.key,
+            shown === undefined ? undefined : Number(shown),
           )
         ).text;
   const message = { key: turn.key, channel: 'web' as const, userEmail: operator.email, at: now };

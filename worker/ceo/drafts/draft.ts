@@ -8,6 +8,7 @@ import { servedRepositories } from '../../runners/repositories';
 import { newestSnapshot } from '../../runners/snapshots';
 import type { Button, Operator, Reply } from '../reply';
 import { shortId } from '../reply';
+import { missionButtons } from '../views/work';
 import { DraftArgs, problemsOf } from './schema';
 import { fitScope } from './scopes';
 
@@ -19,12 +20,14 @@ import { fitScope } from './scopes';
 /** Who proposed a mission the CEO drafted. */
 export const CEO_PROPOSER = 'ceo';
 
-/** Approve / Edit / Reject under a draft. Edit opens the propose form prefilled (the web app). */
-export const draftButtons = (id: string): Button[] => [
-  { label: '✅ Approve', action: `mission:approve:${id}` },
-  { label: '✏️ Edit', action: `mission:edit:${id}` },
-  { label: '❌ Reject', action: `mission:reject:${id}` },
-];
+/**
+ * Approve / Edit / Reject under a draft, for the plan as drafted (revision 0: an edit since
+ * makes Approve refuse). Edit opens the propose form prefilled (the web app).
+ */
+export const draftButtons = (id: string): Button[] =>
+  missionButtons(id, 0).flatMap((button, i) =>
+    i === 0 ? [button, { label: '✏️ Edit', action: `mission:edit:${id}` }] : [button],
+  );
 
 /** Where the web app edits a draft: the propose form, prefilled from it. */
 export const editPath = (id: string) => `/missions?draft=${id}`;

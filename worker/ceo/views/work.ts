@@ -1,10 +1,17 @@
 import { type Button, bullets, type Reply, shortId } from '../reply';
 
-/** Approve / Reject buttons for one mission. */
-export const missionButtons = (id: string): Button[] => [
-  { label: '✅ Approve', action: `mission:approve:${id}` },
-  { label: '❌ Reject', action: `mission:reject:${id}` },
-];
+/**
+ * Approve / Reject buttons for one mission. With `revision` (the plan the message shows) a tap
+ * decides only that plan: after an edit it is refused as "edited meanwhile", not applied to a
+ * plan the message never showed.
+ */
+export const missionButtons = (id: string, revision?: number): Button[] => {
+  const shown = revision === undefined ? '' : `@${revision}`;
+  return [
+    { label: '✅ Approve', action: `mission:approve:${id}${shown}` },
+    { label: '❌ Reject', action: `mission:reject:${id}${shown}` },
+  ];
+};
 
 /** Approve / Request changes buttons for a task waiting for a person's review. */
 export const reviewButtons = (id: string): Button[] => [
