@@ -23,8 +23,8 @@ export const reviewButtons = (id: string): Button[] => [
 export async function missionsReply(env: Env): Promise<Reply> {
   const [waiting, recent] = await env.DB.batch([
     env.DB.prepare(
-      `SELECT id, title, proposed_by AS by, json_array_length(plan) AS tasks FROM missions
-       WHERE status = 'PROPOSED' ORDER BY created_at LIMIT 10`,
+      `SELECT id, title, proposed_by AS by, json_array_length(plan) AS tasks, revision
+       FROM missions WHERE status = 'PROPOSED' ORDER BY created_at LIMIT 10`,
     ),
     env.DB.prepare(
       `SELECT id, title, status FROM missions WHERE status != 'PROPOSED' ORDER BY updated_at DESC LIMIT 5`,
@@ -35,6 +35,7 @@ export async function missionsReply(env: Env): Promise<Reply> {
     title: string;
     by: string;
     tasks: number;
+    revision: number;
   }[];
   const done = (recent?.results ?? []) as { id: string; title: string; status: string }[];
   return {
@@ -50,7 +51,7 @@ export async function missionsReply(env: Env): Promise<Reply> {
         'none',
       ),
     ].join('\n'),
-    buttons: open.slice(0, 5).map((m) => missionButtons(m.id)),
+    buttons: open.slice(0, 5).map((m) => missionButtons(m.id, m.revision)),
   };
 }
 
