@@ -1,7 +1,6 @@
-import { and, desc, eq, inArray, isNotNull } from 'drizzle-orm';
+import { and, desc, eq, isNotNull } from 'drizzle-orm';
 import {
   missions,
-  planningJobs,
   type ROUTINE_FIRE_STATUSES,
   type ROUTINE_TRIGGERS,
   routineFires,
@@ -146,7 +145,10 @@ async function planFire(
   };
 }
 
-/** Why the routine's last work is still open (its mission or its planning run), or null. */
+/**
+ * Why the routine's last mission is still open, or null. (An open planning run is
+ * planningFire's to refuse, for every concurrency: one run at a time.)
+ */
 async function stillOpen(db: Db, routineId: string): Promise<string | null> {
   const last = await db
     .select({ title: missions.title, status: missions.status })
@@ -156,21 +158,9 @@ async function stillOpen(db: Db, routineId: string): Promise<string | null> {
     .orderBy(desc(routineFires.createdAt))
     .limit(1)
     .get();
-  if (last && (last.status === 'PROPOSED' || last.status === 'APPROVED')) {
-    return `the last fire's mission "${last.title}" is still ${last.status}`;
-  }
-  const planning = await db
-    .select({ status: planningJobs.status })
-    .from(planningJobs)
-    .where(
-      and(
-        eq(planningJobs.routineId, routineId),
-        inArray(planningJobs.status, ['QUEUED', 'RUNNING']),
-      ),
-    )
-    .limit(1)
-    .get();
-  return planning ? `the last planning run is still ${planning.status}` : null;
+  return last && (last.status === 'PROPOSED' || last.status === 'APPROVED')
+    ? `the last fire's mission "${last.title}" is still ${last.status}`
+    : null;
 }
 
 /** Approves a pre-approved routine's mission as the routine, then records how it went. */
