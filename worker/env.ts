@@ -1,4 +1,5 @@
 import type { Role } from '../drizzle/schema';
+import type { ExecutorPreset } from './agents/catalog';
 
 /** The signed-in operator, resolved per request from the session cookie and the role tables. */
 export interface SignedInUser {
@@ -13,7 +14,12 @@ export type HonoEnv = {
     requestId: string;
     user: SignedInUser;
     /** The runner calling the runner API (bearer token). */
-    runner: { id: string; name: string };
+    runner: {
+      id: string;
+      name: string;
+      /** What it declared it runs and serves, read with the token (capabilities.ts runnerOffer). */
+      offer: { presets: ExecutorPreset[]; repositories: string[] };
+    };
     /** The run an agent's CLI calls HQ's MCP server for (its run token, worker/mcp/guard.ts). */
     run: RunCaller;
   };

@@ -233,3 +233,30 @@ export const spendLedger = sqliteTable(
     index('spend_task_idx').on(t.taskId),
   ],
 );
+
+/**
+ * The ledger's running sums, kept by a trigger on every ledger insert (migration 0023): an
+ * agent's spend per calendar month (UTC) and a mission's spend so far. Dispatch and every
+ * budget check read one row here instead of summing the ledger on each call; the ledger only
+ * grows (nothing updates or deletes its rows), so the sums never drift from it.
+ */
+export const agentMonthSpend = sqliteTable(
+  'agent_month_spend',
+  {
+    agentId: text('agent_id').notNull(),
+    /** The first millisecond of the month (UTC) the rows were written in. */
+    monthStart: epochMs('month_start').notNull(),
+    costUsd: real('cost_usd').notNull().default(0),
+    tokens: integer('tokens').notNull().default(0),
+    /** Rows whose cost is unknown: their money is in no sum. */
+    unknownCost: integer('unknown_cost').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.agentId, t.monthStart] })],
+);
+
+export const missionSpend = sqliteTable('mission_spend', {
+  missionId: text('mission_id').primaryKey(),
+  costUsd: real('cost_usd').notNull().default(0),
+  tokens: integer('tokens').notNull().default(0),
+  unknownCost: integer('unknown_cost').notNull().default(0),
+});

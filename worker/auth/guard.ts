@@ -1,12 +1,11 @@
 import type { MiddlewareHandler } from 'hono';
 import type { Role } from '../../drizzle/schema';
 import { sessionSecretProblem } from '../config';
-import { database } from '../db/client';
 import type { HonoEnv } from '../env';
 import { ApiError } from '../http/errors';
 import { presentedApiToken, runAsApiToken } from './api-tokens/bearer';
-import { effectiveRole, roleAtLeast } from './roles';
-import { sessionEmail } from './session';
+import { bootstrapRole, roleAtLeast } from './roles';
+import { sessionWithGrant } from './session';
 
 /** Fails closed: without a usable SESSION_SECRET nothing that needs a session can run. */
 export function secretOrFail(env: Env): string {
@@ -26,9 +25,12 @@ export function requireRole(minRole: Role): MiddlewareHandler<HonoEnv> {
     const secret = secretOrFail(c.env);
     const token = presentedApiToken(c);
     if (token) return runAsApiToken(c, token, minRole, next);
-    const email = await sessionEmail(c, secret);
-    if (!email) throw new ApiError('unauthenticated', 'Sign in first.');
-    const role = await effectiveRole(database(c.env), c.env, email);
+    const session = await sessionWithGrant(c, secret);
+    if (!session) throw new ApiError('unauthenticated', 'Sign in first.');
+    const { email } = session;
+    // A stored grant wins (null: revoked), else the env lists, as effectiveRole() says.
+    const role =
+      session.grant === undefined ? bootstrapRole(c.env, email) : (session.grant ?? undefined);
     if (!role) throw new ApiError('forbidden', `${email} has no role in HQ.`);
     if (!roleAtLeast(role, minRole)) {
       throw new ApiError('forbidden', `This needs the ${minRole} role; ${email} is ${role}.`);

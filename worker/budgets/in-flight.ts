@@ -37,7 +37,8 @@ export async function priceRun(
   return { costUsd, price };
 }
 
-interface Budgets {
+/** The budgets a run counts against (null: none set), with the names the stop reason uses. */
+export interface Budgets {
   slug: string | null;
   agentUsd: number | null;
   agentTokens: number | null;
@@ -59,14 +60,18 @@ export async function checkRun(
   task: { id: string; agentId: string | null; missionId: string },
   run: { tokens: number; costUsd: number | null },
   now: number,
+  /** The budgets, when the caller read them with the task (one round trip fewer). */
+  read?: Budgets,
 ): Promise<Verdict> {
-  const budgets = await env.DB.prepare(
-    `SELECT a.slug, a.monthly_budget_usd AS agentUsd, a.monthly_budget_tokens AS agentTokens,
+  const budgets =
+    read ??
+    (await env.DB.prepare(
+      `SELECT a.slug, a.monthly_budget_usd AS agentUsd, a.monthly_budget_tokens AS agentTokens,
        m.title, m.budget_usd AS missionUsd, m.budget_tokens AS missionTokens
      FROM missions m LEFT JOIN agents a ON a.id = ? WHERE m.id = ?`,
-  )
-    .bind(task.agentId, task.missionId)
-    .first<Budgets>();
+    )
+      .bind(task.agentId, task.missionId)
+      .first<Budgets>());
   const none: Spent = { usd: 0, tokens: 0, unknownCost: 0 };
   const hasAgentBudget = budgets?.agentUsd != null || budgets?.agentTokens != null;
   const hasMissionBudget = budgets?.missionUsd != null || budgets?.missionTokens != null;

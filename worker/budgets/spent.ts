@@ -10,9 +10,8 @@ export interface Spent {
   unknownCost: number;
 }
 
-const LEDGER = `coalesce(sum(cost_usd), 0) AS usd,
-  coalesce(sum(coalesce(input_tokens, 0) + coalesce(output_tokens, 0)), 0) AS tokens,
-  count(*) - count(cost_usd) AS unknownCost`;
+/** Finished runs come from the ledger's running sums (migration 0023), one row each. */
+const SUMS = 'cost_usd AS usd, tokens, unknown_cost AS unknownCost';
 const FLIGHT = `coalesce(sum(run_cost_usd), 0) AS usd,
   coalesce(sum(coalesce(run_input_tokens, 0) + coalesce(run_output_tokens, 0)), 0) AS tokens`;
 
@@ -37,7 +36,7 @@ export async function agentSpent(
 ): Promise<Spent> {
   const [ledger, flight] = await db.batch<Row>([
     db
-      .prepare(`SELECT ${LEDGER} FROM spend_ledger WHERE agent_id = ? AND created_at >= ?`)
+      .prepare(`SELECT ${SUMS} FROM agent_month_spend WHERE agent_id = ? AND month_start = ?`)
       .bind(agentId, monthStart(now)),
     db
       .prepare(`SELECT ${FLIGHT} FROM tasks WHERE agent_id = ? AND status = 'RUNNING' AND id <> ?`)
@@ -53,11 +52,7 @@ export async function missionSpent(
   exceptTask = '',
 ): Promise<Spent> {
   const [ledger, flight] = await db.batch<Row>([
-    db
-      .prepare(
-        `SELECT ${LEDGER} FROM spend_ledger WHERE task_id IN (SELECT id FROM tasks WHERE mission_id = ?)`,
-      )
-      .bind(missionId),
+    db.prepare(`SELECT ${SUMS} FROM mission_spend WHERE mission_id = ?`).bind(missionId),
     db
       .prepare(
         `SELECT ${FLIGHT} FROM tasks WHERE mission_id = ? AND status = 'RUNNING' AND id <> ?`,
@@ -78,12 +73,7 @@ export async function missionsSpent(db: D1Database, ids: string[]): Promise<Map<
   const marks = ids.map(() => '?').join(', ');
   const [ledger, flight] = await db.batch<Row & { id: string }>([
     db
-      .prepare(
-        `SELECT mission_id AS id, ${LEDGER} FROM (
-           SELECT s.cost_usd, s.input_tokens, s.output_tokens, t.mission_id
-           FROM spend_ledger s JOIN tasks t ON t.id = s.task_id WHERE t.mission_id IN (${marks}))
-         GROUP BY mission_id`,
-      )
+      .prepare(`SELECT mission_id AS id, ${SUMS} FROM mission_spend WHERE mission_id IN (${marks})`)
       .bind(...ids),
     db
       .prepare(

@@ -1,8 +1,9 @@
 import type { missions } from '../../drizzle/schema';
 import { DomainError } from '../errors';
 import { missionDecidedStatement, taskMovedStatement } from '../events/outbox';
+import type { SettingsValue } from '../settings/schema';
 import { readSettings } from '../settings/store';
-import { dispatch } from '../tasks/dispatch';
+import { assign, dispatchReads } from '../tasks/dispatch';
 
 type MissionRow = typeof missions.$inferSelect;
 
@@ -19,11 +20,14 @@ export async function decide(
   mission: MissionRow,
   verdict: 'APPROVED' | 'REJECTED',
   reason: string | null,
+  /** The settings in force, when the caller read them already (one D1 round trip fewer). */
+  read?: SettingsValue,
 ): Promise<{ changed: boolean }> {
   const db = env.DB;
   const now = Date.now();
   const { actor, requestId } = by;
-  const timeoutSeconds = (await readSettings(env)).workLoop.heartbeatTimeoutSeconds;
+  const settings = read ?? (await readSettings(env));
+  const timeoutSeconds = settings.workLoop.heartbeatTimeoutSeconds;
   const won = 'EXISTS (SELECT 1 FROM missions WHERE id = ? AND decision_request_id = ?)';
   const statements: D1PreparedStatement[] = [
     db
@@ -98,7 +102,10 @@ export async function decide(
         requestId,
       ),
   );
-  const [update] = await db.batch(statements);
+  // An approval reads what dispatch needs in the same batch, after the new tasks are in.
+  const reads = verdict === 'APPROVED' && settings.workerSwitch ? dispatchReads(db, now) : [];
+  const results = await db.batch([...statements, ...reads]);
+  const update = results[0];
   const changed = (update?.meta.changes ?? 0) === 1;
   if (!changed) {
     const current = await db
@@ -119,6 +126,9 @@ export async function decide(
       );
     }
   }
-  if (changed && verdict === 'APPROVED') await dispatch(env, now);
+  if (changed && verdict === 'APPROVED') {
+    const [waiting, agents] = results.slice(statements.length);
+    await assign(env, now, settings, waiting?.results ?? [], agents?.results ?? []);
+  }
   return { changed };
 }

@@ -54,8 +54,13 @@ export function missionInsertStatements(
 export async function insertMission(env: Env, input: MissionProposal, proposedBy: string, by: By) {
   const db = database(env);
   const id = crypto.randomUUID();
-  await db.batch(missionInsertStatements(db, input, proposedBy, by, { id, now: Date.now() }));
-  return readMission(env, id);
+  // Read back in the same batch: one round trip for the write and the answer.
+  const [, , , [created]] = await db.batch([
+    ...missionInsertStatements(db, input, proposedBy, by, { id, now: Date.now() }),
+    db.select().from(missions).where(eq(missions.id, id)),
+  ]);
+  if (!created) throw new Error(`mission ${id} vanished after insert`);
+  return missionView(created);
 }
 
 /** A mission as the API shows it, read back after a write. */

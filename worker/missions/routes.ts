@@ -7,6 +7,7 @@ import type { HonoEnv } from '../env';
 import { ApiError } from '../http/errors';
 import { defineRoute, jsonBody, jsonResponse } from '../http/route';
 import { validationHook } from '../http/validation';
+import { readSettings } from '../settings/store';
 import { taskView } from '../tasks/views';
 import { cancelMission } from './cancel';
 import { decide } from './decide';
@@ -97,19 +98,26 @@ const cancel = defineRoute('operator', {
 
 export const missionRoutes = new OpenAPIHono<HonoEnv>({ defaultHook: validationHook });
 
-/** A mission with its tasks and spend, as GET shows it; the write routes answer with it too. */
+/**
+ * A mission with its tasks and spend, as GET shows it; the write routes answer with it too.
+ * Its reads go out together (one batch for the rows, the spend beside it): each write route
+ * answers with this, so its round trips are on the core path (`npm run bench`).
+ */
 export async function detail(env: Env, id: string) {
   const db = database(env);
-  const row = await db.select().from(missions).where(eq(missions.id, id)).get();
-  if (!row) throw new ApiError('not_found', `No mission ${id}.`);
-  const rows = await db
-    .select()
-    .from(tasks)
-    .where(eq(tasks.missionId, id))
-    .orderBy(asc(tasks.createdAt))
-    .all();
-  const spent = await missionSpent(env.DB, id);
-  return { row, view: { ...missionView(row, spent), tasks: rows.map(taskView), spent } };
+  const [[row, rows], spent] = await Promise.all([
+    db.batch([
+      db.select().from(missions).where(eq(missions.id, id)),
+      db.select().from(tasks).where(eq(tasks.missionId, id)).orderBy(asc(tasks.createdAt)),
+    ]),
+    missionSpent(env.DB, id),
+  ]);
+  const mission = row[0];
+  if (!mission) throw new ApiError('not_found', `No mission ${id}.`);
+  return {
+    row: mission,
+    view: { ...missionView(mission, spent), tasks: rows.map(taskView), spent },
+  };
 }
 
 missionRoutes.openapi(list, async (c) => {
@@ -156,7 +164,12 @@ missionRoutes.openapi(propose, async (c) => {
 for (const verb of ['approve', 'reject'] as const) {
   missionRoutes.openapi(decision(verb), async (c) => {
     const { id } = c.req.valid('param');
-    const { row } = await detail(c.env, id);
+    // Only the row is needed to decide; the settings ride along for decide and dispatch.
+    const [row, settings] = await Promise.all([
+      database(c.env).select().from(missions).where(eq(missions.id, id)).get(),
+      readSettings(c.env),
+    ]);
+    if (!row) throw new ApiError('not_found', `No mission ${id}.`);
     const { reason, revision } = c.req.valid('json');
     const { changed } = await decide(
       c.env,
@@ -165,6 +178,7 @@ for (const verb of ['approve', 'reject'] as const) {
       { ...row, revision: revision ?? row.revision },
       verb === 'approve' ? 'APPROVED' : 'REJECTED',
       reason ?? null,
+      settings,
     );
     return c.json({ ...(await detail(c.env, id)).view, changed }, 200);
   });

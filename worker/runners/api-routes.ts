@@ -38,10 +38,15 @@ async function heldTask(c: Context<HonoEnv>, id: string, status: 'RUNNING') {
 
 runnerApiRoutes.openapi(claimRoute, async (c) => {
   const { waitSeconds, disk } = c.req.valid('json');
-  const runnerId = c.get('runner').id;
-  if (disk) await diskStatement(c.env.DB, runnerId, disk, Date.now()).run();
-  const mcpUrl = `${appOrigin(c)}/mcp`;
-  const found = await claim(c.env, runnerId, waitSeconds, mcpUrl, c.req.raw.signal);
+  const runner = c.get('runner');
+  if (disk) await diskStatement(c.env.DB, runner.id, disk, Date.now()).run();
+  const found = await claim(
+    c.env,
+    runner,
+    waitSeconds,
+    { mcpUrl: `${appOrigin(c)}/mcp`, defer: (work) => c.executionCtx.waitUntil(work) },
+    c.req.raw.signal,
+  );
   return found ? c.json(found, 200) : c.body(null, 204);
 });
 

@@ -76,6 +76,13 @@ export async function runnerOffer(
     .from(runners)
     .where(eq(runners.id, runnerId))
     .get();
+  return offerOf(row);
+}
+
+/** The offer of a runner row (the runner guard reads it with the token). */
+export function offerOf(
+  row: Pick<typeof runners.$inferSelect, 'capabilities' | 'repositories'> | undefined,
+): { presets: ExecutorPreset[]; repositories: string[] } {
   return {
     presets: (row?.capabilities ?? []).map((c) => c.preset as ExecutorPreset),
     repositories: (row?.repositories ?? []).map((r) => r.name),

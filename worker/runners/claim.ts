@@ -5,7 +5,7 @@ import { inlineCommentsForRun } from '../reviews/comments/rounds';
 import { RUNNER_GONE_MS } from '../tasks/runner-waits';
 import { moveTask } from '../tasks/transition';
 import { taskView } from '../tasks/views';
-import { runnerOffer } from './capabilities';
+import type { runnerOffer } from './capabilities';
 import { type Candidate, claimReason } from './continuation';
 import { type RunAgent, runAgent } from './run-agent';
 import { mintRunToken, RUN_TOKEN_TTL_MS, requireRunTokenKey } from './run-token';
@@ -21,10 +21,10 @@ const POLL_MS = 500;
  * ASSIGNED), so two claimers never get the same task; a claimer that loses a race tries the
  * next candidate.
  */
-async function claimOnce(env: Env, runnerId: string, offer: Offer, mcpUrl: string) {
+async function claimOnce(env: Env, runnerId: string, offer: Offer, run: RunContext) {
   const now = Date.now();
   const { results } = await env.DB.prepare(
-    `SELECT t.id, t.runs, m.target_branch, m.repository, t.agent_id, t.head_commit, t.head_pushed,
+    `SELECT t.id, t.runs, t.mission_id, m.target_branch, m.repository, t.agent_id, t.head_commit, t.head_pushed,
        t.runner_id AS holder_id, h.name AS holder_name, h.revoked_at AS holder_revoked_at,
        h.last_seen_at AS holder_seen_at,
        EXISTS (SELECT 1 FROM json_each(h.repositories) s
@@ -49,7 +49,7 @@ async function claimOnce(env: Env, runnerId: string, offer: Offer, mcpUrl: strin
       runnerId,
       now - RUNNER_GONE_MS,
     )
-    .all<Candidate>();
+    .all<Candidate & { mission_id: string }>();
   for (const candidate of results) {
     const prepared = await agentFor(env, candidate);
     if ('problem' in prepared) {
@@ -87,13 +87,16 @@ async function claimOnce(env: Env, runnerId: string, offer: Offer, mcpUrl: strin
       },
     });
     if (won) {
-      const found = await claimed(env, candidate.id, prepared.agent, { runnerId, mcpUrl, now });
+      const found = await claimed(env, candidate, prepared.agent, { ...run, runnerId, now });
       const agentId = found?.task.agentId;
-      // The agent's Durable Object wakes when this run would go stale without heartbeats.
+      // The agent's Durable Object wakes when this run would go stale without heartbeats. After
+      // the answer: the runner needs none of it, and the sweep catches a stale run regardless.
       if (agentId)
-        await env.AGENT.get(env.AGENT.idFromName(agentId)).watch(
-          agentId,
-          now + (found.timeoutSeconds + 1) * 1000,
+        run.defer(
+          env.AGENT.get(env.AGENT.idFromName(agentId)).watch(
+            agentId,
+            now + (found.timeoutSeconds + 1) * 1000,
+          ),
         );
       return found;
     }
@@ -122,20 +125,28 @@ async function agentFor(
  */
 async function claimed(
   env: Env,
-  taskId: string,
+  candidate: Candidate & { mission_id: string },
   agent: RunAgent | null,
   run: { runnerId: string; mcpUrl: string; now: number },
 ) {
   const db = database(env);
-  const task = await db.select().from(tasks).where(eq(tasks.id, taskId)).get();
+  // Independent reads, sent together (the claim is on the core path, `npm run bench`).
+  const runs = candidate.runs + 1;
+  const [task, mission, inlineComments, token] = await Promise.all([
+    db.select().from(tasks).where(eq(tasks.id, candidate.id)).get(),
+    db.select().from(missions).where(eq(missions.id, candidate.mission_id)).get(),
+    inlineCommentsForRun(env.DB, candidate.id, runs),
+    mintRunToken(env, {
+      taskId: candidate.id,
+      run: runs,
+      runnerId: run.runnerId,
+      expiresAt: run.now + RUN_TOKEN_TTL_MS,
+    }),
+  ]);
   if (!task) return undefined;
-  const mission = await db.select().from(missions).where(eq(missions.id, task.missionId)).get();
   return {
     timeoutSeconds: task.timeoutSeconds,
-    task: {
-      ...taskView(task),
-      inlineComments: await inlineCommentsForRun(env.DB, task.id, task.runs),
-    },
+    task: { ...taskView(task), inlineComments },
     mission: {
       id: task.missionId,
       title: mission?.title ?? '',
@@ -144,20 +155,20 @@ async function claimed(
       targetBranch: mission?.targetBranch ?? 'main',
     },
     agent,
-    mcp: {
-      url: run.mcpUrl,
-      token: await mintRunToken(env, {
-        taskId: task.id,
-        run: task.runs,
-        runnerId: run.runnerId,
-        expiresAt: run.now + RUN_TOKEN_TTL_MS,
-      }),
-    },
+    mcp: { url: run.mcpUrl, token },
   };
 }
 
 export type Claim = NonNullable<Awaited<ReturnType<typeof claimOnce>>>;
 type Offer = Awaited<ReturnType<typeof runnerOffer>>;
+
+/** How a claim reaches past its answer: HQ's MCP address, and work to finish after it. */
+interface RunContext {
+  /** Where agents reach HQ's MCP server: this HQ's origin as the runner reached it, `/mcp`. */
+  mcpUrl: string;
+  /** Keeps work running after the response (the execution context's waitUntil). */
+  defer(work: Promise<unknown>): void;
+}
 
 /**
  * Long-polls for work: tries now, then every half second until `waitSeconds` pass. Stops as
@@ -165,21 +176,20 @@ type Offer = Awaited<ReturnType<typeof runnerOffer>>;
  */
 export async function claim(
   env: Env,
-  runnerId: string,
+  runner: { id: string; offer: Offer },
   waitSeconds: number,
-  /** Where agents reach HQ's MCP server: this HQ's origin as the runner reached it, `/mcp`. */
-  mcpUrl: string,
+  run: RunContext,
   signal?: AbortSignal,
 ): Promise<Claim | undefined> {
   // Before any task moves: a claim whose run token cannot be signed would strand its task.
   requireRunTokenKey(env);
   const deadline = Date.now() + waitSeconds * 1000;
-  const offer = await runnerOffer(env, runnerId);
+  const { id: runnerId, offer } = runner;
   for (;;) {
     if (signal?.aborted) return undefined;
     // A runner that serves no repository can run nothing: it only waits out its poll.
     const found = offer.repositories.length
-      ? await claimOnce(env, runnerId, offer, mcpUrl)
+      ? await claimOnce(env, runnerId, offer, run)
       : undefined;
     if (found || Date.now() + POLL_MS > deadline) return found;
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));

@@ -1,14 +1,15 @@
+import type { SettingsValue } from '../settings/schema';
 import { readSettings } from '../settings/store';
 import {
   type AgentFacts,
   agentBlock,
-  agentFacts,
+  agentFactsStatement,
   fitting,
   MISSION_UNDER_BUDGET,
 } from './eligibility';
-import { markRunnerWaits } from './runner-waits';
+import { markRunnerWaits, runnerWaitsStatement } from './runner-waits';
 import type { TaskStatus } from './state-machine';
-import { moveTask } from './transition';
+import { moveStatements } from './transition';
 
 interface Waiting {
   id: string;
@@ -18,59 +19,95 @@ interface Waiting {
   role_hint: string | null;
 }
 
-/** Agents that may take work now (eligibility.ts says which and why not). */
-async function candidates(db: D1Database, now: number, timeZone: string): Promise<AgentFacts[]> {
-  return (await agentFacts(db, now)).filter((agent) => !agentBlock(agent, now, timeZone));
-}
-
 /** The agent for a task: the least busy of those that fit it (eligibility.ts `fitting`). */
 function choose(task: Waiting, pool: AgentFacts[]): AgentFacts | undefined {
   return fitting(task, pool).sort((a, b) => a.load - b.load)[0];
 }
+
+/** Tasks of approved missions under budget that wait for an agent, oldest first. */
+const WAITING_SQL = `SELECT t.id, t.status, t.agent_id, t.agent_hint, t.role_hint FROM tasks t
+  JOIN missions m ON m.id = t.mission_id
+  WHERE t.status IN ('PENDING', 'CHANGES_REQUESTED') AND m.status = 'APPROVED'
+    AND ${MISSION_UNDER_BUDGET}
+  ORDER BY t.created_at, t.id LIMIT 200`;
 
 /**
  * Assigns waiting tasks of approved missions to agents. Nothing moves while the global worker
  * switch is off. A task whose hinted agent cannot take work now stays waiting, and so does a
  * task of a mission whose budget (money or tokens) is spent. Then every assigned task whose
  * agent's preset no runner can run says so (runner-waits.ts).
+ *
+ * Two D1 round trips however many tasks move: the waiting tasks and the agents are read in one
+ * batch, and every move (each guarded by the task's status, so a dispatch running at the same
+ * time moves a task once) is written in one batch with the runner waits after them. An
+ * approval of a 50-task mission made 50 round trips here before (`npm run bench`, core path).
+ * `settings`: the caller's read, when it has one.
  */
-export async function dispatch(env: Env, now = Date.now()): Promise<number> {
-  const assigned = await assign(env, now);
-  await markRunnerWaits(env.DB, now);
-  return assigned;
+export async function dispatch(
+  env: Env,
+  now = Date.now(),
+  settings?: SettingsValue,
+): Promise<number> {
+  const read = settings ?? (await readSettings(env));
+  if (!read.workerSwitch) {
+    await markRunnerWaits(env.DB, now);
+    return 0;
+  }
+  const [waiting, agents] = await env.DB.batch(dispatchReads(env.DB, now));
+  return assign(env, now, read, waiting?.results ?? [], agents?.results ?? []);
 }
 
-async function assign(env: Env, now: number): Promise<number> {
-  const settings = await readSettings(env);
-  if (!settings.workerSwitch) return 0;
+/**
+ * What dispatch reads, as statements: the waiting tasks, then every agent with its facts. A
+ * caller with a batch of its own (an approval) appends them to it, one round trip fewer.
+ */
+export function dispatchReads(db: D1Database, now: number): D1PreparedStatement[] {
+  return [db.prepare(WAITING_SQL), agentFactsStatement(db, now)];
+}
+
+/** Dispatch on the results of `dispatchReads`. */
+export async function assign(
+  env: Env,
+  now: number,
+  settings: SettingsValue,
+  waiting: unknown[],
+  agents: unknown[],
+): Promise<number> {
   const db = env.DB;
-  const { results: waiting } = await db
-    .prepare(
-      `SELECT t.id, t.status, t.agent_id, t.agent_hint, t.role_hint FROM tasks t
-       JOIN missions m ON m.id = t.mission_id
-       WHERE t.status IN ('PENDING', 'CHANGES_REQUESTED') AND m.status = 'APPROVED'
-         AND ${MISSION_UNDER_BUDGET}
-       ORDER BY t.created_at, t.id LIMIT 200`,
-    )
-    .all<Waiting>();
-  if (!waiting.length) return 0;
-  const pool = await candidates(db, now, settings.briefing.timeZone);
-  let assigned = 0;
-  for (const task of waiting) {
+  if (!settings.workerSwitch) {
+    await markRunnerWaits(db, now);
+    return 0;
+  }
+  const pool = (agents as AgentFacts[]).filter(
+    (agent) => !agentBlock(agent, now, settings.briefing.timeZone),
+  );
+  const moves: D1PreparedStatement[][] = [];
+  for (const task of waiting as Waiting[]) {
     const agent = choose(task, pool);
     if (!agent) continue;
-    const moved = await moveTask(db, {
-      taskId: task.id,
-      from: task.status,
-      to: 'ASSIGNED',
-      actor: 'dispatcher',
-      reason: `assigned to ${agent.slug}`,
-      set: { agent_id: agent.id },
-    });
-    if (moved) {
-      agent.load++;
-      assigned++;
-    }
+    agent.load++;
+    moves.push(
+      moveStatements(
+        db,
+        {
+          taskId: task.id,
+          from: task.status,
+          to: 'ASSIGNED',
+          actor: 'dispatcher',
+          reason: `assigned to ${agent.slug}`,
+          set: { agent_id: agent.id },
+        },
+        now,
+      ),
+    );
+  }
+  const results = await db.batch([...moves.flat(), runnerWaitsStatement(db, now)]);
+  // Each move's first statement is its guarded update: it changed a row when the task moved.
+  let assigned = 0;
+  let at = 0;
+  for (const move of moves) {
+    if ((results[at]?.meta.changes ?? 0) === 1) assigned++;
+    at += move.length;
   }
   return assigned;
 }

@@ -3,11 +3,14 @@
 import { onDuty } from '../clock/cron';
 import type { TaskStatus } from './state-machine';
 
-/** A sum over the finished runs of the mission `m` (the ledger knows tasks, not missions). */
-const MISSION_SPENT = (sum: string) =>
-  `SELECT ${sum} FROM spend_ledger s WHERE s.task_id IN (SELECT id FROM tasks WHERE mission_id = m.id)`;
-const USD = 'coalesce(sum(s.cost_usd), 0)';
-const TOKENS = 'coalesce(sum(coalesce(s.input_tokens, 0) + coalesce(s.output_tokens, 0)), 0)';
+/**
+ * A running sum of the finished runs of the mission `m` (`mission_spend`, kept by a trigger on
+ * the ledger: migration 0023), so dispatch reads one row per mission instead of its ledger.
+ */
+const MISSION_SPENT = (column: 'cost_usd' | 'tokens') =>
+  `SELECT coalesce((SELECT ${column} FROM mission_spend WHERE mission_id = m.id), 0)`;
+const USD = 'cost_usd';
+const TOKENS = 'tokens';
 
 /** The mission `m`'s spend so far, as columns `spent_usd` and `spent_tokens`. */
 export const MISSION_SPEND_COLUMNS = `(${MISSION_SPENT(USD)}) AS spent_usd, (${MISSION_SPENT(TOKENS)}) AS spent_tokens`;
@@ -39,20 +42,26 @@ export interface AgentFacts {
 
 /** Every agent (archived ones too, so a hint naming one can say so) with its facts at `now`. */
 export async function agentFacts(db: D1Database, now: number): Promise<AgentFacts[]> {
+  const { results } = await agentFactsStatement(db, now).all<AgentFacts>();
+  return results;
+}
+
+/** agentFacts as a statement, for a caller that reads it in its own batch. */
+export function agentFactsStatement(db: D1Database, now: number): D1PreparedStatement {
   const month = new Date(now);
   const monthStart = Date.UTC(month.getUTCFullYear(), month.getUTCMonth(), 1);
-  const { results } = await db
+  return db
     .prepare(
       `SELECT a.id, a.slug, a.name, a.type, a.role, a.schedule, a.executor, a.worker_enabled,
         a.archived_at, a.cooldown_until, a.monthly_budget_usd, a.monthly_budget_tokens,
-        (SELECT ${USD} FROM spend_ledger s WHERE s.agent_id = a.id AND s.created_at >= ?1) AS spent_usd,
-        (SELECT ${TOKENS} FROM spend_ledger s WHERE s.agent_id = a.id AND s.created_at >= ?1) AS spent_tokens,
+        coalesce(s.cost_usd, 0) AS spent_usd, coalesce(s.tokens, 0) AS spent_tokens,
         (SELECT count(*) FROM tasks t WHERE t.agent_id = a.id AND t.status IN ('ASSIGNED', 'RUNNING')) AS load
-       FROM agents a ORDER BY a.slug`,
+       FROM agents a
+       -- This month's running sum (migration 0023), not the ledger summed per dispatch.
+       LEFT JOIN agent_month_spend s ON s.agent_id = a.id AND s.month_start = ?1
+       ORDER BY a.slug`,
     )
-    .bind(monthStart)
-    .all<AgentFacts>();
-  return results;
+    .bind(monthStart);
 }
 
 export type AgentBlock =

@@ -33,7 +33,12 @@ export const HOLDER_SUFFIX = ', which holds its earlier round';
  * task has been ASSIGNED by it.
  */
 export async function markRunnerWaits(db: D1Database, now = Date.now()): Promise<void> {
-  await db
+  await runnerWaitsStatement(db, now).run();
+}
+
+/** markRunnerWaits as a statement, for a caller that adds it to its own batch. */
+export function runnerWaitsStatement(db: D1Database, now: number): D1PreparedStatement {
+  return db
     .prepare(
       `UPDATE tasks SET phase = w.wanted
        FROM (
@@ -66,6 +71,5 @@ export async function markRunnerWaits(db: D1Database, now = Date.now()): Promise
       WAITING_FOR_RUNNER,
       WAITING_FOR_HOLDER,
       HOLDER_SUFFIX,
-    )
-    .run();
+    );
 }
