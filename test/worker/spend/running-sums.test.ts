@@ -53,14 +53,9 @@ describe("the ledger's running sums (migration 0023)", () => {
     await ledger(null, null, 0.1, [10, 10], DEC_1 + DAY); // the CEO's own call: no agent, no task
     await ledger(agentId, null, 1.0, [0, 0], DEC_1 + 2 * DAY); // a planning run: no task
 
-    expect(await agentSpent(env.DB, agentId, DEC_1 + 3 * DAY)).toEqual({
-      ...(await summed('agent_id = ? AND created_at >= ?', agentId, DEC_1)),
-      tokens: 400,
-    });
-    expect(await agentSpent(env.DB, agentId, DEC_1 + 3 * DAY)).toMatchObject({
-      usd: 1.5,
-      unknownCost: 1,
-    });
+    const december = await agentSpent(env.DB, agentId, DEC_1 + 3 * DAY);
+    expect(december).toEqual(await summed('agent_id = ? AND created_at >= ?', agentId, DEC_1));
+    expect(december).toEqual({ usd: 1.5, tokens: 400, unknownCost: 1 });
     // November's row stays November's.
     expect((await agentSpent(env.DB, agentId, NOV_30)).usd).toBe(0.25);
     const byMission = await summed(
