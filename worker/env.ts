@@ -1,5 +1,4 @@
 import type { Role } from '../drizzle/schema';
-import type { ExecutorPreset } from './agents/catalog';
 
 /** The signed-in operator, resolved per request from the session cookie and the role tables. */
 export interface SignedInUser {
@@ -17,8 +16,9 @@ export type HonoEnv = {
     runner: {
       id: string;
       name: string;
-      /** What it declared it runs and serves, read with the token (capabilities.ts runnerOffer). */
-      offer: { presets: ExecutorPreset[]; repositories: string[] };
+      /** What it declared it runs and serves, read with the token (capabilities.ts offerOf); presets as
+       * plain names because this foundation file may not import the agents' catalog. */
+      offer: { presets: string[]; repositories: string[] };
     };
     /** The run an agent's CLI calls HQ's MCP server for (its run token, worker/mcp/guard.ts). */
     run: RunCaller;

@@ -5,7 +5,6 @@ import { inlineCommentsForRun } from '../reviews/comments/rounds';
 import { RUNNER_GONE_MS } from '../tasks/runner-waits';
 import { moveTask } from '../tasks/transition';
 import { taskView } from '../tasks/views';
-import type { runnerOffer } from './capabilities';
 import { type Candidate, claimReason } from './continuation';
 import { type RunAgent, runAgent } from './run-agent';
 import { mintRunToken, RUN_TOKEN_TTL_MS, requireRunTokenKey } from './run-token';
@@ -160,7 +159,8 @@ async function claimed(
 }
 
 export type Claim = NonNullable<Awaited<ReturnType<typeof claimOnce>>>;
-type Offer = Awaited<ReturnType<typeof runnerOffer>>;
+/** Only stringified into SQL, so plain preset names do (the guard types them so, worker/env.ts). */
+type Offer = { presets: string[]; repositories: string[] };
 
 /** How a claim reaches past its answer: HQ's MCP address, and work to finish after it. */
 interface RunContext {
