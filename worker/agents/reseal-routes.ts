@@ -17,6 +17,7 @@ const ResealReport = z
   .openapi('ResealReport');
 
 const reseal = defineRoute('admin', {
+  operationId: 'resealSecrets',
   method: 'post',
   path: '/api/admin/secrets/reseal',
   tags: ['Secrets'],

@@ -17,6 +17,7 @@ export const MCP_NOT_RESTORED =
   'Revisions store MCP server secrets as [REDACTED], so the old servers cannot be restored faithfully; the current mcpServers were kept. Edit them directly if needed.';
 
 const listRevisions = defineRoute('viewer', {
+  operationId: 'listAgentRevisions',
   method: 'get',
   path: '/api/agents/{slug}/revisions',
   tags,
@@ -37,6 +38,7 @@ const listRevisions = defineRoute('viewer', {
 });
 
 const getRevision = defineRoute('viewer', {
+  operationId: 'getAgentRevision',
   method: 'get',
   path: '/api/agents/{slug}/revisions/{n}',
   tags,
@@ -46,6 +48,7 @@ const getRevision = defineRoute('viewer', {
 });
 
 const rollback = defineRoute('admin', {
+  operationId: 'rollbackAgent',
   method: 'post',
   path: '/api/agents/{slug}/rollback',
   tags,

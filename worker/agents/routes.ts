@@ -25,6 +25,7 @@ import { agentConfig, agentView, creationRevision, revisedEvent, sealServers } f
 const tags = ['Agents'];
 
 const listAgents = defineRoute('viewer', {
+  operationId: 'listAgents',
   method: 'get',
   path: '/api/agents',
   tags,
@@ -36,6 +37,7 @@ const listAgents = defineRoute('viewer', {
 });
 
 const getAgent = defineRoute('viewer', {
+  operationId: 'getAgent',
   method: 'get',
   path: '/api/agents/{slug}',
   tags,
@@ -48,6 +50,7 @@ const getAgent = defineRoute('viewer', {
 });
 
 const createAgent = defineRoute('operator', {
+  operationId: 'createAgent',
   method: 'post',
   path: '/api/agents',
   tags,
@@ -60,6 +63,7 @@ const createAgent = defineRoute('operator', {
 });
 
 const patchAgent = defineRoute('operator', {
+  operationId: 'updateAgent',
   method: 'patch',
   path: '/api/agents/{slug}',
   tags,
@@ -71,6 +75,7 @@ const patchAgent = defineRoute('operator', {
 });
 
 const archiveAgent = defineRoute('operator', {
+  operationId: 'archiveAgent',
   method: 'post',
   path: '/api/agents/{slug}/archive',
   tags,

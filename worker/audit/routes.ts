@@ -31,6 +31,7 @@ const AuditQuery = z.strictObject({
 });
 
 const listAudit = defineRoute('viewer', {
+  operationId: 'listAuditEntries',
   method: 'get',
   path: '/api/audit',
   tags: ['Audit'],

@@ -14,6 +14,7 @@ const Me = z
   .openapi('Me');
 
 const getMe = defineRoute('viewer', {
+  operationId: 'getMe',
   method: 'get',
   path: '/api/me',
   tags: ['Auth'],
@@ -22,6 +23,7 @@ const getMe = defineRoute('viewer', {
 });
 
 const listProviders = defineRoute('public', {
+  operationId: 'listSignInProviders',
   method: 'get',
   path: '/auth/providers',
   tags: ['Auth'],
@@ -38,6 +40,7 @@ const listProviders = defineRoute('public', {
 });
 
 const logout = defineRoute('public', {
+  operationId: 'signOut',
   method: 'post',
   path: '/auth/logout',
   tags: ['Auth'],
@@ -46,6 +49,7 @@ const logout = defineRoute('public', {
 });
 
 const devLogin = defineRoute('public', {
+  operationId: 'devSignIn',
   method: 'post',
   path: '/auth/dev/login',
   tags: ['Auth'],

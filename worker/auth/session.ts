@@ -4,9 +4,9 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { type Role, sessions, users } from '../../drizzle/schema';
 import { database } from '../db/client';
 import type { HonoEnv } from '../env';
+import { SESSION_COOKIE } from '../http/credentials';
 import { keyedHash, randomToken } from './crypto';
 
-export const SESSION_COOKIE = 'hq_session';
 const SESSION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
 const cookieOptions = { httpOnly: true, secure: true, sameSite: 'Lax', path: '/' } as const;

@@ -48,6 +48,7 @@ const CeoState = z
   .openapi('CeoState');
 
 const state = defineRoute('operator', {
+  operationId: 'getCeoState',
   method: 'get',
   path: '/api/ceo/state',
   tags: ['CEO'],
@@ -65,6 +66,7 @@ const Finding = z.object({
 });
 
 const scan = defineRoute('operator', {
+  operationId: 'runCeoScan',
   method: 'post',
   path: '/api/ceo/scan',
   tags: ['CEO'],
@@ -83,6 +85,7 @@ const scan = defineRoute('operator', {
 });
 
 const tick = defineRoute('operator', {
+  operationId: 'runCeoTick',
   method: 'post',
   path: '/api/ceo/tick',
   tags: ['CEO'],

@@ -30,6 +30,7 @@ const ChatTurn = z
   .openapi('ChatTurn');
 
 const chat = defineRoute('viewer', {
+  operationId: 'chatWithCeo',
   method: 'post',
   path: '/api/chat',
   tags,
@@ -53,6 +54,7 @@ const Message = z.object({
 });
 
 const history = defineRoute('viewer', {
+  operationId: 'getChatHistory',
   method: 'get',
   path: '/api/chat/history',
   tags,

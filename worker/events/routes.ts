@@ -5,6 +5,7 @@ import { validationHook } from '../http/validation';
 import { eventsAfter } from './feed';
 
 const events = defineRoute('viewer', {
+  operationId: 'listEvents',
   method: 'get',
   path: '/api/events',
   tags: ['Events'],

@@ -6,6 +6,7 @@ import { validationHook } from '../http/validation';
 import { secretsCheck } from './secrets-check';
 
 const health = defineRoute('public', {
+  operationId: 'getHealth',
   method: 'get',
   path: '/api/health',
   tags: ['Meta'],

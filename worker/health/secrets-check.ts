@@ -2,10 +2,11 @@ import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { nameUnreadable, sealedHealth } from '../agents/reseal';
 import { effectiveRole } from '../auth/roles';
-import { SESSION_COOKIE, sessionEmail } from '../auth/session';
+import { sessionEmail } from '../auth/session';
 import { sessionSecretProblem } from '../config';
 import { database } from '../db/client';
 import type { HonoEnv } from '../env';
+import { SESSION_COOKIE } from '../http/credentials';
 import { encryptionKeyProblem, previousKeysProblem } from '../secrets/seal';
 
 export interface SecretsCheck {

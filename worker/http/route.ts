@@ -1,4 +1,5 @@
 import { createRoute, type RouteConfig, z } from '@hono/zod-openapi';
+import { securityFor } from './credentials';
 import { type MinRole, routeGuard } from './guards';
 
 export const ErrorBody = z
@@ -31,17 +32,26 @@ const signedInErrors = {
   503: errorResponse('The server is misconfigured (for example SESSION_SECRET).'),
 };
 
-type RouteSpec = Omit<RouteConfig, 'middleware'>;
+/**
+ * What a route declares besides its role. `operationId` is required: generated clients name
+ * their calls by it. `security` is left out: it follows from the role (securityFor).
+ */
+type RouteSpec = Omit<RouteConfig, 'middleware' | 'operationId' | 'security'> & {
+  /** camelCase, unique across the API: `listTasks`, `approveMission`, `claimTask`. */
+  operationId: string;
+};
 
 /**
  * Declares a route with its minimum role: the guard runs before validation, and the
- * OpenAPI operation carries `x-min-role` so the document says who may call it.
+ * OpenAPI operation carries `x-min-role` and the `security` that role implies, both from the
+ * one `minRole`, so the document says who may call it and with which credential.
  */
 export function defineRoute<const R extends RouteSpec>(minRole: MinRole, route: R) {
   const errors = minRole === 'public' ? commonErrors : signedInErrors;
   return createRoute({
     ...route,
     'x-min-role': minRole,
+    security: securityFor(minRole, route.path),
     middleware: [routeGuard(minRole)] as const,
     responses: { ...errors, ...route.responses },
   });

@@ -14,6 +14,7 @@ const JsonRpcMessage = z
   .describe('A JSON-RPC 2.0 request, notification or response (MCP).');
 
 const post = defineRoute('run', {
+  operationId: 'postMcpMessage',
   method: 'post',
   path: '/mcp',
   tags,
@@ -34,6 +35,7 @@ const post = defineRoute('run', {
 
 const notAllowed = (method: 'get' | 'delete', what: string) =>
   defineRoute('run', {
+    operationId: method === 'get' ? 'getMcpStream' : 'deleteMcpSession',
     method,
     path: '/mcp',
     tags,

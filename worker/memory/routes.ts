@@ -35,6 +35,7 @@ const ContextItem = z.object({
 const IdParam = z.object({ id: z.string().min(1).max(100) });
 
 const listMemory = defineRoute('operator', {
+  operationId: 'listMemory',
   method: 'get',
   path: '/api/memory',
   tags: ['CEO'],
@@ -50,6 +51,7 @@ const listMemory = defineRoute('operator', {
 });
 
 const context = defineRoute('operator', {
+  operationId: 'getMemoryContext',
   method: 'get',
   path: '/api/memory/context',
   tags: ['CEO'],
@@ -67,6 +69,7 @@ const context = defineRoute('operator', {
 });
 
 const resolve = defineRoute('operator', {
+  operationId: 'resolveMemoryItem',
   method: 'post',
   path: '/api/memory/{id}/resolve',
   tags: ['CEO'],
@@ -79,6 +82,7 @@ const resolve = defineRoute('operator', {
 });
 
 const remove = defineRoute('operator', {
+  operationId: 'forgetMemoryItem',
   method: 'delete',
   path: '/api/memory/{id}',
   tags: ['CEO'],

@@ -16,6 +16,7 @@ const tags = ['Missions'];
 const IdParam = z.object({ id: z.string().min(1).max(100) });
 
 const edit = defineRoute('operator', {
+  operationId: 'editMission',
   method: 'patch',
   path: '/api/missions/{id}',
   tags,
@@ -34,6 +35,7 @@ const edit = defineRoute('operator', {
 });
 
 const revisions = defineRoute('viewer', {
+  operationId: 'listMissionRevisions',
   method: 'get',
   path: '/api/missions/{id}/revisions',
   tags,
@@ -45,6 +47,7 @@ const revisions = defineRoute('viewer', {
 });
 
 const history = defineRoute('viewer', {
+  operationId: 'getMissionHistory',
   method: 'get',
   path: '/api/missions/{id}/history',
   tags,

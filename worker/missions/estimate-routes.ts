@@ -46,6 +46,7 @@ export const MissionEstimate = z
   .openapi('MissionEstimate');
 
 const estimate = defineRoute('viewer', {
+  operationId: 'estimateMission',
   method: 'get',
   path: '/api/missions/{id}/estimate',
   tags: ['Missions'],

@@ -16,6 +16,7 @@ import { Mission, ProposeMission } from './schemas';
 // the two never wait side by side and the history says where the draft went.
 
 const replace = defineRoute('operator', {
+  operationId: 'replaceMission',
   method: 'post',
   path: '/api/missions/{id}/replace',
   tags: ['Missions'],

@@ -28,6 +28,7 @@ const Verdict = Decision.extend({
 });
 
 const list = defineRoute('viewer', {
+  operationId: 'listMissions',
   method: 'get',
   path: '/api/missions',
   tags,
@@ -48,6 +49,7 @@ const list = defineRoute('viewer', {
 });
 
 const get = defineRoute('viewer', {
+  operationId: 'getMission',
   method: 'get',
   path: '/api/missions/{id}',
   tags,
@@ -57,6 +59,7 @@ const get = defineRoute('viewer', {
 });
 
 const propose = defineRoute('operator', {
+  operationId: 'proposeMission',
   method: 'post',
   path: '/api/missions',
   tags,
@@ -67,6 +70,7 @@ const propose = defineRoute('operator', {
 
 const decision = (verb: 'approve' | 'reject') =>
   defineRoute('operator', {
+    operationId: verb === 'approve' ? 'approveMission' : 'rejectMission',
     method: 'post',
     path: `/api/missions/{id}/${verb}`,
     tags,
@@ -85,6 +89,7 @@ const decision = (verb: 'approve' | 'reject') =>
   });
 
 const cancel = defineRoute('operator', {
+  operationId: 'cancelMission',
   method: 'post',
   path: '/api/missions/{id}/cancel',
   tags,

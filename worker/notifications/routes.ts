@@ -36,6 +36,7 @@ const Notification = z
   .openapi('Notification');
 
 const listNotifications = defineRoute('viewer', {
+  operationId: 'listNotifications',
   method: 'get',
   path: '/api/notifications',
   tags: ['CEO'],

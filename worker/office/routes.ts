@@ -34,6 +34,7 @@ const LayoutSchema = z
   .openapi('OfficeLayout');
 
 const socket = defineRoute('viewer', {
+  operationId: 'openOfficeSocket',
   method: 'get',
   path: '/api/office/ws',
   tags: ['Office'],
@@ -47,6 +48,7 @@ const socket = defineRoute('viewer', {
 });
 
 const layout = defineRoute('viewer', {
+  operationId: 'getOfficeLayout',
   method: 'get',
   path: '/api/office/layout',
   tags: ['Office'],
@@ -55,6 +57,7 @@ const layout = defineRoute('viewer', {
 });
 
 const move = defineRoute('admin', {
+  operationId: 'moveFurniture',
   method: 'put',
   path: '/api/office/furniture/{id}',
   tags: ['Office'],

@@ -1,9 +1,11 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { z } from '@hono/zod-openapi';
 import type { HonoEnv } from '../env';
+import { SECURITY_SCHEMES } from '../http/credentials';
 import { defineRoute, jsonResponse } from '../http/route';
 
 const document = defineRoute('public', {
+  operationId: 'getOpenApiDocument',
   method: 'get',
   path: '/api/openapi.json',
   tags: ['Meta'],
@@ -12,6 +14,7 @@ const document = defineRoute('public', {
 });
 
 const reference = defineRoute('public', {
+  operationId: 'getApiReference',
   method: 'get',
   path: '/api/docs',
   tags: ['Meta'],
@@ -21,6 +24,9 @@ const reference = defineRoute('public', {
 
 /** Serves the OpenAPI 3.1 document of `app` and a link to its interactive reference. */
 export function mountOpenApi(app: OpenAPIHono<HonoEnv>): void {
+  for (const [name, scheme] of Object.entries(SECURITY_SCHEMES)) {
+    app.openAPIRegistry.registerComponent('securitySchemes', name, scheme);
+  }
   app.openapi(document, (c) =>
     c.json(
       app.getOpenAPI31Document({
@@ -31,7 +37,9 @@ export function mountOpenApi(app: OpenAPIHono<HonoEnv>): void {
           description:
             'Control plane for a company of AI agents. Browsers authenticate with the session cookie; scripts send an API token (Authorization: Bearer hq_api_…, created by an admin, viewer or operator, never on admin routes). x-min-role on each operation is the least role that may call it.',
         },
-        servers: [{ url: new URL(c.req.url).origin }],
+        // Relative: the document is the same wherever HQ runs, so it can be committed and
+        // diffed; clients resolve it against the origin they fetched it from.
+        servers: [{ url: '/' }],
       }),
       200,
     ),

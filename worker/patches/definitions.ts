@@ -13,6 +13,7 @@ const diffBody = (description: string) => ({
 });
 
 export const uploadPatch = defineRoute('runner', {
+  operationId: 'putTaskPatch',
   method: 'put',
   path: '/api/runner/tasks/{id}/patch',
   tags: ['Runner API'],
@@ -50,6 +51,7 @@ export const uploadPatch = defineRoute('runner', {
 });
 
 export const readPatch = defineRoute('viewer', {
+  operationId: 'getTaskPatch',
   method: 'get',
   path: '/api/tasks/{id}/patch',
   tags: ['Tasks'],

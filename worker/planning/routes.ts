@@ -7,6 +7,7 @@ import { getPlanningJob, PlanningJob } from './views';
 export const planningJobRoutes = new OpenAPIHono<HonoEnv>({ defaultHook: validationHook });
 
 const getJob = defineRoute('viewer', {
+  operationId: 'getPlanningJob',
   method: 'get',
   path: '/api/planning-jobs/{id}',
   tags: ['Routines'],

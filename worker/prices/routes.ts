@@ -40,6 +40,7 @@ const SetPrice = z
   .openapi('SetPrice');
 
 const listRoute = defineRoute('viewer', {
+  operationId: 'listPrices',
   method: 'get',
   path: '/api/prices',
   tags,
@@ -48,6 +49,7 @@ const listRoute = defineRoute('viewer', {
 });
 
 const setRoute = defineRoute('admin', {
+  operationId: 'setPrice',
   method: 'put',
   path: '/api/prices',
   tags,
@@ -58,6 +60,7 @@ const setRoute = defineRoute('admin', {
 });
 
 const deleteRoute = defineRoute('admin', {
+  operationId: 'deletePrice',
   method: 'delete',
   path: '/api/prices',
   tags,

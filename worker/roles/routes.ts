@@ -24,6 +24,7 @@ const RoleEntry = z
   .openapi('RoleEntry');
 
 const listRoles = defineRoute('admin', {
+  operationId: 'listRoles',
   method: 'get',
   path: '/api/roles',
   tags: ['Roles'],
@@ -32,6 +33,7 @@ const listRoles = defineRoute('admin', {
 });
 
 const grantRole = defineRoute('admin', {
+  operationId: 'grantRole',
   method: 'put',
   path: '/api/roles/{email}',
   tags: ['Roles'],
@@ -44,6 +46,7 @@ const grantRole = defineRoute('admin', {
 });
 
 const revokeRole = defineRoute('admin', {
+  operationId: 'revokeRole',
   method: 'delete',
   path: '/api/roles/{email}',
   tags: ['Roles'],

@@ -23,6 +23,7 @@ const IdempotencyKey = z
   .describe('Fires once per key: the same key again answers the first fire (duplicate true).');
 
 const fire = defineRoute('operator', {
+  operationId: 'fireRoutine',
   method: 'post',
   path: '/api/routines/{id}/fire',
   tags,
@@ -47,6 +48,7 @@ const fire = defineRoute('operator', {
 });
 
 const fires = defineRoute('viewer', {
+  operationId: 'listRoutineFires',
   method: 'get',
   path: '/api/routines/{id}/fires',
   tags,
@@ -61,6 +63,7 @@ const fires = defineRoute('viewer', {
 });
 
 const setWebhook = defineRoute('operator', {
+  operationId: 'enableRoutineWebhook',
   method: 'post',
   path: '/api/routines/{id}/webhook',
   tags,
@@ -75,6 +78,7 @@ const setWebhook = defineRoute('operator', {
 });
 
 const removeWebhook = defineRoute('operator', {
+  operationId: 'disableRoutineWebhook',
   method: 'delete',
   path: '/api/routines/{id}/webhook',
   tags,

@@ -19,6 +19,7 @@ export const WEBHOOK_NOT_RESTORED =
   'Revisions never hold the webhook secret, so the webhook was left as it is: turn it on or off with POST or DELETE /api/routines/{id}/webhook.';
 
 const list = defineRoute('viewer', {
+  operationId: 'listRoutineRevisions',
   method: 'get',
   path: '/api/routines/{id}/revisions',
   tags,
@@ -39,6 +40,7 @@ const list = defineRoute('viewer', {
 });
 
 const rollback = defineRoute('operator', {
+  operationId: 'rollbackRoutine',
   method: 'post',
   path: '/api/routines/{id}/revisions/{number}/rollback',
   tags,

@@ -14,6 +14,7 @@ import { routineViews } from './views';
 const tags = ['Routines'];
 
 const list = defineRoute('viewer', {
+  operationId: 'listRoutines',
   method: 'get',
   path: '/api/routines',
   tags,
@@ -22,6 +23,7 @@ const list = defineRoute('viewer', {
 });
 
 const get = defineRoute('viewer', {
+  operationId: 'getRoutine',
   method: 'get',
   path: '/api/routines/{id}',
   tags,
@@ -31,6 +33,7 @@ const get = defineRoute('viewer', {
 });
 
 const create = defineRoute('operator', {
+  operationId: 'createRoutine',
   method: 'post',
   path: '/api/routines',
   tags,
@@ -45,6 +48,7 @@ const create = defineRoute('operator', {
 });
 
 const patch = defineRoute('operator', {
+  operationId: 'updateRoutine',
   method: 'patch',
   path: '/api/routines/{id}',
   tags,
@@ -65,6 +69,7 @@ const patch = defineRoute('operator', {
 
 const state = (verb: 'pause' | 'resume') =>
   defineRoute('operator', {
+    operationId: verb === 'pause' ? 'pauseRoutine' : 'resumeRoutine',
     method: 'post',
     path: `/api/routines/{id}/${verb}`,
     tags,
@@ -77,6 +82,7 @@ const state = (verb: 'pause' | 'resume') =>
   });
 
 const archive = defineRoute('operator', {
+  operationId: 'archiveRoutine',
   method: 'delete',
   path: '/api/routines/{id}',
   tags,

@@ -18,6 +18,7 @@ const SIGNATURE = /^sha256=([0-9a-f]{64})$/i;
 const DELIVERY_ID = /^[\x21-\x7e]{1,200}$/;
 
 const hook = defineRoute('public', {
+  operationId: 'deliverRoutineWebhook',
   method: 'post',
   path: '/api/hooks/routines/{id}',
   tags: ['Routines'],

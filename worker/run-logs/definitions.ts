@@ -12,6 +12,7 @@ const Run = z.coerce
   .describe('Which run of the task (1 is the first claim); default: the latest.');
 
 export const appendLog = defineRoute('runner', {
+  operationId: 'appendTaskLog',
   method: 'post',
   path: '/api/runner/tasks/{id}/logs',
   tags: ['Runner API'],
@@ -51,6 +52,7 @@ export const RunLogPage = z
   .openapi('RunLogPage');
 
 export const readLog = defineRoute('viewer', {
+  operationId: 'getTaskLog',
   method: 'get',
   path: '/api/tasks/{id}/logs',
   tags: ['Tasks'],
@@ -74,6 +76,7 @@ export const readLog = defineRoute('viewer', {
 });
 
 export const downloadLog = defineRoute('viewer', {
+  operationId: 'downloadTaskLog',
   method: 'get',
   path: '/api/tasks/{id}/logs.txt',
   tags: ['Tasks'],

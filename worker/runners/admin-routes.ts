@@ -46,6 +46,7 @@ const Runner = z
   .openapi('Runner');
 
 const register = defineRoute('admin', {
+  operationId: 'registerRunner',
   method: 'post',
   path: '/api/runners',
   tags,
@@ -67,6 +68,7 @@ const register = defineRoute('admin', {
 });
 
 const list = defineRoute('admin', {
+  operationId: 'listRunners',
   method: 'get',
   path: '/api/runners',
   tags,
@@ -75,6 +77,7 @@ const list = defineRoute('admin', {
 });
 
 const revoke = defineRoute('admin', {
+  operationId: 'revokeRunner',
   method: 'delete',
   path: '/api/runners/{id}',
   tags,

@@ -65,6 +65,7 @@ export const Claimed = z.object({
 });
 
 export const claimRoute = defineRoute('runner', {
+  operationId: 'claimTask',
   method: 'post',
   path: '/api/runner/claim',
   tags,
@@ -85,6 +86,7 @@ export const claimRoute = defineRoute('runner', {
 });
 
 export const capabilities = defineRoute('runner', {
+  operationId: 'declareRunnerCapabilities',
   method: 'put',
   path: '/api/runner/capabilities',
   tags,
@@ -141,6 +143,7 @@ const Remaining = z
   );
 
 export const heartbeat = defineRoute('runner', {
+  operationId: 'sendTaskHeartbeat',
   method: 'post',
   path: '/api/runner/tasks/{id}/heartbeat',
   tags,
@@ -190,6 +193,7 @@ export const heartbeat = defineRoute('runner', {
 });
 
 export const proposeMission = defineRoute('runner', {
+  operationId: 'proposeRunnerMission',
   method: 'post',
   path: '/api/runner/missions',
   tags,
@@ -220,6 +224,7 @@ export const proposeMission = defineRoute('runner', {
 });
 
 export const release = defineRoute('runner', {
+  operationId: 'releaseTask',
   method: 'post',
   path: '/api/runner/tasks/{id}/release',
   tags,

@@ -21,6 +21,7 @@ const Numstat = z.strictObject({
 });
 
 export const report = defineRoute('runner', {
+  operationId: 'reportTaskRun',
   method: 'post',
   path: '/api/runner/tasks/{id}/report',
   tags,
@@ -79,6 +80,7 @@ export const report = defineRoute('runner', {
 });
 
 export const verdicts = defineRoute('runner', {
+  operationId: 'leaseVerdicts',
   method: 'post',
   path: '/api/runner/verdicts',
   tags,
@@ -106,6 +108,7 @@ export const verdicts = defineRoute('runner', {
 });
 
 export const merged = defineRoute('runner', {
+  operationId: 'confirmTaskMerge',
   method: 'post',
   path: '/api/runner/tasks/{id}/merge',
   tags,

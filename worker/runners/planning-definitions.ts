@@ -36,6 +36,7 @@ const PlanningClaim = z.object({
 });
 
 export const planningClaimRoute = defineRoute('runner', {
+  operationId: 'claimPlanningJob',
   method: 'post',
   path: '/api/runner/planning/claim',
   tags,
@@ -52,6 +53,7 @@ export const planningClaimRoute = defineRoute('runner', {
 });
 
 export const planningReportRoute = defineRoute('runner', {
+  operationId: 'reportPlanningJob',
   method: 'post',
   path: '/api/runner/planning/{id}/report',
   tags,
@@ -88,6 +90,7 @@ export const planningReportRoute = defineRoute('runner', {
 });
 
 export const planningReleaseRoute = defineRoute('runner', {
+  operationId: 'releasePlanningJob',
   method: 'post',
   path: '/api/runner/planning/{id}/release',
   tags,

@@ -19,6 +19,7 @@ const Repository = z.object({ name: z.string(), runners: z.array(ServedBy) }).op
 export type ServedRepositoryView = z.infer<typeof Repository>;
 
 const list = defineRoute('viewer', {
+  operationId: 'listRepositories',
   method: 'get',
   path: '/api/repositories',
   tags: ['Runners'],

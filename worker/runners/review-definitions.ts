@@ -25,6 +25,7 @@ const ReviewClaim = z.object({
 });
 
 export const reviewClaimRoute = defineRoute('runner', {
+  operationId: 'claimReviewJob',
   method: 'post',
   path: '/api/runner/reviews/claim',
   tags,
@@ -46,6 +47,7 @@ const Comment = z.strictObject({
 });
 
 export const reviewReportRoute = defineRoute('runner', {
+  operationId: 'reportReviewJob',
   method: 'post',
   path: '/api/runner/reviews/{id}/report',
   tags,
@@ -85,6 +87,7 @@ export const reviewReportRoute = defineRoute('runner', {
 });
 
 export const reviewReleaseRoute = defineRoute('runner', {
+  operationId: 'releaseReviewJob',
   method: 'post',
   path: '/api/runner/reviews/{id}/release',
   tags,

@@ -45,6 +45,7 @@ const Snapshot = z
 export type SnapshotView = z.infer<typeof Snapshot>;
 
 export const putSnapshot = defineRoute('runner', {
+  operationId: 'putRepositorySnapshot',
   method: 'put',
   path: '/api/runner/repositories/{name}/snapshot',
   tags: ['Runner API'],
@@ -60,6 +61,7 @@ export const putSnapshot = defineRoute('runner', {
 });
 
 export const getFiles = defineRoute('viewer', {
+  operationId: 'listRepositoryFiles',
   method: 'get',
   path: '/api/repositories/{name}/files',
   tags: ['Runners'],

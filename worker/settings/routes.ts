@@ -19,6 +19,7 @@ const Provider = z.object({
 const SettingsView = z.object({ settings: Settings, providers: z.array(Provider) });
 
 const getSettings = defineRoute('admin', {
+  operationId: 'getSettings',
   method: 'get',
   path: '/api/settings',
   tags: ['Settings'],
@@ -27,6 +28,7 @@ const getSettings = defineRoute('admin', {
 });
 
 const patchSettings = defineRoute('admin', {
+  operationId: 'updateSettings',
   method: 'patch',
   path: '/api/settings',
   tags: ['Settings'],

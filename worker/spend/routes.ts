@@ -24,6 +24,7 @@ const Totals = {
 const DAY_MS = 86_400_000;
 
 const spend = defineRoute('viewer', {
+  operationId: 'getSpend',
   method: 'get',
   path: '/api/spend',
   tags: ['Spend'],

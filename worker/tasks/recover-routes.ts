@@ -22,6 +22,7 @@ const refused = {
 };
 
 const retry = defineRoute('operator', {
+  operationId: 'retryTask',
   method: 'post',
   path: '/api/tasks/{id}/retry',
   tags,
@@ -43,6 +44,7 @@ const retry = defineRoute('operator', {
 });
 
 const reassign = defineRoute('operator', {
+  operationId: 'reassignTask',
   method: 'post',
   path: '/api/tasks/{id}/reassign',
   tags,
@@ -59,6 +61,7 @@ const reassign = defineRoute('operator', {
 });
 
 const cancel = defineRoute('operator', {
+  operationId: 'cancelTask',
   method: 'post',
   path: '/api/tasks/{id}/cancel',
   tags,

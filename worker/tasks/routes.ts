@@ -22,6 +22,7 @@ const TaskEvent = z.object({
 });
 
 const get = defineRoute('viewer', {
+  operationId: 'getTask',
   method: 'get',
   path: '/api/tasks/{id}',
   tags,
@@ -31,6 +32,7 @@ const get = defineRoute('viewer', {
 });
 
 const review = defineRoute('operator', {
+  operationId: 'reviewTask',
   method: 'post',
   path: '/api/tasks/{id}/review',
   tags,

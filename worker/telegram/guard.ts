@@ -1,9 +1,8 @@
 import type { MiddlewareHandler } from 'hono';
 import { timingSafeEqual } from '../auth/crypto';
 import { envValue, type HonoEnv } from '../env';
+import { TELEGRAM_SECRET_HEADER as HEADER } from '../http/credentials';
 import { ApiError } from '../http/errors';
-
-const HEADER = 'x-telegram-bot-api-secret-token';
 
 /**
  * The guard of the webhook: Telegram's secret header, compared in constant time. Without a

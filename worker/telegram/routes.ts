@@ -17,6 +17,7 @@ import { createLinkCode } from './linking';
 const tags = ['Telegram'];
 
 const webhook = defineRoute('telegram', {
+  operationId: 'receiveTelegramUpdate',
   method: 'post',
   path: '/telegram/webhook',
   tags,
@@ -43,6 +44,7 @@ const LinkCode = z.object({
 });
 
 const linkCode = defineRoute('viewer', {
+  operationId: 'createTelegramLinkCode',
   method: 'post',
   path: '/api/telegram/link-code',
   tags,
@@ -61,6 +63,7 @@ const Chat = z.object({
 });
 
 const listChats = defineRoute('viewer', {
+  operationId: 'listTelegramChats',
   method: 'get',
   path: '/api/telegram/chats',
   tags,
@@ -84,6 +87,7 @@ const listChats = defineRoute('viewer', {
 });
 
 const unlink = defineRoute('viewer', {
+  operationId: 'unlinkTelegramChat',
   method: 'delete',
   path: '/api/telegram/chats/{chatId}',
   tags,

@@ -4,6 +4,7 @@ import { type ApiTokenRole, apiTokens, type Role } from '../../../drizzle/schema
 import { auditRow } from '../../audit/record';
 import { database } from '../../db/client';
 import type { HonoEnv } from '../../env';
+import { PERSON_ONLY } from '../../http/credentials';
 import { ApiError } from '../../http/errors';
 import { randomToken, sha256 } from '../crypto';
 
@@ -15,13 +16,6 @@ export const API_TOKEN_PREFIX = 'hq_api_';
 
 /** How stale last_used_at may get: one write a minute per token, not one per request. */
 const LAST_USED_EVERY_MS = 60_000;
-
-/**
- * Routes that act as a person rather than a script: a conversation with the CEO (its memory
- * and confirmations belong to someone), linking Telegram chats, and the office's live socket
- * (re-checked against the person's session). A token is refused there whatever its role.
- */
-const PERSON_ONLY = [/^\/api\/chat(\/|$)/, /^\/api\/telegram(\/|$)/, /^\/api\/office\/ws$/];
 
 /** A fresh token: the prefix and 32 random bytes, base64url. */
 export const mintApiToken = () => `${API_TOKEN_PREFIX}${randomToken(32)}`;

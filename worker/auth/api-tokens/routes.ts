@@ -40,6 +40,7 @@ const NewToken = z.strictObject({
 });
 
 const create = defineRoute('admin', {
+  operationId: 'createApiToken',
   method: 'post',
   path: '/api/tokens',
   tags,
@@ -57,6 +58,7 @@ const create = defineRoute('admin', {
 });
 
 const list = defineRoute('admin', {
+  operationId: 'listApiTokens',
   method: 'get',
   path: '/api/tokens',
   tags,
@@ -65,6 +67,7 @@ const list = defineRoute('admin', {
 });
 
 const revoke = defineRoute('admin', {
+  operationId: 'revokeApiToken',
   method: 'delete',
   path: '/api/tokens/{id}',
   tags,

@@ -25,6 +25,7 @@ const stateCookie = { httpOnly: true, secure: true, sameSite: 'Lax', path: '/aut
 const ProviderParam = z.object({ provider: z.enum(['github', 'google', 'oidc']) });
 
 const login = defineRoute('public', {
+  operationId: 'startOAuthSignIn',
   method: 'get',
   path: '/auth/{provider}/login',
   tags: ['Auth'],
@@ -37,6 +38,7 @@ const login = defineRoute('public', {
 });
 
 const callback = defineRoute('public', {
+  operationId: 'finishOAuthSignIn',
   method: 'get',
   path: '/auth/{provider}/callback',
   tags: ['Auth'],

@@ -34,6 +34,7 @@ export const ReviewComment = z
   .openapi('ReviewComment');
 
 export const listComments = defineRoute('viewer', {
+  operationId: 'listTaskComments',
   method: 'get',
   path: '/api/tasks/{id}/comments',
   tags,
@@ -43,6 +44,7 @@ export const listComments = defineRoute('viewer', {
 });
 
 export const addComment = defineRoute('operator', {
+  operationId: 'createTaskComment',
   method: 'post',
   path: '/api/tasks/{id}/comments',
   tags,
@@ -66,6 +68,7 @@ export const addComment = defineRoute('operator', {
 });
 
 export const deleteComment = defineRoute('operator', {
+  operationId: 'deleteTaskComment',
   method: 'delete',
   path: '/api/tasks/{id}/comments/{commentId}',
   tags,

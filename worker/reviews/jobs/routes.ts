@@ -7,6 +7,7 @@ import { listReviewJobs, ReviewJob } from './views';
 export const reviewJobRoutes = new OpenAPIHono<HonoEnv>({ defaultHook: validationHook });
 
 const listJobs = defineRoute('viewer', {
+  operationId: 'listTaskReviewJobs',
   method: 'get',
   path: '/api/tasks/{id}/review-jobs',
   tags: ['Reviews'],

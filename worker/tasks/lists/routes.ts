@@ -18,6 +18,7 @@ const tags = ['Tasks'];
 const Count = z.number().int();
 
 const list = defineRoute('viewer', {
+  operationId: 'listTasks',
   method: 'get',
   path: '/api/tasks',
   tags,
@@ -40,6 +41,7 @@ const list = defineRoute('viewer', {
 });
 
 const counts = defineRoute('viewer', {
+  operationId: 'countTasks',
   method: 'get',
   path: '/api/tasks/counts',
   tags,
@@ -59,6 +61,7 @@ const counts = defineRoute('viewer', {
 });
 
 const done = defineRoute('viewer', {
+  operationId: 'getTaskThroughput',
   method: 'get',
   path: '/api/tasks/throughput',
   tags,

@@ -36,6 +36,7 @@ const Why = z
   .openapi('Why');
 
 const stuck = defineRoute('viewer', {
+  operationId: 'listStuckTasks',
   method: 'get',
   path: '/api/tasks/stuck',
   tags,
@@ -44,6 +45,7 @@ const stuck = defineRoute('viewer', {
 });
 
 const why = defineRoute('viewer', {
+  operationId: 'explainTask',
   method: 'get',
   path: '/api/tasks/{id}/why',
   tags,
