@@ -6,6 +6,9 @@ import { median, ms, percentile, serverMs } from './stats';
  * tens of milliseconds): the suite fails with the request named instead of waiting.
  */
 const TIMEOUT_MS = 20_000;
+/** How long a stuck request is still awaited, to say whether it was slow or lost. */
+const LATE_MS = 60_000;
+const sleep = (ms: number) => new Promise<undefined>((resolve) => setTimeout(resolve, ms));
 
 /** One request's worker time (Server-Timing app;dur) and wall time, in ms. */
 export interface Timing {
@@ -32,22 +35,25 @@ export async function timed<T>(
   expect: number,
 ): Promise<Timing & { body: T }> {
   const started = performance.now();
-  let response: Response;
-  try {
-    response = await throughProxy(() =>
-      fetch(url, {
-        method: init.method,
-        headers: { ...init.headers, 'content-type': 'application/json' },
-        body: init.body === undefined ? undefined : JSON.stringify(init.body),
-        signal: AbortSignal.timeout(TIMEOUT_MS),
-      }),
+  const sent = throughProxy(() =>
+    fetch(url, {
+      method: init.method,
+      headers: { ...init.headers, 'content-type': 'application/json' },
+      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+      signal: AbortSignal.timeout(TIMEOUT_MS + LATE_MS),
+    }),
+  );
+  const response = await Promise.race([sent, sleep(TIMEOUT_MS)]);
+  if (!response) {
+    // Stuck: fail, but first tell whether HQ still answers and whether this one ever does.
+    const meanwhile = await health(url);
+    const late = await sent.then(
+      (r) => `it answered ${r.status} after ${ms(performance.now() - started)}`,
+      () => `no answer after ${(TIMEOUT_MS + LATE_MS) / 1000} s`,
     );
-  } catch (error) {
-    if (error instanceof Error && error.name === 'TimeoutError')
-      throw new Error(
-        `${init.method} ${url} hung: no answer within ${TIMEOUT_MS / 1000} s (${await health(url)})`,
-      );
-    throw error;
+    throw new Error(
+      `${init.method} ${url} hung: no answer within ${TIMEOUT_MS / 1000} s (${meanwhile}; ${late})`,
+    );
   }
   const text = await response.text();
   const wall = performance.now() - started;
