@@ -12,6 +12,8 @@ const REQUEST_TIMEOUT_MS = 60_000;
 /** A signed-in user: API calls with their session cookie and the app's Origin (CSRF). */
 export interface Session {
   email: string;
+  /** What each call sends: the session cookie and the app's Origin. */
+  headers: Record<string, string>;
   call(path: string, init?: { method?: string; body?: unknown }): Promise<Response>;
   json<T>(path: string, init?: { method?: string; body?: unknown }): Promise<T>;
 }
@@ -19,6 +21,10 @@ export interface Session {
 /** Local HQ for the bench, with its Telegram Bot API stand-in. */
 export interface BenchHq {
   url: string;
+  /** wrangler dev's pid (its workerd processes are its descendants). */
+  pid: number | undefined;
+  /** False when started with HQ_BENCH_INSPECTOR=off: wrangler dev without its inspector. */
+  inspector: boolean;
   /** The local Bot API server the bot talks to (its `/__calls` lists what was sent). */
   botApiRoot: string;
   signIn(email: string): Promise<Session>;
@@ -39,7 +45,7 @@ export const proxyRetryCount = () => proxyRetries;
  * connection) and answers 503 itself, without Server-Timing; it retries only GET and HEAD.
  * Anything else is sent again here, as Telegram would redeliver an update.
  */
-async function throughProxy(send: () => Promise<Response>): Promise<Response> {
+export async function throughProxy(send: () => Promise<Response>): Promise<Response> {
   for (let attempt = 1; ; attempt++) {
     const response = await send();
     if (attempt >= 3 || response.status !== 503 || response.headers.has('server-timing'))
@@ -69,6 +75,7 @@ function seed(root: string, state: string, sql: string) {
  * with a Telegram bot whose Bot API is the local stand-in, so replies never leave the machine.
  */
 export async function startBenchHq(root: string, seedSql: string): Promise<BenchHq> {
+  const inspector = process.env.HQ_BENCH_INSPECTOR !== 'off';
   const telegram = await startTelegramStandIn();
   let hq: LocalHq;
   try {
@@ -78,7 +85,7 @@ export async function startBenchHq(root: string, seedSql: string): Promise<Bench
         TELEGRAM_BOT_USERNAME: 'hq_bench_bot',
         TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET,
       },
-      { prepare: (state) => (seedSql ? seed(root, state, seedSql) : undefined) },
+      { prepare: (state) => (seedSql ? seed(root, state, seedSql) : undefined), inspector },
     );
   } catch (error) {
     await telegram.close();
@@ -112,7 +119,7 @@ export async function startBenchHq(root: string, seedSql: string): Promise<Bench
       if (!response.ok) throw new Error(`${path}: ${response.status} ${text}`);
       return (text ? JSON.parse(text) : undefined) as T;
     };
-    return { email, call, json };
+    return { email, headers: { cookie, origin: url }, call, json };
   }
 
   const stop = async () => {
@@ -152,6 +159,8 @@ export async function startBenchHq(root: string, seedSql: string): Promise<Bench
 
   return {
     url,
+    pid: hq.pid,
+    inspector,
     botApiRoot: telegram.apiRoot,
     signIn,
     deliver: (update) =>

@@ -1,5 +1,6 @@
 import * as bundleSize from './bundle-size';
 import * as ceoQueue from './ceo-queue';
+import * as corePath from './core-path';
 import * as missionApproval from './mission-approval';
 import * as officeFps from './office-fps';
 import * as officeHub from './office-hub';
@@ -20,4 +21,5 @@ export const suites: Suite[] = [
   // The hub first: the frames suite hires agents up to 200.
   { name: 'office-hub', ...officeHub },
   { name: 'office-fps', ...officeFps },
+  { name: 'core-path', ...corePath },
 ];

@@ -3,7 +3,6 @@ import type { BenchContext, BenchRow } from './types';
 
 const TASKS = 100_000;
 const PER_MISSION = 50;
-const MISSIONS = TASKS / PER_MISSION;
 /** Rows per INSERT: each statement stays small for `wrangler d1 execute`. */
 const CHUNK = 5_000;
 const REQUESTS = 100;
@@ -25,32 +24,37 @@ const COLUMNS = [
   'CANCELLED',
 ];
 
+/** 100,000 tasks in 2,000 approved missions: this suite's seed. */
+export const seedSql = (): string => tasksSeedSql(TASKS, 'bench');
+
 /**
- * 100,000 tasks in 2,000 approved missions, created over the last 30 days, as SQL for
- * `wrangler d1 execute`. SQLite makes the rows itself (a recursive count, 5,000 rows per
- * statement): the file stays a few kilobytes and loads in seconds, where 100,000 literal
- * rows would be tens of megabytes.
+ * `tasks` finished or in-review tasks in approved missions of 50, created over the last 30
+ * days, as SQL for `wrangler d1 execute`; ids start with `prefix` (`<prefix>-task-<n>`), so
+ * suites that each seed their own never collide. SQLite makes the rows itself (a recursive
+ * count, 5,000 rows per statement): the file stays a few kilobytes and loads in seconds,
+ * where 100,000 literal rows would be tens of megabytes.
  */
-export function seedSql(): string {
+export function tasksSeedSql(tasks: number, prefix: string): string {
+  const missions = Math.ceil(tasks / PER_MISSION);
   const start = Date.now() - 30 * DAY_MS;
-  const spacing = Math.floor((30 * DAY_MS) / MISSIONS);
+  const spacing = Math.floor((30 * DAY_MS) / missions);
   const count = (from: number, to: number) =>
     `WITH RECURSIVE n(i) AS (SELECT ${from} UNION ALL SELECT i + 1 FROM n WHERE i < ${to - 1})`;
   const status = `CASE i % ${STATUSES.length} ${STATUSES.map((s, k) => `WHEN ${k} THEN '${s}'`).join(' ')} END`;
   const lines = [
     `INSERT INTO missions (id, title, brief, repository, status, proposed_by, decided_by, decided_at, plan, created_at, updated_at)
-     ${count(0, MISSIONS)}
-     SELECT 'bench-mission-' || i, 'Bench mission ' || i, 'Seeded for npm run bench.', 'demo/storefront',
+     ${count(0, missions)}
+     SELECT '${prefix}-mission-' || i, 'Bench mission ' || i, 'Seeded for npm run bench.', 'demo/storefront',
             'APPROVED', 'bench@hq.local', 'bench@hq.local', ${start} + i * ${spacing}, '[]',
             ${start} + i * ${spacing}, ${start} + i * ${spacing}
        FROM n;`,
   ];
-  for (let from = 0; from < TASKS; from += CHUNK) {
+  for (let from = 0; from < tasks; from += CHUNK) {
     const at = `(${start} + (i / ${PER_MISSION}) * ${spacing} + (i % ${PER_MISSION}) * 1000)`;
     lines.push(
       `INSERT INTO tasks (id, mission_id, title, spec, expected_scope, status, created_at, updated_at)
-       ${count(from, from + CHUNK)}
-       SELECT 'bench-task-' || i, 'bench-mission-' || (i / ${PER_MISSION}), 'Bench task ' || i,
+       ${count(from, Math.min(tasks, from + CHUNK))}
+       SELECT '${prefix}-task-' || i, '${prefix}-mission-' || (i / ${PER_MISSION}), 'Bench task ' || i,
               'Change src/module-' || (i % 97) || '.ts so that it does thing ' || i || '.',
               '["src/**"]', ${status}, ${at}, ${at}
          FROM n;`,

@@ -51,12 +51,19 @@ export function migrate(
 
 export interface LocalHq {
   url: string;
+  /** The wrangler process (the leader of its own group): workerd runs under it. */
+  pid: number | undefined;
   stop(): Promise<void>;
 }
 
 export interface LocalHqOptions {
   /** Runs once the state directory is migrated, before `wrangler dev` starts (e.g. to seed D1). */
   prepare?(state: string): void;
+  /**
+   * False: wrangler dev without its devtools inspector proxy (as in a VS Code debug terminal,
+   * which wrangler 4 recognises by VSCODE_INSPECTOR_OPTIONS; it has no flag for it).
+   */
+  inspector?: boolean;
 }
 
 /**
@@ -123,7 +130,7 @@ async function startOnce(vars: Record<string, string>, options: LocalHqOptions):
   // Its own process group with our mark: ended as a whole, also if this process dies.
   const child = spawnOwned(bin('wrangler'), args, {
     cwd: root,
-    env,
+    env: options.inspector === false ? { ...env, VSCODE_INSPECTOR_OPTIONS: '{}' } : env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -144,7 +151,7 @@ async function startOnce(vars: Record<string, string>, options: LocalHqOptions):
     await stop();
     throw new Error(`${(error as Error).message}\n--- wrangler output ---\n${output.slice(-4000)}`);
   }
-  return { url, stop };
+  return { url, pid: child.pid, stop };
 }
 
 async function waitForHealth(url: string, child: ChildProcess): Promise<void> {

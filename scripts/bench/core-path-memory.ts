@@ -1,0 +1,113 @@
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+
+/** Resident memory of wrangler dev's two workerd processes, in MiB (undefined: not found). */
+export interface Resident {
+  /** The workerd that runs HQ's worker, its D1 and Durable Objects. */
+  runtime: number | undefined;
+  /** The workerd of wrangler's proxy in front of it (it listens on HQ's own port). */
+  proxy: number | undefined;
+  /** Every workerd found, with its command line, for the log. */
+  all: { pid: number; mib: number; command: string }[];
+}
+
+function read(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined; // gone meanwhile, or not ours
+  }
+}
+
+/** The inodes of the sockets listening on `port` (IPv4 and IPv6), from /proc/net. */
+function listening(port: number): Set<string> {
+  const inodes = new Set<string>();
+  const hex = port.toString(16).toUpperCase().padStart(4, '0');
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    for (const line of (read(table) ?? '').split('\n').slice(1)) {
+      const fields = line.trim().split(/\s+/);
+      // local_address is ip:port in hex; st 0A is LISTEN; the inode is the tenth field.
+      if (fields[1]?.endsWith(`:${hex}`) && fields[3] === '0A' && fields[9]) inodes.add(fields[9]);
+    }
+  }
+  return inodes;
+}
+
+/** Whether `pid` holds one of the sockets `inodes`. */
+function holds(pid: number, inodes: Set<string>): boolean {
+  let fds: string[] = [];
+  try {
+    fds = readdirSync(`/proc/${pid}/fd`);
+  } catch {
+    return false;
+  }
+  return fds.some((fd) => {
+    try {
+      return inodes.has(
+        /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`))?.[1] ?? '',
+      );
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** VmRSS of a process, in MiB. */
+function residentMib(pid: number): number | undefined {
+  const match = /VmRSS:\s+(\d+) kB/.exec(read(`/proc/${pid}/status`) ?? '');
+  return match?.[1] ? Number(match[1]) / 1024 : undefined;
+}
+
+/** The pids under `root` (its children, theirs, …), from /proc's parent links. Linux only. */
+function descendants(root: number): number[] {
+  const children = new Map<number, number[]>();
+  let entries: string[] = [];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return [];
+  }
+  for (const entry of entries) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid)) continue;
+    const stat = read(`/proc/${pid}/stat`);
+    if (!stat) continue;
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    children.set(ppid, [...(children.get(ppid) ?? []), pid]);
+  }
+  const found: number[] = [];
+  const queue = [root];
+  for (let pid = queue.shift(); pid !== undefined; pid = queue.shift()) {
+    for (const child of children.get(pid) ?? []) {
+      found.push(child);
+      queue.push(child);
+    }
+  }
+  return found;
+}
+
+/**
+ * The resident memory of the workerd processes wrangler dev (`wranglerPid`) started: the one
+ * listening on HQ's port (`url`) is the proxy, the other runs the worker.
+ */
+export function workerdResident(wranglerPid: number | undefined, url: string): Resident {
+  const all: Resident['all'] = [];
+  if (wranglerPid === undefined) return { runtime: undefined, proxy: undefined, all };
+  for (const pid of descendants(wranglerPid)) {
+    if (read(`/proc/${pid}/comm`)?.trim() !== 'workerd') continue;
+    const mib = residentMib(pid);
+    const command = (read(`/proc/${pid}/cmdline`) ?? '').replaceAll('\0', ' ').trim();
+    if (mib !== undefined) all.push({ pid, mib, command });
+  }
+  // Both are started with an entry socket on port 0; the proxy's is HQ's port once bound.
+  const inodes = listening(Number(new URL(url).port));
+  const isProxy = (w: Resident['all'][number]) => holds(w.pid, inodes);
+  return {
+    runtime: all.find((w) => !isProxy(w))?.mib,
+    proxy: all.find(isProxy)?.mib,
+    all,
+  };
+}
+
+/** MiB with no decimals, or "?" when the process was not found. */
+export const mib = (value: number | undefined) =>
+  value === undefined ? '?' : `${Math.round(value)} MiB`;
