@@ -89,6 +89,22 @@ export function startOffice(canvas: HTMLCanvasElement): OfficeHandle {
     screenOfCell: (x, z) => view.toScreen(x + 0.5, 0, z + 0.5),
     dropConnection: () => socket.drop(),
     fps: () => frames.length,
+    frameCost: (count = 30) => {
+      const gl = view.renderer.getContext();
+      const pixel = new Uint8Array(4);
+      const times: number[] = [];
+      for (let i = 0; i < count; i++) {
+        const start = performance.now();
+        world.update(1 / 60);
+        view.render(world, start / 1000, { robot: selectedAgent.value?.id ?? null });
+        // Reading a pixel back waits for the frame's last draw (finish() alone does not).
+        gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, pixel);
+        times.push(performance.now() - start);
+      }
+      times.sort((a, b) => a - b);
+      const { calls, triangles } = view.renderer.info.render;
+      return { ms: times[Math.floor(times.length / 2)] ?? 0, calls, triangles };
+    },
     messages: () => [...received],
     distinctColours: () => {
       view.render(world, performance.now() / 1000, {});
