@@ -48,7 +48,7 @@ const countFrames = (seconds: number) => `new Promise((resolve) => {
  * CPU seconds used so far by every Chromium process under this one (the GPU, and with it
  * SwiftShader, runs inside the browser process): unlike fps, not moved by other work.
  */
-function chromiumCpuSeconds(): number {
+export function chromiumCpuSeconds(): number {
   const children = new Map<number, number[]>();
   const stats = new Map<number, string[]>();
   for (const entry of readdirSync('/proc')) {

@@ -60,11 +60,15 @@ export function startOffice(canvas: HTMLCanvasElement): OfficeHandle {
     });
     if (now - rosterAt > 500) {
       rosterAt = now;
-      roster.value = [...world.agents.values()].map((a) => ({
+      const next = [...world.agents.values()].map((a) => ({
         id: a.id,
         name: a.name,
         behaviour: world.robots.get(a.id)?.behaviour ?? 'IDLE_DESK',
       }));
+      // Only a real change re-renders the page: with 200 robots that list is not free.
+      const key = (list: { id: string; name: string; behaviour: string }[]) =>
+        list.map((r) => `${r.id}:${r.name}:${r.behaviour}`).join();
+      if (key(next) !== key(roster.value)) roster.value = next;
     }
     raf = requestAnimationFrame(frame);
   };

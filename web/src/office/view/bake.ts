@@ -23,6 +23,8 @@ export interface Part {
   geometry: THREE.BufferGeometry;
   matrix: THREE.Matrix4;
   color: number;
+  /** Draw the cell grid on it (the floor). */
+  grid?: boolean;
 }
 
 /**
@@ -34,6 +36,7 @@ export function bake(parts: Part[]): THREE.BufferGeometry {
   const total = flat.reduce((sum, g) => sum + g.getAttribute('position').count, 0);
   const positions = new Float32Array(total * 3);
   const colors = new Float32Array(total * 3);
+  const grid = new Float32Array(total);
   const v = new THREE.Vector3();
   const n = new THREE.Vector3();
   const normalMatrix = new THREE.Matrix3();
@@ -51,16 +54,54 @@ export function bake(parts: Part[]): THREE.BufferGeometry {
       const light = shade(n);
       positions.set([v.x, v.y, v.z], at * 3);
       colors.set([colour.r * light, colour.g * light, colour.b * light], at * 3);
+      grid[at] = part.grid ? 1 : 0;
     }
   });
   for (const g of flat) g.dispose();
   for (const p of parts) p.geometry.dispose();
   const merged = new THREE.BufferGeometry();
   merged.setAttribute('position', new THREE.BufferAttribute(positions, 3));
-  merged.setAttribute('color', new THREE.BufferAttribute(colors, 3));
+  merged.setAttribute('tint', new THREE.BufferAttribute(colors, 3));
+  merged.setAttribute('grid', new THREE.BufferAttribute(grid, 1));
   merged.computeBoundingSphere();
   return merged;
 }
 
-/** The material of baked geometry: vertex colours, no lights. */
-export const bakedMaterial = () => new THREE.MeshBasicMaterial({ vertexColors: true });
+// The grid is drawn by the floor's own pixels, a line wherever a whole cell coordinate is
+// less than a pixel away: lines were a draw of their own, and the dearest one in the frame
+// on software GL.
+const vertexShader = /* glsl */ `
+attribute vec3 tint;
+attribute float grid;
+varying vec3 vColour;
+varying float vGrid;
+varying vec2 vCell;
+void main() {
+  vColour = tint;
+  vGrid = grid;
+  vCell = position.xz;
+  gl_Position = projectionMatrix * modelViewMatrix * vec4(position, 1.0);
+}`;
+
+const fragmentShader = /* glsl */ `
+uniform vec3 line;
+varying vec3 vColour;
+varying float vGrid;
+varying vec2 vCell;
+void main() {
+  vec3 colour = vColour;
+  if (vGrid > 0.5) {
+    vec2 pixels = abs(fract(vCell - 0.5) - 0.5) / fwidth(vCell);
+    colour = mix(colour, line, 1.0 - min(min(pixels.x, pixels.y), 1.0));
+  }
+  gl_FragColor = vec4(colour, 1.0);
+  #include <colorspace_fragment>
+}`;
+
+/** The material of baked geometry: its vertex colours, no lights, `line` for the grid. */
+export const bakedMaterial = (line: number) =>
+  new THREE.ShaderMaterial({
+    uniforms: { line: { value: new THREE.Color(line) } },
+    vertexShader,
+    fragmentShader,
+  });

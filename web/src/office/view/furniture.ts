@@ -1,7 +1,7 @@
 import * as THREE from 'three';
 import { type Furniture, footprint, type Layout } from '../../../../worker/office/layout';
 import { bake, bakedMaterial, type Part } from './bake';
-import { DESK, FLOOR, MONITOR, WALL } from './palette';
+import { DESK, FLOOR, GRID, MONITOR, WALL } from './palette';
 
 /** The centre of a piece on the floor, and its turn in radians (rotation 0 faces +z). */
 export function placement(item: Furniture): { x: number; z: number; angle: number } {
@@ -66,6 +66,7 @@ function floorAndWalls(width: number, depth: number): Part[] {
       geometry: new THREE.PlaneGeometry(width, depth).rotateX(-Math.PI / 2),
       matrix: at(width / 2, 0, depth / 2),
       color: FLOOR,
+      grid: true,
     },
     wall(width + 0.4, 0.2, width / 2, -0.1),
     wall(0.2, depth, -0.1, depth / 2),
@@ -80,8 +81,8 @@ export interface PieceBox {
 }
 
 /**
- * The whole static office, floor, walls and furniture, as one mesh with baked light, and the
- * grid as one set of lines: two draw calls however many desks. Clicks test `pieces`.
+ * The whole static office, floor and its grid, walls and furniture, as one mesh with baked
+ * light: one draw call however many desks. Clicks test `pieces`.
  */
 export function buildRoom(layout: Layout): { group: THREE.Group; pieces: PieceBox[] } {
   const { width, depth } = layout;
@@ -102,13 +103,7 @@ export function buildRoom(layout: Layout): { group: THREE.Group; pieces: PieceBo
     pieces.push({ id: item.id, box: piece });
   }
   const group = new THREE.Group();
-  const room = new THREE.Mesh(bake(parts), bakedMaterial());
-  // One line per cell: a square grid as big as the longer side, squeezed onto the floor.
-  const span = Math.max(width, depth);
-  const grid = new THREE.GridHelper(span, span, 0xbdb6a6, 0xc9c3b4);
-  grid.scale.set(width / span, 1, depth / span);
-  grid.position.set(width / 2, 0.005, depth / 2);
-  group.add(room, grid);
+  group.add(new THREE.Mesh(bake(parts), bakedMaterial(GRID)));
   return { group, pieces };
 }
 

@@ -15,7 +15,8 @@ function shape(): { geometry: THREE.BufferGeometry; part: number; y: number; z: 
   return [
     { geometry: new THREE.BoxGeometry(0.55, 0.6, 0.4), part: BODY, y: 0.35, z: 0 },
     { geometry: new THREE.BoxGeometry(0.46, 0.34, 0.38), part: HEAD, y: HEAD_Y, z: 0 },
-    { geometry: new THREE.BoxGeometry(0.36, 0.1, 0.02), part: GLOW, y: HEAD_Y, z: 0.2 },
+    // The visor is only ever seen from the front: a plane, not a box.
+    { geometry: new THREE.PlaneGeometry(0.36, 0.1), part: GLOW, y: HEAD_Y, z: 0.205 },
     { geometry: new THREE.OctahedronGeometry(0.1), part: GLOW, y: HEAD_Y + 0.27, z: 0 },
   ];
 }

@@ -17,8 +17,8 @@ const HEIGHT = 1.25;
 
 /**
  * Every robot as one mesh whose vertex shader poses each robot from a small texture, and
- * their name tags as one more: two draw calls for the whole company. Per frame only the
- * texture (two texels a robot) and the tags' places are sent to the GPU.
+ * their name tags, placed by the same texture, as one more: two draw calls for the whole
+ * company. Per frame only that texture (two texels a robot) is sent to the GPU.
  */
 export class RobotMeshes {
   readonly group = new THREE.Group();
@@ -46,7 +46,10 @@ export class RobotMeshes {
     // Drawn first, so the floor under them fails the depth test instead of being shaded.
     this.mesh.renderOrder = -1;
     this.mesh.visible = this.ids.length > 0;
-    this.tags = new NameTags(this.ids.map((id) => names.get(id) ?? id));
+    this.tags = new NameTags(
+      this.ids.map((id) => names.get(id) ?? id),
+      this.texture,
+    );
     this.group.add(this.mesh, this.tags.mesh);
   }
 
@@ -77,10 +80,8 @@ export class RobotMeshes {
       poses[at + 5] = colour.r;
       poses[at + 6] = colour.g;
       poses[at + 7] = colour.b;
-      this.tags.place(i, robot.x, 1.55 + bob, robot.z);
     });
     this.texture.needsUpdate = true;
-    this.tags.done();
   }
 
   /** The nearest robot `ray` passes through, tested against a box around each. */
