@@ -5,6 +5,12 @@ export interface OfficeProbe {
   robots(): { agentId: string; behaviour: string; x: number; z: number; atDesk: boolean }[];
   sceneRobots(): number;
   fps(): number;
+  /**
+   * Draws `frames` frames back to back, each waited for to the last pixel, and
+   * reports the median milliseconds one took and the draw calls in it: what a frame costs
+   * the machine, which fps on a busy machine does not tell.
+   */
+  frameCost(frames?: number): { ms: number; calls: number; triangles: number };
   messages(): OfficeServerMessage[];
   /** Distinct colours in a freshly drawn frame (a blank canvas has one). */
   distinctColours(): number;

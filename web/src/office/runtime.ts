@@ -60,11 +60,15 @@ export function startOffice(canvas: HTMLCanvasElement): OfficeHandle {
     });
     if (now - rosterAt > 500) {
       rosterAt = now;
-      roster.value = [...world.agents.values()].map((a) => ({
+      const next = [...world.agents.values()].map((a) => ({
         id: a.id,
         name: a.name,
         behaviour: world.robots.get(a.id)?.behaviour ?? 'IDLE_DESK',
       }));
+      // Only a real change re-renders the page: with 200 robots that list is not free.
+      const key = (list: { id: string; name: string; behaviour: string }[]) =>
+        list.map((r) => `${r.id}:${r.name}:${r.behaviour}`).join();
+      if (key(next) !== key(roster.value)) roster.value = next;
     }
     raf = requestAnimationFrame(frame);
   };
@@ -89,6 +93,22 @@ export function startOffice(canvas: HTMLCanvasElement): OfficeHandle {
     screenOfCell: (x, z) => view.toScreen(x + 0.5, 0, z + 0.5),
     dropConnection: () => socket.drop(),
     fps: () => frames.length,
+    frameCost: (count = 30) => {
+      const gl = view.renderer.getContext();
+      const pixel = new Uint8Array(4);
+      const times: number[] = [];
+      for (let i = 0; i < count; i++) {
+        const start = performance.now();
+        world.update(1 / 60);
+        view.render(world, start / 1000, { robot: selectedAgent.value?.id ?? null });
+        // Reading a pixel back waits for the frame's last draw (finish() alone does not).
+        gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, pixel);
+        times.push(performance.now() - start);
+      }
+      times.sort((a, b) => a - b);
+      const { calls, triangles } = view.renderer.info.render;
+      return { ms: times[Math.floor(times.length / 2)] ?? 0, calls, triangles };
+    },
     messages: () => [...received],
     distinctColours: () => {
       view.render(world, performance.now() / 1000, {});

@@ -5,6 +5,8 @@ const CELL_H = 64;
 const COLUMNS = 8;
 /** Size of a name tag in world units (cells). */
 const TAG = new THREE.Vector2(2, 0.5);
+/** How high above a robot's feet its tag floats. */
+const HEIGHT = 1.55;
 
 /** Draws every name once into one atlas canvas, a 256x64 cell each, row by row. */
 function atlas(names: string[]): { texture: THREE.CanvasTexture; rows: number } {
@@ -35,17 +37,22 @@ function atlas(names: string[]): { texture: THREE.CanvasTexture; rows: number } 
   return { texture, rows };
 }
 
-// Each instance is a quad turned to face the camera in the vertex shader, showing its own
-// cell of the atlas: every name tag of the company in one draw call. Opaque tags with the
-// corners cut out by `discard`: no blending, which software GL pays dearly for.
+// One quad a robot, all in one geometry: each vertex reads where its robot stands from the
+// robots' pose texture (see robot-shape.ts) and is turned to face the camera, showing its own
+// cell of the atlas. Not instanced: software GL draws each instance as a draw of its own.
+// Opaque tags with the corners cut out by `discard`: no blending, which software GL pays
+// dearly for.
 const vertexShader = /* glsl */ `
+attribute float robot;
 attribute vec2 cell;
+uniform sampler2D poses;
 uniform vec2 cellSize;
 uniform vec2 tag;
 varying vec2 vUv;
 void main() {
   vUv = (cell + uv) * cellSize;
-  vec4 centre = modelViewMatrix * instanceMatrix * vec4(0.0, 0.0, 0.0, 1.0);
+  vec4 pose = texelFetch(poses, ivec2(int(robot + 0.5) * 2, 0), 0);
+  vec4 centre = viewMatrix * vec4(pose.x, ${HEIGHT.toFixed(2)} + pose.y, pose.z, 1.0);
   centre.xy += position.xy * tag;
   gl_Position = projectionMatrix * centre;
 }`;
@@ -60,51 +67,63 @@ void main() {
   #include <colorspace_fragment>
 }`;
 
-/** Name tags above the robots, one instanced quad each, all from one texture. */
-export class NameTags {
-  readonly mesh: THREE.InstancedMesh;
-  private readonly texture: THREE.CanvasTexture;
-  private readonly matrix = new THREE.Matrix4();
+/** A unit quad's corners (x, y, u, v), in the order of its two triangles. */
+const CORNERS = [
+  [-0.5, -0.5, 0, 0],
+  [0.5, -0.5, 1, 0],
+  [0.5, 0.5, 1, 1],
+  [-0.5, -0.5, 0, 0],
+  [0.5, 0.5, 1, 1],
+  [-0.5, 0.5, 0, 1],
+];
 
-  constructor(names: string[]) {
+/** Name tags above the robots, placed by the robots' pose texture: one draw call for all. */
+export class NameTags {
+  readonly mesh: THREE.Mesh;
+  private readonly texture: THREE.CanvasTexture;
+
+  constructor(names: string[], poses: THREE.Texture) {
     const { texture, rows } = atlas(names);
     this.texture = texture;
-    const geometry = new THREE.PlaneGeometry(1, 1);
-    // The atlas's first row is at the top of the canvas, which is the top of the texture (v = 1).
-    const cells = new Float32Array(Math.max(1, names.length) * 2);
-    names.forEach((_, i) => {
-      cells[i * 2] = i % COLUMNS;
-      cells[i * 2 + 1] = rows - 1 - Math.floor(i / COLUMNS);
-    });
-    geometry.setAttribute('cell', new THREE.InstancedBufferAttribute(cells, 2));
+    const n = Math.max(1, names.length);
+    const position = new Float32Array(n * 6 * 3);
+    const uv = new Float32Array(n * 6 * 2);
+    const cell = new Float32Array(n * 6 * 2);
+    const robot = new Float32Array(n * 6);
+    for (let i = 0; i < n; i++) {
+      CORNERS.forEach(([x = 0, y = 0, u = 0, v = 0], k) => {
+        const at = i * 6 + k;
+        position.set([x, y, 0], at * 3);
+        uv.set([u, v], at * 2);
+        // The atlas's first row is at the top of the canvas, the top of the texture (v = 1).
+        cell.set([i % COLUMNS, rows - 1 - Math.floor(i / COLUMNS)], at * 2);
+        robot[at] = i;
+      });
+    }
+    const geometry = new THREE.BufferGeometry();
+    geometry.setAttribute('position', new THREE.BufferAttribute(position, 3));
+    geometry.setAttribute('uv', new THREE.BufferAttribute(uv, 2));
+    geometry.setAttribute('cell', new THREE.BufferAttribute(cell, 2));
+    geometry.setAttribute('robot', new THREE.BufferAttribute(robot, 1));
     const material = new THREE.ShaderMaterial({
       uniforms: {
         map: { value: texture },
+        poses: { value: poses },
         cellSize: { value: new THREE.Vector2(1 / COLUMNS, 1 / rows) },
         tag: { value: TAG },
       },
       vertexShader,
       fragmentShader,
     });
-    this.mesh = new THREE.InstancedMesh(geometry, material, Math.max(1, names.length));
-    this.mesh.count = names.length;
+    this.mesh = new THREE.Mesh(geometry, material);
+    // Tags move in the shader: the geometry's own bounds say nothing about where they are.
     this.mesh.frustumCulled = false;
-    this.mesh.instanceMatrix.setUsage(THREE.DynamicDrawUsage);
-  }
-
-  /** Puts tag `i` at (x, y, z). Call `done()` after the last one of a frame. */
-  place(i: number, x: number, y: number, z: number) {
-    this.mesh.setMatrixAt(i, this.matrix.makeTranslation(x, y, z));
-  }
-
-  done() {
-    this.mesh.instanceMatrix.needsUpdate = true;
+    this.mesh.visible = names.length > 0;
   }
 
   dispose() {
     this.texture.dispose();
     this.mesh.geometry.dispose();
     (this.mesh.material as THREE.Material).dispose();
-    this.mesh.dispose();
   }
 }

@@ -11,6 +11,7 @@ export const VISOR: Record<Behaviour, number> = {
 };
 
 export const FLOOR = 0xd9d4c7;
+export const GRID = 0xc9c3b4;
 export const WALL = 0xeeeae0;
 export const DESK = 0x9c7b56;
 export const MONITOR = 0x22262e;

@@ -2,9 +2,9 @@ import * as THREE from 'three';
 import { OrbitControls } from 'three/addons/controls/OrbitControls.js';
 import type { Cell, Layout } from '../../../../worker/office/layout';
 import type { OfficeWorld } from '../state/world';
-import { buildFurniture, furnitureHit } from './furniture';
-import { FLOOR, SELECTED, WALL } from './palette';
-import { RobotMeshes, robotHit } from './robots';
+import { buildRoom, type PieceBox, pieceHit } from './furniture';
+import { SELECTED } from './palette';
+import { RobotMeshes } from './robots';
 
 /** What a click landed on: a robot, a piece of furniture, or a bare floor cell. */
 export type Pick =
@@ -23,6 +23,7 @@ export class OfficeView {
   private readonly controls: OrbitControls;
   private readonly raycaster = new THREE.Raycaster();
   private room = new THREE.Group();
+  private pieces: PieceBox[] = [];
   private robots: RobotMeshes | null = null;
   private highlight: THREE.Mesh;
   private builtVersion = -1;
@@ -34,10 +35,8 @@ export class OfficeView {
     this.renderer.setPixelRatio(Math.min(window.devicePixelRatio, 2));
     this.renderer.shadowMap.enabled = false;
     this.scene.background = new THREE.Color(0x1d2330);
-    this.scene.add(new THREE.AmbientLight(0xffffff, 0.55));
-    const sun = new THREE.DirectionalLight(0xffffff, 1.6);
-    sun.position.set(20, 40, 25);
-    this.scene.add(sun);
+    // No lights in the scene: the room's light is baked into its vertices and robots light
+    // themselves per vertex (see bake.ts), which software GL draws far faster.
     this.highlight = new THREE.Mesh(
       new THREE.RingGeometry(0.55, 0.7, 32).rotateX(-Math.PI / 2),
       new THREE.MeshBasicMaterial({ color: SELECTED }),
@@ -103,23 +102,15 @@ export class OfficeView {
       ),
       this.camera,
     );
-    for (const hit of this.raycaster.intersectObjects(
-      robots ? (this.robots?.pickable ?? []) : [],
-      false,
-    )) {
-      const agentId = robotHit(hit);
-      if (agentId) return { kind: 'robot', agentId };
-    }
+    // Boxes, not meshes: robots are posed on the GPU, and a box per piece is plenty to click.
+    const ray = this.raycaster.ray;
+    const agentId = robots ? (this.robots?.pick(ray) ?? null) : null;
+    if (agentId) return { kind: 'robot', agentId };
     const point = new THREE.Vector3();
-    const onFloor = this.raycaster.ray.intersectPlane(
-      new THREE.Plane(new THREE.Vector3(0, 1, 0), 0),
-      point,
-    );
+    const onFloor = ray.intersectPlane(new THREE.Plane(new THREE.Vector3(0, 1, 0), 0), point);
     const cell = onFloor ? { x: Math.floor(point.x), z: Math.floor(point.z) } : null;
-    for (const hit of this.raycaster.intersectObjects(this.room.children, true)) {
-      const id = furnitureHit(hit);
-      if (id) return { kind: 'furniture', id, cell: cell ?? { x: 0, z: 0 } };
-    }
+    const id = pieceHit(ray, this.pieces);
+    if (id) return { kind: 'furniture', id, cell: cell ?? { x: 0, z: 0 } };
     if (
       !cell ||
       !layout ||
@@ -142,8 +133,9 @@ export class OfficeView {
   private rebuild(world: OfficeWorld, layout: Layout) {
     this.builtVersion = world.version;
     this.disposeRoom();
-    this.room = new THREE.Group();
-    this.room.add(floorAndWalls(layout), buildFurniture(layout));
+    const { group, pieces } = buildRoom(layout);
+    this.room = group;
+    this.pieces = pieces;
     this.scene.add(this.room);
     this.robots?.dispose();
     if (this.robots) this.scene.remove(this.robots.group);
@@ -161,40 +153,10 @@ export class OfficeView {
   private disposeRoom() {
     this.scene.remove(this.room);
     this.room.traverse((object) => {
-      if (object instanceof THREE.Mesh) {
+      if (object instanceof THREE.Mesh || object instanceof THREE.LineSegments) {
         object.geometry.dispose();
         (object.material as THREE.Material).dispose();
       }
     });
   }
-}
-
-/** The floor, a grid of cells on it, and low walls on three sides (the door side stays open). */
-function floorAndWalls(layout: Layout): THREE.Group {
-  const { width, depth } = layout;
-  const group = new THREE.Group();
-  const floor = new THREE.Mesh(
-    new THREE.PlaneGeometry(width, depth).rotateX(-Math.PI / 2),
-    new THREE.MeshLambertMaterial({ color: FLOOR }),
-  );
-  floor.position.set(width / 2, 0, depth / 2);
-  // One line per cell: a square grid as big as the longer side, squeezed onto the floor.
-  const span = Math.max(width, depth);
-  const grid = new THREE.GridHelper(span, span, 0xbdb6a6, 0xc9c3b4);
-  grid.scale.set(width / span, 1, depth / span);
-  grid.position.set(width / 2, 0.005, depth / 2);
-  const wallMaterial = new THREE.MeshLambertMaterial({ color: WALL });
-  const wall = (w: number, d: number, x: number, z: number) => {
-    const mesh = new THREE.Mesh(new THREE.BoxGeometry(w, 1.2, d), wallMaterial);
-    mesh.position.set(x, 0.6, z);
-    return mesh;
-  };
-  group.add(
-    floor,
-    grid,
-    wall(width + 0.4, 0.2, width / 2, -0.1),
-    wall(0.2, depth, -0.1, depth / 2),
-    wall(0.2, depth, width + 0.1, depth / 2),
-  );
-  return group;
 }
