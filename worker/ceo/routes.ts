@@ -1,5 +1,6 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { HonoEnv } from '../env';
+import { unwrap } from '../errors';
 import { defineRoute, jsonResponse } from '../http/route';
 import { validationHook } from '../http/validation';
 import { ceo } from './client';
@@ -95,5 +96,5 @@ const tick = defineRoute('operator', {
 export const ceoRoutes = new OpenAPIHono<HonoEnv>({ defaultHook: validationHook });
 
 ceoRoutes.openapi(state, async (c) => c.json(await ceo(c.env).state(), 200));
-ceoRoutes.openapi(scan, async (c) => c.json(await ceo(c.env).scan(), 200));
+ceoRoutes.openapi(scan, async (c) => c.json(unwrap(await ceo(c.env).scan()), 200));
 ceoRoutes.openapi(tick, async (c) => c.json(await ceo(c.env).tick(), 200));

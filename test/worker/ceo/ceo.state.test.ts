@@ -132,7 +132,7 @@ describe('GET /api/ceo/state', () => {
         operator: { email: 'operator@test.hq', role: 'operator' },
         text: 'A message behind the event.',
       })
-      .then((stream) => new Response(stream).text());
+      .then((stream) => new Response(stream as ReadableStream).text());
     await expect.poll(async () => (await state()).queueDepth, { timeout: 2_000 }).toBe(2);
     await working;
     expect(await answered).toContain('event: done');
