@@ -6,7 +6,7 @@ import { digestPreview } from '../worker/ceo/digest';
 import { extractIdleConversations } from '../worker/ceo/memory';
 import { DIGEST_DELAY_MS, SCAN_INTERVAL_MS } from '../worker/ceo/policy';
 import { runScan, type ScanResult } from '../worker/ceo/scan';
-import { attempt, fail, type Failure, type Outcome } from '../worker/errors';
+import { attempt, type Failure, fail, type Outcome } from '../worker/errors';
 import { eventsAfter } from '../worker/events/feed';
 import { office } from '../worker/office/client';
 import type { SettingsValue } from '../worker/settings/schema';

@@ -1,4 +1,4 @@
-import { DomainError } from '../worker/errors';
+import { DomainError, type Failure } from '../worker/errors';
 
 /**
  * How many pieces of work may wait (or run) at once. Each holds its closure and its caller's
@@ -71,4 +71,14 @@ export class Serial {
       return run;
     };
   }
+}
+
+/**
+ * For an RPC method that answers an Outcome: a full queue becomes a failed Outcome (plain
+ * data, so `overloaded` survives the RPC boundary and the caller answers 503); anything else
+ * is thrown again.
+ */
+export function refusedWhenFull(error: unknown): Failure {
+  if (error instanceof SerialOverloaded) return { ok: false, error: error.toData() };
+  throw error;
 }
