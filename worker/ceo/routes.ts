@@ -23,6 +23,12 @@ const CeoState = z
     eventCursor: z.number().int(),
     digest: z.object({
       size: z.number().int(),
+      folded: z
+        .number()
+        .int()
+        .describe(
+          'Older members kept as a count only (the buffer is capped); the digest adds them.',
+        ),
       dueAt: z.string().nullable(),
       flushInProgress: z.string().nullable(),
       members: z.array(
