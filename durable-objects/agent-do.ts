@@ -12,14 +12,20 @@ import { Serial } from './serial';
  * watches the agent's running tasks and requeues or fails the ones whose runner went quiet.
  */
 export class AgentDO extends DurableObject<Env> {
-  private readonly serial = new Serial();
+  private readonly serial = new Serial('This agent');
 
   /**
    * Applies one change after every change submitted before it has finished. A refusal (no such
-   * agent, archived, a bad field) comes back as a failed Outcome for the caller to unwrap.
+   * agent, archived, a bad field) comes back as a failed Outcome for the caller to unwrap;
+   * so does a full queue (`overloaded`, a 503), refused before it is held in memory.
    */
   async change(request: ChangeRequest): Promise<Outcome<ChangeResult>> {
-    return this.serial.run(() => attempt(() => applyChange(this.env, request)));
+    return attempt(() => this.serial.run(() => applyChange(this.env, request)));
+  }
+
+  /** What this object holds in memory: only the changes waiting their turn (capped). */
+  async memoryFootprint() {
+    return { waiting: this.serial.waiting };
   }
 
   /** Wakes this object at `deadline` (or earlier if already set sooner) to check the agent's running tasks. */

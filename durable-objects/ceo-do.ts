@@ -6,6 +6,7 @@ import { digestPreview } from '../worker/ceo/digest';
 import { extractIdleConversations } from '../worker/ceo/memory';
 import { DIGEST_DELAY_MS, SCAN_INTERVAL_MS } from '../worker/ceo/policy';
 import { runScan, type ScanResult } from '../worker/ceo/scan';
+import { attempt, type Failure, fail, type Outcome } from '../worker/errors';
 import { eventsAfter } from '../worker/events/feed';
 import { office } from '../worker/office/client';
 import type { SettingsValue } from '../worker/settings/schema';
@@ -16,7 +17,7 @@ import { ItemSteps, MAX_ATTEMPTS } from './ceo/item-progress';
 import { CeoLocalStore } from './ceo/local-store';
 import { type ProcessContext, processItem, type WebChatInput } from './ceo/process';
 import { ceoState } from './ceo/state';
-import { ChatStreams } from './ceo/streams';
+import { ChatStreams, MAX_OPEN_STREAMS } from './ceo/streams';
 import { Serial } from './serial';
 
 /** Events older than this when the CEO first starts are history, not news. */
@@ -38,7 +39,7 @@ export class CeoDO extends DurableObject<Env> {
   /** Where notifications go outside the app: the core knows the port, this host picks Telegram. */
   private readonly outside: OutsideDelivery = telegramDelivery;
   /** D1 calls would otherwise interleave: the queue is worked one step after another. */
-  private readonly serial = new Serial();
+  private readonly serial = new Serial('The CEO');
   /** A pass over the feed and the queue that every poke arriving before it starts joins. */
   private readonly workOnce = this.serial.coalesced(() => this.work(Date.now()));
 
@@ -75,8 +76,15 @@ export class CeoDO extends DurableObject<Env> {
   /**
    * A web chat turn, queued like every other message; its answer streams back as server-sent
    * events while the request is open. A key seen before answers `duplicate` and nothing else.
+   * With MAX_OPEN_STREAMS requests already open the turn is refused, not queued: `overloaded`.
    */
-  async chat(input: WebChatInput): Promise<ReadableStream<Uint8Array>> {
+  async chat(input: WebChatInput): Promise<ReadableStream<Uint8Array> | Failure> {
+    if (this.streams.full) {
+      return fail(
+        'overloaded',
+        `The CEO is answering ${MAX_OPEN_STREAMS} chats at once: send this again in a moment.`,
+      );
+    }
     const key = `chat-${input.key}`;
     const queued = this.store.enqueue(key, { kind: 'chat', chat: input }, Date.now());
     if (!queued) return ChatStreams.duplicate();
@@ -109,16 +117,21 @@ export class CeoDO extends DurableObject<Env> {
     });
   }
 
-  /** The ops scan on demand: a reply to the operator, so the proactive guards do not apply. */
-  async scan(now = Date.now()): Promise<ScanResult> {
-    return this.serial.run(async () =>
-      runScan(
-        this.env,
-        await readSettings(this.env),
-        this.outside,
-        crypto.randomUUID(),
-        now,
-        false,
+  /**
+   * The ops scan on demand: a reply to the operator, so the proactive guards do not apply.
+   * An Outcome, so a full queue (`overloaded`) reaches the caller as a 503, not a bare error.
+   */
+  async scan(now = Date.now()): Promise<Outcome<ScanResult>> {
+    return attempt(() =>
+      this.serial.run(async () =>
+        runScan(
+          this.env,
+          await readSettings(this.env),
+          this.outside,
+          crypto.randomUUID(),
+          now,
+          false,
+        ),
       ),
     );
   }
@@ -126,6 +139,20 @@ export class CeoDO extends DurableObject<Env> {
   /** What is inside: queue, digest buffer, guards, last sends. Not queued behind the work. */
   async state(now = Date.now()) {
     return ceoState(this.env, this.store, now);
+  }
+
+  /**
+   * The sizes of what this object holds in memory (and of the local tables whose rows a pass
+   * reads into it), each bounded: the memory test checks them against their caps.
+   */
+  async memoryFootprint() {
+    return {
+      waiting: this.serial.waiting,
+      openStreams: this.streams.size,
+      queueDepth: this.store.depth(),
+      digestMembers: this.store.bufferSize(),
+      digestFolded: this.store.folded(),
+    };
   }
 
   override async alarm(): Promise<void> {
@@ -146,7 +173,8 @@ export class CeoDO extends DurableObject<Env> {
     await this.ctx.storage.setAlarm(Date.now() + RETRY_MS);
     const settings = known ?? (await readSettings(this.env));
     const levers = {
-      digest: () => digestPreview(this.env, settings, this.store.buffer(), now),
+      digest: () =>
+        digestPreview(this.env, settings, this.store.buffer(), now, this.store.folded()),
       scan: () => runScan(this.env, settings, this.outside, crypto.randomUUID(), now, false),
     };
     let processed = 0;

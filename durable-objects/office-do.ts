@@ -1,7 +1,7 @@
 import { DurableObject } from 'cloudflare:workers';
 import { fail, type Outcome, ok } from '../worker/errors';
 import { eventsAfter } from '../worker/events/feed';
-import { evictions, type Seat } from '../worker/office/access';
+import type { Seat } from '../worker/office/access';
 import { officeAgents, rosterIds } from '../worker/office/agents';
 import { type Furniture, type Layout, layoutProblem } from '../worker/office/layout';
 import {
@@ -11,8 +11,10 @@ import {
   PONG,
   type TaskMove,
 } from '../worker/office/protocol';
+import { MAX_MOVES_HELD, retryLater, socketsFull } from './office/caps';
+import { evict } from './office/evict';
 import { HubStore } from './office/hub-store';
-import { Serial } from './serial';
+import { refusedWhenFull, Serial, SerialOverloaded } from './serial';
 
 const PAGE = 200;
 /**
@@ -42,7 +44,9 @@ export type Placement = Pick<Furniture, 'x' | 'z' | 'rotation'>;
 export class OfficeDO extends DurableObject<Env> {
   private readonly store: HubStore;
   /** Reads and sends never interleave: every client sees the same sequence of messages. */
-  private readonly serial = new Serial();
+  private readonly serial = new Serial('The office');
+  /** The most task moves the last pass over the feed held at once (see MAX_MOVES_HELD). */
+  private movesHeld = 0;
   /** Pokes that arrive while one waits its turn join it (see `poke`). */
   private readonly followOnce = this.serial.coalesced(() => this.follow());
 
@@ -58,6 +62,8 @@ export class OfficeDO extends DurableObject<Env> {
     if (request.headers.get('upgrade')?.toLowerCase() !== 'websocket') {
       return new Response('Expected a WebSocket upgrade.', { status: 426 });
     }
+    const full = socketsFull(this.ctx);
+    if (full) return full;
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];
     this.ctx.acceptWebSocket(server);
@@ -67,7 +73,13 @@ export class OfficeDO extends DurableObject<Env> {
       resyncAt: 0,
     };
     server.serializeAttachment(seat);
-    await this.serial.run(() => this.sendSnapshot(server));
+    try {
+      await this.serial.run(() => this.sendSnapshot(server));
+    } catch (error) {
+      if (!(error instanceof SerialOverloaded)) throw error;
+      server.close(1013, 'The office is busy.');
+      return new Response(error.message, { status: 503 });
+    }
     await this.ctx.storage.setAlarm(Date.now() + RECONCILE_MS);
     return new Response(null, { status: 101, webSocket: client });
   }
@@ -94,8 +106,14 @@ export class OfficeDO extends DurableObject<Env> {
     }
     ws.serializeAttachment({ ...seat, resyncAt: now });
     // A resync is a fresh look at everything: only for someone still allowed to look.
-    if ((await this.evict([ws])) > 0) return;
-    await this.serial.run(() => this.sendSnapshot(ws));
+    if ((await evict(this.env, [ws])) > 0) return;
+    await this.serial
+      .run(() => this.sendSnapshot(ws))
+      .catch((error: unknown) => {
+        if (!(error instanceof SerialOverloaded)) throw error;
+        // The hub is swamped: this resync is dropped, and the client told when to ask again.
+        this.sendTo(ws, { type: 'error', code: 'rate_limited', ...retryLater(error, RESYNC_MS) });
+      });
   }
 
   /**
@@ -109,27 +127,12 @@ export class OfficeDO extends DurableObject<Env> {
     const all = this.ctx.getWebSockets();
     if (session === undefined) {
       this.ctx.storage.kv.put('checkedAt', Date.now());
-      return this.evict(all);
+      return evict(this.env, all);
     }
-    return this.evict(all.filter((ws) => (ws.deserializeAttachment() as Seat).session === session));
-  }
-
-  private async evict(sockets: WebSocket[]): Promise<number> {
-    if (sockets.length === 0) return 0;
-    const seats = sockets.map((ws) => ws.deserializeAttachment() as Seat);
-    const evicted = await evictions(this.env, seats, Date.now());
-    let closed = 0;
-    sockets.forEach((ws, i) => {
-      const why = evicted.get(seats[i]?.session ?? '');
-      if (!why) return;
-      closed++;
-      try {
-        ws.close(why.code, why.reason);
-      } catch {
-        // Already closing.
-      }
-    });
-    return closed;
+    return evict(
+      this.env,
+      all.filter((ws) => (ws.deserializeAttachment() as Seat).session === session),
+    );
   }
 
   override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
@@ -147,6 +150,16 @@ export class OfficeDO extends DurableObject<Env> {
     return this.followOnce();
   }
 
+  /** The sizes of what this hub holds in memory, each capped: the memory test reads them. */
+  async memoryFootprint() {
+    return {
+      sockets: this.ctx.getWebSockets().length,
+      waiting: this.serial.waiting,
+      movesHeld: this.movesHeld,
+      agentsSent: this.store.sentCount(),
+    };
+  }
+
   /** The floor as it stands, with a desk for every agent on the roster. */
   async layout(): Promise<Layout> {
     return this.store.layoutFor(await rosterIds(this.env)).layout;
@@ -158,21 +171,23 @@ export class OfficeDO extends DurableObject<Env> {
    * Refused as `not_found` (no such piece) or `conflict` (the floor would break).
    */
   async moveFurniture(id: string, to: Placement, actor: string): Promise<Outcome<Layout>> {
-    return this.serial.run(async () => {
-      const { layout: current } = this.store.layoutFor(await rosterIds(this.env));
-      if (!current.furniture.some((item) => item.id === id)) {
-        return fail('not_found', `Cannot move ${id}: no furniture ${id} in the office.`);
-      }
-      const layout: Layout = {
-        ...current,
-        furniture: current.furniture.map((item) => (item.id === id ? { ...item, ...to } : item)),
-      };
-      const problem = layoutProblem(layout);
-      if (problem) return fail('conflict', `Cannot move ${id}: ${problem}.`);
-      this.store.setLayout(layout);
-      this.broadcast({ type: 'layout', layout, actor });
-      return ok(layout);
-    });
+    return this.serial
+      .run(async () => {
+        const { layout: current } = this.store.layoutFor(await rosterIds(this.env));
+        if (!current.furniture.some((item) => item.id === id)) {
+          return fail('not_found', `Cannot move ${id}: no furniture ${id} in the office.`);
+        }
+        const layout: Layout = {
+          ...current,
+          furniture: current.furniture.map((item) => (item.id === id ? { ...item, ...to } : item)),
+        };
+        const problem = layoutProblem(layout);
+        if (problem) return fail('conflict', `Cannot move ${id}: ${problem}.`);
+        this.store.setLayout(layout);
+        this.broadcast({ type: 'layout', layout, actor });
+        return ok(layout);
+      })
+      .catch(refusedWhenFull);
   }
 
   override async alarm(): Promise<void> {
@@ -198,6 +213,7 @@ export class OfficeDO extends DurableObject<Env> {
       cursor = row?.id ?? 0;
     }
     let read = 0;
+    let dropped = 0;
     const moves: TaskMove[] = [];
     for (;;) {
       const page = await eventsAfter(this.env, cursor, PAGE);
@@ -206,12 +222,20 @@ export class OfficeDO extends DurableObject<Env> {
         if (event.type !== 'task.moved') continue;
         const { taskId: id, from, to, actor, at } = event;
         moves.push({ id, from, to, actor, at });
+        // The newest moves are the ones worth showing; a client that missed the rest resyncs.
+        if (moves.length > MAX_MOVES_HELD) {
+          moves.shift();
+          dropped++;
+        }
       }
       cursor = page.at(-1)?.id ?? cursor;
       if (page.length < PAGE) break;
     }
+    this.movesHeld = moves.length;
     // Nobody watching: the next client's snapshot will hold all of it.
     if (this.ctx.getWebSockets().length > 0) {
+      // Numbers skipped for the dropped moves: every client sees a gap and asks for a snapshot.
+      if (dropped > 0) this.store.skipSeq(dropped);
       await this.pushAgents();
       for (const task of moves) this.broadcast({ type: 'task', task });
     }

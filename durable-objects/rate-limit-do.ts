@@ -30,6 +30,14 @@ export class RateLimitDO extends DurableObject<Env> {
     return { allowed: true, retryAfterSeconds: 0 };
   }
 
+  /**
+   * What a hit reads into memory: the times still stored, at most `limit` (a refused hit is
+   * not stored), and none once the window has passed. Nothing is held between calls.
+   */
+  async memoryFootprint() {
+    return { hits: this.ctx.storage.kv.get<number[]>('hits')?.length ?? 0 };
+  }
+
   /** Nothing counted for a whole window: forget the key. */
   override async alarm(): Promise<void> {
     await this.ctx.storage.deleteAll();

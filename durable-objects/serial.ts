@@ -1,3 +1,24 @@
+import { DomainError, type Failure } from '../worker/errors';
+
+/**
+ * How many pieces of work may wait (or run) at once. Each holds its closure and its caller's
+ * promise in memory; a flood of requests faster than the work drains would otherwise grow the
+ * chain until the object hits its 128 MB. A thousand is far beyond any honest burst (pokes
+ * fold into one, see `coalesced`) and a few hundred kilobytes at most.
+ */
+export const MAX_WAITING = 1_000;
+
+/** The queue is full: refused at once, as `overloaded` (a 503), rather than held in memory. */
+export class SerialOverloaded extends DomainError {
+  constructor(what: string) {
+    super(
+      'overloaded',
+      `${what} is busy: ${MAX_WAITING.toLocaleString('en')} pieces of work are already waiting. Try again in a moment.`,
+    );
+    this.name = 'SerialOverloaded';
+  }
+}
+
 /**
  * One-at-a-time work inside a Durable Object. The runtime interleaves a DO's requests at every
  * await on outgoing I/O (D1 calls included), so two writers would read and write around each
@@ -5,13 +26,27 @@
  */
 export class Serial {
   private tail: Promise<unknown> = Promise.resolve();
+  private pending = 0;
+
+  /** `what` names the object in the refusal a caller sees ("The CEO is busy: …"). */
+  constructor(private readonly what = 'This part of HQ') {}
+
+  /** Pieces of work submitted and not yet settled: what the chain holds in memory. */
+  get waiting(): number {
+    return this.pending;
+  }
 
   /**
    * Runs `work` after everything submitted before it has settled. A failed run rejects its own
-   * caller only: the next one still runs.
+   * caller only: the next one still runs. Refused with `SerialOverloaded` (a rejection, never
+   * a synchronous throw) when `MAX_WAITING` pieces are already waiting.
    */
   run<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.tail.then(work);
+    if (this.pending >= MAX_WAITING) return Promise.reject(new SerialOverloaded(this.what));
+    this.pending++;
+    const run = this.tail.then(work).finally(() => {
+      this.pending--;
+    });
     this.tail = run.catch(() => undefined);
     return run;
   }
@@ -26,6 +61,8 @@ export class Serial {
     let waiting: Promise<T> | null = null;
     return () => {
       if (waiting) return waiting;
+      // Refused here, not kept: a run that never starts must not be the one later calls join.
+      if (this.pending >= MAX_WAITING) return Promise.reject(new SerialOverloaded(this.what));
       const run = this.run(() => {
         waiting = null;
         return work();
@@ -34,4 +71,14 @@ export class Serial {
       return run;
     };
   }
+}
+
+/**
+ * For an RPC method that answers an Outcome: a full queue becomes a failed Outcome (plain
+ * data, so `overloaded` survives the RPC boundary and the caller answers 503); anything else
+ * is thrown again.
+ */
+export function refusedWhenFull(error: unknown): Failure {
+  if (error instanceof SerialOverloaded) return { ok: false, error: error.toData() };
+  throw error;
 }

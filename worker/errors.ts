@@ -22,6 +22,9 @@ export const ERROR_CODES = [
   // Too many requests of one kind from one IP, person or chat; Retry-After says when to retry.
   'rate_limited',
   'misconfigured',
+  // A Durable Object's queue of waiting work is full: it refuses rather than grow past its
+  // memory (128 MB deployed). Retrying a moment later works.
+  'overloaded',
   'upstream_failed',
   'internal',
 ] as const;

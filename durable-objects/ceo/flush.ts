@@ -23,7 +23,8 @@ export async function flushBuffer(
   const first = buffer[0];
   const resumed = store.mark('flush');
   if (!first && !resumed) return null;
-  let flush: { id: string; ids: string[] };
+  // `folded`: members past the buffer's cap, counted only; the digest reports them as "more".
+  let flush: { id: string; ids: string[]; folded?: number };
   if (resumed) {
     flush = JSON.parse(resumed) as typeof flush;
   } else {
@@ -36,11 +37,12 @@ export async function flushBuffer(
       store.setMark('digestNotBefore', String(until));
       return { postponedUntil: new Date(until).toISOString(), guard };
     }
-    flush = { id: crypto.randomUUID(), ids: buffer.map((m) => m.id) };
+    flush = { id: crypto.randomUUID(), ids: buffer.map((m) => m.id), folded: store.folded() };
     store.setMark('flush', JSON.stringify(flush));
   }
   const members = buffer.filter((m) => flush.ids.includes(m.id));
-  const result = await flushDigest(env, settings, outside, flush.id, members, now);
-  store.clearFlushed(flush.ids);
+  const folded = flush.folded ?? 0;
+  const result = await flushDigest(env, settings, outside, flush.id, members, now, folded);
+  store.clearFlushed(flush.ids, folded);
   return result;
 }

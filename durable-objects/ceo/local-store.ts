@@ -7,6 +7,15 @@ import type { QueueItem } from './process';
 const SEEN_FOR_MS = 7 * 24 * 3_600_000;
 
 /**
+ * The most digest members kept one by one. Every pass reads the whole buffer into memory (the
+ * alarm's schedule, the flush, the state view), and a digest held back by its guards (quiet
+ * hours, an operator typing) keeps filling: past this, the oldest are folded into a count that
+ * the digest still reports ("…and 4,500 more"), so nothing is silently lost. A digest shows 20
+ * lines; 500 is room enough for its gate and fingerprint to see what the batch is about.
+ */
+export const MAX_DIGEST_MEMBERS = 500;
+
+/**
  * The CEO's own durable state, in its Durable Object's SQLite: the queue, the digest buffer
  * and a few marks. Every change here is synchronous and transactional, so a restart finds it
  * exactly as the last completed step left it.
@@ -17,6 +26,8 @@ export class CeoLocalStore {
       CREATE TABLE IF NOT EXISTS queue (seq INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT NOT NULL UNIQUE,
         item TEXT NOT NULL, enqueued_at INTEGER NOT NULL);
       CREATE TABLE IF NOT EXISTS seen (key TEXT PRIMARY KEY, at INTEGER NOT NULL);
+      -- Every processed item deletes the keys past SEEN_FOR_MS: by this index, not a scan.
+      CREATE INDEX IF NOT EXISTS seen_at ON seen (at);
       CREATE TABLE IF NOT EXISTS digest_buffer (id TEXT PRIMARY KEY, member TEXT NOT NULL, at INTEGER NOT NULL);
       CREATE TABLE IF NOT EXISTS marks (name TEXT PRIMARY KEY, value TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS item_steps (item_key TEXT NOT NULL, step TEXT NOT NULL, result TEXT,
@@ -71,9 +82,39 @@ export class CeoLocalStore {
           JSON.stringify(member),
           now,
         );
+        this.fold();
       }
       this.forget(key, now);
     });
+  }
+
+  /**
+   * Past MAX_DIGEST_MEMBERS, deletes the oldest members and adds them to the folded count.
+   * Members named by a flush in progress stay: a resumed flush must find its own.
+   */
+  private fold(): void {
+    const over = this.bufferSize() - MAX_DIGEST_MEMBERS;
+    if (over <= 0) return;
+    const flushing = this.mark('flush');
+    const keep = flushing ? (JSON.parse(flushing) as { ids: string[] }).ids : [];
+    this.storage.sql.exec(
+      `DELETE FROM digest_buffer WHERE id IN (SELECT id FROM digest_buffer
+       WHERE id NOT IN (SELECT value FROM json_each(?)) ORDER BY at, id LIMIT ?)`,
+      JSON.stringify(keep),
+      over,
+    );
+    // Counted, not taken from rowsWritten, which counts index writes too.
+    const folded = over + MAX_DIGEST_MEMBERS - this.bufferSize();
+    if (folded > 0) this.setMark('digestFolded', String(this.folded() + folded));
+  }
+
+  /** Members folded into a count (see `fold`), not yet reported by a digest. */
+  folded(): number {
+    return Number(this.mark('digestFolded') ?? 0);
+  }
+
+  bufferSize(): number {
+    return this.storage.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM digest_buffer').one().n;
   }
 
   /**
@@ -146,10 +187,13 @@ export class CeoLocalStore {
       .map((row) => JSON.parse(row.member) as BufferedMember);
   }
 
-  /** Removes flushed members and the flush record together. */
-  clearFlushed(ids: string[]): void {
+  /** Removes flushed members, the folded ones the digest reported, and the flush record together. */
+  clearFlushed(ids: string[], folded = 0): void {
     this.storage.transactionSync(() => {
       for (const id of ids) this.storage.sql.exec('DELETE FROM digest_buffer WHERE id = ?', id);
+      const left = this.folded() - folded;
+      if (left > 0) this.setMark('digestFolded', String(left));
+      else this.deleteMark('digestFolded');
       this.deleteMark('flush');
       this.deleteMark('digestNotBefore');
     });

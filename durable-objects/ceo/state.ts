@@ -36,6 +36,8 @@ export async function ceoState(env: Env, store: CeoLocalStore, now: number) {
     eventCursor: Number(store.mark('cursor') ?? 0),
     digest: {
       size: buffer.length,
+      // Past the buffer's cap the oldest are a count: the next digest reports them too.
+      folded: store.folded(),
       dueAt: first
         ? iso(Math.max(first.at + DIGEST_DELAY_MS, Number(store.mark('digestNotBefore') ?? 0)))
         : null,

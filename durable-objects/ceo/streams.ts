@@ -2,6 +2,14 @@ import type { Reply } from '../../worker/ceo/reply';
 
 const encoder = new TextEncoder();
 
+/**
+ * The most web chat requests held open at once. Each holds a stream and its buffered tokens in
+ * memory until its turn is answered; the queue is worked one turn at a time, so a crowd of
+ * waiting turns only waits longer. A hundred people typing at once is far past a company's
+ * operators; beyond it a turn is refused (`overloaded`, a 503) rather than queued.
+ */
+export const MAX_OPEN_STREAMS = 100;
+
 /** One server-sent event. */
 export function sse(event: string, data: unknown): Uint8Array {
   return encoder.encode(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
@@ -14,6 +22,16 @@ export function sse(event: string, data: unknown): Uint8Array {
  */
 export class ChatStreams {
   private readonly writers = new Map<string, WritableStreamDefaultWriter<Uint8Array>>();
+
+  /** How many requests are open: what the CEO's memory holds for them. */
+  get size(): number {
+    return this.writers.size;
+  }
+
+  /** No room for another open request (see MAX_OPEN_STREAMS). */
+  get full(): boolean {
+    return this.writers.size >= MAX_OPEN_STREAMS;
+  }
 
   /** A stream for one queued turn; it starts with `queued` so the browser knows it was taken. */
   open(key: string): ReadableStream<Uint8Array> {

@@ -29,6 +29,16 @@ export class HubStore {
     return seq;
   }
 
+  /** Skips `n` numbers: the clients see a gap (messages they will not get) and resync. */
+  skipSeq(n: number) {
+    this.kv.put('seq', this.seq() + n);
+  }
+
+  /** Agents with a remembered view: one per agent on the roster, departed ones forgotten. */
+  sentCount(): number {
+    return Object.keys(this.kv.get<Record<string, string>>('sent') ?? {}).length;
+  }
+
   /** The stored layout with one desk per agent in `agentIds`; stored again when that changed it. */
   layoutFor(agentIds: readonly string[]): { layout: Layout; changed: boolean } {
     const stored = this.kv.get<Layout>('layout');

@@ -36,6 +36,7 @@ describe('error codes and their HTTP statuses', () => {
       internal: 500,
       upstream_failed: 502,
       misconfigured: 503,
+      overloaded: 503,
     });
   });
 

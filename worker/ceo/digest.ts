@@ -33,10 +33,12 @@ function chunks<T>(items: T[], size: number): T[][] {
   return out;
 }
 
-function digestText(members: BufferedMember[]): string {
+/** `folded`: older members the CEO's buffer kept as a count only (its memory is capped). */
+function digestText(members: BufferedMember[], folded = 0): string {
+  const total = members.length + folded;
   const lines = members.slice(0, MAX_LINES).map((m) => `• ${m.text}`);
-  if (members.length > MAX_LINES) lines.push(`…and ${members.length - MAX_LINES} more.`);
-  return `Since the last update (${members.length} event${members.length === 1 ? '' : 's'}):\n${lines.join('\n')}`;
+  if (total > lines.length) lines.push(`…and ${total - lines.length} more.`);
+  return `Since the last update (${total} event${total === 1 ? '' : 's'}):\n${lines.join('\n')}`;
 }
 
 /**
@@ -51,6 +53,7 @@ export async function flushDigest(
   flushId: string,
   members: BufferedMember[],
   now: number,
+  folded = 0,
 ): Promise<DigestOutcome> {
   const id = `digest-${flushId}`;
   const fingerprint = await digestFingerprint(members);
@@ -64,7 +67,7 @@ export async function flushDigest(
         : fingerprint === (await lastDigestFingerprint(env))
           ? 'duplicate_digest'
           : null;
-  const raw = digestText(members);
+  const raw = digestText(members, folded);
   const row = {
     id,
     eventType: 'digest',
@@ -124,9 +127,10 @@ export async function digestPreview(
   settings: SettingsValue,
   members: BufferedMember[],
   now: number,
+  folded = 0,
 ): Promise<string | null> {
   if (!members.length) return null;
-  return (await voice(env, settings, digestText(members), now)).text;
+  return (await voice(env, settings, digestText(members, folded), now)).text;
 }
 
 /** Records a suppressed digest and marks its members with the same reason, in one batch. */

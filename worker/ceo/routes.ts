@@ -1,5 +1,6 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { HonoEnv } from '../env';
+import { unwrap } from '../errors';
 import { defineRoute, jsonResponse } from '../http/route';
 import { validationHook } from '../http/validation';
 import { ceo } from './client';
@@ -22,6 +23,12 @@ const CeoState = z
     eventCursor: z.number().int(),
     digest: z.object({
       size: z.number().int(),
+      folded: z
+        .number()
+        .int()
+        .describe(
+          'Older members kept as a count only (the buffer is capped); the digest adds them.',
+        ),
       dueAt: z.string().nullable(),
       flushInProgress: z.string().nullable(),
       members: z.array(
@@ -98,5 +105,5 @@ const tick = defineRoute('operator', {
 export const ceoRoutes = new OpenAPIHono<HonoEnv>({ defaultHook: validationHook });
 
 ceoRoutes.openapi(state, async (c) => c.json(await ceo(c.env).state(), 200));
-ceoRoutes.openapi(scan, async (c) => c.json(await ceo(c.env).scan(), 200));
+ceoRoutes.openapi(scan, async (c) => c.json(unwrap(await ceo(c.env).scan()), 200));
 ceoRoutes.openapi(tick, async (c) => c.json(await ceo(c.env).tick(), 200));

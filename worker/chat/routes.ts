@@ -2,6 +2,7 @@ import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { ceo } from '../ceo/client';
 import { parseCommand } from '../ceo/commands';
 import type { HonoEnv } from '../env';
+import { unwrap } from '../errors';
 import { defineRoute, jsonBody, jsonResponse } from '../http/route';
 import { validationHook } from '../http/validation';
 import { enforceLimit } from '../limits/rate-limits';
@@ -72,12 +73,14 @@ chatRoutes.openapi(chat, async (c) => {
   const user = c.get('user');
   // A text turn may cost several model calls; a button or a /command costs none, as on Telegram.
   if (turn.text && !parseCommand(turn.text)) await enforceLimit(c, 'chat', user.email);
-  const stream = await ceo(c.env).chat({
+  const answer = await ceo(c.env).chat({
     key: `${user.email}:${turn.key}`,
     operator: { email: user.email, role: user.role },
     ...(turn.text ? { text: turn.text } : {}),
     ...(turn.action ? { action: turn.action } : {}),
   });
+  // Too many chats open at once: refused as `overloaded` (a 503), the turn not queued.
+  const stream = answer instanceof ReadableStream ? answer : unwrap<never>(answer);
   return new Response(stream, {
     headers: {
       'content-type': 'text/event-stream; charset=utf-8',

@@ -25,6 +25,7 @@ export const statusFor: Record<ErrorCode, ContentfulStatusCode> = {
   internal: 500,
   upstream_failed: 502,
   misconfigured: 503,
+  overloaded: 503,
 };
 
 /** A failure of the HTTP layer itself (guards, routes, middleware); its status follows its code. */

@@ -98,6 +98,8 @@ officeRoutes.openapi(socket, async (c) => {
   // The hub keeps the session with the socket, to close it when the session ends.
   headers.set('x-hq-session', (await sessionTokenHash(c, secretOrFail(c.env))) ?? '');
   const upgraded = await office(c.env).fetch(new Request(c.req.raw.url, { headers }));
+  // The hub is at its cap of open sockets: its reason, as `overloaded` (a 503).
+  if (upgraded.status === 503) throw new ApiError('overloaded', await upgraded.text());
   if (!upgraded.webSocket)
     throw new ApiError('misconfigured', 'The office hub did not open a socket.');
   // A fresh response: one that came back from a stub has immutable headers, and the shared

@@ -23,6 +23,7 @@ interface StateView {
   queueDepth: number;
   digest: {
     size: number;
+    folded: number;
     dueAt: string | null;
     flushInProgress: string | null;
     members: { id: string; type: string; text: string; lowSignal: boolean; at: string }[];
@@ -77,6 +78,7 @@ describe('GET /api/ceo/state', () => {
     expect(queueDepth).toBe(0);
     expect(digest).toEqual({
       size: 2,
+      folded: 0,
       dueAt: at(start + 5 * MINUTE),
       flushInProgress: null,
       members: [
@@ -132,7 +134,7 @@ describe('GET /api/ceo/state', () => {
         operator: { email: 'operator@test.hq', role: 'operator' },
         text: 'A message behind the event.',
       })
-      .then((stream) => new Response(stream).text());
+      .then((stream) => new Response(stream as ReadableStream).text());
     await expect.poll(async () => (await state()).queueDepth, { timeout: 2_000 }).toBe(2);
     await working;
     expect(await answered).toContain('event: done');

@@ -99,7 +99,7 @@ export function CeoPanel({ version, onScanned }: { version: number; onScanned: (
             <h4>Digest buffer</h4>
             {state.digest.size ? (
               <p>
-                {state.digest.size} event(s), due {when(state.digest.dueAt)}
+                {state.digest.size + state.digest.folded} event(s), due {when(state.digest.dueAt)}
                 {state.digest.flushInProgress && ' (a flush is in progress)'}
               </p>
             ) : (

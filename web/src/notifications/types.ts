@@ -55,6 +55,8 @@ export interface CeoState {
     size: number;
     dueAt: string | null;
     flushInProgress: string | null;
+    /** Older members the CEO keeps as a count only (its buffer is capped at 500). */
+    folded: number;
     members: { id: string; type: string; text: string; lowSignal: boolean; at: string | null }[];
   };
   guards: Record<string, { closed: boolean; until: string | null }>;
