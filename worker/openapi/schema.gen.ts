@@ -1839,6 +1839,8 @@ export interface components {
             digest: {
                 dueAt: string | null;
                 flushInProgress: string | null;
+                /** @description Older members kept as a count only (the buffer is capped); the digest adds them. */
+                folded: number;
                 members: {
                     at: string | null;
                     id: string;
