@@ -114,7 +114,8 @@ async function throughput(path: CorePath) {
   return { tasks: approved * PER_MISSION, seconds, perSecond: (approved * PER_MISSION) / seconds };
 }
 
-const describeMemory = (r: Resident) => r.all.map((w) => `${w.pid} ${mib(w.mib)}`).join(', ');
+const describeMemory = (r: Resident) =>
+  `runtime ${mib(r.runtime)}, proxy ${mib(r.proxy)} (workerd ${r.all.map((w) => `${w.pid} ${mib(w.mib)}`).join(', ')})`;
 
 /**
  * The core path with 10,000 tasks in D1 (more when other suites seeded theirs): an operator
