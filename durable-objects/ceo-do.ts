@@ -15,7 +15,7 @@ import { telegramDelivery } from '../worker/telegram/deliver';
 import { flushBuffer } from './ceo/flush';
 import { ItemSteps, MAX_ATTEMPTS } from './ceo/item-progress';
 import { CeoLocalStore } from './ceo/local-store';
-import { type ProcessContext, processItem, type WebChatInput } from './ceo/process';
+import { type ProcessContext, processItem, type QueueItem, type WebChatInput } from './ceo/process';
 import { ceoState } from './ceo/state';
 import { ChatStreams, MAX_OPEN_STREAMS } from './ceo/streams';
 import { Serial } from './serial';
@@ -25,6 +25,10 @@ const HISTORY_MS = 3_600_000;
 const PAGE = 200;
 /** The CEO wakes itself at least this often (briefing, scan, memory), cron or not. */
 const HEARTBEAT_MS = 5 * 60_000;
+/** The webhook is quiet once no update has arrived for this long. */
+const QUIET_MS = 30;
+/** The longest the CEO gives way before an item: a steady stream of updates never starves it. */
+const YIELD_MS = 100;
 /** If a step dies mid-way, the alarm set before it brings the CEO back this soon. */
 const RETRY_MS = 30_000;
 
@@ -40,6 +44,12 @@ export class CeoDO extends DurableObject<Env> {
   private readonly outside: OutsideDelivery = telegramDelivery;
   /** D1 calls would otherwise interleave: the queue is worked one step after another. */
   private readonly serial = new Serial('The CEO');
+  /**
+   * Updates the webhook has queued, and how many of them the CEO had seen when it last looked:
+   * it gives way while a burst is arriving. Counted, not timed, so a test's fake clock holds nothing up.
+   */
+  private arrivals = 0;
+  private arrivalsSeen = 0;
   /** A pass over the feed and the queue that every poke arriving before it starts joins. */
   private readonly workOnce = this.serial.coalesced(() => this.work(Date.now()));
 
@@ -69,7 +79,10 @@ export class CeoDO extends DurableObject<Env> {
     );
     // The CEO starts on it by itself (pokes of a burst fold into one pass), so the webhook
     // makes one call, not two. The alarm that is always set is the backstop.
-    if (queued) this.ctx.waitUntil(this.poke().catch(() => undefined));
+    if (queued) {
+      this.arrivals++;
+      this.ctx.waitUntil(this.poke().catch(() => undefined));
+    }
     return { queued };
   }
 
@@ -179,8 +192,8 @@ export class CeoDO extends DurableObject<Env> {
     };
     let processed = 0;
     let operatorActed = false;
-    await this.pull(now);
-    for (let next = this.store.head(); next; next = this.store.head()) {
+    // The feed is read in next(), when the queue is dry: new events queue behind what waits.
+    for (let next = await this.next(now); next; next = await this.next(now)) {
       operatorActed ||= next.item.kind !== 'event';
       const attempt = this.store.startAttempt(next.key);
       // Attempts that died without throwing (an eviction each time) end here too.
@@ -214,8 +227,6 @@ export class CeoDO extends DurableObject<Env> {
       this.store.complete(next.key, member, now);
       this.streams.close(next.key);
       processed++;
-      // Handling an item may have written events (a decision from a button): read them now.
-      await this.pull(now);
     }
     // A command or a button may have changed what robots do (a decision, /pause): the office
     // hears of it now rather than at its next check.
@@ -227,6 +238,28 @@ export class CeoDO extends DurableObject<Env> {
       );
     await this.schedule();
     return processed;
+  }
+
+  /**
+   * The next item, once the webhook is quiet. Handling an item may have written events (a
+   * decision from a button): the feed is read again when the queue runs dry, not after every
+   * item, since new events queue behind what is waiting anyway (a burst of 200 updates cost
+   * 200 feed reads). While updates are arriving the CEO waits for a pause before each item,
+   * at most YIELD_MS: their acknowledgements share this isolate and would queue behind it.
+   */
+  private async next(now: number): Promise<{ key: string; item: QueueItem } | null> {
+    // A lone update goes at once; two or more since the last look are a burst still arriving.
+    for (let waited = 0; this.arrivals - this.arrivalsSeen > 1 && waited < YIELD_MS; ) {
+      this.arrivalsSeen = this.arrivals;
+      // The runtime's own timer: fake timers in tests do not stop it.
+      await scheduler.wait(QUIET_MS);
+      waited += QUIET_MS;
+    }
+    this.arrivalsSeen = this.arrivals;
+    const head = this.store.head();
+    if (head) return head;
+    await this.pull(now);
+    return this.store.head();
   }
 
   private setAside(key: string, error: string, attempts: number, now: number): void {

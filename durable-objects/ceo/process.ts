@@ -5,7 +5,7 @@ import type { ConversationInput } from '../../worker/ceo/chat/input';
 import { settleAction } from '../../worker/ceo/chat/pending';
 import { parseCommand, runCommand } from '../../worker/ceo/commands';
 import type { CommandContext } from '../../worker/ceo/commands/types';
-import { recordInbound } from '../../worker/ceo/conversations';
+import { recordExchange, recordInbound } from '../../worker/ceo/conversations';
 import type { OutsideDelivery } from '../../worker/ceo/deliver';
 import { describe } from '../../worker/ceo/describe';
 import type { BufferedMember } from '../../worker/ceo/digest';
@@ -75,13 +75,7 @@ async function webCommand(
     text: chat.text ?? '',
     at: p.now,
   };
-  await recordInbound(p.env, p.settings, message);
-  await recordInbound(
-    p.env,
-    p.settings,
-    { ...message, key: `${chat.key}:reply`, text: reply.text },
-    'ceo',
-  );
+  await recordExchange(p.env, p.settings, message, reply.text);
   return reply;
 }
 

@@ -1,7 +1,7 @@
 import type { SettingsValue } from '../settings/schema';
 import { roleProblem } from './actions';
 import { parseCommand } from './commands';
-import { recordInbound } from './conversations';
+import { recordExchange } from './conversations';
 import type { Operator, Reply } from './reply';
 import { decideReview, reviewOpen, taskTitle } from './review-actions';
 import { askConversation, askText, awaitComment, cancelText, claimAsk } from './review-asks';
@@ -66,12 +66,6 @@ export async function webReviewTurn(
     userEmail: turn.operator.email,
     at: now,
   };
-  await recordInbound(env, settings, { ...message, text: said });
-  await recordInbound(
-    env,
-    settings,
-    { ...message, key: `${turn.key}:reply`, text: reply.text },
-    'ceo',
-  );
+  await recordExchange(env, settings, { ...message, text: said }, reply.text);
   return reply;
 }

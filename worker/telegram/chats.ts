@@ -1,6 +1,5 @@
 import type { Role } from '../../drizzle/schema';
-import { effectiveRole } from '../auth/roles';
-import { database } from '../db/client';
+import { bootstrapRole } from '../auth/roles';
 
 export interface LinkedChat {
   chatId: string;
@@ -11,44 +10,44 @@ export interface LinkedChat {
   mutedUntil: number | null;
 }
 
+interface ChatRow {
+  chatId: string;
+  userEmail: string;
+  telegramUserId: string;
+  mutedUntil: number | null;
+  /** The user's grant row, joined: present with a null role when it was revoked. */
+  grantEmail: string | null;
+  grantRole: Role | null;
+}
+
+// The chat and its user's grant in one query (the CEO asks this for every update it handles):
+// effectiveRole's rule, a stored grant wins (a null one is a revocation), else the env lists.
+const CHAT_WITH_GRANT = `SELECT c.chat_id AS chatId, c.user_email AS userEmail,
+    c.telegram_user_id AS telegramUserId, c.muted_until AS mutedUntil,
+    g.email AS grantEmail, g.role AS grantRole
+  FROM telegram_chats c LEFT JOIN role_grants g ON g.email = LOWER(c.user_email)`;
+
+function withRole(env: Env, row: ChatRow): LinkedChat | null {
+  const { grantEmail, grantRole, ...chat } = row;
+  const role = grantEmail !== null ? (grantRole ?? undefined) : bootstrapRole(env, chat.userEmail);
+  return role ? { ...chat, role } : null;
+}
+
 /**
  * Every linked chat whose user still has a role (a revoked user's chat hears nothing), and
  * only private ones, where the chat is its user (a shared chat is never told anything).
  */
 export async function linkedChats(env: Env): Promise<LinkedChat[]> {
   const { results } = await env.DB.prepare(
-    `SELECT chat_id AS chatId, user_email AS userEmail, telegram_user_id AS telegramUserId,
-       muted_until AS mutedUntil FROM telegram_chats WHERE chat_id = telegram_user_id
-     ORDER BY linked_at`,
-  ).all<{
-    chatId: string;
-    userEmail: string;
-    telegramUserId: string;
-    mutedUntil: number | null;
-  }>();
-  const db = database(env);
-  const chats: LinkedChat[] = [];
-  for (const chat of results) {
-    const role = await effectiveRole(db, env, chat.userEmail);
-    if (role) chats.push({ ...chat, role });
-  }
-  return chats;
+    `${CHAT_WITH_GRANT} WHERE c.chat_id = c.telegram_user_id ORDER BY c.linked_at`,
+  ).all<ChatRow>();
+  return results.map((row) => withRole(env, row)).filter((chat) => chat !== null);
 }
 
 /** The linked chat with this id and its user's role now, or null (unlinked, or the role was revoked). */
 export async function linkedChat(env: Env, chatId: string): Promise<LinkedChat | null> {
-  const row = await env.DB.prepare(
-    `SELECT chat_id AS chatId, user_email AS userEmail, telegram_user_id AS telegramUserId,
-       muted_until AS mutedUntil FROM telegram_chats WHERE chat_id = ?`,
-  )
+  const row = await env.DB.prepare(`${CHAT_WITH_GRANT} WHERE c.chat_id = ?`)
     .bind(chatId)
-    .first<{
-      chatId: string;
-      userEmail: string;
-      telegramUserId: string;
-      mutedUntil: number | null;
-    }>();
-  if (!row) return null;
-  const role = await effectiveRole(database(env), env, row.userEmail);
-  return role ? { ...row, role } : null;
+    .first<ChatRow>();
+  return row ? withRole(env, row) : null;
 }

@@ -1,6 +1,6 @@
 import { Composer } from 'grammy/web';
 import { parseCommand, runCommand } from '../ceo/commands';
-import { recordInbound } from '../ceo/conversations';
+import { recordExchange } from '../ceo/conversations';
 import type { Operator, Reply } from '../ceo/reply';
 import type { BotDeps, HqContext } from './context';
 import { recordDecisionMessage } from './decision-messages';
@@ -54,13 +54,7 @@ export async function remember(
     text: said,
     at: deps.now,
   };
-  await recordInbound(deps.env, deps.settings, message);
-  await recordInbound(
-    deps.env,
-    deps.settings,
-    { ...message, key: `${key}:reply`, text: answer },
-    'ceo',
-  );
+  await recordExchange(deps.env, deps.settings, message, answer);
 }
 
 /** Text messages: a slash command runs; anything else is a conversation with the CEO. */

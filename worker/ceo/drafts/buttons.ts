@@ -1,6 +1,6 @@
 import type { SettingsValue } from '../../settings/schema';
 import { decideMission, roleProblem } from '../actions';
-import { recordInbound } from '../conversations';
+import { recordExchange } from '../conversations';
 import type { Operator, Reply } from '../reply';
 import { findMission } from '../views/work';
 import { editPath } from './draft';
@@ -49,7 +49,6 @@ export async function webMissionTurn(
           )
         ).text;
   const message = { key: turn.key, channel: 'web' as const, userEmail: operator.email, at: now };
-  await recordInbound(env, settings, { ...message, text: `[${turn.action} button]` });
-  await recordInbound(env, settings, { ...message, key: `${turn.key}:reply`, text }, 'ceo');
+  await recordExchange(env, settings, { ...message, text: `[${turn.action} button]` }, text);
   return { text };
 }
