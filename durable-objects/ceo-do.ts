@@ -7,7 +7,6 @@ import { extractIdleConversations } from '../worker/ceo/memory';
 import { DIGEST_DELAY_MS, SCAN_INTERVAL_MS } from '../worker/ceo/policy';
 import { runScan, type ScanResult } from '../worker/ceo/scan';
 import { attempt, type Failure, fail, type Outcome } from '../worker/errors';
-import { eventsAfter } from '../worker/events/feed';
 import { office } from '../worker/office/client';
 import type { SettingsValue } from '../worker/settings/schema';
 import { readSettings } from '../worker/settings/store';
@@ -16,13 +15,11 @@ import { flushBuffer } from './ceo/flush';
 import { ItemSteps, MAX_ATTEMPTS } from './ceo/item-progress';
 import { CeoLocalStore } from './ceo/local-store';
 import { type ProcessContext, processItem, type QueueItem, type WebChatInput } from './ceo/process';
+import { pullEvents } from './ceo/pull';
 import { ceoState } from './ceo/state';
 import { ChatStreams, MAX_OPEN_STREAMS } from './ceo/streams';
 import { Serial } from './serial';
 
-/** Events older than this when the CEO first starts are history, not news. */
-const HISTORY_MS = 3_600_000;
-const PAGE = 200;
 /** The CEO wakes itself at least this often (briefing, scan, memory), cron or not. */
 const HEARTBEAT_MS = 5 * 60_000;
 /** The webhook is quiet once no update has arrived for this long. */
@@ -258,7 +255,7 @@ export class CeoDO extends DurableObject<Env> {
     this.arrivalsSeen = this.arrivals;
     const head = this.store.head();
     if (head) return head;
-    await this.pull(now);
+    await pullEvents(this.env, this.store, now);
     return this.store.head();
   }
 
@@ -269,29 +266,6 @@ export class CeoDO extends DurableObject<Env> {
       text: `I could not handle that message (${error}); it is set aside for an operator to look at.`,
     });
     this.streams.close(key);
-  }
-
-  /**
-   * Moves new domain events into the queue. On the very first start the cursor skips what is
-   * older than an hour: history, not news.
-   */
-  private async pull(now: number): Promise<void> {
-    let cursor = Number(this.store.mark('cursor') ?? -1);
-    if (cursor < 0) {
-      const row = await this.env.DB.prepare(
-        'SELECT COALESCE(MAX(id), 0) AS id FROM domain_events WHERE created_at < ?',
-      )
-        .bind(now - HISTORY_MS)
-        .first<{ id: number }>();
-      cursor = row?.id ?? 0;
-      this.store.setMark('cursor', String(cursor));
-    }
-    for (;;) {
-      const page = await eventsAfter(this.env, cursor, PAGE);
-      this.store.enqueueEvents(page, now);
-      if (page.length < PAGE) return;
-      cursor = page.at(-1)?.id ?? cursor;
-    }
   }
 
   /** Sets the alarm for the next thing due: queued work now, the digest, or the heartbeat. */

@@ -1,0 +1,29 @@
+import { eventsAfter } from '../../worker/events/feed';
+import type { CeoLocalStore } from './local-store';
+
+/** Events older than this when the CEO first starts are history, not news. */
+const HISTORY_MS = 3_600_000;
+const PAGE = 200;
+
+/**
+ * Moves new domain events into the CEO's queue. On the very first start the cursor skips what
+ * is older than an hour: history, not news.
+ */
+export async function pullEvents(env: Env, store: CeoLocalStore, now: number): Promise<void> {
+  let cursor = Number(store.mark('cursor') ?? -1);
+  if (cursor < 0) {
+    const row = await env.DB.prepare(
+      'SELECT COALESCE(MAX(id), 0) AS id FROM domain_events WHERE created_at < ?',
+    )
+      .bind(now - HISTORY_MS)
+      .first<{ id: number }>();
+    cursor = row?.id ?? 0;
+    store.setMark('cursor', String(cursor));
+  }
+  for (;;) {
+    const page = await eventsAfter(env, cursor, PAGE);
+    store.enqueueEvents(page, now);
+    if (page.length < PAGE) return;
+    cursor = page.at(-1)?.id ?? cursor;
+  }
+}
