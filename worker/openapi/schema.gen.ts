@@ -924,7 +924,8 @@ export interface paths {
                         schedule?: string | null;
                         /** @default true */
                         workerEnabled?: boolean;
-                        executor?: components["schemas"]["Executor"];
+                        /** @default null */
+                        executor?: components["schemas"]["Executor"] | null;
                         /** @default null */
                         reportsTo?: string | null;
                         /** @default null */
@@ -3949,7 +3950,7 @@ export interface paths {
                         "application/json": {
                             duplicate?: boolean;
                             ping?: boolean;
-                            fire: components["schemas"]["RoutineFire"];
+                            fire: components["schemas"]["RoutineFire"] | null;
                         };
                     };
                 };
@@ -4581,7 +4582,8 @@ export interface paths {
                                 provider: string;
                                 identity: string;
                                 tools: string[];
-                                executor: components["schemas"]["Executor"] & unknown;
+                                /** @description Null: run it with the runner’s own --executor. */
+                                executor: components["schemas"]["Executor"] | null;
                                 /** @description Unsealed for this run only: env values and headers in plain text. Write them to the run’s own files, never to a log, and delete them after. */
                                 mcpServers: {
                                     [key: string]: components["schemas"]["McpServer"];
@@ -5481,7 +5483,8 @@ export interface paths {
                                 provider: string;
                                 identity: string;
                                 tools: string[];
-                                executor: components["schemas"]["Executor"] & unknown;
+                                /** @description Null: run it with the runner’s own --executor. */
+                                executor: components["schemas"]["Executor"] | null;
                                 /** @description Unsealed for this run only: env values and headers in plain text. Write them to the run’s own files, never to a log, and delete them after. */
                                 mcpServers: {
                                     [key: string]: components["schemas"]["McpServer"];
@@ -5807,7 +5810,8 @@ export interface paths {
                                 provider: string;
                                 identity: string;
                                 tools: string[];
-                                executor: components["schemas"]["Executor"] & unknown;
+                                /** @description Null: run it with the runner’s own --executor. */
+                                executor: components["schemas"]["Executor"] | null;
                                 /** @description Unsealed for this run only: env values and headers in plain text. Write them to the run’s own files, never to a log, and delete them after. */
                                 mcpServers: {
                                     [key: string]: components["schemas"]["McpServer"];
@@ -10616,7 +10620,7 @@ export interface components {
             unreadableSecrets: string[];
             schedule: string | null;
             workerEnabled: boolean;
-            executor: components["schemas"]["Executor"];
+            executor: components["schemas"]["Executor"] | null;
             reportsTo: string | null;
             monthlyBudgetUsd: number | null;
             /** @description Tokens in and out per month (UTC); null: no token budget. */
@@ -10651,7 +10655,7 @@ export interface components {
             maxTurns?: number;
             extraArgs?: string[];
             command?: string;
-        } | null;
+        };
         Change: {
             field: string;
             /** @enum {string} */
@@ -10676,7 +10680,7 @@ export interface components {
             };
             schedule?: string | null;
             workerEnabled?: boolean;
-            executor?: components["schemas"]["Executor"];
+            executor?: components["schemas"]["Executor"] | null;
             reportsTo?: string | null;
             monthlyBudgetUsd?: number | null;
             monthlyBudgetTokens?: number | null;
@@ -11784,7 +11788,7 @@ export interface components {
             paused: boolean;
             pausedAt: string | null;
             pausedBy: string | null;
-            lastFire: components["schemas"]["RoutineFire"];
+            lastFire: components["schemas"]["RoutineFire"] | null;
             revision: number;
             createdBy: string;
             archivedAt: string | null;
@@ -11813,7 +11817,7 @@ export interface components {
                 status: "PROPOSED" | "APPROVED" | "REJECTED" | "DONE" | "FAILED" | "CANCELLED";
             } | null;
             planningJobId: string | null;
-        } | null;
+        };
         RoutineInput: {
             name: string;
             /**
@@ -12127,7 +12131,7 @@ export interface components {
             /** @description When the task entered its current status. */
             since: string;
             stuck: boolean;
-            firstFailing: components["schemas"]["Gate"];
+            firstFailing: components["schemas"]["Gate"] | null;
             gates: components["schemas"]["Gate"][];
         };
         Gate: {
@@ -12141,7 +12145,7 @@ export interface components {
             state: "pass" | "fail" | "wait" | "skip";
             fact: string;
             fix: string | null;
-        } | null;
+        };
         Price: {
             provider: string;
             model: string;
@@ -12224,6 +12228,10 @@ export interface components {
             rawText: string | null;
             voice: string | null;
             digestId: string | null;
+            /** @description What the event carried: a failed send’s error, a digest’s or scan’s members. */
+            details: {
+                [key: string]: unknown;
+            } | null;
             createdAt: string;
             sentAt: string | null;
             /** @description A ready-for-review notification whose task still waits for a person: Approve / Request changes apply. */
