@@ -1,4 +1,6 @@
+import createClient, { type Client } from 'openapi-fetch';
 import type { ExecutorConfig, ExecutorPreset } from '../worker/agents/catalog';
+import type { paths } from '../worker/openapi/schema.gen';
 import type { InlineComment } from '../worker/reviews/comments/types';
 import type {
   ApprovedTask,
@@ -10,7 +12,6 @@ import type {
 } from '../worker/runners/wire';
 import type { HeartbeatAnswer } from './budget';
 import type { McpServerConfig } from './executors/presets';
-import type { Usage } from './executors/run';
 import type { DiffEntry } from './git/diff';
 import type { Patch } from './git/patch';
 import type { PlanningClaim, PlanningReport } from './planning/wire';
@@ -61,6 +62,11 @@ export interface Claim {
 
 export type { ReviewClaim, ReviewReport } from './review/wire';
 
+/** What POST /api/runner/missions takes: a proposal as the run's agent. */
+export type Proposal = NonNullable<
+  paths['/api/runner/missions']['post']['requestBody']
+>['content']['application/json'];
+
 /** What this runner can run, as it tells HQ at start. */
 export interface Capability {
   preset: ExecutorPreset;
@@ -89,182 +95,206 @@ export class HqError extends Error {
 }
 
 /**
- * A task's endpoints. The id is encoded, and `.` or `..` refused (URLs resolve those, even
- * encoded): an id HQ got wrong cannot walk the runner's token to another endpoint.
+ * An id that goes into a path. `.` and `..` are refused (URLs resolve those, even encoded): an
+ * id HQ got wrong cannot walk the runner's token to another endpoint. openapi-fetch encodes the
+ * rest with encodeURIComponent.
  */
-function taskPath(taskId: string): string {
-  if (taskId === '.' || taskId === '..') throw new Error(`task id ${taskId} is a path step`);
-  return `/api/runner/tasks/${encodeURIComponent(taskId)}`;
+function pathId(kind: string, id: string): { id: string } {
+  if (id === '.' || id === '..') throw new Error(`${kind} ${id} is a path step`);
+  return { id };
 }
 
-/** A review job's endpoints, with the same care as a task's. */
-function reviewPath(jobId: string): string {
-  if (jobId === '.' || jobId === '..') throw new Error(`review job id ${jobId} is a path step`);
-  return `/api/runner/reviews/${encodeURIComponent(jobId)}`;
-}
+/** What every openapi-fetch call resolves to. */
+type Answer<T> = { data?: T; error?: unknown; response: Response };
 
-/** A planning run's endpoints, with the same care as a task's. */
-function planningPath(jobId: string): string {
-  if (jobId === '.' || jobId === '..') throw new Error(`planning job id ${jobId} is a path step`);
-  return `/api/runner/planning/${encodeURIComponent(jobId)}`;
-}
-
-/** The runner API over HTTP, authenticated with the runner's bearer token. */
+/**
+ * The runner API over HTTP, authenticated with the runner's bearer token, through the client
+ * typed by the OpenAPI document (worker/openapi/schema.gen.ts): a route's body and answer are
+ * checked against what HQ declares.
+ */
 export class HqClient {
-  constructor(
-    private readonly server: string,
-    private readonly token: string,
-  ) {}
+  private readonly hq: Client<paths>;
 
-  private call<T>(
-    method: string,
-    path: string,
-    body?: unknown,
-    signal?: AbortSignal,
-  ): Promise<T | undefined> {
-    const json =
-      body === undefined ? undefined : { text: JSON.stringify(body), type: 'application/json' };
-    return this.send<T>(method, path, json, signal);
+  // The request behind each answer, for the error line (a Response does not carry its method).
+  private readonly requests = new WeakMap<Response, Request>();
+
+  constructor(server: string, token: string) {
+    this.hq = createClient<paths>({
+      baseUrl: server.replace(/\/+$/, ''),
+      headers: { authorization: `Bearer ${token}` },
+      // Looked up per call: a test (or a runtime) that swaps fetch later is still used.
+      fetch: (request) => globalThis.fetch(request),
+    });
+    this.hq.use({
+      onResponse: ({ request, response }) => {
+        this.requests.set(response, request);
+      },
+    });
   }
 
-  /** One request with a body of any type (JSON for most, a text patch for one). */
-  private async send<T>(
-    method: string,
-    path: string,
-    body?: { text: string; type: string },
-    signal?: AbortSignal,
-  ): Promise<T | undefined> {
-    const response = await fetch(new URL(path, this.server), {
-      method,
-      headers: {
-        authorization: `Bearer ${this.token}`,
-        ...(body === undefined ? {} : { 'content-type': body.type }),
-      },
-      body: body?.text,
-      signal: signal ?? null,
-    });
+  /** The data of a call, undefined on 204, or an HqError naming the request and HQ's message. */
+  private async unwrap<T>(call: Promise<Answer<T>>): Promise<T | undefined> {
+    const { data, error, response } = await call;
     if (response.status === 204) return undefined;
-    const text = await response.text();
-    if (!response.ok) {
-      let message = text;
-      try {
-        message = (JSON.parse(text) as { error: { message: string } }).error.message;
-      } catch {
-        // not our error shape: keep the raw text
-      }
-      throw new HqError(response.status, `${method} ${path}: ${response.status} ${message}`);
-    }
-    return JSON.parse(text) as T;
+    if (response.ok) return data;
+    // HQ's error shape when it is one; otherwise the raw text, as HQ (or a proxy) sent it.
+    const body = (error as { error?: { message?: unknown } } | undefined)?.error;
+    const message =
+      typeof body?.message === 'string'
+        ? body.message
+        : typeof error === 'string'
+          ? error
+          : JSON.stringify(error);
+    const request = this.requests.get(response);
+    const url = new URL(request?.url ?? response.url);
+    throw new HqError(
+      response.status,
+      `${request?.method ?? ''} ${url.pathname}${url.search}: ${response.status} ${message}`,
+    );
   }
 
   claim(waitSeconds: number, disk?: Disk, signal?: AbortSignal) {
-    return this.call<Claim>(
-      'POST',
-      '/api/runner/claim',
-      { waitSeconds, ...(disk && { disk }) },
-      signal,
-    );
+    return this.unwrap(
+      this.hq.POST('/api/runner/claim', {
+        body: { waitSeconds, ...(disk && { disk }) },
+        ...(signal && { signal }),
+      }),
+    ) as Promise<Claim | undefined>;
   }
   capabilities(capabilities: Capability[], repositories: RunnerRepository[]) {
-    return this.call<{ capabilities: Capability[]; repositories: RunnerRepository[] }>(
-      'PUT',
-      '/api/runner/capabilities',
-      { capabilities, repositories, runnerVersion: RUNNER_VERSION } satisfies Declaration,
+    return this.unwrap(
+      this.hq.PUT('/api/runner/capabilities', {
+        body: { capabilities, repositories, runnerVersion: RUNNER_VERSION } satisfies Declaration,
+      }),
     );
   }
   heartbeat(
     taskId: string,
-    beat: {
-      phase?: string;
-      progress?: number;
-      logTail?: string;
-      lastLine?: string;
-      usage?: Usage & { provider: string; model: string };
-      disk?: Disk;
-    },
+    beat: NonNullable<
+      paths['/api/runner/tasks/{id}/heartbeat']['post']['requestBody']
+    >['content']['application/json'],
   ) {
-    return this.call<HeartbeatAnswer>('POST', `${taskPath(taskId)}/heartbeat`, beat);
+    return this.unwrap(
+      this.hq.POST('/api/runner/tasks/{id}/heartbeat', {
+        params: { path: pathId('task id', taskId) },
+        body: beat,
+      }),
+    ) as Promise<HeartbeatAnswer | undefined>;
   }
   appendLog(taskId: string, batch: { run: number; seq: number; text: string }) {
-    return this.call('POST', `${taskPath(taskId)}/logs`, batch);
+    return this.unwrap(
+      this.hq.POST('/api/runner/tasks/{id}/logs', {
+        params: { path: pathId('task id', taskId) },
+        body: batch,
+      }),
+    );
   }
   /** The run's patch for `headCommit` (masked and cut by runner/git/patch.ts), before the report. */
   uploadPatch(taskId: string, headCommit: string, patch: Patch) {
-    const query = new URLSearchParams({
-      head: headCommit,
-      truncated: String(patch.truncated),
-      fullBytes: String(patch.fullBytes),
-    });
-    return this.send<{ bytes: number }>('PUT', `${taskPath(taskId)}/patch?${query}`, {
-      text: patch.text,
-      type: 'text/x-diff; charset=utf-8',
-    });
+    return this.unwrap(
+      this.hq.PUT('/api/runner/tasks/{id}/patch', {
+        params: {
+          path: pathId('task id', taskId),
+          query: {
+            head: headCommit,
+            truncated: String(patch.truncated) as 'true' | 'false',
+            fullBytes: patch.fullBytes,
+          },
+        },
+        // The body is the diff itself, not JSON.
+        body: patch.text,
+        bodySerializer: (text) => text ?? '',
+        headers: { 'content-type': 'text/x-diff; charset=utf-8' },
+      }),
+    );
   }
   report(taskId: string, report: RunReport) {
-    return this.call<{ status: string; scopeViolations: string[] }>(
-      'POST',
-      `${taskPath(taskId)}/report`,
-      report,
+    return this.unwrap(
+      this.hq.POST('/api/runner/tasks/{id}/report', {
+        params: { path: pathId('task id', taskId) },
+        body: report,
+      }),
     );
   }
   release(taskId: string, reason: string) {
-    return this.call('POST', `${taskPath(taskId)}/release`, { reason });
+    return this.unwrap(
+      this.hq.POST('/api/runner/tasks/{id}/release', {
+        params: { path: pathId('task id', taskId) },
+        body: { reason },
+      }),
+    );
   }
   /** Leases the approved tasks this runner may merge (HQ holds each for 120 s). */
   async verdicts(): Promise<ApprovedTask[]> {
-    return (
-      (await this.call<{ approved: ApprovedTask[] }>('POST', '/api/runner/verdicts', {}))
-        ?.approved ?? []
-    );
+    // The route takes no body.
+    return (await this.unwrap(this.hq.POST('/api/runner/verdicts')))?.approved ?? [];
   }
   /** Leases the next review job this runner can run, or undefined (204). */
   reviewClaim() {
-    return this.call<ReviewClaim>('POST', '/api/runner/reviews/claim', {});
+    return this.unwrap(this.hq.POST('/api/runner/reviews/claim', { body: {} })) as Promise<
+      ReviewClaim | undefined
+    >;
   }
   reviewReport(jobId: string, report: ReviewReport) {
-    return this.call<{ status: string; refused: string[] }>(
-      'POST',
-      `${reviewPath(jobId)}/report`,
-      report,
+    return this.unwrap(
+      this.hq.POST('/api/runner/reviews/{id}/report', {
+        params: { path: pathId('review job id', jobId) },
+        body: report,
+      }),
     );
   }
   reviewRelease(jobId: string, reason: string) {
-    return this.call('POST', `${reviewPath(jobId)}/release`, { reason });
+    return this.unwrap(
+      this.hq.POST('/api/runner/reviews/{id}/release', {
+        params: { path: pathId('review job id', jobId) },
+        body: { reason },
+      }),
+    );
   }
   /** Leases the next planning run this runner can run, or undefined (204). */
   planningClaim() {
-    return this.call<PlanningClaim>('POST', '/api/runner/planning/claim', {});
+    return this.unwrap(this.hq.POST('/api/runner/planning/claim', { body: {} })) as Promise<
+      PlanningClaim | undefined
+    >;
   }
   planningReport(jobId: string, report: PlanningReport) {
-    return this.call<{ status: string; proposed: number; merged: number }>(
-      'POST',
-      `${planningPath(jobId)}/report`,
-      report,
+    return this.unwrap(
+      this.hq.POST('/api/runner/planning/{id}/report', {
+        params: { path: pathId('planning job id', jobId) },
+        body: report,
+      }),
     );
   }
   planningRelease(jobId: string, reason: string) {
-    return this.call('POST', `${planningPath(jobId)}/release`, { reason });
+    return this.unwrap(
+      this.hq.POST('/api/runner/planning/{id}/release', {
+        params: { path: pathId('planning job id', jobId) },
+        body: { reason },
+      }),
+    );
   }
   /** An agent's proposal: a new mission (`proposed`) or folded into an open one. */
-  propose(proposal: Record<string, unknown> & { agent: string; repository: string }) {
-    return this.call<{ id: string; outcome: 'proposed' | 'merged' | 'duplicate' }>(
-      'POST',
-      '/api/runner/missions',
-      proposal,
-    );
+  propose(proposal: Proposal) {
+    return this.unwrap(this.hq.POST('/api/runner/missions', { body: proposal }));
   }
   /** The tracked files and head of a served repository's default branch (runner/repo-snapshot.ts). */
   snapshot(
     repository: string,
     snapshot: { branch: string; headCommit: string; files: string[]; fileCount: number },
   ) {
-    return this.call<{ files: number; fileCount: number }>(
-      'PUT',
-      `/api/runner/repositories/${encodeURIComponent(repository)}/snapshot`,
-      snapshot,
+    return this.unwrap(
+      this.hq.PUT('/api/runner/repositories/{name}/snapshot', {
+        params: { path: { name: pathId('repository', repository).id } },
+        body: snapshot,
+      }),
     );
   }
   merged(taskId: string, result: MergeResult) {
-    return this.call<{ status: string }>('POST', `${taskPath(taskId)}/merge`, result);
+    return this.unwrap(
+      this.hq.POST('/api/runner/tasks/{id}/merge', {
+        params: { path: pathId('task id', taskId) },
+        body: result,
+      }),
+    );
   }
 }

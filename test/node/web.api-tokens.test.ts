@@ -1,4 +1,6 @@
+import createClient from 'openapi-fetch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { paths } from '../../worker/openapi/schema.gen';
 import { jsonAs, missionPlan } from '../support/session-api';
 import { type SignedIn, startSignedIn } from '../support/signed-in';
 
@@ -48,6 +50,14 @@ describe('API tokens in Settings, used from a script', () => {
     expect(proposed.status, await proposed.clone().text()).toBe(201);
     const mission = (await proposed.json()) as { id: string; proposedBy: string };
     expect(mission.proposedBy).toBe('token:ci-bot');
+
+    // The README's typed-client example, line for line, with this token against this HQ.
+    const headers = { authorization: `Bearer ${token}` };
+    const hq = createClient<paths>({ baseUrl: session.hq.url, headers });
+    const { data } = await hq.GET('/api/tasks', { params: { query: { status: 'REVIEW' } } });
+    expect(data?.items.every((task) => task.status === 'REVIEW')).toBe(true);
+    const typed = await hq.GET('/api/missions/{id}', { params: { path: { id: mission.id } } });
+    expect(typed.data?.proposedBy).toBe('token:ci-bot');
     const audit = await jsonAs<{ items: { actor: string; action: string }[] }>(
       session,
       `/api/audit?entityId=${mission.id}`,

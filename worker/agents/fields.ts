@@ -46,7 +46,7 @@ export const editableFields = {
   mcpServers: McpServers,
   schedule: Schedule,
   workerEnabled: z.boolean(),
-  executor: Executor.nullable(),
+  executor: z.union([Executor, z.null()]),
   reportsTo: Slug.nullable(),
   monthlyBudgetUsd: z.number().min(0).max(1_000_000).nullable(),
   // For plans that bill no money per call (a subscription): tokens in and out per month.

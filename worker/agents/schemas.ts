@@ -25,7 +25,7 @@ export const Agent = z
       ),
     schedule: z.string().nullable(),
     workerEnabled: z.boolean(),
-    executor: Executor.nullable(),
+    executor: z.union([Executor, z.null()]),
     reportsTo: z.string().nullable(),
     monthlyBudgetUsd: z.number().nullable(),
     monthlyBudgetTokens: z

@@ -25,6 +25,10 @@ const Notification = z
     rawText: z.string().nullable(),
     voice: z.string().nullable(),
     digestId: z.string().nullable(),
+    details: z
+      .record(z.string(), z.unknown())
+      .nullable()
+      .describe('What the event carried: a failed send’s error, a digest’s or scan’s members.'),
     createdAt: z.string(),
     sentAt: z.string().nullable(),
     reviewOpen: z

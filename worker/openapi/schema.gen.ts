@@ -1747,7 +1747,7 @@ export interface components {
         Agent: {
             archivedAt: string | null;
             createdAt: string;
-            executor: components["schemas"]["Executor"];
+            executor: components["schemas"]["Executor"] | null;
             id: string;
             identity: string;
             /** @description Secrets (env values, headers) always read as [REDACTED]; one that no key opens reads as [UNREADABLE]. */
@@ -1780,7 +1780,7 @@ export interface components {
             workerEnabled: boolean;
         };
         AgentPatch: {
-            executor?: components["schemas"]["Executor"];
+            executor?: components["schemas"]["Executor"] | null;
             identity?: string;
             mcpServers?: {
                 [key: string]: components["schemas"]["McpServer"];
@@ -1908,7 +1908,7 @@ export interface components {
             maxTurns?: number;
             /** @enum {string} */
             preset: "claude-code" | "codex" | "gemini" | "opencode" | "aider" | "openai" | "command";
-        } | null;
+        };
         Gate: {
             fact: string;
             fix: string | null;
@@ -1920,7 +1920,7 @@ export interface components {
              * @enum {string}
              */
             state: "pass" | "fail" | "wait" | "skip";
-        } | null;
+        };
         McpMessage: ({
             /** @enum {string} */
             jsonrpc: "2.0";
@@ -2064,6 +2064,10 @@ export interface components {
         Notification: {
             channel: string | null;
             createdAt: string;
+            /** @description What the event carried: a failed send’s error, a digest’s or scan’s members. */
+            details: {
+                [key: string]: unknown;
+            } | null;
             digestId: string | null;
             entityId: string | null;
             entityType: string | null;
@@ -2276,7 +2280,7 @@ export interface components {
             id: string;
             /** @enum {string} */
             kind: "mission" | "planning";
-            lastFire: components["schemas"]["RoutineFire"];
+            lastFire: components["schemas"]["RoutineFire"] | null;
             name: string;
             /** @description Null: no schedule, or paused. */
             nextRunAt: string | null;
@@ -2336,7 +2340,7 @@ export interface components {
             status: "proposed" | "approved" | "planning" | "skipped" | "failed";
             /** @enum {string} */
             trigger: "cron" | "webhook" | "api";
-        } | null;
+        };
         RoutineInput: {
             /** @description kind planning: the slug of an active LEAD agent, or one whose role names CEO. */
             agent?: string | null;
@@ -3458,7 +3462,7 @@ export interface components {
             [key: string]: unknown;
         };
         Why: {
-            firstFailing: components["schemas"]["Gate"];
+            firstFailing: components["schemas"]["Gate"] | null;
             gates: components["schemas"]["Gate"][];
             /** @description When the task entered its current status. */
             since: string;
@@ -3620,7 +3624,8 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    executor?: components["schemas"]["Executor"];
+                    /** @default null */
+                    executor?: components["schemas"]["Executor"] | null;
                     /** @default  */
                     identity?: string;
                     /** @default {} */
@@ -4788,7 +4793,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         duplicate?: boolean;
-                        fire: components["schemas"]["RoutineFire"];
+                        fire: components["schemas"]["RoutineFire"] | null;
                         ping?: boolean;
                     };
                 };
@@ -8163,7 +8168,8 @@ export interface operations {
                 content: {
                     "application/json": {
                         agent: {
-                            executor: components["schemas"]["Executor"] & unknown;
+                            /** @description Null: run it with the runner’s own --executor. */
+                            executor: components["schemas"]["Executor"] | null;
                             identity: string;
                             /** @description Unsealed for this run only: env values and headers in plain text. Write them to the run’s own files, never to a log, and delete them after. */
                             mcpServers: {
@@ -8389,7 +8395,8 @@ export interface operations {
                 content: {
                     "application/json": {
                         agent: {
-                            executor: components["schemas"]["Executor"] & unknown;
+                            /** @description Null: run it with the runner’s own --executor. */
+                            executor: components["schemas"]["Executor"] | null;
                             identity: string;
                             /** @description Unsealed for this run only: env values and headers in plain text. Write them to the run’s own files, never to a log, and delete them after. */
                             mcpServers: {
@@ -8766,7 +8773,8 @@ export interface operations {
                             truncated: boolean;
                         };
                         reviewer: {
-                            executor: components["schemas"]["Executor"] & unknown;
+                            /** @description Null: run it with the runner’s own --executor. */
+                            executor: components["schemas"]["Executor"] | null;
                             identity: string;
                             /** @description Unsealed for this run only: env values and headers in plain text. Write them to the run’s own files, never to a log, and delete them after. */
                             mcpServers: {

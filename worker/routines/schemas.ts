@@ -121,7 +121,7 @@ export const Routine = z
     paused: z.boolean(),
     pausedAt: z.string().nullable(),
     pausedBy: z.string().nullable(),
-    lastFire: RoutineFire.nullable(),
+    lastFire: z.union([RoutineFire, z.null()]),
     revision: z.number().int(),
     createdBy: z.string(),
     archivedAt: z.string().nullable(),

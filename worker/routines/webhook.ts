@@ -32,7 +32,7 @@ const hook = defineRoute('public', {
       z.object({
         duplicate: z.boolean().optional(),
         ping: z.boolean().optional(),
-        fire: RoutineFire.nullable(),
+        fire: z.union([RoutineFire, z.null()]),
       }),
       'A redelivery (duplicate true: the first fire) or a ping (no fire).',
     ),

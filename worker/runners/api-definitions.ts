@@ -44,7 +44,9 @@ export const Claimed = z.object({
       provider: z.string(),
       identity: z.string(),
       tools: z.array(z.string()),
-      executor: Executor.nullable().describe('Null: run it with the runner’s own --executor.'),
+      executor: z
+        .union([Executor, z.null()])
+        .describe('Null: run it with the runner’s own --executor.'),
       mcpServers: McpServers.describe(
         'Unsealed for this run only: env values and headers in plain text. Write them to the run’s own files, never to a log, and delete them after.',
       ),

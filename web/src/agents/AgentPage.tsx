@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, messageOf } from '../api/client';
+import { hq, messageOf, ok } from '../api/client';
 import { EditForm } from './EditForm';
 import { executorLabel } from './ExecutorFields';
 import { MonthSpend } from './MonthSpend';
@@ -14,7 +14,9 @@ export function AgentPage({ slug }: { slug: string }) {
   const [error, setError] = useState<string | null>(null);
 
   const load = () =>
-    api<Agent>(`/api/agents/${slug}`).then(setAgent, (e) => setError(messageOf(e)));
+    ok(hq.GET('/api/agents/{slug}', { params: { path: { slug } } })).then(setAgent, (e) =>
+      setError(messageOf(e)),
+    );
   // Reload when the slug changes.
   useEffect(() => {
     void load();

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { api, describeFailure } from '../api/client';
+import { describeFailure, hq, ok } from '../api/client';
 import { hasRole, me } from '../auth/session';
 import { type ExecutorDraft, ExecutorFields, executorDraft, executorOf } from './ExecutorFields';
 import { type Agent, PROVIDERS } from './types';
@@ -54,10 +54,9 @@ export function EditForm({ agent, onSaved }: { agent: Agent; onSaved: (message: 
     setError(null);
     try {
       const patch = changedFields(agent, draft, admin);
-      const result = await api<{ revision: number | null }>(`/api/agents/${agent.slug}`, {
-        method: 'PATCH',
-        body: patch,
-      });
+      const result = await ok(
+        hq.PATCH('/api/agents/{slug}', { params: { path: { slug: agent.slug } }, body: patch }),
+      );
       onSaved(
         result.revision === null
           ? 'Nothing tracked changed: no new revision.'

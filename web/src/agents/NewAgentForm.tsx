@@ -1,17 +1,20 @@
 import { useState } from 'preact/hooks';
-import { api, describeFailure } from '../api/client';
+import { describeFailure, hq, ok } from '../api/client';
+import type { Sent } from '../api/schema';
 import { type ExecutorDraft, ExecutorFields, executorDraft, executorOf } from './ExecutorFields';
 import { PROVIDERS } from './types';
+
+type NewAgent = Sent<'/api/agents', 'post'>;
 
 /** Creates an agent; the server's field errors are shown next to the form. */
 export function NewAgentForm({ onCreated }: { onCreated: () => void }) {
   const [form, setForm] = useState({
     slug: '',
     name: '',
-    type: 'WORKER',
+    type: 'WORKER' as NewAgent['type'],
     role: '',
     model: '',
-    provider: 'openai',
+    provider: 'openai' as NewAgent['provider'],
   });
   const [executor, setExecutor] = useState<ExecutorDraft>(() => executorDraft(null));
   const [error, setError] = useState<string | null>(null);
@@ -21,10 +24,7 @@ export function NewAgentForm({ onCreated }: { onCreated: () => void }) {
   async function submit(event: Event) {
     event.preventDefault();
     try {
-      await api('/api/agents', {
-        method: 'POST',
-        body: { ...form, executor: executorOf(executor) },
-      });
+      await ok(hq.POST('/api/agents', { body: { ...form, executor: executorOf(executor) } }));
       onCreated();
     } catch (e) {
       setError(describeFailure(e));

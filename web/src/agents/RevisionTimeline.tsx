@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, messageOf } from '../api/client';
+import { hq, messageOf, ok } from '../api/client';
 import { hasRole, me } from '../auth/session';
 import { DiffView } from './DiffView';
 import { type RevisionSummary, TRACKED_FIELDS } from './types';
@@ -22,8 +22,10 @@ export function RevisionTimeline({
   const [error, setError] = useState<string | null>(null);
 
   async function load(from: string | null) {
-    const page = await api<{ items: RevisionSummary[]; nextCursor: string | null }>(
-      `/api/agents/${slug}/revisions?limit=20${from ? `&cursor=${from}` : ''}`,
+    const page = await ok(
+      hq.GET('/api/agents/{slug}/revisions', {
+        params: { path: { slug }, query: { limit: 20, ...(from ? { cursor: from } : {}) } },
+      }),
     );
     setItems((current) => (from ? [...current, ...page.items] : page.items));
     setCursor(page.nextCursor);
@@ -87,13 +89,12 @@ function RollbackConfirm(props: {
   const [error, setError] = useState<string | null>(null);
   async function confirm() {
     try {
-      const result = await api<{
-        revision: number | null;
-        unrestored: { field: string; reason: string }[];
-      }>(`/api/agents/${props.slug}/rollback`, {
-        method: 'POST',
-        body: { toRevision: props.toRevision, reason },
-      });
+      const result = await ok(
+        hq.POST('/api/agents/{slug}/rollback', {
+          params: { path: { slug: props.slug } },
+          body: { toRevision: props.toRevision, reason },
+        }),
+      );
       props.onDone(
         result.revision === null
           ? 'The agent already matched that revision.'

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, messageOf } from '../api/client';
+import { hq, messageOf, ok } from '../api/client';
 import { hasRole, me } from '../auth/session';
 import { MonthSpend } from './MonthSpend';
 import { NewAgentForm } from './NewAgentForm';
@@ -12,7 +12,7 @@ export function Roster() {
   const [creating, setCreating] = useState(false);
 
   const load = () =>
-    api<{ agents: Agent[] }>('/api/agents').then(
+    ok(hq.GET('/api/agents')).then(
       (r) => setAgents(r.agents),
       (e) => setError(messageOf(e)),
     );

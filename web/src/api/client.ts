@@ -1,3 +1,6 @@
+import createClient from 'openapi-fetch';
+import type { paths } from '../../../worker/openapi/schema.gen';
+
 /** The error shape every HQ route answers with. */
 export interface ApiErrorBody {
   code: string;
@@ -17,30 +20,37 @@ export class ApiFailure extends Error {
 }
 
 /**
- * Calls the HQ API. Authentication is the httpOnly session cookie only: nothing here ever
- * reads, stores or sends a token.
+ * The HQ API, typed by the OpenAPI document (worker/openapi/schema.gen.ts). Authentication is
+ * the httpOnly session cookie only: nothing here ever reads, stores or sends a token.
+ * `fetch` is looked up per call, not captured at load, so a page's own fetch stays in charge.
  */
-export async function api<T>(
-  path: string,
-  init: { method?: string; body?: unknown } = {},
-): Promise<T> {
-  const response = await fetch(path, {
-    method: init.method ?? 'GET',
-    credentials: 'same-origin',
-    headers: init.body === undefined ? {} : { 'content-type': 'application/json' },
-    body: init.body === undefined ? undefined : JSON.stringify(init.body),
-  });
-  if (response.status === 204) return undefined as T;
-  const text = await response.text();
-  const data: unknown = text ? JSON.parse(text) : undefined;
-  if (!response.ok) {
-    const error = (data as { error?: ApiErrorBody } | undefined)?.error;
-    throw new ApiFailure(
-      response.status,
-      error ?? { code: 'unknown', message: `HTTP ${response.status}`, requestId: '' },
-    );
-  }
-  return data as T;
+export const hq = createClient<paths>({
+  baseUrl: '',
+  credentials: 'same-origin',
+  fetch: (request) => globalThis.fetch(request),
+});
+
+/** What every openapi-fetch call resolves to: data on success, the parsed error body otherwise. */
+interface Answer<T> {
+  data?: T;
+  error?: unknown;
+  response: Response;
+}
+
+/**
+ * The data of a typed call, or an ApiFailure carrying the server's error body. A 204 (or an
+ * empty body) resolves to undefined.
+ */
+export async function ok<T>(call: Answer<T> | Promise<Answer<T>>): Promise<T> {
+  const { data, error, response } = await call;
+  if (response.ok) return data as T;
+  const body = (error as { error?: ApiErrorBody } | undefined)?.error;
+  throw new ApiFailure(
+    response.status,
+    body?.message !== undefined
+      ? body
+      : { code: 'unknown', message: `HTTP ${response.status}`, requestId: '' },
+  );
 }
 
 /** A message for any thrown value. */

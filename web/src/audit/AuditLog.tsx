@@ -1,16 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, messageOf } from '../api/client';
+import { hq, messageOf, ok } from '../api/client';
+import type { Schema } from '../api/schema';
 
-interface Entry {
-  id: number;
-  actor: string;
-  action: string;
-  entityType: string;
-  entityId: string;
-  requestId: string;
-  summary: Record<string, unknown>;
-  createdAt: string;
-}
+type Entry = Schema<'AuditEntry'>;
 
 const FILTERS = ['actor', 'action', 'entityType'] as const;
 
@@ -22,12 +14,11 @@ export function AuditLog() {
   const [error, setError] = useState<string | null>(null);
 
   async function load(from: string | null) {
-    const query = new URLSearchParams({ limit: '50' });
-    for (const [key, value] of Object.entries(filters))
-      if (value.trim()) query.set(key, value.trim());
-    if (from) query.set('cursor', from);
+    const query: Record<string, string> = {};
+    for (const [key, value] of Object.entries(filters)) if (value.trim()) query[key] = value.trim();
+    if (from) query.cursor = from;
     try {
-      const page = await api<{ items: Entry[]; nextCursor: string | null }>(`/api/audit?${query}`);
+      const page = await ok(hq.GET('/api/audit', { params: { query: { ...query, limit: 50 } } }));
       setItems((current) => (from ? [...current, ...page.items] : page.items));
       setCursor(page.nextCursor);
       setError(null);

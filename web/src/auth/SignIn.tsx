@@ -1,12 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, messageOf } from '../api/client';
+import { hq, messageOf, ok } from '../api/client';
+import type { GetOk } from '../api/schema';
 import { currentQuery, navigate } from '../router';
-import { type Me, me } from './session';
+import { me } from './session';
 
-interface Providers {
-  providers: { id: string; name: string; loginUrl: string }[];
-  devLogin: boolean;
-}
+type Providers = GetOk<'/auth/providers'>;
 
 /** The sign-in page: configured providers, and local sign-in when the server enables it. */
 export function SignIn() {
@@ -16,7 +14,7 @@ export function SignIn() {
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
-    api<Providers>('/auth/providers').then(setProviders, (e) => setError(messageOf(e)));
+    ok(hq.GET('/auth/providers')).then(setProviders, (e) => setError(messageOf(e)));
   }, []);
 
   async function devLogin(event: Event) {
@@ -24,7 +22,7 @@ export function SignIn() {
     setBusy(true);
     setError(null);
     try {
-      me.value = await api<Me>('/auth/dev/login', { method: 'POST', body: { email } });
+      me.value = await ok(hq.POST('/auth/dev/login', { body: { email } }));
       navigate('/', true);
     } catch (e) {
       setError(messageOf(e));

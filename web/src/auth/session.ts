@@ -1,11 +1,9 @@
 import { signal } from '@preact/signals';
-import { ApiFailure, api } from '../api/client';
+import { ApiFailure, hq, ok } from '../api/client';
+import type { Schema } from '../api/schema';
 
-export type Role = 'viewer' | 'operator' | 'admin';
-export interface Me {
-  email: string;
-  role: Role;
-}
+export type Me = Schema<'Me'>;
+export type Role = Me['role'];
 
 /** undefined while loading, null when signed out. */
 export const me = signal<Me | null | undefined>(undefined);
@@ -13,7 +11,7 @@ export const me = signal<Me | null | undefined>(undefined);
 /** Asks the server who we are (the cookie decides; the browser holds no token). */
 export async function loadMe(): Promise<void> {
   try {
-    me.value = await api<Me>('/api/me');
+    me.value = await ok(hq.GET('/api/me'));
   } catch (error) {
     if (error instanceof ApiFailure && (error.status === 401 || error.status === 403))
       me.value = null;
@@ -22,7 +20,7 @@ export async function loadMe(): Promise<void> {
 }
 
 export async function signOut(): Promise<void> {
-  await api('/auth/logout', { method: 'POST' });
+  await ok(hq.POST('/auth/logout'));
   me.value = null;
 }
 

@@ -1,4 +1,4 @@
-import { type ApiErrorBody, ApiFailure } from '../api/client';
+import { ApiFailure, hq, ok } from '../api/client';
 
 export interface ReplyButton {
   label: string;
@@ -54,22 +54,17 @@ function parse(block: string): ChatEvent | null {
  * cannot POST, so the body is read here; a refused turn throws before any event.
  */
 export async function sendTurn(turn: ChatTurn, onEvent: (event: ChatEvent) => void) {
-  const response = await fetch('/api/chat', {
-    method: 'POST',
-    credentials: 'same-origin',
-    headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
-    body: JSON.stringify(turn),
-  });
-  if (!response.ok || !response.body) {
-    const data = (await response.json().catch(() => undefined)) as
-      | { error?: ApiErrorBody }
-      | undefined;
-    throw new ApiFailure(
-      response.status,
-      data?.error ?? { code: 'unknown', message: `HTTP ${response.status}`, requestId: '' },
-    );
+  const stream = await ok(
+    hq.POST('/api/chat', {
+      body: turn,
+      headers: { accept: 'text/event-stream' },
+      parseAs: 'stream',
+    }),
+  );
+  if (!stream) {
+    throw new ApiFailure(0, { code: 'unknown', message: 'The answer had no body.', requestId: '' });
   }
-  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  const reader = stream.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = '';
   for (;;) {
     const { value, done } = await reader.read();

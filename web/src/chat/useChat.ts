@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, describeFailure, messageOf } from '../api/client';
+import { describeFailure, hq, messageOf, ok } from '../api/client';
 import { navigate } from '../router';
 import { type ChatTurn, newTurnKey, type ReplyButton, sendTurn } from './stream';
 
@@ -14,13 +14,6 @@ export interface ChatMessage {
   streaming?: boolean;
 }
 
-interface Stored {
-  id: number;
-  sender: 'operator' | 'ceo';
-  content: string;
-  at: string;
-}
-
 /**
  * The signed-in user's web conversation with the CEO: its history, the draft, and turns whose
  * answers stream in token by token. The draft is cleared only once the CEO took the turn, so a
@@ -33,7 +26,9 @@ export function useChat() {
   const [error, setError] = useState<string | null>(null);
 
   const loadHistory = async () => {
-    const { messages: stored } = await api<{ messages: Stored[] }>('/api/chat/history?limit=100');
+    const { messages: stored } = await ok(
+      hq.GET('/api/chat/history', { params: { query: { limit: 100 } } }),
+    );
     setMessages(stored.map((m) => ({ ...m, id: String(m.id) })));
   };
   useEffect(() => {

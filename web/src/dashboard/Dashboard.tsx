@@ -1,32 +1,14 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, messageOf } from '../api/client';
+import { hq, messageOf, ok } from '../api/client';
+import type { GetOk } from '../api/schema';
 import { Cost, tokens } from '../spend/cost';
 import { useDebounced, useTaskMoves } from '../tasks/live';
 import { TASK_STATES } from '../tasks/types';
 import { SpendChart } from './SpendChart';
 import { ThroughputChart } from './ThroughputChart';
 
-interface Sums {
-  costUsd: number;
-  inputTokens: number;
-  outputTokens: number;
-  unknownCost: number;
-  unknownCostTokens: number;
-  estimatedCost: number;
-}
-
-interface Counts {
-  byStatus: Record<string, number>;
-  toReview: number;
-  awaitingMerge: number;
-  total: number;
-}
-
-interface Spend {
-  total: Sums;
-  byDay: ({ day: string } & Sums)[];
-  byAgent: ({ slug: string | null } & Sums)[];
-}
+type Counts = GetOk<'/api/tasks/counts'>;
+type Spend = GetOk<'/api/spend'>;
 
 /**
  * The company at a glance: work by state (server-side counts over every task), what waits for
@@ -41,8 +23,8 @@ export function Dashboard() {
 
   const loadWork = () =>
     Promise.all([
-      api<Counts>('/api/tasks/counts').then(setCounts),
-      api<{ days: { day: string; done: number }[] }>('/api/tasks/throughput?days=30').then((r) =>
+      ok(hq.GET('/api/tasks/counts')).then(setCounts),
+      ok(hq.GET('/api/tasks/throughput', { params: { query: { days: 30 } } })).then((r) =>
         setDone(r.days),
       ),
     ]).catch((e) => setError(messageOf(e)));
@@ -52,14 +34,14 @@ export function Dashboard() {
   useEffect(() => {
     loadWork();
     Promise.all([
-      api<{ items: unknown[] }>('/api/missions?status=PROPOSED&limit=100').then((r) =>
-        setProposed(r.items.length),
+      ok(hq.GET('/api/missions', { params: { query: { status: 'PROPOSED', limit: 100 } } })).then(
+        (r) => setProposed(r.items.length),
       ),
-      api<Spend>('/api/spend').then(setSpend),
+      ok(hq.GET('/api/spend')).then(setSpend),
     ]).catch((e) => setError(messageOf(e)));
   }, []);
 
-  const count = (state: string) => counts?.byStatus[state] ?? 0;
+  const count = (state: keyof Counts['byStatus']) => counts?.byStatus[state] ?? 0;
   const total = spend?.total;
   return (
     <section>

@@ -1,17 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, messageOf } from '../api/client';
+import { hq, messageOf, ok } from '../api/client';
+import type { Schema } from '../api/schema';
 import './memory.css';
 
-interface MemoryItem {
-  id: string;
-  kind: 'decision' | 'preference' | 'open_loop';
-  content: string;
-  conversationId: string | null;
-  /** Whose conversation it came from. */
-  sourceEmail: string | null;
-  resolvedAt: string | null;
-  createdAt: string;
-}
+type MemoryItem = Schema<'MemoryItem'>;
 
 const KINDS: { kind: MemoryItem['kind']; title: string }[] = [
   { kind: 'open_loop', title: 'Open loops' },
@@ -30,7 +22,9 @@ export function MemoryPanel() {
   const [error, setError] = useState<string | null>(null);
 
   const load = () =>
-    api<{ items: MemoryItem[] }>(`/api/memory${withResolved ? '' : '?resolved=false'}`).then(
+    ok(
+      hq.GET('/api/memory', { params: { query: withResolved ? {} : { resolved: 'false' } } }),
+    ).then(
       (r) => setItems(r.items),
       (e) => setError(messageOf(e)),
     );
@@ -90,7 +84,13 @@ export function MemoryPanel() {
                         type="button"
                         class="secondary"
                         onClick={() =>
-                          void run(() => api(`/api/memory/${item.id}/resolve`, { method: 'POST' }))
+                          void run(() =>
+                            ok(
+                              hq.POST('/api/memory/{id}/resolve', {
+                                params: { path: { id: item.id } },
+                              }),
+                            ),
+                          )
                         }
                       >
                         Resolve
@@ -101,7 +101,11 @@ export function MemoryPanel() {
                         type="button"
                         class="danger"
                         onClick={() =>
-                          void run(() => api(`/api/memory/${item.id}`, { method: 'DELETE' }))
+                          void run(() =>
+                            ok(
+                              hq.DELETE('/api/memory/{id}', { params: { path: { id: item.id } } }),
+                            ),
+                          )
                         }
                       >
                         Yes, forget it

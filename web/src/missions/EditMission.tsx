@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { api, describeFailure } from '../api/client';
+import { describeFailure, hq, ok } from '../api/client';
 import { budgetOf } from './format';
 import { draftOf, plannedOf, type TaskDraft, TaskDraftFields } from './TaskDrafts';
 import type { MissionDetail } from './types';
@@ -58,10 +58,12 @@ export function EditMission({
     setBusy(true);
     setError(null);
     try {
-      const saved = await api<Saved>(`/api/missions/${encodeURIComponent(mission.id)}`, {
-        method: 'PATCH',
-        body: { ...changes(), ...(reason.trim() ? { reason: reason.trim() } : {}) },
-      });
+      const saved = await ok(
+        hq.PATCH('/api/missions/{id}', {
+          params: { path: { id: mission.id } },
+          body: { ...changes(), ...(reason.trim() ? { reason: reason.trim() } : {}) },
+        }),
+      );
       onSaved(saved);
     } catch (e) {
       setError(describeFailure(e));

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, messageOf } from '../api/client';
+import { hq, messageOf, ok } from '../api/client';
 import { usd } from '../spend/cost';
 import type { Estimate, TaskEstimate } from './types';
 
@@ -25,7 +25,7 @@ export function EstimatePanel({ missionId, version }: { missionId: string; versi
   const [error, setError] = useState<string | null>(null);
   // Again after every edit or decision: the plan, and what agents have left, move.
   useEffect(() => {
-    api<Estimate>(`/api/missions/${encodeURIComponent(missionId)}/estimate`).then(
+    ok(hq.GET('/api/missions/{id}/estimate', { params: { path: { id: missionId } } })).then(
       (e) => {
         setEstimate(e);
         setError(null);

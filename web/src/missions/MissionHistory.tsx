@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, messageOf } from '../api/client';
+import { hq, messageOf, ok } from '../api/client';
 import type { HistoryItem } from './types';
 
 /**
@@ -10,7 +10,7 @@ export function MissionHistory({ missionId, version }: { missionId: string; vers
   const [items, setItems] = useState<HistoryItem[]>([]);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    api<{ items: HistoryItem[] }>(`/api/missions/${encodeURIComponent(missionId)}/history`).then(
+    ok(hq.GET('/api/missions/{id}/history', { params: { path: { id: missionId } } })).then(
       (r) => {
         setItems(r.items);
         setError(null);

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, describeFailure, messageOf } from '../api/client';
+import { describeFailure, hq, messageOf, ok } from '../api/client';
 import { hasRole, me } from '../auth/session';
 import { Cost, tokens } from '../spend/cost';
 import { useDebounced, useTaskMoves } from '../tasks/live';
@@ -9,7 +9,7 @@ import { budgetText } from './format';
 import { MissionHistory } from './MissionHistory';
 import { MissionRevisions } from './MissionRevisions';
 import { MissionTasks } from './MissionTasks';
-import type { MissionDetail } from './types';
+import { DECISIONS, type MissionDetail } from './types';
 import './missions.css';
 
 type Verb = 'approve' | 'reject' | 'cancel';
@@ -39,7 +39,7 @@ export function MissionPage({ id }: { id: string }) {
   const operator = hasRole(me.value, 'operator');
 
   const load = () =>
-    api<MissionDetail>(`/api/missions/${encodeURIComponent(id)}`).then(setMission, (e) =>
+    ok(hq.GET('/api/missions/{id}', { params: { path: { id } } })).then(setMission, (e) =>
       setError(messageOf(e)),
     );
   useEffect(() => {
@@ -58,7 +58,7 @@ export function MissionPage({ id }: { id: string }) {
     try {
       // A decision names the revision shown: an edit since then makes it a 409, not a decision.
       const body = verb === 'cancel' ? {} : { revision: mission?.revision };
-      await api(`/api/missions/${encodeURIComponent(id)}/${verb}`, { method: 'POST', body });
+      await ok(hq.POST(DECISIONS[verb], { params: { path: { id } }, body }));
       setNotice(DONE[verb]);
     } catch (e) {
       // "Edited meanwhile" among others: the page shows the plan as it is now.

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { DiffView } from '../agents/DiffView';
-import { api, messageOf } from '../api/client';
+import { hq, messageOf, ok } from '../api/client';
 import { planDiff } from './plan-diff';
 import type { MissionRevision } from './types';
 
@@ -13,9 +13,7 @@ export function MissionRevisions({ missionId, version }: { missionId: string; ve
   const [items, setItems] = useState<MissionRevision[]>([]);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    api<{ items: MissionRevision[] }>(
-      `/api/missions/${encodeURIComponent(missionId)}/revisions`,
-    ).then(
+    ok(hq.GET('/api/missions/{id}/revisions', { params: { path: { id: missionId } } })).then(
       (r) => {
         setItems(r.items);
         setError(null);

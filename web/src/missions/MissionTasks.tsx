@@ -1,7 +1,6 @@
 import { Fragment } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import type { Agent } from '../agents/types';
-import { api } from '../api/client';
+import { hq, ok } from '../api/client';
 import { Cost } from '../spend/cost';
 import { needsReview, type Task } from '../tasks/types';
 import type { MissionDetail, PlannedTask } from './types';
@@ -48,7 +47,7 @@ function useAgentSlugs(wanted: boolean): Map<string, string> {
   useEffect(() => {
     if (!wanted) return;
     // Without names the table still shows ids: a failure here is not worth an error.
-    api<{ agents: Agent[] }>('/api/agents').then(
+    ok(hq.GET('/api/agents')).then(
       (r) => setSlugs(new Map(r.agents.map((a) => [a.id, a.slug]))),
       () => undefined,
     );

@@ -1,10 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, messageOf } from '../api/client';
+import { hq, messageOf, ok } from '../api/client';
 import { hasRole, me } from '../auth/session';
 import { currentQuery, navigate } from '../router';
 import { budgetText, spentText } from './format';
 import { ProposeForm } from './ProposeForm';
-import type { Mission } from './types';
+import { DECISIONS, type Mission } from './types';
 
 /** Missions: propose, and approve or reject what waits for a decision. */
 export function Missions() {
@@ -16,7 +16,7 @@ export function Missions() {
   const operator = hasRole(me.value, 'operator');
 
   const load = () =>
-    api<{ items: Mission[] }>('/api/missions').then(
+    ok(hq.GET('/api/missions')).then(
       (r) => setMissions(r.items),
       (e) => setError(messageOf(e)),
     );
@@ -28,7 +28,7 @@ export function Missions() {
     try {
       // The card's revision: a plan edited since the list loaded makes the decision a 409.
       const body = verb === 'cancel' ? {} : { revision: m.revision };
-      await api(`/api/missions/${m.id}/${verb}`, { method: 'POST', body });
+      await ok(hq.POST(DECISIONS[verb], { params: { path: { id: m.id } }, body }));
     } catch (e) {
       setError(messageOf(e));
     }

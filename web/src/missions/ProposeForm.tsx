@@ -1,26 +1,12 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, describeFailure } from '../api/client';
+import { describeFailure, hq, ok } from '../api/client';
 import { budgetOf } from './format';
 import { RepositoryInput } from './RepositoryInput';
 import { draftOf, emptyTask, plannedOf, type TaskDraft, TaskDraftFields } from './TaskDrafts';
+import type { MissionDetail } from './types';
 
 /** A proposed mission as GET /api/missions/{id} gives it: what the form is filled in from. */
-interface Draft {
-  title: string;
-  brief: string;
-  repository: string;
-  targetBranch: string;
-  status: string;
-  budgetUsd: number | null;
-  budgetTokens: number | null;
-  plan: {
-    title: string;
-    spec: string;
-    expectedScope: string[];
-    agentHint: string | null;
-    roleHint: string | null;
-  }[];
-}
+type Draft = MissionDetail;
 
 /**
  * Proposes a mission with one or more tasks; field errors come from the server. With `draftId`
@@ -42,7 +28,7 @@ export function ProposeForm({ onProposed, draftId }: { onProposed: () => void; d
 
   useEffect(() => {
     if (!draftId) return;
-    api<Draft>(`/api/missions/${encodeURIComponent(draftId)}`).then(
+    ok(hq.GET('/api/missions/{id}', { params: { path: { id: draftId } } })).then(
       (d) => {
         setDraft(d);
         setMission({
@@ -62,17 +48,16 @@ export function ProposeForm({ onProposed, draftId }: { onProposed: () => void; d
   async function submit(event: Event) {
     event.preventDefault();
     try {
-      await api(
-        draftId ? `/api/missions/${encodeURIComponent(draftId)}/replace` : '/api/missions',
-        {
-          method: 'POST',
-          body: {
-            ...mission,
-            budgetUsd: budgetOf(mission.budgetUsd),
-            budgetTokens: budgetOf(mission.budgetTokens),
-            tasks: tasks.map(plannedOf),
-          },
-        },
+      const body = {
+        ...mission,
+        budgetUsd: budgetOf(mission.budgetUsd),
+        budgetTokens: budgetOf(mission.budgetTokens),
+        tasks: tasks.map(plannedOf),
+      };
+      await ok(
+        draftId
+          ? hq.POST('/api/missions/{id}/replace', { params: { path: { id: draftId } }, body })
+          : hq.POST('/api/missions', { body }),
       );
       onProposed();
     } catch (e) {

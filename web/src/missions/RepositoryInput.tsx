@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api } from '../api/client';
+import { hq, ok } from '../api/client';
 
 interface ServedRepository {
   name: string;
@@ -21,7 +21,7 @@ export function RepositoryInput({
 }) {
   const [served, setServed] = useState<ServedRepository[] | null>(null);
   useEffect(() => {
-    api<{ repositories: ServedRepository[] }>('/api/repositories').then(
+    ok(hq.GET('/api/repositories')).then(
       (r) => setServed(r.repositories),
       // Only a hint: without it the field still takes any name.
       () => setServed([]),

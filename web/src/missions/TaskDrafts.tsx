@@ -18,8 +18,8 @@ export const draftOf = (t: {
   title: string;
   spec: string;
   expectedScope: string[];
-  agentHint: string | null;
-  roleHint: string | null;
+  agentHint?: string | null;
+  roleHint?: string | null;
 }): TaskDraft => ({
   title: t.title,
   spec: t.spec,

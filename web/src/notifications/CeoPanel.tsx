@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, messageOf } from '../api/client';
+import { hq, messageOf, ok } from '../api/client';
 import { type CeoState, type ScanResult, SUPPRESSION_REASONS, when } from './types';
 
 const usd = (n: number) => `$${n.toFixed(2)}`;
@@ -15,7 +15,7 @@ export function CeoPanel({ version, onScanned }: { version: number; onScanned: (
   const [error, setError] = useState<string | null>(null);
 
   const load = () =>
-    api<CeoState>('/api/ceo/state').then(
+    ok(hq.GET('/api/ceo/state')).then(
       (s) => {
         setState(s);
         setError(null);
@@ -29,7 +29,7 @@ export function CeoPanel({ version, onScanned }: { version: number; onScanned: (
   async function runScan() {
     setScanning(true);
     try {
-      setScan(await api<ScanResult>('/api/ceo/scan', { method: 'POST' }));
+      setScan(await ok(hq.POST('/api/ceo/scan')));
       onScanned();
     } catch (e) {
       setError(messageOf(e));

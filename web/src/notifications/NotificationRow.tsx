@@ -1,6 +1,6 @@
 import { Fragment } from 'preact';
 import { useState } from 'preact/hooks';
-import { api, messageOf } from '../api/client';
+import { hq, messageOf, ok } from '../api/client';
 import { hasRole, me } from '../auth/session';
 import { ReviewActions } from './ReviewActions';
 import { hasMembers, type Notification, ROUTING_REASONS, when } from './types';
@@ -32,8 +32,8 @@ export function NotificationRow({ n }: { n: Notification }) {
     setOpen(!open);
     if (members || open) return;
     try {
-      const page = await api<{ items: Notification[] }>(
-        `/api/notifications?digestId=${encodeURIComponent(n.id)}&limit=200`,
+      const page = await ok(
+        hq.GET('/api/notifications', { params: { query: { digestId: n.id, limit: 200 } } }),
       );
       setMembers(page.items);
     } catch (e) {

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, describeFailure } from '../api/client';
+import { describeFailure, hq, ok } from '../api/client';
 import { hasRole, me } from '../auth/session';
 import { CeoPanel } from './CeoPanel';
 import { NotificationRow } from './NotificationRow';
@@ -27,12 +27,12 @@ export function NotificationsPage() {
   const [version, setVersion] = useState(0);
 
   async function load(from: string | null) {
-    const query = new URLSearchParams({ limit: '50' });
-    for (const [key, value] of Object.entries(filters)) if (value.trim()) query.set(key, value);
-    if (from) query.set('cursor', from);
+    const query: Record<string, string> = {};
+    for (const [key, value] of Object.entries(filters)) if (value.trim()) query[key] = value;
+    if (from) query.cursor = from;
     try {
-      const page = await api<{ items: Notification[]; nextCursor: string | null }>(
-        `/api/notifications?${query}`,
+      const page = await ok(
+        hq.GET('/api/notifications', { params: { query: { ...query, limit: 50 } } }),
       );
       setItems((current) => (from ? [...(current ?? []), ...page.items] : page.items));
       setCursor(page.nextCursor);

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { api, describeFailure } from '../api/client';
+import { describeFailure, hq, ok } from '../api/client';
 
 /**
  * Approve / Request changes under a ready-for-review notification, as its Telegram message
@@ -17,7 +17,12 @@ export function ReviewActions({ taskId }: { taskId: string }) {
     setBusy(true);
     setError(null);
     try {
-      await api(`/api/tasks/${taskId}/review`, { method: 'POST', body: { verdict, comments } });
+      await ok(
+        hq.POST('/api/tasks/{id}/review', {
+          params: { path: { id: taskId } },
+          body: { verdict, comments },
+        }),
+      );
       setDone(verdict === 'approve' ? 'Approved: its runner merges it.' : 'Changes requested.');
     } catch (e) {
       setError(describeFailure(e));

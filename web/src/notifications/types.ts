@@ -1,3 +1,5 @@
+import type { Answered, Schema } from '../api/schema';
+
 export {
   NOTIFICATION_TIERS,
   NOTIFICATION_TYPES,
@@ -22,61 +24,12 @@ export const ROUTING_REASONS: Record<string, string> = {
   in_digest: 'Went out inside a digest.',
 };
 
-export interface Notification {
-  id: string;
-  eventType: string;
-  entityType: string | null;
-  entityId: string | null;
-  tier: string;
-  status: (typeof NOTIFICATION_STATUSES)[number];
-  reason: string | null;
-  explanation: string | null;
-  fingerprint: string | null;
-  channel: string | null;
-  proactive: boolean;
-  lowSignal: boolean;
-  text: string;
-  rawText: string | null;
-  voice: string | null;
-  digestId: string | null;
-  details?: Record<string, unknown> | null;
-  createdAt: string;
-  sentAt: string | null;
-  /** A ready-for-review notification whose task still waits: the row offers the verdict. */
-  reviewOpen: boolean;
-}
+export type Notification = Schema<'Notification'>;
 
-export interface CeoState {
-  now: string | null;
-  queueDepth: number;
-  /** Queue items that failed every attempt and were set aside. */
-  deadLetters: { key: string; kind: string; error: string; attempts: number; at: string | null }[];
-  digest: {
-    size: number;
-    dueAt: string | null;
-    flushInProgress: string | null;
-    /** Older members the CEO keeps as a count only (its buffer is capped at 500). */
-    folded: number;
-    members: { id: string; type: string; text: string; lowSignal: boolean; at: string | null }[];
-  };
-  guards: Record<string, { closed: boolean; until: string | null }>;
-  lastOperatorMessageAt: string | null;
-  lastProactiveSentAt: string | null;
-  lastScanAt: string | null;
-  model: { configured: boolean; voiceSpentTodayUsd: number; voiceDailyBudgetUsd: number };
-}
+export type CeoState = Schema<'CeoState'>;
 
-export interface ScanResult {
-  id: string;
-  findings: {
-    trigger: string;
-    text: string;
-    status: 'sent' | 'suppressed';
-    reason: string | null;
-  }[];
-  sent: boolean;
-  reason: string | null;
-}
+/** What one ops scan found and whether it sent anything. */
+export type ScanResult = Answered<'/api/ceo/scan', 'post'>;
 
 /** A notification that others point at with their `digestId`: digests and ops scans. */
 export const hasMembers = (n: Notification) =>

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ApiFailure, api } from '../api/client';
+import { ApiFailure, hq, ok } from '../api/client';
+import type { Sent } from '../api/schema';
 import { hasRole, me } from '../auth/session';
 import { AgentCard } from './AgentCard';
 import {
@@ -20,9 +21,11 @@ const LABEL = {
   closed: 'closed',
 };
 
-async function move(id: string, to: { x: number; z: number; rotation: number }) {
+type Placement = Sent<'/api/office/furniture/{id}', 'put'>;
+
+async function move(id: string, to: Placement) {
   try {
-    await api(`/api/office/furniture/${encodeURIComponent(id)}`, { method: 'PUT', body: to });
+    await ok(hq.PUT('/api/office/furniture/{id}', { params: { path: { id } }, body: to }));
     layoutNote.value = `Moved ${id}.`;
   } catch (error) {
     layoutNote.value = error instanceof ApiFailure ? error.message : String(error);
@@ -58,7 +61,12 @@ export default function OfficePage() {
   const turn = () => {
     const chosen = selectedFurniture.value;
     const item = chosen ? office.current?.furniture(chosen.id) : undefined;
-    if (item) void move(item.id, { x: item.x, z: item.z, rotation: (item.rotation + 90) % 360 });
+    if (item)
+      void move(item.id, {
+        x: item.x,
+        z: item.z,
+        rotation: ((item.rotation + 90) % 360) as Placement['rotation'],
+      });
   };
 
   const agent = selectedAgent.value;

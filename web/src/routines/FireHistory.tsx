@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, messageOf } from '../api/client';
+import { hq, messageOf, ok } from '../api/client';
 import { when } from './schedule';
 import type { RoutineFire } from './types';
 
@@ -35,8 +35,13 @@ export function FireHistory({ routineId, version }: { routineId: string; version
   const [error, setError] = useState<string | null>(null);
 
   async function load(from: string | null) {
-    const page = await api<{ items: RoutineFire[]; nextCursor: string | null }>(
-      `/api/routines/${routineId}/fires?limit=20${from ? `&cursor=${encodeURIComponent(from)}` : ''}`,
+    const page = await ok(
+      hq.GET('/api/routines/{id}/fires', {
+        params: {
+          path: { id: routineId },
+          query: { limit: 20, ...(from ? { cursor: from } : {}) },
+        },
+      }),
     );
     setItems((current) => (from ? [...current, ...page.items] : page.items));
     setCursor(page.nextCursor);

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api } from '../api/client';
+import { hq, ok } from '../api/client';
 import { RepositoryInput } from '../missions/RepositoryInput';
 
 interface AgentChoice {
@@ -27,7 +27,7 @@ export function PlanningFields({
 }) {
   const [agents, setAgents] = useState<AgentChoice[] | null>(null);
   useEffect(() => {
-    api<{ agents: AgentChoice[] }>('/api/agents').then(
+    ok(hq.GET('/api/agents')).then(
       (r) => setAgents(r.agents.filter(plans)),
       () => setAgents([]),
     );

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { api, describeFailure } from '../api/client';
+import { describeFailure, hq, ok } from '../api/client';
 import { changesOf, draftOf, inputOf, type RoutineDraft } from './draft';
 import { PlanningFields } from './PlanningFields';
 import { ScheduleFields } from './ScheduleFields';
@@ -43,13 +43,15 @@ export function RoutineForm({
           setError('Nothing changed.');
           return;
         }
-        const saved = await api<Routine>(`/api/routines/${routine.id}`, {
-          method: 'PATCH',
-          body: { ...changes, ...(reason.trim() ? { reason: reason.trim() } : {}) },
-        });
+        const saved = await ok(
+          hq.PATCH('/api/routines/{id}', {
+            params: { path: { id: routine.id } },
+            body: { ...changes, ...(reason.trim() ? { reason: reason.trim() } : {}) },
+          }),
+        );
         onSaved({ routine: saved, webhookSecret: null });
       } else {
-        onSaved(await api<Saved>('/api/routines', { method: 'POST', body: inputOf(draft) }));
+        onSaved(await ok(hq.POST('/api/routines', { body: inputOf(draft) })));
       }
     } catch (e) {
       setError(describeFailure(e));

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, describeFailure, messageOf } from '../api/client';
+import { describeFailure, hq, messageOf, ok } from '../api/client';
 import { hasRole, me } from '../auth/session';
 import { navigate } from '../router';
 import { FireHistory } from './FireHistory';
@@ -20,6 +20,11 @@ function firedText(fire: RoutineFire): string {
 }
 
 /** One routine: what it does and when, its webhook, its fires and its revisions. */
+const VERBS = {
+  pause: '/api/routines/{id}/pause',
+  resume: '/api/routines/{id}/resume',
+} as const;
+
 export function RoutinePage({ id }: { id: string }) {
   const [routine, setRoutine] = useState<Routine | null>(null);
   const [editing, setEditing] = useState(false);
@@ -33,10 +38,11 @@ export function RoutinePage({ id }: { id: string }) {
     return handed?.routineId === id ? handed : null;
   });
   const operator = hasRole(me.value, 'operator');
+  const get = () => ok(hq.GET('/api/routines/{id}', { params: { path: { id } } }));
 
   useEffect(() => {
     createdSecret.value = null;
-    api<Routine>(`/api/routines/${id}`).then(setRoutine, (e) => setError(messageOf(e)));
+    get().then(setRoutine, (e) => setError(messageOf(e)));
   }, [id]);
 
   async function act(run: () => Promise<void>) {
@@ -52,21 +58,21 @@ export function RoutinePage({ id }: { id: string }) {
   }
   const post = (verb: 'pause' | 'resume') =>
     act(async () => {
-      setRoutine(await api<Routine>(`/api/routines/${id}/${verb}`, { method: 'POST', body: {} }));
+      // Neither takes a body (the route declares none).
+      setRoutine(await ok(hq.POST(VERBS[verb], { params: { path: { id } } })));
       setNotice(verb === 'pause' ? 'Paused: nothing fires until it is resumed.' : 'Resumed.');
     });
   const fire = () =>
     act(async () => {
-      const fired = await api<RoutineFire>(`/api/routines/${id}/fire`, {
-        method: 'POST',
-        body: {},
-      });
+      const fired = await ok(
+        hq.POST('/api/routines/{id}/fire', { params: { path: { id } }, body: {} }),
+      );
       setNotice(firedText(fired));
-      setRoutine(await api<Routine>(`/api/routines/${id}`));
+      setRoutine(await get());
     });
   const archive = () =>
     act(async () => {
-      await api(`/api/routines/${id}`, { method: 'DELETE' });
+      await ok(hq.DELETE('/api/routines/{id}', { params: { path: { id } } }));
       navigate('/routines');
     });
 
@@ -169,7 +175,7 @@ export function RoutinePage({ id }: { id: string }) {
         operator={operator}
         onChanged={(secret) => {
           setFresh(secret);
-          api<Routine>(`/api/routines/${id}`).then(setRoutine, (e) => setError(messageOf(e)));
+          get().then(setRoutine, (e) => setError(messageOf(e)));
         }}
       />
       <FireHistory routineId={routine.id} version={version} />

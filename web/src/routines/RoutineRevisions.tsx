@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { DiffView } from '../agents/DiffView';
-import { api, describeFailure, messageOf } from '../api/client';
+import { describeFailure, hq, messageOf, ok } from '../api/client';
 import { when } from './schedule';
 import type { Routine, RoutineRevision } from './types';
 
@@ -19,8 +19,13 @@ export function RoutineRevisions({
   const [confirming, setConfirming] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
   async function load(from: string | null) {
-    const page = await api<{ items: RoutineRevision[]; nextCursor: string | null }>(
-      `/api/routines/${routine.id}/revisions?limit=20${from ? `&cursor=${encodeURIComponent(from)}` : ''}`,
+    const page = await ok(
+      hq.GET('/api/routines/{id}/revisions', {
+        params: {
+          path: { id: routine.id },
+          query: { limit: 20, ...(from ? { cursor: from } : {}) },
+        },
+      }),
     );
     setItems((current) => (from ? [...current, ...page.items] : page.items));
     setCursor(page.nextCursor);
@@ -101,10 +106,12 @@ function RollbackConfirm(props: {
   const [reason, setReason] = useState('');
   const [error, setError] = useState<string | null>(null);
   const confirm = () =>
-    api<RolledBack>(`/api/routines/${props.routineId}/revisions/${props.number}/rollback`, {
-      method: 'POST',
-      body: { reason },
-    }).then(props.onDone, (e) => setError(describeFailure(e)));
+    ok(
+      hq.POST('/api/routines/{id}/revisions/{number}/rollback', {
+        params: { path: { id: props.routineId, number: props.number } },
+        body: { reason },
+      }),
+    ).then(props.onDone, (e) => setError(describeFailure(e)));
   return (
     <div class="confirm" role="dialog" aria-label="Confirm rollback">
       <p>

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, messageOf } from '../api/client';
+import { hq, messageOf, ok } from '../api/client';
 import { hasRole, me } from '../auth/session';
 import { navigate } from '../router';
 import { RoutineForm } from './RoutineForm';
@@ -17,7 +17,7 @@ export function RoutinesPage() {
   const operator = hasRole(me.value, 'operator');
 
   useEffect(() => {
-    api<{ items: Routine[] }>('/api/routines').then(
+    ok(hq.GET('/api/routines')).then(
       (r) => setRoutines(r.items),
       (e) => setError(messageOf(e)),
     );

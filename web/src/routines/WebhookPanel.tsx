@@ -1,6 +1,6 @@
 import { signal } from '@preact/signals';
 import { useState } from 'preact/hooks';
-import { api, describeFailure } from '../api/client';
+import { describeFailure, hq, ok } from '../api/client';
 import type { Routine } from './types';
 
 export interface FreshSecret {
@@ -59,8 +59,13 @@ export function WebhookPanel({
   const [confirming, setConfirming] = useState<'POST' | 'DELETE' | null>(null);
   const call = (method: 'POST' | 'DELETE') => {
     setConfirming(null);
-    return api<FreshSecret | undefined>(`/api/routines/${routine.id}/webhook`, { method }).then(
-      (answer) => onChanged(method === 'POST' && answer ? answer : null),
+    const params = { path: { id: routine.id } };
+    return (
+      method === 'POST'
+        ? ok(hq.POST('/api/routines/{id}/webhook', { params }))
+        : ok(hq.DELETE('/api/routines/{id}/webhook', { params })).then(() => null)
+    ).then(
+      (answer) => onChanged(answer ?? null),
       (e) => setError(describeFailure(e)),
     );
   };

@@ -1,18 +1,10 @@
 import { useState } from 'preact/hooks';
-import { api, describeFailure } from '../api/client';
+import { describeFailure, hq, ok } from '../api/client';
+import type { Schema } from '../api/schema';
 import { useManagedList } from './useManagedList';
 
-type TokenRole = 'viewer' | 'operator';
-
-interface ApiToken {
-  id: string;
-  name: string;
-  role: TokenRole;
-  actor: string;
-  expiresAt: string | null;
-  revokedAt: string | null;
-  lastUsedAt: string | null;
-}
+type ApiToken = Schema<'ApiToken'>;
+type TokenRole = ApiToken['role'];
 
 const when = (iso: string | null, otherwise: string) =>
   iso ? new Date(iso).toLocaleString() : otherwise;
@@ -35,7 +27,11 @@ export function ApiTokensPanel() {
     items: tokens,
     error,
     act,
-  } = useManagedList('/api/tokens', (body) => body.tokens as ApiToken[], describeFailure);
+  } = useManagedList(
+    'tokens',
+    () => ok(hq.GET('/api/tokens')).then((body) => body.tokens),
+    describeFailure,
+  );
   const [name, setName] = useState('');
   const [role, setRole] = useState<TokenRole>('viewer');
   // A date (yyyy-mm-dd) or empty: no expiry.
@@ -49,10 +45,9 @@ export function ApiTokensPanel() {
       // The end of the chosen day, where the admin is.
       const expiresAt = expires ? new Date(`${expires}T23:59:59`).toISOString() : undefined;
       setCreated(
-        await api<ApiToken & { token: string }>('/api/tokens', {
-          method: 'POST',
-          body: { name, role, ...(expiresAt ? { expiresAt } : {}) },
-        }),
+        await ok(
+          hq.POST('/api/tokens', { body: { name, role, ...(expiresAt ? { expiresAt } : {}) } }),
+        ),
       );
       setName('');
       setExpires('');
@@ -89,7 +84,11 @@ export function ApiTokensPanel() {
                   <button
                     type="button"
                     onClick={() =>
-                      void act(() => api(`/api/tokens/${t.id}`, { method: 'DELETE' }).then())
+                      void act(() =>
+                        ok(hq.DELETE('/api/tokens/{id}', { params: { path: { id: t.id } } })).then(
+                          () => undefined,
+                        ),
+                      )
                     }
                   >
                     Revoke {t.name}

@@ -1,16 +1,11 @@
 import { useEffect, useState } from 'preact/hooks';
 import { PROVIDERS } from '../agents/types';
-import { api, describeFailure } from '../api/client';
+import { describeFailure, hq, ok } from '../api/client';
+import type { Schema, Sent } from '../api/schema';
 import { hasRole, me } from '../auth/session';
 
-interface Price {
-  provider: string;
-  model: string;
-  inputPerMillionUsd: number;
-  outputPerMillionUsd: number;
-  updatedBy: string;
-  updatedAt: string;
-}
+type Price = Schema<'Price'>;
+type Provider = Sent<'/api/prices', 'put'>['provider'];
 
 const EMPTY = { provider: 'openai', model: '', input: '', output: '' };
 
@@ -24,7 +19,7 @@ export function PricesPanel() {
   const [error, setError] = useState<string | null>(null);
   const admin = hasRole(me.value, 'admin');
 
-  const load = () => api<{ prices: Price[] }>('/api/prices').then((r) => setPrices(r.prices));
+  const load = () => ok(hq.GET('/api/prices')).then((r) => setPrices(r.prices));
   useEffect(() => {
     load().catch((e) => setError(describeFailure(e)));
   }, []);
@@ -78,9 +73,13 @@ export function PricesPanel() {
                     class="secondary"
                     onClick={() =>
                       run(() =>
-                        api(
-                          `/api/prices?${new URLSearchParams({ provider: p.provider, model: p.model })}`,
-                          { method: 'DELETE' },
+                        ok(
+                          hq.DELETE('/api/prices', {
+                            // A stored row's provider is a plain string in the document; it was one of these.
+                            params: {
+                              query: { provider: p.provider as Provider, model: p.model },
+                            },
+                          }),
                         ),
                       )
                     }
@@ -107,7 +106,12 @@ export function PricesPanel() {
               inputPerMillionUsd: draft.input.trim() === '' ? undefined : Number(draft.input),
               outputPerMillionUsd: draft.output.trim() === '' ? undefined : Number(draft.output),
             };
-            if (await run(() => api('/api/prices', { method: 'PUT', body }))) setDraft(EMPTY);
+            if (
+              await run(() =>
+                ok(hq.PUT('/api/prices', { body: body as Sent<'/api/prices', 'put'> })),
+              )
+            )
+              setDraft(EMPTY);
           }}
         >
           <select aria-label="Price provider" value={draft.provider} onChange={set('provider')}>

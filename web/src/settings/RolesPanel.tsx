@@ -1,15 +1,16 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, messageOf } from '../api/client';
+import { hq, messageOf, ok } from '../api/client';
+import type { Role } from '../auth/session';
 import type { RoleEntry } from './types';
 
 /** Who has which role; admins grant and revoke here (every change is audited). */
 export function RolesPanel() {
   const [roles, setRoles] = useState<RoleEntry[]>([]);
   const [email, setEmail] = useState('');
-  const [role, setRole] = useState('viewer');
+  const [role, setRole] = useState<Role>('viewer');
   const [error, setError] = useState<string | null>(null);
 
-  const load = () => api<{ roles: RoleEntry[] }>('/api/roles').then((r) => setRoles(r.roles));
+  const load = () => ok(hq.GET('/api/roles')).then((r) => setRoles(r.roles));
   useEffect(() => {
     load().catch((e) => setError(messageOf(e)));
   }, []);
@@ -42,7 +43,9 @@ export function RolesPanel() {
                     class="secondary"
                     onClick={() =>
                       run(() =>
-                        api(`/api/roles/${encodeURIComponent(r.email)}`, { method: 'DELETE' }),
+                        ok(
+                          hq.DELETE('/api/roles/{email}', { params: { path: { email: r.email } } }),
+                        ),
                       )
                     }
                   >
@@ -59,7 +62,7 @@ export function RolesPanel() {
         onSubmit={(e) => {
           e.preventDefault();
           void run(() =>
-            api(`/api/roles/${encodeURIComponent(email)}`, { method: 'PUT', body: { role } }),
+            ok(hq.PUT('/api/roles/{email}', { params: { path: { email } }, body: { role } })),
           );
         }}
       >
@@ -74,7 +77,7 @@ export function RolesPanel() {
         <select
           aria-label="Role to grant"
           value={role}
-          onChange={(e) => setRole(e.currentTarget.value)}
+          onChange={(e) => setRole(e.currentTarget.value as Role)}
         >
           <option>viewer</option>
           <option>operator</option>

@@ -1,20 +1,10 @@
 import { useState } from 'preact/hooks';
-import { api } from '../api/client';
+import { hq, ok } from '../api/client';
+import type { Schema } from '../api/schema';
 import { useManagedList } from './useManagedList';
 
-interface Runner {
-  id: string;
-  name: string;
-  lastSeenAt: string | null;
-  revokedAt: string | null;
-  capabilities: { preset: string; version: string | null }[] | null;
-  /** The runner CLI's own version; null: it never said (not started yet, or an older runner). */
-  runnerVersion: string | null;
-  /** The repositories it serves; null: it never said (it claims nothing). */
-  repositories: { name: string; pushes: boolean }[] | null;
-  disk: { freeBytes: number; clones: number; at: string } | null;
-  currentTasks: { id: string; title: string }[];
-}
+/** A runner as GET /api/runners lists it (null fields: the runner never said). */
+type Runner = Schema<'Runner'>;
 
 const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : 'never');
 
@@ -68,7 +58,7 @@ export function RunnersPanel() {
     items: runners,
     error,
     act,
-  } = useManagedList('/api/runners', (body) => body.runners as Runner[]);
+  } = useManagedList('runners', () => ok(hq.GET('/api/runners')).then((body) => body.runners));
   const [name, setName] = useState('');
   // The new runner's token and start command: shown once, never fetched again.
   const [created, setCreated] = useState<{ token: string; startCommand: string } | null>(null);
@@ -76,12 +66,7 @@ export function RunnersPanel() {
   const register = (event: Event) => {
     event.preventDefault();
     void act(async () => {
-      setCreated(
-        await api<{ token: string; startCommand: string }>('/api/runners', {
-          method: 'POST',
-          body: { name },
-        }),
-      );
+      setCreated(await ok(hq.POST('/api/runners', { body: { name } })));
       setName('');
     });
   };
@@ -131,7 +116,11 @@ export function RunnersPanel() {
                   <button
                     type="button"
                     onClick={() =>
-                      void act(() => api(`/api/runners/${r.id}`, { method: 'DELETE' }).then())
+                      void act(() =>
+                        ok(hq.DELETE('/api/runners/{id}', { params: { path: { id: r.id } } })).then(
+                          () => undefined,
+                        ),
+                      )
                     }
                   >
                     Revoke {r.name}

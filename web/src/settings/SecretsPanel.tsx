@@ -1,17 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, messageOf } from '../api/client';
+import { hq, messageOf, ok } from '../api/client';
+import type { GetOk, Schema } from '../api/schema';
 
-interface SecretsCheck {
-  status: 'ok' | 'degraded';
-  message: string;
-}
-
-interface ResealReport {
-  resealed: number;
-  alreadyCurrent: number;
-  unreadable: number;
-  unreadableAgents: { slug: string; servers: string[] }[];
-}
+type SecretsCheck = GetOk<'/api/health'>['checks']['secrets'];
+type ResealReport = Schema<'ResealReport'>;
 
 /** Whether every stored secret opens with the configured keys, and the reseal after a key change. */
 export function SecretsPanel() {
@@ -20,10 +12,7 @@ export function SecretsPanel() {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
-  const load = () =>
-    api<{ checks: { secrets: SecretsCheck } }>('/api/health').then((h) =>
-      setCheck(h.checks.secrets),
-    );
+  const load = () => ok(hq.GET('/api/health')).then((h) => setCheck(h.checks.secrets));
   useEffect(() => {
     load().catch((e) => setError(messageOf(e)));
   }, []);
@@ -31,7 +20,7 @@ export function SecretsPanel() {
   async function reseal() {
     setBusy(true);
     try {
-      setReport(await api<ResealReport>('/api/admin/secrets/reseal', { method: 'POST' }));
+      setReport(await ok(hq.POST('/api/admin/secrets/reseal')));
       setError(null);
       await load();
     } catch (e) {

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Agent } from '../agents/types';
-import { api, messageOf } from '../api/client';
+import { hq, messageOf, ok } from '../api/client';
 import { ApiTokensPanel } from './ApiTokensPanel';
 import { NotificationRules } from './NotificationRules';
 import { PricesPanel } from './PricesPanel';
@@ -22,8 +22,8 @@ export function SettingsPage() {
   const [error, setError] = useState<string | null>(null);
 
   const load = async () => {
-    setView(await api<SettingsView>('/api/settings'));
-    setAgents((await api<{ agents: Agent[] }>('/api/agents')).agents);
+    setView(await ok(hq.GET('/api/settings')));
+    setAgents((await ok(hq.GET('/api/agents'))).agents);
   };
   useEffect(() => {
     load().catch((e) => setError(messageOf(e)));
@@ -31,7 +31,7 @@ export function SettingsPage() {
 
   async function save(patch: Partial<SettingsValue>, what: string) {
     try {
-      setView(await api<SettingsView>('/api/settings', { method: 'PATCH', body: patch }));
+      setView(await ok(hq.PATCH('/api/settings', { body: patch })));
       setNotice(`Saved ${what}.`);
       setError(null);
     } catch (e) {
@@ -41,10 +41,12 @@ export function SettingsPage() {
 
   async function toggleAgent(agent: Agent) {
     try {
-      await api(`/api/agents/${agent.slug}`, {
-        method: 'PATCH',
-        body: { workerEnabled: !agent.workerEnabled, reason: 'settings toggle' },
-      });
+      await ok(
+        hq.PATCH('/api/agents/{slug}', {
+          params: { path: { slug: agent.slug } },
+          body: { workerEnabled: !agent.workerEnabled, reason: 'settings toggle' },
+        }),
+      );
       await load();
     } catch (e) {
       setError(messageOf(e));
@@ -109,7 +111,9 @@ export function SettingsPage() {
       <RecordForm
         title="Default models"
         values={s.defaultModels}
-        onSave={(v) => save({ defaultModels: v as Record<string, string> }, 'default models')}
+        onSave={(v) =>
+          save({ defaultModels: v as SettingsValue['defaultModels'] }, 'default models')
+        }
       />
       <RecordForm
         title="Work loop"
@@ -121,7 +125,7 @@ export function SettingsPage() {
         title="Ops scan thresholds"
         values={s.thresholds}
         numeric
-        onSave={(v) => save({ thresholds: v as Record<string, number> }, 'thresholds')}
+        onSave={(v) => save({ thresholds: v as SettingsValue['thresholds'] }, 'thresholds')}
       />
       <RecordForm
         title="Morning briefing"

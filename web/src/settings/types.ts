@@ -1,47 +1,9 @@
-import type { NotificationType, TierRule } from '../../../worker/notifications/catalog';
+import type { GetOk, Schema } from '../api/schema';
 
-export interface SettingsValue {
-  workerSwitch: boolean;
-  defaultModels: Record<string, string>;
-  thresholds: Record<string, number>;
-  briefing: { time: string; timeZone: string };
-  notificationRules: Record<NotificationType, TierRule>;
-  ceo: {
-    voiceDailyBudgetUsd: number;
-    voiceTimeoutMs: number;
-    immediateDedupMinutes: number;
-    findingRepeatHours: number;
-    memoryIdleMinutes: number;
-  };
-  workLoop: {
-    heartbeatTimeoutSeconds: number;
-    maxRequeues: number;
-    failuresBeforeCooldown: number;
-    cooldownMinutes: number;
-    maxTaskAgeHours: number;
-  };
-  rateLimits: {
-    signInStartsPerMinute: number;
-    chatTurnsPerHour: number;
-    mediaPerHour: number;
-    linkCodeAttemptsPerHour: number;
-  };
-  modelEndpoint: { baseUrl: string | null };
-  review: {
-    policy: 'human_decides' | 'reviewer_sends_back';
-    roundsCap: number;
-    mergeWhenReviewerApproves: boolean;
-  };
-  telegram: { apiRoot: string | null };
-}
+/** Every setting, as GET /api/settings answers it. */
+export type SettingsValue = Schema<'Settings'>;
 
-export interface SettingsView {
-  settings: SettingsValue;
-  providers: { provider: string; configured: boolean; variables: string[]; missing: string[] }[];
-}
+/** The settings and which model providers have their keys. */
+export type SettingsView = GetOk<'/api/settings'>;
 
-export interface RoleEntry {
-  email: string;
-  role: 'viewer' | 'operator' | 'admin' | null;
-  source: 'env' | 'granted' | 'revoked';
-}
+export type RoleEntry = Schema<'RoleEntry'>;

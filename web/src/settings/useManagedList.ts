@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, messageOf } from '../api/client';
+import { messageOf } from '../api/client';
 
 /**
  * A list an admin manages on the Settings page (runners, API tokens): loaded once, loaded
@@ -7,16 +7,17 @@ import { api, messageOf } from '../api/client';
  * `describe` gives it.
  */
 export function useManagedList<T>(
-  path: string,
-  pick: (body: Record<string, unknown>) => T[],
+  /** Names the list: loaded again only when it changes. */
+  key: string,
+  fetchList: () => Promise<T[]>,
   describe: (error: unknown) => string = messageOf,
 ) {
   const [items, setItems] = useState<T[]>([]);
   const [error, setError] = useState<string | null>(null);
-  const load = () => api<Record<string, unknown>>(path).then((body) => setItems(pick(body)));
+  const load = () => fetchList().then(setItems);
   useEffect(() => {
     load().catch((e) => setError(messageOf(e)));
-  }, [path]);
+  }, [key]);
 
   async function act(work: () => Promise<void>) {
     try {

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api, messageOf } from '../api/client';
+import { hq, messageOf, ok } from '../api/client';
+import { type GetOk, queryOf } from '../api/schema';
 import { currentQuery, navigate } from '../router';
 import { BoardColumn } from './BoardColumn';
 import { BoardFilters, type BoardQuery, FILTER_KEYS } from './BoardFilters';
@@ -7,10 +8,7 @@ import { useDebounced, useTaskMoves } from './live';
 import { TASK_STATES } from './types';
 import { useStuckTasks } from './why/useStuckTasks';
 
-interface Counts {
-  byStatus: Record<string, number>;
-  total: number;
-}
+type Counts = GetOk<'/api/tasks/counts'>;
 
 const PAGE = 50;
 
@@ -40,7 +38,9 @@ export function Board() {
   const generation = useRef(0);
   const loadCounts = () => {
     const mine = ++generation.current;
-    api<Counts>(`/api/tasks/counts${filters ? `?${filters}` : ''}`).then(
+    ok(
+      hq.GET('/api/tasks/counts', { params: { query: queryOf<'/api/tasks/counts'>(filters) } }),
+    ).then(
       (c) => {
         if (mine !== generation.current) return;
         setCounts(c);

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api } from '../api/client';
+import { hq, ok } from '../api/client';
 import { TASK_STATES } from './types';
 
 /** The board's filters, as the URL holds them (`/tasks?status=…&agent=…`). */
@@ -27,15 +27,15 @@ export function BoardFilters({
   useEffect(() => setRepository(value.repository), [value.repository]);
   useEffect(() => {
     // Choices only: the board works without them, so a failure leaves the lists short.
-    api<{ agents: { slug: string; name: string }[] }>('/api/agents').then(
+    ok(hq.GET('/api/agents')).then(
       (r) => setAgents(r.agents),
       () => undefined,
     );
-    api<{ items: { id: string; title: string }[] }>('/api/missions?limit=100').then(
+    ok(hq.GET('/api/missions', { params: { query: { limit: 100 } } })).then(
       (r) => setMissions(r.items),
       () => undefined,
     );
-    api<{ repositories: { name: string }[] }>('/api/repositories').then(
+    ok(hq.GET('/api/repositories')).then(
       (r) => setRepositories(r.repositories.map((x) => x.name)),
       () => undefined,
     );

@@ -1,19 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, messageOf } from '../api/client';
+import { hq, messageOf, ok } from '../api/client';
+import type { Schema } from '../api/schema';
 import { Commit } from './Commit';
 
 /** GET /api/tasks/{id}/review-jobs (worker/reviews/jobs/views.ts). */
-export interface ReviewJob {
-  id: string;
-  headCommit: string;
-  reviewer: { slug: string; name: string };
-  status: 'QUEUED' | 'RUNNING' | 'DONE' | 'FAILED' | 'CANCELLED';
-  attempts: number;
-  verdict: 'approve' | 'changes' | null;
-  summary: string | null;
-  error: string | null;
-  finishedAt: string | null;
-}
+export type ReviewJob = Schema<'ReviewJob'>;
 
 const POLL_MS = 3000;
 
@@ -38,7 +29,9 @@ export function FirstReview({ taskId, refreshKey }: { taskId: string; refreshKey
     let live = true;
     const load = async () => {
       try {
-        const { items } = await api<{ items: ReviewJob[] }>(`/api/tasks/${taskId}/review-jobs`);
+        const { items } = await ok(
+          hq.GET('/api/tasks/{id}/review-jobs', { params: { path: { id: taskId } } }),
+        );
         if (!live) return;
         const newest = items[0] ?? null;
         setJob(newest);

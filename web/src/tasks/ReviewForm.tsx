@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { api, describeFailure } from '../api/client';
+import { describeFailure, hq, ok } from '../api/client';
 import { Commit, shortSha } from './Commit';
 import { CommentList } from './diff/CommentList';
 import type { Comments } from './diff/comments';
@@ -25,7 +25,12 @@ export function ReviewForm({
   const [error, setError] = useState<string | null>(null);
   const send = async (verdict: 'approve' | 'changes') => {
     try {
-      await api(`/api/tasks/${task.id}/review`, { method: 'POST', body: { verdict, comments } });
+      await ok(
+        hq.POST('/api/tasks/{id}/review', {
+          params: { path: { id: task.id } },
+          body: { verdict, comments },
+        }),
+      );
       onDone();
     } catch (e) {
       setError(describeFailure(e));

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api } from '../api/client';
+import { hq, ok } from '../api/client';
 import { hasRole, me } from '../auth/session';
 import { Commit, DiffFlagBadges } from './Commit';
 import { useComments } from './diff/comments';
@@ -15,7 +15,7 @@ export function ReviewQueue() {
   // One row open at a time: the diff's keys (n/p, j/k) then move through that one task.
   const [open, setOpen] = useState<string | null>(null);
   const recount = () =>
-    api<{ toReview: number }>('/api/tasks/counts').then(
+    ok(hq.GET('/api/tasks/counts')).then(
       (c) => setWaiting(c.toReview),
       () => undefined,
     );

@@ -1,15 +1,9 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
-import { api, messageOf } from '../api/client';
+import { hq, messageOf, ok } from '../api/client';
+import type { GetOk } from '../api/schema';
 
 /** One page of `GET /api/tasks/{id}/logs` (worker/run-logs/definitions.ts). */
-interface LogPage {
-  run: number | null;
-  runs: number;
-  live: boolean;
-  chunks: { seq: number; text: string }[];
-  next: number;
-  more: boolean;
-}
+type LogPage = GetOk<'/api/tasks/{id}/logs'>;
 
 /** How often a live log is asked for what came since. */
 const POLL_MS = 1_500;
@@ -54,11 +48,12 @@ export function RunLog({
       timer = setTimeout(() => void tick(), ms);
     };
     const tick = async () => {
-      const query = new URLSearchParams({ after: String(cursor.current.after) });
-      if (chosen !== null) query.set('run', String(chosen));
+      const query = { after: cursor.current.after, ...(chosen !== null ? { run: chosen } : {}) };
       let page: LogPage;
       try {
-        page = await api<LogPage>(`/api/tasks/${taskId}/logs?${query}`);
+        page = await ok(
+          hq.GET('/api/tasks/{id}/logs', { params: { path: { id: taskId }, query } }),
+        );
       } catch (e) {
         if (stopped) return;
         setError(messageOf(e));

@@ -1,11 +1,17 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, messageOf } from '../api/client';
+import { hq, messageOf, ok } from '../api/client';
 import type { Task } from './types';
 
 interface AgentOption {
   slug: string;
   name: string;
 }
+
+const ACTIONS = {
+  retry: '/api/tasks/{id}/retry',
+  reassign: '/api/tasks/{id}/reassign',
+  cancel: '/api/tasks/{id}/cancel',
+} as const;
 
 const OPEN = ['PENDING', 'ASSIGNED', 'RUNNING', 'REVIEW', 'CHANGES_REQUESTED'];
 
@@ -25,7 +31,7 @@ export function TaskActions({ task, onDone }: { task: Task; onDone: () => void }
 
   useEffect(() => {
     if (!canRetry && !canReassign) return;
-    api<{ agents: (AgentOption & { archivedAt?: string | null })[] }>('/api/agents').then(
+    ok(hq.GET('/api/agents')).then(
       (r) => setAgents(r.agents.filter((a) => !a.archivedAt)),
       (e) => setError(messageOf(e)),
     );
@@ -39,7 +45,7 @@ export function TaskActions({ task, onDone }: { task: Task; onDone: () => void }
     if (reason.trim()) body.reason = reason.trim();
     if (action !== 'cancel' && agent) body.agent = agent;
     try {
-      await api(`/api/tasks/${task.id}/${action}`, { method: 'POST', body });
+      await ok(hq.POST(ACTIONS[action], { params: { path: { id: task.id } }, body }));
       setReason('');
       onDone();
     } catch (e) {

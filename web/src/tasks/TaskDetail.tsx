@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, messageOf } from '../api/client';
+import { hq, messageOf, ok } from '../api/client';
 import { hasRole, me } from '../auth/session';
 import { Cost, tokens, usd } from '../spend/cost';
 import { Commit } from './Commit';
@@ -25,7 +25,7 @@ export function TaskDetail({ id }: { id: string }) {
   // Reloaded with the task: a verdict sends comments, a new round settles what it touched.
   const comments = useComments(id, `${task?.headCommit}-${task?.updatedAt}`);
   const load = () =>
-    api<Task & { events: TaskEvent[] }>(`/api/tasks/${id}`).then(setTask, (e) =>
+    ok(hq.GET('/api/tasks/{id}', { params: { path: { id } } })).then(setTask, (e) =>
       setError(messageOf(e)),
     );
   // Reload when the id changes.

@@ -1,7 +1,8 @@
 // One paged task list (a board column, the review queue): the first page, "Load more" by
 // nextCursor, and a refresh that reloads what is shown when tasks move.
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { api, messageOf } from '../api/client';
+import { hq, messageOf, ok } from '../api/client';
+import { queryOf } from '../api/schema';
 import type { Task } from './types';
 
 /** The API's largest page: a refresh reloads at most this many and keeps the rest. */
@@ -18,8 +19,12 @@ export interface PagedTasks {
   drop(id: string): void;
 }
 
-const url = (query: string, limit: number, cursor?: string | null) =>
-  `/api/tasks?${query}${query ? '&' : ''}limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+const page = (query: string, limit: number, cursor?: string | null) =>
+  ok(
+    hq.GET('/api/tasks', {
+      params: { query: { ...queryOf<'/api/tasks'>(query), limit, ...(cursor ? { cursor } : {}) } },
+    }),
+  );
 
 /** `query`: the list's filters as URL parameters (no limit, no cursor). */
 export function usePagedTasks(query: string, pageSize: number): PagedTasks {
@@ -37,7 +42,7 @@ export function usePagedTasks(query: string, pageSize: number): PagedTasks {
   const load = useCallback(
     (limit: number) => {
       const mine = ++generation.current;
-      api<{ items: Task[]; nextCursor: string | null }>(url(query, limit)).then(
+      page(query, limit).then(
         (page) => {
           if (mine !== generation.current) return;
           const before = shown.current;
@@ -70,7 +75,7 @@ export function usePagedTasks(query: string, pageSize: number): PagedTasks {
     const mine = queryGeneration.current;
     const from = cursor;
     if (!from) return;
-    api<{ items: Task[]; nextCursor: string | null }>(url(query, pageSize, from)).then(
+    page(query, pageSize, from).then(
       (page) => {
         if (mine !== queryGeneration.current) return;
         setItems((old) => {

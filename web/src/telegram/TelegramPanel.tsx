@@ -1,28 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, messageOf } from '../api/client';
+import { hq, messageOf, ok } from '../api/client';
 import './telegram.css';
+import type { Answered, GetOk } from '../api/schema';
 
-interface LinkedChat {
-  chatId: string;
-  telegramName: string | null;
-  mutedUntil: string | null;
-  linkedAt: string;
-}
-
-interface Chats {
-  configured: boolean;
-  botUsername: string | null;
-  chats: LinkedChat[];
-  /** Your chat unlinked because you blocked the bot, unless you linked one since. */
-  blocked: { chatId: string; at: string } | null;
-}
-
-interface LinkCode {
-  code: string;
-  expiresAt: string;
-  botUsername: string;
-  link: string;
-}
+type Chats = GetOk<'/api/telegram/chats'>;
+type LinkCode = Answered<'/api/telegram/link-code', 'post', 201>;
 
 /** Your Telegram chats with the CEO: link one with a one-time code, or unlink one. */
 export function TelegramPanel() {
@@ -31,7 +13,7 @@ export function TelegramPanel() {
   const [error, setError] = useState<string | null>(null);
 
   const load = () =>
-    api<Chats>('/api/telegram/chats').then(
+    ok(hq.GET('/api/telegram/chats')).then(
       (v) => setView(v),
       (e) => setError(messageOf(e)),
     );
@@ -50,11 +32,11 @@ export function TelegramPanel() {
 
   const createCode = () =>
     run(async () => {
-      setCode(await api<LinkCode>('/api/telegram/link-code', { method: 'POST' }));
+      setCode(await ok(hq.POST('/api/telegram/link-code')));
     });
   const unlink = (chatId: string) =>
     run(async () => {
-      await api(`/api/telegram/chats/${encodeURIComponent(chatId)}`, { method: 'DELETE' });
+      await ok(hq.DELETE('/api/telegram/chats/{chatId}', { params: { path: { chatId } } }));
       await load();
     });
 

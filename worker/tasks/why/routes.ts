@@ -30,7 +30,7 @@ const Why = z
     status: z.string(),
     since: z.string().describe('When the task entered its current status.'),
     stuck: z.boolean(),
-    firstFailing: Gate.nullable(),
+    firstFailing: z.union([Gate, z.null()]),
     gates: z.array(Gate),
   })
   .openapi('Why');

@@ -2,7 +2,7 @@
 // adds and deletes them for a task. The task page and the review queue share it.
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { ReviewComment } from '../../../../worker/reviews/comments/types';
-import { api, describeFailure } from '../../api/client';
+import { describeFailure, hq, ok } from '../../api/client';
 
 export type { ReviewComment } from '../../../../worker/reviews/comments/types';
 
@@ -27,7 +27,7 @@ export function useComments(taskId: string, refreshKey: string): Comments {
   const [error, setError] = useState<string | null>(null);
   const load = useCallback(
     () =>
-      api<{ items: ReviewComment[] }>(`/api/tasks/${encodeURIComponent(taskId)}/comments`).then(
+      ok(hq.GET('/api/tasks/{id}/comments', { params: { path: { id: taskId } } })).then(
         (answer) => {
           setItems(answer.items);
           setError(null);
@@ -41,16 +41,20 @@ export function useComments(taskId: string, refreshKey: string): Comments {
     void load();
   }, [load, refreshKey]);
   const add = async (head: string, range: LineRange, body: string) => {
-    await api(`/api/tasks/${encodeURIComponent(taskId)}/comments`, {
-      method: 'POST',
-      body: { headCommit: head, ...range, body },
-    });
+    await ok(
+      hq.POST('/api/tasks/{id}/comments', {
+        params: { path: { id: taskId } },
+        body: { headCommit: head, ...range, body },
+      }),
+    );
     await load();
   };
   const remove = async (id: string) => {
-    await api(`/api/tasks/${encodeURIComponent(taskId)}/comments/${encodeURIComponent(id)}`, {
-      method: 'DELETE',
-    });
+    await ok(
+      hq.DELETE('/api/tasks/{id}/comments/{commentId}', {
+        params: { path: { id: taskId, commentId: id } },
+      }),
+    );
     await load();
   };
   return { items, error, add, remove };

@@ -7,7 +7,7 @@ import {
   type PatchLine,
   parsePatch,
 } from '../../../../worker/patches/parse';
-import { type ApiErrorBody, ApiFailure } from '../../api/client';
+import { hq, ok } from '../../api/client';
 
 export type { PatchFile, PatchHunk, PatchLine } from '../../../../worker/patches/parse';
 
@@ -20,20 +20,13 @@ export interface LoadedPatch {
 
 /** The task's patch for its current head (or `head`). */
 export async function loadPatch(taskId: string, head?: string): Promise<LoadedPatch> {
-  const query = head ? `?head=${encodeURIComponent(head)}` : '';
-  const response = await fetch(`/api/tasks/${encodeURIComponent(taskId)}/patch${query}`, {
-    credentials: 'same-origin',
+  // The patch is text/x-diff: read as text; the head and truncation come back as headers.
+  const answer = await hq.GET('/api/tasks/{id}/patch', {
+    params: { path: { id: taskId }, query: head ? { head } : {} },
+    parseAs: 'text',
   });
-  const text = await response.text();
-  if (!response.ok) {
-    let body: ApiErrorBody = { code: 'unknown', message: `HTTP ${response.status}`, requestId: '' };
-    try {
-      body = (JSON.parse(text) as { error?: ApiErrorBody }).error ?? body;
-    } catch {
-      // Not JSON (a proxy's page): the status says enough.
-    }
-    throw new ApiFailure(response.status, body);
-  }
+  const text = await ok(answer);
+  const response = answer.response;
   return {
     parsed: parsePatch(text),
     head: response.headers.get('x-hq-head-commit') ?? head ?? '',

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Gate, Why } from '../../../../worker/tasks/why/types';
-import { api, messageOf } from '../../api/client';
+import { hq, messageOf, ok } from '../../api/client';
 
 const MARK: Record<Gate['state'], string> = { pass: '✓', fail: '✗', wait: '…', skip: '–' };
 
@@ -14,7 +14,7 @@ export function WhyPanel({ taskId, refreshKey }: { taskId: string; refreshKey: u
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     let live = true;
-    api<Why>(`/api/tasks/${taskId}/why`).then(
+    ok(hq.GET('/api/tasks/{id}/why', { params: { path: { id: taskId } } })).then(
       (found) => {
         if (live) {
           setWhy(found);

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { Gate, Why } from '../../../../worker/tasks/why/types';
-import { api } from '../../api/client';
+import type { Gate } from '../../../../worker/tasks/why/types';
+import { hq, ok } from '../../api/client';
 
 /**
  * Every stuck task's first failing gate, by task id, from GET /api/tasks/stuck; fetched again
@@ -11,7 +11,7 @@ export function useStuckTasks(refreshKey: unknown): Map<string, Gate> {
   const [stuck, setStuck] = useState<Map<string, Gate>>(new Map());
   useEffect(() => {
     let live = true;
-    api<{ items: Why[] }>('/api/tasks/stuck').then(
+    ok(hq.GET('/api/tasks/stuck')).then(
       ({ items }) => {
         if (!live) return;
         setStuck(
