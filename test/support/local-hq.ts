@@ -1,6 +1,6 @@
 import { type ChildProcess, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -134,12 +134,14 @@ async function startOnce(vars: Record<string, string>, options: LocalHqOptions):
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
+  // HQ_LOCAL_HQ_LOG=<file> keeps wrangler's whole output (the runtime's warnings) for a look after.
+  const keep = process.env.HQ_LOCAL_HQ_LOG;
+  const collect = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-16_000);
+    if (keep) appendFileSync(keep, chunk);
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
   const url = `http://127.0.0.1:${port}`;
   const stop = async () => {
     await endProcess(child);

@@ -1,13 +1,13 @@
 import { runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { MAX_DIGEST_MEMBERS } from '../../../durable-objects/ceo/local-store';
+import { type CeoLocalStore, MAX_DIGEST_MEMBERS } from '../../../durable-objects/ceo/local-store';
 import type { QueueItem } from '../../../durable-objects/ceo/process';
+import { pullEvents } from '../../../durable-objects/ceo/pull';
 import { MAX_OPEN_STREAMS } from '../../../durable-objects/ceo/streams';
 import type { CeoDO } from '../../../durable-objects/ceo-do';
 import { MAX_MOVES_HELD, MAX_SOCKETS } from '../../../durable-objects/office/caps';
 import { MAX_WAITING } from '../../../durable-objects/serial';
-import type { BufferedMember } from '../../../worker/ceo/digest';
 import { taskMovedStatement } from '../../../worker/events/outbox';
 import { ceo, fakeClock, listNotifications, MINUTE, noModel } from '../ceo/support';
 import { openOffice } from '../office/support';
@@ -53,13 +53,7 @@ const largest = (into: Sizes, sample: object) => {
 };
 
 /** The CEO's insides this test drives: its real feed reader and its real local store. */
-type CeoInside = {
-  pull(now: number): Promise<void>;
-  store: {
-    head(): { key: string; item: QueueItem } | null;
-    complete(key: string, member: BufferedMember | null, now: number): void;
-  };
-};
+type CeoInside = { store: CeoLocalStore };
 
 describe('memory stays flat under 5,000 events', () => {
   it('keeps the office hub under its caps while it follows them, the newest moves sent', async () => {
@@ -104,7 +98,7 @@ describe('memory stays flat under 5,000 events', () => {
     // would take minutes here, and it holds nothing in memory between events.)
     await runInDurableObject(ceo(), async (instance: CeoDO) => {
       const inside = instance as unknown as CeoInside;
-      await inside.pull(now);
+      await pullEvents(env, inside.store, now);
       for (let next = inside.store.head(); next; next = inside.store.head()) {
         const { event } = next.item as Extract<QueueItem, { kind: 'event' }>;
         const taskId = event.type === 'task.moved' ? event.taskId : '';
