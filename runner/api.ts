@@ -1,7 +1,6 @@
 import createClient, { type Client } from 'openapi-fetch';
-import type { ExecutorConfig, ExecutorPreset } from '../worker/agents/catalog';
+import type { ExecutorPreset } from '../worker/agents/catalog';
 import type { paths } from '../worker/openapi/schema.gen';
-import type { InlineComment } from '../worker/reviews/comments/types';
 import type {
   ApprovedTask,
   Declaration,
@@ -10,55 +9,37 @@ import type {
   RunnerRepository,
   RunReport as WireRunReport,
 } from '../worker/runners/wire';
-import type { HeartbeatAnswer } from './budget';
-import type { McpServerConfig } from './executors/presets';
+import type { HeartbeatAnswer, PlanningClaim, RunnerAnswer } from './answers';
 import type { DiffEntry } from './git/diff';
 import type { Patch } from './git/patch';
-import type { PlanningClaim, PlanningReport } from './planning/wire';
+import type { PlanningReport } from './planning/wire';
 import type { ReviewClaim, ReviewReport } from './review/wire';
 import { RUNNER_VERSION } from './version';
 
 export type { InlineComment } from '../worker/reviews/comments/types';
 
-/** What HQ hands a runner with a claimed task (see worker/runners/api-definitions.ts). */
-export interface Claim {
-  timeoutSeconds: number;
-  task: {
-    id: string;
-    title: string;
-    spec: string;
-    expectedScope: string[];
-    branch: string;
-    baseBranch: string;
-    reviewComments: string | null;
-    /** Claims of this task so far, this one included: the run its log goes to. */
-    runs: number;
-    /** The head the last report recorded (a later round continues from it); null before. */
-    headCommit: string | null;
-    /** That head was pushed to the repository's remote as `hq/<task id>`. */
-    headPushed: boolean;
-    /** The inline review comments sent with this run (absent from an HQ before issue 18). */
-    inlineComments?: InlineComment[];
-  };
-  mission: { id: string; title: string; brief: string; repository: string; targetBranch: string };
-  agent: {
-    slug: string;
-    name: string;
-    model: string;
-    provider: string;
-    identity: string;
-    tools: string[];
-    /** Null: run it with this runner's `--executor`. */
-    executor: ExecutorConfig | null;
-    /** Secrets unsealed for this run: they go to the run's own files only, never to a log. */
-    mcpServers: Record<string, McpServerConfig>;
-  } | null;
-  /**
-   * HQ's own MCP server and this run's token for it (absent from an HQ before issue 19): the
-   * CLI gets it as the server `hq`. The token is a secret like the agent's MCP headers.
-   */
-  mcp?: { url: string; token: string };
-}
+type ClaimAnswer = RunnerAnswer<'/api/runner/claim'>;
+/**
+ * What the runner reads of a claimed task, typed by the schema: the task's fields it uses
+ * (tests build claims by hand), and `mcp` and inline comments optional for older HQs.
+ */
+export type Claim = Omit<ClaimAnswer, 'task' | 'mcp'> & {
+  task: Pick<
+    ClaimAnswer['task'],
+    | 'id'
+    | 'title'
+    | 'spec'
+    | 'expectedScope'
+    | 'branch'
+    | 'baseBranch'
+    | 'reviewComments'
+    | 'runs'
+    | 'headCommit'
+    | 'headPushed'
+  > &
+    Partial<Pick<ClaimAnswer['task'], 'inlineComments'>>;
+  mcp?: ClaimAnswer['mcp'];
+};
 
 export type { ReviewClaim, ReviewReport } from './review/wire';
 
@@ -153,13 +134,13 @@ export class HqClient {
     );
   }
 
-  claim(waitSeconds: number, disk?: Disk, signal?: AbortSignal) {
+  claim(waitSeconds: number, disk?: Disk, signal?: AbortSignal): Promise<Claim | undefined> {
     return this.unwrap(
       this.hq.POST('/api/runner/claim', {
         body: { waitSeconds, ...(disk && { disk }) },
         ...(signal && { signal }),
       }),
-    ) as Promise<Claim | undefined>;
+    );
   }
   capabilities(capabilities: Capability[], repositories: RunnerRepository[]) {
     return this.unwrap(
@@ -173,13 +154,13 @@ export class HqClient {
     beat: NonNullable<
       paths['/api/runner/tasks/{id}/heartbeat']['post']['requestBody']
     >['content']['application/json'],
-  ) {
+  ): Promise<HeartbeatAnswer | undefined> {
     return this.unwrap(
       this.hq.POST('/api/runner/tasks/{id}/heartbeat', {
         params: { path: pathId('task id', taskId) },
         body: beat,
       }),
-    ) as Promise<HeartbeatAnswer | undefined>;
+    );
   }
   appendLog(taskId: string, batch: { run: number; seq: number; text: string }) {
     return this.unwrap(
@@ -230,10 +211,8 @@ export class HqClient {
     return (await this.unwrap(this.hq.POST('/api/runner/verdicts')))?.approved ?? [];
   }
   /** Leases the next review job this runner can run, or undefined (204). */
-  reviewClaim() {
-    return this.unwrap(this.hq.POST('/api/runner/reviews/claim', { body: {} })) as Promise<
-      ReviewClaim | undefined
-    >;
+  reviewClaim(): Promise<ReviewClaim | undefined> {
+    return this.unwrap(this.hq.POST('/api/runner/reviews/claim', { body: {} }));
   }
   reviewReport(jobId: string, report: ReviewReport) {
     return this.unwrap(
@@ -252,10 +231,8 @@ export class HqClient {
     );
   }
   /** Leases the next planning run this runner can run, or undefined (204). */
-  planningClaim() {
-    return this.unwrap(this.hq.POST('/api/runner/planning/claim', { body: {} })) as Promise<
-      PlanningClaim | undefined
-    >;
+  planningClaim(): Promise<PlanningClaim | undefined> {
+    return this.unwrap(this.hq.POST('/api/runner/planning/claim', { body: {} }));
   }
   planningReport(jobId: string, report: PlanningReport) {
     return this.unwrap(

@@ -1,16 +1,7 @@
+import type { HeartbeatAnswer } from './answers';
 import type { Usage } from './executors/run';
 
-/** HQ's answer to a heartbeat (worker/runners/api-definitions.ts `heartbeat`). */
-export interface HeartbeatAnswer {
-  status: 'RUNNING';
-  /** What is left of each budget with the run's use at that beat counted; null: no budget. */
-  remaining?: Record<'agentUsd' | 'agentTokens' | 'missionUsd' | 'missionTokens', number | null>;
-  /** The run's cost at that beat as HQ counts it (estimated from the price table if need be). */
-  runCostUsd?: number | null;
-  price?: { inputPerMillionUsd: number; outputPerMillionUsd: number } | null;
-  stop?: 'budget';
-  stopReason?: string;
-}
+export type { HeartbeatAnswer } from './answers';
 
 const NOTHING: Usage = { inputTokens: null, outputTokens: null, costUsd: null };
 const smallest = (...values: (number | null)[]) => {
@@ -48,8 +39,11 @@ export class BudgetGuard {
     this.check();
   }
 
-  /** Sets the limits from HQ's answer to a heartbeat that carried `sent`. */
-  answered(sent: Usage, answer: HeartbeatAnswer | undefined): void {
+  /**
+   * Sets the limits from HQ's answer to a heartbeat that carried `sent`. Partial: an HQ older
+   * than budgets answers only its status.
+   */
+  answered(sent: Usage, answer: Partial<HeartbeatAnswer> | undefined): void {
     if (!answer?.remaining) return; // an HQ that knows no budgets: nothing to enforce
     this.price = answer.price ?? null;
     if (answer.stop) {

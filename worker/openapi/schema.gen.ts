@@ -8196,6 +8196,8 @@ export interface operations {
                             title: string;
                         };
                         task: components["schemas"]["Task"] & {
+                            baseBranch?: string;
+                            branch?: string;
                             /** @description The inline review comments sent with this run: put them in the prompt. */
                             inlineComments: {
                                 author: string;

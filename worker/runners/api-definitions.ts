@@ -15,6 +15,9 @@ export const Claimed = z.object({
     .int()
     .describe('Heartbeat at least this often, or the task is requeued.'),
   task: Task.extend({
+    // Set on every task that can be claimed (nullable on Task only for older rows).
+    branch: z.string(),
+    baseBranch: z.string(),
     inlineComments: z
       .array(
         z.object({

@@ -1,10 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import { hq, ok } from '../api/client';
+import type { Schema } from '../api/schema';
 
-interface ServedRepository {
-  name: string;
-  runners: { name: string; online: boolean }[];
-}
+type ServedRepository = Schema<'Repository'>;
 
 /**
  * A repository name: offers what runners serve (GET /api/repositories) and still takes any

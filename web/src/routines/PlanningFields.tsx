@@ -1,14 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
 import { hq, ok } from '../api/client';
+import type { Schema } from '../api/schema';
 import { RepositoryInput } from '../missions/RepositoryInput';
 
-interface AgentChoice {
-  slug: string;
-  name: string;
-  type: string;
-  role: string;
-  archivedAt: string | null;
-}
+type AgentChoice = Pick<Schema<'Agent'>, 'slug' | 'name' | 'type' | 'role' | 'archivedAt'>;
 
 /** Who may plan: a LEAD agent, or one whose role names the CEO (the server checks it too). */
 const plans = (a: AgentChoice) => !a.archivedAt && (a.type === 'LEAD' || /\bceo\b/i.test(a.role));

@@ -1,12 +1,10 @@
 import { signal } from '@preact/signals';
 import { useState } from 'preact/hooks';
 import { describeFailure, hq, ok } from '../api/client';
+import type { Answered } from '../api/schema';
 import type { Routine } from './types';
 
-export interface FreshSecret {
-  webhookUrl: string;
-  webhookSecret: string;
-}
+export type FreshSecret = Answered<'/api/routines/{id}/webhook', 'post'>;
 
 /** A URL as the caller must use it: the server may answer a path or a full URL. */
 const absolute = (url: string) => new URL(url, location.origin).toString();

@@ -1,11 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
 import { hq, messageOf, ok } from '../api/client';
+import type { Schema } from '../api/schema';
 import type { Task } from './types';
 
-interface AgentOption {
-  slug: string;
-  name: string;
-}
+type AgentOption = Pick<Schema<'Agent'>, 'slug' | 'name'>;
 
 const ACTIONS = {
   retry: '/api/tasks/{id}/retry',
