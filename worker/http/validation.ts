@@ -15,9 +15,15 @@ const locations: Record<string, FieldProblem['in']> = {
 
 /** Turns zod issues into field problems: one per field, named by its dotted path. */
 export function fieldProblems(error: z.ZodError, target: string): FieldProblem[] {
-  const where = locations[target] ?? 'body';
-  return error.issues.flatMap((issue): FieldProblem[] => {
-    const base = issue.path.map(String).join('.');
+  return problemsOf(error.issues, [], locations[target] ?? 'body');
+}
+
+type Issue = z.core.$ZodIssue;
+
+function problemsOf(issues: Issue[], prefix: PropertyKey[], where: FieldProblem['in']) {
+  return issues.flatMap((issue): FieldProblem[] => {
+    const path = [...prefix, ...issue.path];
+    const base = path.map(String).join('.');
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.map((key) => ({
         field: base ? `${base}.${key}` : key,
@@ -25,9 +31,19 @@ export function fieldProblems(error: z.ZodError, target: string): FieldProblem[]
         message: 'unknown field',
       }));
     }
+    // `X | null` (how the document keeps a shared schema non-nullable): name the fields of the
+    // one option the value was meant for, not the union (`executor.preset`, not `executor`).
+    if (issue.code === 'invalid_union') {
+      const meant = issue.errors.filter((option) => !wrongTypeOnly(option));
+      if (meant.length === 1 && meant[0]) return problemsOf(meant[0], path, where);
+    }
     return [{ field: base || '(root)', in: where, message: issue.message }];
   });
 }
+
+/** An option the value is not even the type of (an object given where null is allowed). */
+const wrongTypeOnly = (option: Issue[]) =>
+  option.length === 1 && option[0]?.code === 'invalid_type' && option[0].path.length === 0;
 
 /** The default hook of every route: a failed validation is a 400 that names each field. */
 export const validationHook: Hook<unknown, HonoEnv, string, unknown> = (result) => {
