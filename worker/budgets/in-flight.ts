@@ -1,6 +1,6 @@
 import { knownCost, type Price } from '../prices/price';
 import { priceFor } from '../prices/store';
-import { agentSpent, missionSpent, type Spent } from './spent';
+import type { SpentSums } from './spent';
 
 /** What a run in flight has used so far, as its heartbeat says (null: unknown). */
 export interface RunUsage {
@@ -52,41 +52,25 @@ const count = (n: number) => `${n.toLocaleString('en-US')} tokens`;
 
 /**
  * Checks a run in flight against its agent's monthly budgets and its mission's budgets, money
- * and tokens. Spent = the ledger + the other runs in flight + this run so far (`run`, already
- * priced). A budget is passed when spent goes over it (exactly at it is not yet over).
+ * and tokens. Spent = the ledger + the other runs in flight (`spent`, as `agentSpent` and
+ * `missionSpent` count them) + this run so far (`run`, already priced). A budget is passed
+ * when spent goes over it (exactly at it is not yet over). Pure: the heartbeat reads the
+ * figures in the batch that records the beat (worker/runners/heartbeat.ts).
  */
-export async function checkRun(
-  env: Env,
-  task: { id: string; agentId: string | null; missionId: string },
+export function judgeRun(
+  task: { missionId: string },
+  budgets: Budgets | null,
+  spent: { agent: SpentSums; mission: SpentSums },
   run: { tokens: number; costUsd: number | null },
-  now: number,
-  /** The budgets, when the caller read them with the task (one round trip fewer). */
-  read?: Budgets,
-): Promise<Verdict> {
-  const budgets =
-    read ??
-    (await env.DB.prepare(
-      `SELECT a.slug, a.monthly_budget_usd AS agentUsd, a.monthly_budget_tokens AS agentTokens,
-       m.title, m.budget_usd AS missionUsd, m.budget_tokens AS missionTokens
-     FROM missions m LEFT JOIN agents a ON a.id = ? WHERE m.id = ?`,
-    )
-      .bind(task.agentId, task.missionId)
-      .first<Budgets>());
-  const none: Spent = { usd: 0, tokens: 0, unknownCost: 0 };
-  const hasAgentBudget = budgets?.agentUsd != null || budgets?.agentTokens != null;
-  const hasMissionBudget = budgets?.missionUsd != null || budgets?.missionTokens != null;
-  const [agent, mission] = await Promise.all([
-    task.agentId && hasAgentBudget ? agentSpent(env.DB, task.agentId, now, task.id) : none,
-    hasMissionBudget ? missionSpent(env.DB, task.missionId, task.id) : none,
-  ]);
-  const withRun = (spent: Spent) => ({
-    usd: spent.usd + (run.costUsd ?? 0),
-    tokens: spent.tokens + run.tokens,
+): Verdict {
+  const withRun = (sums: SpentSums) => ({
+    usd: sums.usd + (run.costUsd ?? 0),
+    tokens: sums.tokens + run.tokens,
   });
-  const a = withRun(agent);
-  const m = withRun(mission);
-  const left = (budget: number | null | undefined, spent: number) =>
-    budget == null ? null : budget - spent;
+  const a = withRun(spent.agent);
+  const m = withRun(spent.mission);
+  const left = (budget: number | null | undefined, used: number) =>
+    budget == null ? null : budget - used;
   const remaining: Remaining = {
     agentUsd: left(budgets?.agentUsd, a.usd),
     agentTokens: left(budgets?.agentTokens, a.tokens),

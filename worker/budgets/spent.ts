@@ -12,16 +12,19 @@ export interface Spent {
 
 /** Finished runs come from the ledger's running sums (migration 0023), one row each. */
 const SUMS = 'cost_usd AS usd, tokens, unknown_cost AS unknownCost';
-const FLIGHT = `coalesce(sum(run_cost_usd), 0) AS usd,
-  coalesce(sum(coalesce(run_input_tokens, 0) + coalesce(run_output_tokens, 0)), 0) AS tokens`;
+const FLIGHT_USD = 'coalesce(sum(run_cost_usd), 0)';
+const FLIGHT_TOKENS =
+  'coalesce(sum(coalesce(run_input_tokens, 0) + coalesce(run_output_tokens, 0)), 0)';
+const FLIGHT = `${FLIGHT_USD} AS usd, ${FLIGHT_TOKENS} AS tokens`;
 
 export const monthStart = (now: number) => {
   const day = new Date(now);
   return Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), 1);
 };
 
-type Row = { usd: number; tokens: number; unknownCost?: number };
-const add = (ledger: Row | null, flight: Row | null): Spent => ({
+type Row = { usd: number | null; tokens: number | null; unknownCost?: number | null };
+/** A spend from its ledger sums and its runs in flight (null or missing: none). */
+export const spentOf = (ledger: Row | null, flight: Row | null): Spent => ({
   usd: (ledger?.usd ?? 0) + (flight?.usd ?? 0),
   tokens: (ledger?.tokens ?? 0) + (flight?.tokens ?? 0),
   unknownCost: ledger?.unknownCost ?? 0,
@@ -42,7 +45,7 @@ export async function agentSpent(
       .prepare(`SELECT ${FLIGHT} FROM tasks WHERE agent_id = ? AND status = 'RUNNING' AND id <> ?`)
       .bind(agentId, exceptTask),
   ]);
-  return add(ledger?.results[0] ?? null, flight?.results[0] ?? null);
+  return spentOf(ledger?.results[0] ?? null, flight?.results[0] ?? null);
 }
 
 /** The mission's spend so far, with its runs in flight other than `exceptTask`. */
@@ -59,7 +62,61 @@ export async function missionSpent(
       )
       .bind(missionId, exceptTask),
   ]);
-  return add(ledger?.results[0] ?? null, flight?.results[0] ?? null);
+  return spentOf(ledger?.results[0] ?? null, flight?.results[0] ?? null);
+}
+
+/**
+ * The figures `agentSpent` and `missionSpent` read, as select columns over a task `t` with its
+ * agent `a` and mission `m`, joined to `agent_month_spend al` (this month) and `mission_spend
+ * ml`: for a read that also reads the task (the heartbeat's). Runs in flight other than `t`
+ * are summed only for a side with a budget (null otherwise: nothing is checked against them).
+ */
+export function spendColumns(): string {
+  const flight = (column: 'agent_id' | 'mission_id', sum: string, budgeted: string) =>
+    `CASE WHEN ${budgeted} THEN (SELECT ${sum} FROM tasks o
+       WHERE o.${column} = t.${column} AND o.status = 'RUNNING' AND o.id <> t.id) END`;
+  const agent = 'a.monthly_budget_usd IS NOT NULL OR a.monthly_budget_tokens IS NOT NULL';
+  const mission = 'm.budget_usd IS NOT NULL OR m.budget_tokens IS NOT NULL';
+  return `al.cost_usd AS agentLedgerUsd, al.tokens AS agentLedgerTokens,
+    ${flight('agent_id', FLIGHT_USD, agent)} AS agentFlightUsd,
+    ${flight('agent_id', FLIGHT_TOKENS, agent)} AS agentFlightTokens,
+    ml.cost_usd AS missionLedgerUsd, ml.tokens AS missionLedgerTokens,
+    ${flight('mission_id', FLIGHT_USD, mission)} AS missionFlightUsd,
+    ${flight('mission_id', FLIGHT_TOKENS, mission)} AS missionFlightTokens`;
+}
+
+/** What `spendColumns` read, by side. */
+export interface SpendFigures {
+  agentLedgerUsd: number | null;
+  agentLedgerTokens: number | null;
+  agentFlightUsd: number | null;
+  agentFlightTokens: number | null;
+  missionLedgerUsd: number | null;
+  missionLedgerTokens: number | null;
+  missionFlightUsd: number | null;
+  missionFlightTokens: number | null;
+}
+
+/** Money and tokens spent (the count of unknown costs is not read with them). */
+export type SpentSums = Pick<Spent, 'usd' | 'tokens'>;
+
+/** The agent's and the mission's spend from `spendColumns`' figures. */
+export function spendsOf(f: SpendFigures): { agent: SpentSums; mission: SpentSums } {
+  const sums = ({ usd, tokens }: Spent) => ({ usd, tokens });
+  return {
+    agent: sums(
+      spentOf(
+        { usd: f.agentLedgerUsd, tokens: f.agentLedgerTokens },
+        { usd: f.agentFlightUsd, tokens: f.agentFlightTokens },
+      ),
+    ),
+    mission: sums(
+      spentOf(
+        { usd: f.missionLedgerUsd, tokens: f.missionLedgerTokens },
+        { usd: f.missionFlightUsd, tokens: f.missionFlightTokens },
+      ),
+    ),
+  };
 }
 
 /**
@@ -84,7 +141,7 @@ export async function missionsSpent(db: D1Database, ids: string[]): Promise<Map<
   for (const id of ids) {
     const l = ledger?.results.find((r) => r.id === id) ?? null;
     const f = flight?.results.find((r) => r.id === id) ?? null;
-    if (l || f) spent.set(id, add(l, f));
+    if (l || f) spent.set(id, spentOf(l, f));
   }
   return spent;
 }

@@ -1,15 +1,24 @@
-import { eq } from 'drizzle-orm';
-import { agents, missions, tasks } from '../../drizzle/schema';
-import { database } from '../db/client';
-import { inlineCommentsForRun } from '../reviews/comments/rounds';
+import { agents, tasks } from '../../drizzle/schema';
+import { columnsOf, rowOf } from '../db/rows';
+import { type InlineComment, inlineCommentStatements } from '../reviews/comments/rounds';
 import { RUNNER_GONE_MS } from '../tasks/runner-waits';
-import { moveTask } from '../tasks/transition';
+import { moveStatements, moveTask } from '../tasks/transition';
 import { taskView } from '../tasks/views';
 import { type Candidate, claimReason } from './continuation';
 import { type RunAgent, runAgent } from './run-agent';
 import { mintRunToken, RUN_TOKEN_TTL_MS, requireRunTokenKey } from './run-token';
 
 const POLL_MS = 500;
+
+/** A candidate as the claim reads it: the continuation's fields, its mission, its agent. */
+type Row = Candidate & {
+  mission_id: string;
+  mission_title: string;
+  mission_brief: string;
+} & Record<string, unknown>;
+
+/** Agent columns in a candidate row carry this prefix (worker/db/rows.ts). */
+const AGENT = 'a.';
 
 /**
  * Takes the oldest ASSIGNED task this runner can run: its mission's repository is one the
@@ -19,11 +28,16 @@ const POLL_MS = 500;
  * (continuation.ts). Each attempt is a guarded move (ASSIGNED → RUNNING only if still
  * ASSIGNED), so two claimers never get the same task; a claimer that loses a race tries the
  * next candidate.
+ *
+ * Two round trips per claim after the runner guard (it is on the core path, `npm run bench`):
+ * the candidates come with their mission and agent, and each attempt is one batch (take). A
+ * lost race costs one more attempt; an agent whose MCP secrets do not open, one more move.
  */
 async function claimOnce(env: Env, runnerId: string, offer: Offer, run: RunContext) {
   const now = Date.now();
   const { results } = await env.DB.prepare(
     `SELECT t.id, t.runs, t.mission_id, m.target_branch, m.repository, t.agent_id, t.head_commit, t.head_pushed,
+       m.title AS mission_title, m.brief AS mission_brief, ${columnsOf(agents, 'a', AGENT)},
        t.runner_id AS holder_id, h.name AS holder_name, h.revoked_at AS holder_revoked_at,
        h.last_seen_at AS holder_seen_at,
        EXISTS (SELECT 1 FROM json_each(h.repositories) s
@@ -48,7 +62,7 @@ async function claimOnce(env: Env, runnerId: string, offer: Offer, run: RunConte
       runnerId,
       now - RUNNER_GONE_MS,
     )
-    .all<Candidate & { mission_id: string }>();
+    .all<Row>();
   for (const candidate of results) {
     const prepared = await agentFor(env, candidate);
     if ('problem' in prepared) {
@@ -62,32 +76,9 @@ async function claimOnce(env: Env, runnerId: string, offer: Offer, run: RunConte
       });
       continue;
     }
-    const won = await moveTask(env.DB, {
-      taskId: candidate.id,
-      from: 'ASSIGNED',
-      to: 'RUNNING',
-      actor: `runner:${runnerId}`,
-      reason: claimReason(candidate, runnerId, now),
-      set: {
-        runner_id: runnerId,
-        branch: `hq/${candidate.id}`,
-        base_branch: candidate.target_branch,
-        last_heartbeat_at: now,
-        phase: 'claimed',
-        progress: 0,
-        // A new run: its log starts afresh (worker/run-logs/), and so does its last line. The
-        // move only happens while the task is ASSIGNED, so the count cannot race.
-        runs: candidate.runs + 1,
-        last_line: null,
-        // The run's use so far comes with its heartbeats; the last run's is in the ledger.
-        run_input_tokens: null,
-        run_output_tokens: null,
-        run_cost_usd: null,
-      },
-    });
-    if (won) {
-      const found = await claimed(env, candidate, prepared.agent, { ...run, runnerId, now });
-      const agentId = found?.task.agentId;
+    const found = await take(env, candidate, prepared.agent, { ...run, runnerId, now });
+    if (found) {
+      const agentId = found.task.agentId;
       // The agent's Durable Object wakes when this run would go stale without heartbeats. After
       // the answer: the runner needs none of it, and the sweep catches a stale run regardless.
       if (agentId)
@@ -106,52 +97,86 @@ async function claimOnce(env: Env, runnerId: string, offer: Offer, run: RunConte
 /** The candidate's agent ready for a run (null: a task without an agent), or why it cannot run. */
 async function agentFor(
   env: Env,
-  candidate: Candidate,
+  candidate: Row,
 ): Promise<{ agent: RunAgent | null } | { problem: string }> {
-  if (!candidate.agent_id) return { agent: null };
-  const row = await database(env)
-    .select()
-    .from(agents)
-    .where(eq(agents.id, candidate.agent_id))
-    .get();
-  return row ? runAgent(env, row) : { agent: null };
+  // No agent row joined (no agent, or its row is gone): the task runs without one.
+  if (!candidate.agent_id || candidate[`${AGENT}id`] == null) return { agent: null };
+  return runAgent(env, rowOf(agents, candidate, AGENT));
 }
 
 /**
- * What a runner needs to run a task: the task with the inline review comments sent with
- * this run, its mission (brief, repository), the agent, and HQ's MCP server with this run's
- * own token (worker/runners/run-token.ts) for the agent's CLI config.
+ * One attempt, one batch: the guarded move, then (seeing the moved row) the inline review
+ * comments sent with this run and the task as moved. Undefined when another claimer won.
+ * The answer is what a runner needs to run the task: the task with those comments, its
+ * mission (brief, repository), the agent, and HQ's MCP server with this run's own token
+ * (worker/runners/run-token.ts) for the agent's CLI config.
  */
-async function claimed(
+async function take(
   env: Env,
-  candidate: Candidate & { mission_id: string },
+  candidate: Row,
   agent: RunAgent | null,
   run: { runnerId: string; mcpUrl: string; now: number },
 ) {
-  const db = database(env);
-  // Independent reads, sent together (the claim is on the core path, `npm run bench`).
+  const { runnerId, now } = run;
   const runs = candidate.runs + 1;
-  const [task, mission, inlineComments, token] = await Promise.all([
-    db.select().from(tasks).where(eq(tasks.id, candidate.id)).get(),
-    db.select().from(missions).where(eq(missions.id, candidate.mission_id)).get(),
-    inlineCommentsForRun(env.DB, candidate.id, runs),
+  const move = moveStatements(env.DB, {
+    taskId: candidate.id,
+    from: 'ASSIGNED',
+    to: 'RUNNING',
+    actor: `runner:${runnerId}`,
+    reason: claimReason(candidate, runnerId, now),
+    set: {
+      runner_id: runnerId,
+      branch: `hq/${candidate.id}`,
+      base_branch: candidate.target_branch,
+      last_heartbeat_at: now,
+      phase: 'claimed',
+      progress: 0,
+      // A new run: its log starts afresh (worker/run-logs/), and so does its last line. The
+      // move only happens while the task is ASSIGNED, so the count cannot race.
+      runs,
+      last_line: null,
+      // The run's use so far comes with its heartbeats; the last run's is in the ledger.
+      run_input_tokens: null,
+      run_output_tokens: null,
+      run_cost_usd: null,
+    },
+  });
+  // The comments move to this run only if this claim won it (a lost race moves none).
+  const won = {
+    sql: `EXISTS (SELECT 1 FROM tasks WHERE id = ? AND status = 'RUNNING' AND runner_id = ? AND runs = ?)`,
+    values: [candidate.id, runnerId, runs],
+  };
+  // The token is pure crypto: signed while the batch is out.
+  const [answers, token] = await Promise.all([
+    env.DB.batch<Record<string, unknown>>([
+      ...move,
+      ...inlineCommentStatements(env.DB, candidate.id, runs, won),
+      env.DB.prepare(`SELECT ${columnsOf(tasks, 't')} FROM tasks t WHERE t.id = ?`).bind(
+        candidate.id,
+      ),
+    ]),
     mintRunToken(env, {
       taskId: candidate.id,
       run: runs,
-      runnerId: run.runnerId,
-      expiresAt: run.now + RUN_TOKEN_TTL_MS,
+      runnerId,
+      expiresAt: now + RUN_TOKEN_TTL_MS,
     }),
   ]);
-  if (!task) return undefined;
+  if ((answers[0]?.meta.changes ?? 0) !== 1) return undefined;
+  const inlineComments = (answers[move.length + 1]?.results ?? []) as unknown as InlineComment[];
+  const moved = answers[move.length + 2]?.results[0];
+  if (!moved) return undefined;
+  const task = rowOf(tasks, moved);
   return {
     timeoutSeconds: task.timeoutSeconds,
     task: { ...taskView(task), inlineComments },
     mission: {
       id: task.missionId,
-      title: mission?.title ?? '',
-      brief: mission?.brief ?? '',
-      repository: mission?.repository ?? '',
-      targetBranch: mission?.targetBranch ?? 'main',
+      title: candidate.mission_title,
+      brief: candidate.mission_brief,
+      repository: candidate.repository,
+      targetBranch: candidate.target_branch,
     },
     agent,
     mcp: { url: run.mcpUrl, token },

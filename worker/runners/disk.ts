@@ -16,9 +16,28 @@ export const Disk = z
   })
   .openapi('RunnerDisk');
 
-/** The update that stores what a runner said of its disk, now. */
-export function diskStatement(db: D1Database, runnerId: string, disk: DiskReport, now: number) {
+/**
+ * The update that stores what a runner said of its disk, now. `whileHolding`: a task id, for a
+ * heartbeat's batch: it writes only if the runner still holds that task RUNNING, so a refused
+ * beat writes nothing.
+ */
+export function diskStatement(
+  db: D1Database,
+  runnerId: string,
+  disk: DiskReport,
+  now: number,
+  whileHolding?: string,
+) {
+  const held = whileHolding
+    ? ` AND EXISTS (SELECT 1 FROM tasks WHERE id = ? AND runner_id = ? AND status = 'RUNNING')`
+    : '';
   return db
-    .prepare('UPDATE runners SET free_disk_bytes = ?, clones = ?, disk_at = ? WHERE id = ?')
-    .bind(disk.freeBytes, disk.clones, now, runnerId);
+    .prepare(`UPDATE runners SET free_disk_bytes = ?, clones = ?, disk_at = ? WHERE id = ?${held}`)
+    .bind(
+      disk.freeBytes,
+      disk.clones,
+      now,
+      runnerId,
+      ...(whileHolding ? [whileHolding, runnerId] : []),
+    );
 }

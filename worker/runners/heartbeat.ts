@@ -1,5 +1,6 @@
-import { type Budgets, checkRun, type RunUsage } from '../budgets/in-flight';
-import { knownCost, type Price } from '../prices/price';
+import { type Budgets, judgeRun, type RunUsage } from '../budgets/in-flight';
+import { monthStart, type SpendFigures, spendColumns, spendsOf } from '../budgets/spent';
+import type { Price } from '../prices/price';
 import { diskStatement } from './disk';
 import type { Disk } from './wire';
 
@@ -12,13 +13,20 @@ export interface Beat {
   disk?: Disk | undefined;
 }
 
-interface Held extends Budgets {
-  id: string;
-  agentId: string | null;
+interface Held extends Budgets, SpendFigures {
   missionId: string;
+  runCostUsd: number | null;
   inputPerMillionUsd: number | null;
   outputPerMillionUsd: number | null;
 }
+
+// The price of what a run reports under, else of what its agent is configured with (as the
+// report prices it): over a task `t` (`tasks` in the update) with parameters ?3 provider, ?4 model.
+const agentOf = (column: string, task: string) =>
+  `(SELECT ${column} FROM agents WHERE id = ${task}.agent_id)`;
+const priceWhere = (task: string) =>
+  `p.provider = coalesce(?3, ${agentOf('provider', task)}, 'none')
+   AND p.model = coalesce(?4, ${agentOf('model', task)}, 'none')`;
 
 /**
  * Records one heartbeat of a task this runner holds in RUNNING (null when it holds no such
@@ -26,26 +34,62 @@ interface Held extends Budgets {
  * budgets. Past a budget the answer says stop: a runner that ignores the remaining figures
  * is still told, on every beat, until it stops and reports.
  *
- * The task, its budgets and the price of what it runs on come in one read: a beat arrives
- * every few seconds per running task, so its round trips are on the core path (`npm run bench`).
+ * One batch, one round trip (a beat arrives every few seconds per running task, so it is on
+ * the core path, `npm run bench`): the update, which prices the run in SQL as `knownCost`
+ * does; the runner's disk, written only if the beat counted; then the task as recorded with
+ * its budgets, the price used and the spend its budgets are checked against.
  */
 export async function recordBeat(env: Env, taskId: string, runnerId: string, beat: Beat) {
   const now = Date.now();
   const usage = beat.usage;
-  // Priced under what the CLI reports, else what the agent is configured with (as the report).
-  const held = await env.DB.prepare(
-    `SELECT t.id, t.agent_id AS agentId, t.mission_id AS missionId,
-       a.slug, a.monthly_budget_usd AS agentUsd, a.monthly_budget_tokens AS agentTokens,
-       m.title, m.budget_usd AS missionUsd, m.budget_tokens AS missionTokens,
-       p.input_per_million_usd AS inputPerMillionUsd, p.output_per_million_usd AS outputPerMillionUsd
-     FROM tasks t JOIN missions m ON m.id = t.mission_id LEFT JOIN agents a ON a.id = t.agent_id
-     LEFT JOIN prices p ON p.provider = coalesce(?3, a.provider, 'none')
-       AND p.model = coalesce(?4, a.model, 'none')
-     WHERE t.id = ?1 AND t.runner_id = ?2 AND t.status = 'RUNNING'`,
-  )
-    .bind(taskId, runnerId, usage?.provider ?? null, usage?.model ?? null)
-    .first<Held>();
-  if (!held) return null;
+  const db = env.DB;
+  const params = [taskId, runnerId, usage?.provider ?? null, usage?.model ?? null];
+  const [result, ...rest] = await db.batch<Held>([
+    // The CLI's money, else both token counts at the price (a null count or no price: null,
+    // never half the tokens priced), else unknown: priceTokens and knownCost, in SQL.
+    db
+      .prepare(
+        `UPDATE tasks SET last_heartbeat_at = ?5, phase = coalesce(?6, phase),
+         progress = coalesce(?7, progress), log_tail = coalesce(?8, log_tail),
+         last_line = coalesce(?9, last_line), updated_at = ?5,
+         run_input_tokens = CASE WHEN ?10 THEN ?11 ELSE run_input_tokens END,
+         run_output_tokens = CASE WHEN ?10 THEN ?12 ELSE run_output_tokens END,
+         run_cost_usd = CASE WHEN ?10 THEN coalesce(?13,
+           (SELECT (?11 * p.input_per_million_usd + ?12 * p.output_per_million_usd) / 1000000.0
+            FROM prices p WHERE ${priceWhere('tasks')})) ELSE run_cost_usd END
+         WHERE id = ?1 AND runner_id = ?2 AND status = 'RUNNING'`,
+      )
+      .bind(
+        ...params,
+        now,
+        beat.phase ?? null,
+        beat.progress ?? null,
+        beat.logTail ?? null,
+        beat.lastLine ?? null,
+        usage ? 1 : 0,
+        usage?.inputTokens ?? null,
+        usage?.outputTokens ?? null,
+        usage?.costUsd ?? null,
+      ),
+    // Only with a beat that counted: a refused beat (409) writes nothing.
+    ...(beat.disk ? [diskStatement(db, runnerId, beat.disk, now, taskId)] : []),
+    db
+      .prepare(
+        `SELECT t.mission_id AS missionId, t.run_cost_usd AS runCostUsd,
+           a.slug, a.monthly_budget_usd AS agentUsd, a.monthly_budget_tokens AS agentTokens,
+           m.title, m.budget_usd AS missionUsd, m.budget_tokens AS missionTokens,
+           p.input_per_million_usd AS inputPerMillionUsd, p.output_per_million_usd AS outputPerMillionUsd,
+           ${spendColumns()}
+         FROM tasks t JOIN missions m ON m.id = t.mission_id LEFT JOIN agents a ON a.id = t.agent_id
+         LEFT JOIN prices p ON ${priceWhere('t')}
+         LEFT JOIN agent_month_spend al ON al.agent_id = t.agent_id AND al.month_start = ?5
+         LEFT JOIN mission_spend ml ON ml.mission_id = t.mission_id
+         WHERE t.id = ?1 AND t.runner_id = ?2 AND t.status = 'RUNNING'`,
+      )
+      .bind(...params, monthStart(now)),
+  ]);
+  const held = rest.at(-1)?.results[0];
+  if (result?.meta.changes !== 1 || !held) return null;
   const price: Price | null =
     held.inputPerMillionUsd === null || held.outputPerMillionUsd === null
       ? null
@@ -53,40 +97,10 @@ export async function recordBeat(env: Env, taskId: string, runnerId: string, bea
           inputPerMillionUsd: held.inputPerMillionUsd,
           outputPerMillionUsd: held.outputPerMillionUsd,
         };
-  const priced = usage
-    ? {
-        costUsd: knownCost(usage.costUsd, usage.inputTokens, usage.outputTokens, price).costUsd,
-        price,
-      }
-    : { costUsd: null, price: null };
-  const result = await env.DB.prepare(
-    `UPDATE tasks SET last_heartbeat_at = ?, phase = coalesce(?, phase), progress = coalesce(?, progress),
-     log_tail = coalesce(?, log_tail), last_line = coalesce(?, last_line), updated_at = ?,
-     run_input_tokens = CASE WHEN ? THEN ? ELSE run_input_tokens END,
-     run_output_tokens = CASE WHEN ? THEN ? ELSE run_output_tokens END,
-     run_cost_usd = CASE WHEN ? THEN ? ELSE run_cost_usd END
-     WHERE id = ? AND runner_id = ? AND status = 'RUNNING'`,
-  )
-    .bind(
-      now,
-      beat.phase ?? null,
-      beat.progress ?? null,
-      beat.logTail ?? null,
-      beat.lastLine ?? null,
-      now,
-      ...[usage?.inputTokens, usage?.outputTokens, priced.costUsd].flatMap((value) => [
-        usage ? 1 : 0,
-        value ?? null,
-      ]),
-      taskId,
-      runnerId,
-    )
-    .run();
-  if (result.meta.changes !== 1) return null;
-  // Only with a beat that counted: a refused beat (409) writes nothing.
-  if (beat.disk) await diskStatement(env.DB, runnerId, beat.disk, now).run();
+  // The cost as the update recorded it: this beat's (a beat without usage has none).
+  const priced = usage ? { costUsd: held.runCostUsd, price } : { costUsd: null, price: null };
   const tokens = (usage?.inputTokens ?? 0) + (usage?.outputTokens ?? 0);
-  const verdict = await checkRun(env, held, { tokens, costUsd: priced.costUsd }, now, held);
+  const verdict = judgeRun(held, held, spendsOf(held), { tokens, costUsd: priced.costUsd });
   return {
     status: 'RUNNING' as const,
     remaining: verdict.remaining,

@@ -148,6 +148,13 @@ describe('a runner’s disk', () => {
       clones: 3,
       at: expect.any(String),
     });
+    // A refused beat (the task is no longer held) writes nothing, its disk included.
+    await env.DB.prepare("UPDATE tasks SET status = 'CANCELLED' WHERE id = ?").bind(id).run();
+    const refused = await runnerCall(token, `/api/runner/tasks/${id}/heartbeat`, {
+      json: { disk: { freeBytes: 1, clones: 9 } },
+    });
+    expect(refused.status).toBe(409);
+    expect((await runnerOf())?.disk).toMatchObject({ freeBytes: 4_000_000_000, clones: 3 });
     const bad = await runnerCall(token, '/api/runner/claim', {
       json: { waitSeconds: 0, disk: { freeBytes: -1, clones: 0 } },
     });

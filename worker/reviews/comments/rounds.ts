@@ -15,21 +15,36 @@ export async function inlineCommentsForRun(
   taskId: string,
   run: number,
 ): Promise<InlineComment[]> {
-  const [, listed] = await db.batch<InlineComment>([
+  const [, listed] = await db.batch<InlineComment>(inlineCommentStatements(db, taskId, run));
+  return listed?.results ?? [];
+}
+
+/**
+ * `inlineCommentsForRun` as two statements (the move to this run, then the list) for a caller's
+ * own batch: the claim sends them with its move. `onlyIf` (SQL and its values): the comments
+ * move only while it holds, so a claim that lost its race moves none.
+ */
+export function inlineCommentStatements(
+  db: D1Database,
+  taskId: string,
+  run: number,
+  onlyIf: { sql: string; values: (string | number)[] } = { sql: '1', values: [] },
+): [D1PreparedStatement, D1PreparedStatement] {
+  return [
     db
       .prepare(
-        `UPDATE review_comments SET sent_in_run = ?2 WHERE task_id = ?1
-           AND sent_in_run IS NOT NULL AND sent_in_run < ?2 AND touched_head IS NULL`,
+        `UPDATE review_comments SET sent_in_run = ? WHERE task_id = ?
+           AND sent_in_run IS NOT NULL AND sent_in_run < ? AND touched_head IS NULL
+           AND (${onlyIf.sql})`,
       )
-      .bind(taskId, run),
+      .bind(run, taskId, run, ...onlyIf.values),
     db
       .prepare(
         `SELECT path, line, end_line AS endLine, side, body, context, author FROM review_comments
          WHERE task_id = ? AND sent_in_run = ? ORDER BY created_at, rowid`,
       )
       .bind(taskId, run),
-  ]);
-  return listed?.results ?? [];
+  ];
 }
 
 /**
