@@ -15,13 +15,15 @@ type MissionRow = typeof missions.$inferSelect;
  * One D1 batch: the status update matches only while the mission is PROPOSED at the revision
  * the caller read (so an edit landing in between is not approved unseen), and stamps it
  * with this request's id; every insert after it (tasks, their first events, the audit entry)
- * runs only where that stamp is this request's, so a lost race writes nothing. An approval
- * reads what dispatch needs in that batch, and dispatch's moves are a second one.
+ * runs only where that stamp is this request's, so a lost race writes nothing. The same
+ * batch reads the mission's status after the update (for the 409 when it did not match) and,
+ * for an approval, what dispatch needs; dispatch's moves are a second batch.
  *
  * `answer`: also read the mission as the API answers with it (`detail`), in the last batch
- * that writes, after the writes: two round trips for an approval that dispatches (one for a
- * rejection), where reading it afterwards was one more. Only an approval asked again while
- * the worker switch is on reads it separately (its batch was sized for a dispatch).
+ * that writes, after the writes: two round trips for an approval that dispatches, one for a
+ * rejection or an approval with the worker switch off, where reading it afterwards was one
+ * more. Only an approval asked again while the switch is on reads it afterwards: its one
+ * batch read what dispatch needs, and there was nothing to dispatch.
  */
 export async function decide(
   env: Env,
