@@ -54,16 +54,32 @@ export async function missionSpent(
   missionId: string,
   exceptTask = '',
 ): Promise<Spent> {
-  const [ledger, flight] = await db.batch<Row>([
+  const [ledger, flight] = await db.batch<Row>(missionSpentStatements(db, missionId, exceptTask));
+  return spentFrom(ledger, flight);
+}
+
+/**
+ * missionSpent's reads as statements, for a caller that adds them to its own batch (an
+ * approval answers with the spend read after its writes); `spentFrom` sums their results.
+ */
+export function missionSpentStatements(
+  db: D1Database,
+  missionId: string,
+  exceptTask = '',
+): D1PreparedStatement[] {
+  return [
     db.prepare(`SELECT ${SUMS} FROM mission_spend WHERE mission_id = ?`).bind(missionId),
     db
       .prepare(
         `SELECT ${FLIGHT} FROM tasks WHERE mission_id = ? AND status = 'RUNNING' AND id <> ?`,
       )
       .bind(missionId, exceptTask),
-  ]);
-  return spentOf(ledger?.results[0] ?? null, flight?.results[0] ?? null);
+  ];
 }
+
+/** The spend from the results of `missionSpentStatements`, in their order. */
+export const spentFrom = (ledger?: D1Result<unknown>, flight?: D1Result<unknown>): Spent =>
+  spentOf((ledger?.results[0] as Row) ?? null, (flight?.results[0] as Row) ?? null);
 
 /**
  * The figures `agentSpent` and `missionSpent` read, as select columns over a task `t` with its

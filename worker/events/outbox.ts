@@ -32,8 +32,11 @@ export function taskMovedStatement(
       `INSERT INTO domain_events (type, entity_type, entity_id, payload, created_at)
        SELECT 'task.moved', 'task', ?, ?, ? WHERE ${onlyIf}`,
     )
-    .bind(event.taskId, JSON.stringify(event), at, ...onlyIfParams);
+    .bind(event.taskId, taskMovedPayload(event), at, ...onlyIfParams);
 }
+
+/** A task move's payload as the outbox stores it (a set-based insert passes these in). */
+export const taskMovedPayload = (event: Payload<TaskMoved>) => JSON.stringify(event);
 
 /** The outbox insert for a review's approval, written only where `onlyIf` holds (it won). */
 export function taskApprovedStatement(

@@ -1,9 +1,12 @@
 import type { missions } from '../../drizzle/schema';
 import { DomainError } from '../errors';
-import { missionDecidedStatement, taskMovedStatement } from '../events/outbox';
+import { missionDecidedStatement } from '../events/outbox';
 import type { SettingsValue } from '../settings/schema';
 import { readSettings } from '../settings/store';
 import { assign, dispatchReads } from '../tasks/dispatch';
+import { runnerWaitsStatement } from '../tasks/runner-waits';
+import { type Detail, detail, detailFrom, detailStatements } from './answer';
+import { newTasksStatements } from './new-tasks';
 
 type MissionRow = typeof missions.$inferSelect;
 
@@ -12,7 +15,15 @@ type MissionRow = typeof missions.$inferSelect;
  * One D1 batch: the status update matches only while the mission is PROPOSED at the revision
  * the caller read (so an edit landing in between is not approved unseen), and stamps it
  * with this request's id; every insert after it (tasks, their first events, the audit entry)
- * runs only where that stamp is this request's, so a lost race writes nothing.
+ * runs only where that stamp is this request's, so a lost race writes nothing. The same
+ * batch reads the mission's status after the update (for the 409 when it did not match) and,
+ * for an approval, what dispatch needs; dispatch's moves are a second batch.
+ *
+ * `answer`: also read the mission as the API answers with it (`detail`), in the last batch
+ * that writes, after the writes: two round trips for an approval that dispatches, one for a
+ * rejection or an approval with the worker switch off, where reading it afterwards was one
+ * more. Only an approval asked again while the switch is on reads it afterwards: its one
+ * batch read what dispatch needs, and there was nothing to dispatch.
  */
 export async function decide(
   env: Env,
@@ -20,64 +31,55 @@ export async function decide(
   mission: MissionRow,
   verdict: 'APPROVED' | 'REJECTED',
   reason: string | null,
-  /** The settings in force, when the caller read them already (one D1 round trip fewer). */
-  read?: SettingsValue,
-): Promise<{ changed: boolean }> {
+  options?: {
+    /** The settings in force, when the caller read them already (one D1 round trip fewer). */
+    settings?: SettingsValue;
+    answer?: false;
+  },
+): Promise<{ changed: boolean }>;
+export async function decide(
+  env: Env,
+  by: { actor: string; requestId: string },
+  mission: MissionRow,
+  verdict: 'APPROVED' | 'REJECTED',
+  reason: string | null,
+  options: { settings?: SettingsValue; answer: true },
+): Promise<{ changed: boolean; answer: Detail }>;
+export async function decide(
+  env: Env,
+  by: { actor: string; requestId: string },
+  mission: MissionRow,
+  verdict: 'APPROVED' | 'REJECTED',
+  reason: string | null,
+  options: { settings?: SettingsValue; answer?: boolean } = {},
+): Promise<{ changed: boolean; answer?: Detail }> {
   const db = env.DB;
   const now = Date.now();
   const { actor, requestId } = by;
-  const settings = read ?? (await readSettings(env));
-  const timeoutSeconds = settings.workLoop.heartbeatTimeoutSeconds;
+  const settings = options.settings ?? (await readSettings(env));
+  const approved = verdict === 'APPROVED';
+  const dispatching = approved && settings.workerSwitch;
   const won = 'EXISTS (SELECT 1 FROM missions WHERE id = ? AND decision_request_id = ?)';
-  const statements: D1PreparedStatement[] = [
+  const writes: D1PreparedStatement[] = [
     db
       .prepare(
         `UPDATE missions SET status = ?, decided_by = ?, decided_at = ?, decision_reason = ?,
          decision_request_id = ?, updated_at = ? WHERE id = ? AND status = 'PROPOSED' AND revision = ?`,
       )
       .bind(verdict, actor, now, reason, requestId, now, mission.id, mission.revision),
-  ];
-  if (verdict === 'APPROVED') {
-    for (const [i, task] of mission.plan.entries()) {
-      const taskId = crypto.randomUUID();
-      statements.push(
-        db
-          .prepare(
-            `INSERT INTO tasks (id, mission_id, title, spec, expected_scope, agent_hint, role_hint, status, timeout_seconds, created_at, updated_at)
-             SELECT ?, ?, ?, ?, ?, ?, ?, 'PENDING', ?, ?, ? WHERE ${won}`,
-          )
-          .bind(
-            taskId,
-            mission.id,
-            task.title,
-            task.spec,
-            JSON.stringify(task.expectedScope),
-            task.agentHint ?? null,
-            task.roleHint ?? null,
-            timeoutSeconds,
-            now + i, // keeps the plan's order when tasks are listed by creation time
-            now,
-            mission.id,
-            requestId,
-          ),
-        db
-          .prepare(
-            `INSERT INTO task_events (task_id, actor, from_status, to_status, reason, created_at)
-             SELECT ?, ?, NULL, 'PENDING', 'mission approved', ? WHERE ${won}`,
-          )
-          .bind(taskId, actor, now, mission.id, requestId),
-        taskMovedStatement(
+    // Read after the update: what the mission is now, should the update not have matched.
+    db.prepare('SELECT status, revision FROM missions WHERE id = ?').bind(mission.id),
+    ...(approved
+      ? newTasksStatements(
           db,
-          { taskId, from: null, to: 'PENDING', actor, reason: 'mission approved' },
+          mission,
+          actor,
+          settings.workLoop.heartbeatTimeoutSeconds,
           now,
           won,
-          mission.id,
           requestId,
-        ),
-      );
-    }
-  }
-  statements.push(
+        )
+      : []),
     missionDecidedStatement(
       db,
       { missionId: mission.id, title: mission.title, verdict, actor, reason },
@@ -93,7 +95,7 @@ export async function decide(
       )
       .bind(
         actor,
-        verdict === 'APPROVED' ? 'mission.approve' : 'mission.reject',
+        approved ? 'mission.approve' : 'mission.reject',
         mission.id,
         requestId,
         JSON.stringify({ title: mission.title, tasks: mission.plan.length, reason }),
@@ -101,17 +103,21 @@ export async function decide(
         mission.id,
         requestId,
       ),
-  );
-  // An approval reads what dispatch needs in the same batch, after the new tasks are in.
-  const reads = verdict === 'APPROVED' && settings.workerSwitch ? dispatchReads(db, now) : [];
-  const results = await db.batch([...statements, ...reads]);
-  const update = results[0];
-  const changed = (update?.meta.changes ?? 0) === 1;
+  ];
+  // What follows the writes: an approval that dispatches reads what dispatch needs, after the
+  // new tasks are in (the answer then comes with the moves). Otherwise this batch is the last:
+  // an approval with the switch off marks the runner waits as dispatch would (when it won),
+  // and the answer is read here.
+  const tail = dispatching
+    ? dispatchReads(db, now)
+    : [
+        ...(approved ? [runnerWaitsStatement(db, now, won, mission.id, requestId)] : []),
+        ...(options.answer ? detailStatements(db, mission.id) : []),
+      ];
+  const results = await db.batch([...writes, ...tail]);
+  const changed = (results[0]?.meta.changes ?? 0) === 1;
   if (!changed) {
-    const current = await db
-      .prepare('SELECT status, revision FROM missions WHERE id = ?')
-      .bind(mission.id)
-      .first<{ status: string; revision: number }>();
+    const current = results[1]?.results[0] as { status: string; revision: number } | undefined;
     if (current?.status === 'PROPOSED') {
       throw new DomainError(
         'conflict',
@@ -126,9 +132,21 @@ export async function decide(
       );
     }
   }
-  if (changed && verdict === 'APPROVED') {
-    const [waiting, agents] = results.slice(statements.length);
-    await assign(env, now, settings, waiting?.results ?? [], agents?.results ?? []);
+  const after = results.slice(writes.length);
+  if (!dispatching) {
+    const read = after.slice(approved ? 1 : 0);
+    return options.answer ? { changed, answer: detailFrom(mission.id, read) } : { changed };
   }
-  return { changed };
+  if (!changed)
+    return options.answer ? { changed, answer: await detail(env, mission.id) } : { changed };
+  const [waiting, agents] = after;
+  const assigned = await assign(
+    env,
+    now,
+    settings,
+    waiting?.results ?? [],
+    agents?.results ?? [],
+    options.answer ? detailStatements(db, mission.id) : [],
+  );
+  return options.answer ? { changed, answer: detailFrom(mission.id, assigned.after) } : { changed };
 }

@@ -7,9 +7,9 @@ import type { HonoEnv } from '../env';
 import { ApiError } from '../http/errors';
 import { defineRoute, jsonBody, jsonResponse } from '../http/route';
 import { validationHook } from '../http/validation';
+import { detail } from './answer';
 import { editMission } from './edit';
 import { missionHistory, missionRevisionList } from './history';
-import { detail } from './routes';
 import { EditMission, MissionDetail, MissionHistoryItem, MissionRevision } from './schemas';
 
 const tags = ['Missions'];

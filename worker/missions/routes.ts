@@ -1,14 +1,14 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
-import { and, asc, desc, eq, lt } from 'drizzle-orm';
-import { MISSION_STATUSES, missions, tasks } from '../../drizzle/schema';
-import { missionSpent, missionsSpent } from '../budgets/spent';
+import { and, desc, eq, lt } from 'drizzle-orm';
+import { MISSION_STATUSES, missions, settings as settingsTable } from '../../drizzle/schema';
+import { missionsSpent } from '../budgets/spent';
 import { database } from '../db/client';
 import type { HonoEnv } from '../env';
 import { ApiError } from '../http/errors';
 import { defineRoute, jsonBody, jsonResponse } from '../http/route';
 import { validationHook } from '../http/validation';
-import { readSettings } from '../settings/store';
-import { taskView } from '../tasks/views';
+import { settingsFrom } from '../settings/store';
+import { detail } from './answer';
 import { cancelMission } from './cancel';
 import { decide } from './decide';
 import { insertMission } from './propose';
@@ -103,28 +103,6 @@ const cancel = defineRoute('operator', {
 
 export const missionRoutes = new OpenAPIHono<HonoEnv>({ defaultHook: validationHook });
 
-/**
- * A mission with its tasks and spend, as GET shows it; the write routes answer with it too.
- * Its reads go out together (one batch for the rows, the spend beside it): each write route
- * answers with this, so its round trips are on the core path (`npm run bench`).
- */
-export async function detail(env: Env, id: string) {
-  const db = database(env);
-  const [[row, rows], spent] = await Promise.all([
-    db.batch([
-      db.select().from(missions).where(eq(missions.id, id)),
-      db.select().from(tasks).where(eq(tasks.missionId, id)).orderBy(asc(tasks.createdAt)),
-    ]),
-    missionSpent(env.DB, id),
-  ]);
-  const mission = row[0];
-  if (!mission) throw new ApiError('not_found', `No mission ${id}.`);
-  return {
-    row: mission,
-    view: { ...missionView(mission, spent), tasks: rows.map(taskView), spent },
-  };
-}
-
 missionRoutes.openapi(list, async (c) => {
   const { status, cursor, limit } = c.req.valid('query');
   const rows = await database(c.env)
@@ -170,22 +148,23 @@ for (const verb of ['approve', 'reject'] as const) {
   missionRoutes.openapi(decision(verb), async (c) => {
     const { id } = c.req.valid('param');
     // Only the row is needed to decide; the settings ride along for decide and dispatch.
-    const [row, settings] = await Promise.all([
-      database(c.env).select().from(missions).where(eq(missions.id, id)).get(),
-      readSettings(c.env),
+    const db = database(c.env);
+    const [[row], stored] = await db.batch([
+      db.select().from(missions).where(eq(missions.id, id)),
+      db.select().from(settingsTable),
     ]);
     if (!row) throw new ApiError('not_found', `No mission ${id}.`);
     const { reason, revision } = c.req.valid('json');
-    const { changed } = await decide(
+    const { changed, answer } = await decide(
       c.env,
       { actor: c.get('user').email, requestId: c.get('requestId') },
       // The revision the caller was shown, when it says so: decide's update must match it.
       { ...row, revision: revision ?? row.revision },
       verb === 'approve' ? 'APPROVED' : 'REJECTED',
       reason ?? null,
-      settings,
+      { settings: settingsFrom(stored), answer: true },
     );
-    return c.json({ ...(await detail(c.env, id)).view, changed }, 200);
+    return c.json({ ...answer.view, changed }, 200);
   });
 }
 

@@ -4,7 +4,14 @@ import { SETTING_KEYS, Settings, type SettingsValue } from './schema';
 
 /** The settings in force: stored values over defaults. A stored value that no longer parses falls back. */
 export async function readSettings(env: Env): Promise<SettingsValue> {
-  const rows = await database(env).select().from(settings).all();
+  return settingsFrom(await database(env).select().from(settings).all());
+}
+
+/**
+ * The settings in force from the stored rows, for a caller that read them in a batch of its
+ * own (an approval reads them with the mission, one round trip).
+ */
+export function settingsFrom(rows: { key: string; value: unknown }[]): SettingsValue {
   const stored = Object.fromEntries(
     rows
       .filter((row) => (SETTING_KEYS as string[]).includes(row.key))

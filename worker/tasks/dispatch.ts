@@ -1,5 +1,6 @@
 import type { SettingsValue } from '../settings/schema';
 import { readSettings } from '../settings/store';
+import { type Assignment, assignStatements } from './assign-moves';
 import {
   type AgentFacts,
   agentBlock,
@@ -9,7 +10,6 @@ import {
 } from './eligibility';
 import { markRunnerWaits, runnerWaitsStatement } from './runner-waits';
 import type { TaskStatus } from './state-machine';
-import { moveStatements } from './transition';
 
 interface Waiting {
   id: string;
@@ -39,8 +39,10 @@ const WAITING_SQL = `SELECT t.id, t.status, t.agent_id, t.agent_hint, t.role_hin
  *
  * Two D1 round trips however many tasks move: the waiting tasks and the agents are read in one
  * batch, and every move (each guarded by the task's status, so a dispatch running at the same
- * time moves a task once) is written in one batch with the runner waits after them. An
- * approval of a 50-task mission made 50 round trips here before (`npm run bench`, core path).
+ * time moves a task once) is written in one batch with the runner waits after them: three
+ * statements for all the moves (assign-moves.ts). An approval of a 50-task mission made 50
+ * round trips here before (`npm run bench`, core path); now it adds these reads to its own
+ * batch, and its answer's reads to the moves' batch (`assign`), so it makes none of its own.
  * `settings`: the caller's read, when it has one.
  */
 export async function dispatch(
@@ -54,7 +56,7 @@ export async function dispatch(
     return 0;
   }
   const [waiting, agents] = await env.DB.batch(dispatchReads(env.DB, now));
-  return assign(env, now, read, waiting?.results ?? [], agents?.results ?? []);
+  return (await assign(env, now, read, waiting?.results ?? [], agents?.results ?? [])).assigned;
 }
 
 /**
@@ -65,49 +67,43 @@ export function dispatchReads(db: D1Database, now: number): D1PreparedStatement[
   return [db.prepare(WAITING_SQL), agentFactsStatement(db, now)];
 }
 
-/** Dispatch on the results of `dispatchReads`. */
+/**
+ * Dispatch on the results of `dispatchReads`. `after`: the caller's reads, run at the end of
+ * the moves' batch (an approval's answer, showing the tasks just assigned); their results
+ * come back in `after`.
+ */
 export async function assign(
   env: Env,
   now: number,
   settings: SettingsValue,
   waiting: unknown[],
   agents: unknown[],
-): Promise<number> {
+  after: D1PreparedStatement[] = [],
+): Promise<{ assigned: number; after: D1Result<unknown>[] }> {
   const db = env.DB;
   if (!settings.workerSwitch) {
-    await markRunnerWaits(db, now);
-    return 0;
+    const results = await db.batch([runnerWaitsStatement(db, now), ...after]);
+    return { assigned: 0, after: results.slice(1) };
   }
   const pool = (agents as AgentFacts[]).filter(
     (agent) => !agentBlock(agent, now, settings.briefing.timeZone),
   );
-  const moves: D1PreparedStatement[][] = [];
+  const assignments: Assignment[] = [];
   for (const task of waiting as Waiting[]) {
     const agent = choose(task, pool);
     if (!agent) continue;
     agent.load++;
-    moves.push(
-      moveStatements(
-        db,
-        {
-          taskId: task.id,
-          from: task.status,
-          to: 'ASSIGNED',
-          actor: 'dispatcher',
-          reason: `assigned to ${agent.slug}`,
-          set: { agent_id: agent.id },
-        },
-        now,
-      ),
-    );
+    assignments.push({
+      taskId: task.id,
+      from: task.status,
+      agentId: agent.id,
+      agentSlug: agent.slug,
+    });
   }
-  const results = await db.batch([...moves.flat(), runnerWaitsStatement(db, now)]);
-  // Each move's first statement is its guarded update: it changed a row when the task moved.
-  let assigned = 0;
-  let at = 0;
-  for (const move of moves) {
-    if ((results[at]?.meta.changes ?? 0) === 1) assigned++;
-    at += move.length;
-  }
-  return assigned;
+  const moves = assignStatements(db, assignments, now);
+  const writes = [...moves, runnerWaitsStatement(db, now)];
+  const results = await db.batch([...writes, ...after]);
+  // The moves' last statement is their update: it changed a row for each task that moved.
+  const assigned = moves.length ? (results[moves.length - 1]?.meta.changes ?? 0) : 0;
+  return { assigned, after: results.slice(writes.length) };
 }

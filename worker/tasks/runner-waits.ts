@@ -36,8 +36,16 @@ export async function markRunnerWaits(db: D1Database, now = Date.now()): Promise
   await runnerWaitsStatement(db, now).run();
 }
 
-/** markRunnerWaits as a statement, for a caller that adds it to its own batch. */
-export function runnerWaitsStatement(db: D1Database, now: number): D1PreparedStatement {
+/**
+ * markRunnerWaits as a statement, for a caller that adds it to its own batch. `onlyIf`: a
+ * condition of that batch (its `?` parameters, `onlyIfParams`, follow this statement's five).
+ */
+export function runnerWaitsStatement(
+  db: D1Database,
+  now: number,
+  onlyIf = '1',
+  ...onlyIfParams: unknown[]
+): D1PreparedStatement {
   return db
     .prepare(
       `UPDATE tasks SET phase = w.wanted
@@ -63,7 +71,8 @@ export function runnerWaitsStatement(db: D1Database, now: number): D1PreparedSta
        ) AS w
        WHERE tasks.id = w.id AND tasks.phase IS NOT w.wanted
          AND (w.wanted IS NOT NULL OR tasks.phase LIKE (?2 || '%') OR tasks.phase LIKE (?3 || '%')
-           OR tasks.phase LIKE (?4 || '%'))`,
+           OR tasks.phase LIKE (?4 || '%'))
+         AND ${onlyIf}`,
     )
     .bind(
       now - RUNNER_GONE_MS,
@@ -71,5 +80,6 @@ export function runnerWaitsStatement(db: D1Database, now: number): D1PreparedSta
       WAITING_FOR_RUNNER,
       WAITING_FOR_HOLDER,
       HOLDER_SUFFIX,
+      ...onlyIfParams,
     );
 }
