@@ -18,6 +18,7 @@ import { type ProcessContext, processItem, type QueueItem, type WebChatInput } f
 import { pullEvents } from './ceo/pull';
 import { ceoState } from './ceo/state';
 import { ChatStreams, MAX_OPEN_STREAMS } from './ceo/streams';
+import { giveWay } from './give-way';
 import { Serial } from './serial';
 
 /** The CEO wakes itself at least this often (briefing, scan, memory), cron or not. */
@@ -213,6 +214,8 @@ export class CeoDO extends DurableObject<Env> {
       this.store.complete(next.key, member, now);
       this.streams.close(next.key);
       processed++;
+      // Requests waiting at the door get in between two items (see giveWay).
+      await giveWay();
     }
     // A command or a button may have changed what robots do (a decision, /pause): the office
     // hears of it now rather than at its next check.
