@@ -11,6 +11,7 @@ import { office } from '../worker/office/client';
 import type { SettingsValue } from '../worker/settings/schema';
 import { readSettings } from '../worker/settings/store';
 import { telegramDelivery } from '../worker/telegram/deliver';
+import { MAX_RUN, workEventRun } from './ceo/event-run';
 import { flushBuffer } from './ceo/flush';
 import { ItemSteps, MAX_ATTEMPTS } from './ceo/item-progress';
 import { CeoLocalStore } from './ceo/local-store';
@@ -28,7 +29,8 @@ const RETRY_MS = 30_000;
 
 /**
  * The CEO's brain, one per company (named "ceo"). Every domain event and every operator
- * message, from any face, goes through one durable queue, processed one at a time, in order.
+ * message, from any face, goes through one durable queue, processed one at a time, in order
+ * (events in a row are worked together as one run: see ceo/event-run).
  * Its alarm is its clock: digests, memory, the morning briefing and the hourly ops scan.
  */
 export class CeoDO extends DurableObject<Env> {
@@ -180,7 +182,19 @@ export class CeoDO extends DurableObject<Env> {
     let processed = 0;
     let operatorActed = false;
     // The feed is read in next(), when the queue is dry: new events queue behind what waits.
+    const runContext = { env: this.env, settings, outside: this.outside, now };
+    // After a run threw, its items go one by one (with their retries): this many are left.
+    let alone = 0;
     for (let next = await this.next(now); next; next = await this.next(now)) {
+      // Events in a row are worked together (a mission's approval queues a hundred); an item
+      // the run cannot take (a message, an event tried before) goes one by one below.
+      const run = next.item.kind === 'event' && !alone ? this.store.headRun(MAX_RUN) : [];
+      if (run.length && (await workEventRun(runContext, this.store, run))) {
+        processed += run.length;
+        await giveWay();
+        continue;
+      }
+      alone = Math.max(alone || run.length, 1) - 1; // this item is one of them
       operatorActed ||= next.item.kind !== 'event';
       const attempt = this.store.startAttempt(next.key);
       // Attempts that died without throwing (an eviction each time) end here too.

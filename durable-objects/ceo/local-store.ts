@@ -72,19 +72,62 @@ export class CeoLocalStore {
     return row ? { key: row.key, item: JSON.parse(row.item) as QueueItem } : null;
   }
 
+  /**
+   * The run of event items at the head of the queue, oldest first, at most `limit`: it stops
+   * before the first item that is not an event (a message runs in its place, never jumped) and
+   * before the first one an earlier attempt started (that one goes one by one, with its retries).
+   */
+  headRun(limit: number): { key: string; event: DomainEvent }[] {
+    const rows = this.storage.sql
+      .exec<{ key: string; item: string; tried: number }>(
+        `SELECT q.key, q.item, a.key IS NOT NULL AS tried FROM queue q
+         LEFT JOIN attempts a ON a.key = q.key ORDER BY q.seq LIMIT ?`,
+        limit,
+      )
+      .toArray();
+    const run: { key: string; event: DomainEvent }[] = [];
+    for (const row of rows) {
+      const item = JSON.parse(row.item) as QueueItem;
+      if (item.kind !== 'event' || row.tried) break;
+      run.push({ key: row.key, event: item.event });
+    }
+    return run;
+  }
+
+  /** Counts an attempt at each item of a run, in one transaction (see startAttempt). */
+  startAttempts(keys: string[]): void {
+    this.storage.transactionSync(() => {
+      for (const key of keys) this.startAttempt(key);
+    });
+  }
+
+  /** Forgets the attempts of a run that threw: its items go one by one, with all their tries. */
+  clearAttempts(keys: string[]): void {
+    this.storage.transactionSync(() => {
+      for (const key of keys) this.storage.sql.exec('DELETE FROM attempts WHERE key = ?', key);
+    });
+  }
+
   /** Marks an item processed (and buffers its digest member, if any) in one transaction. */
   complete(key: string, member: BufferedMember | null, now: number): void {
+    this.completeMany([{ key, member }], now);
+  }
+
+  /** Marks items processed, with their digest members, all in one transaction. */
+  completeMany(done: { key: string; member: BufferedMember | null }[], now: number): void {
     this.storage.transactionSync(() => {
-      if (member) {
-        this.storage.sql.exec(
-          'INSERT INTO digest_buffer (id, member, at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING',
-          member.id,
-          JSON.stringify(member),
-          now,
-        );
-        this.fold();
+      for (const { key, member } of done) {
+        if (member) {
+          this.storage.sql.exec(
+            'INSERT INTO digest_buffer (id, member, at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING',
+            member.id,
+            JSON.stringify(member),
+            now,
+          );
+          this.fold();
+        }
+        this.forget(key, now);
       }
-      this.forget(key, now);
     });
   }
 

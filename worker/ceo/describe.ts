@@ -5,6 +5,9 @@ import type { TaskStatus } from '../tasks/state-machine';
 import { firstReviewed } from './first-review';
 import { type ReviewFacts, readyText, reviewFacts } from './review-words';
 
+/** Where a task's facts come from: one query each, or a run's facts read together (describe-many). */
+export type FactsOf = (taskId: string) => Promise<ReviewFacts>;
+
 /** Something the CEO may tell the operator about, in plain words, before tiering. */
 export interface Happening {
   /** Stable id of the cause: the notification id, so the same cause is stored once. */
@@ -70,11 +73,15 @@ function taskText(
 }
 
 /** Turns a domain event into plain words about one entity. */
-export async function describe(env: Env, event: DomainEvent): Promise<Happening> {
+export async function describe(
+  env: Env,
+  event: DomainEvent,
+  factsOf: FactsOf = (taskId) => reviewFacts(env, taskId),
+): Promise<Happening> {
   const key = `event-${event.id}`;
   switch (event.type) {
     case 'task.moved': {
-      const task = await reviewFacts(env, event.taskId);
+      const task = await factsOf(event.taskId);
       const label = task.label;
       if (event.to === 'FAILED' && event.cause === 'budget')
         return {
@@ -97,7 +104,7 @@ export async function describe(env: Env, event: DomainEvent): Promise<Happening>
       };
     }
     case 'task.approved': {
-      const { label } = await reviewFacts(env, event.taskId);
+      const { label } = await factsOf(event.taskId);
       return {
         key,
         type: 'task.approved',
@@ -107,7 +114,7 @@ export async function describe(env: Env, event: DomainEvent): Promise<Happening>
       };
     }
     case 'task.first_reviewed':
-      return firstReviewed(env, key, event);
+      return firstReviewed(key, event, factsOf);
     case 'mission.proposed': {
       const plan = await proposalPlanText(env, event.missionId);
       return {

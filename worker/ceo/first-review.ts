@@ -1,6 +1,6 @@
 import type { DomainEvent, TaskFirstReviewed } from '../events/types';
-import type { Happening } from './describe';
-import { readyText, reviewFacts } from './review-words';
+import type { FactsOf, Happening } from './describe';
+import { readyText } from './review-words';
 
 /** What the reviewer agent said, in one clause. */
 function verdictWords(event: TaskFirstReviewed): string {
@@ -17,11 +17,11 @@ function verdictWords(event: TaskFirstReviewed): string {
  * move's own was held back while the pass ran), with the pass's summary in it.
  */
 export async function firstReviewed(
-  env: Env,
   key: string,
   event: TaskFirstReviewed & Pick<DomainEvent, 'id'>,
+  factsOf: FactsOf,
 ): Promise<Happening> {
-  const task = await reviewFacts(env, event.taskId);
+  const task = await factsOf(event.taskId);
   const base = { key, entityType: 'task', entityId: event.taskId };
   const words = verdictWords(event);
   if (event.sentBack)

@@ -41,22 +41,23 @@ export function readyText(
   return `${opening}${review} ${scopeLine(facts.scopeViolations)}${approve}`;
 }
 
-/** The task in words, its head, its scope flags, and whether a first review is on its way. */
-export async function reviewFacts(env: Env, taskId: string): Promise<ReviewFacts> {
-  const row = await env.DB.prepare(
-    `SELECT t.title, a.name AS agent, t.head_commit AS head, t.scope_violations AS flags,
-       EXISTS (SELECT 1 FROM review_jobs j WHERE j.task_id = t.id AND j.head_commit = t.head_commit
-         AND j.status IN ('QUEUED', 'RUNNING')) AS pending
-     FROM tasks t LEFT JOIN agents a ON a.id = t.agent_id WHERE t.id = ?`,
-  )
-    .bind(taskId)
-    .first<{
-      title: string;
-      agent: string | null;
-      head: string | null;
-      flags: string | null;
-      pending: number;
-    }>();
+interface FactsRow {
+  id: string;
+  title: string;
+  agent: string | null;
+  head: string | null;
+  flags: string | null;
+  pending: number;
+}
+
+// One query for one task or many: `ids` is a JSON array, read by json_each.
+const FACTS_SQL = `SELECT t.id, t.title, a.name AS agent, t.head_commit AS head, t.scope_violations AS flags,
+     EXISTS (SELECT 1 FROM review_jobs j WHERE j.task_id = t.id AND j.head_commit = t.head_commit
+       AND j.status IN ('QUEUED', 'RUNNING')) AS pending
+   FROM tasks t LEFT JOIN agents a ON a.id = t.agent_id
+   WHERE t.id IN (SELECT value FROM json_each(?))`;
+
+function factsOf(taskId: string, row: FactsRow | undefined): ReviewFacts {
   if (!row)
     return { label: `Task ${taskId}`, head: null, scopeViolations: [], firstReviewPending: false };
   return {
@@ -65,4 +66,27 @@ export async function reviewFacts(env: Env, taskId: string): Promise<ReviewFacts
     scopeViolations: row.flags ? (JSON.parse(row.flags) as string[]) : [],
     firstReviewPending: row.pending === 1,
   };
+}
+
+/** The task in words, its head, its scope flags, and whether a first review is on its way. */
+export async function reviewFacts(env: Env, taskId: string): Promise<ReviewFacts> {
+  return (await reviewFactsMany(env, [taskId]))(taskId);
+}
+
+/**
+ * The facts of many tasks in one query (a run of queued events), as a lookup that answers
+ * for any id as `reviewFacts` would, a task that does not exist included.
+ */
+export async function reviewFactsMany(
+  env: Env,
+  taskIds: string[],
+): Promise<(taskId: string) => ReviewFacts> {
+  const rows = new Map<string, FactsRow>();
+  if (taskIds.length) {
+    const { results } = await env.DB.prepare(FACTS_SQL)
+      .bind(JSON.stringify([...new Set(taskIds)]))
+      .all<FactsRow>();
+    for (const row of results) rows.set(row.id, row);
+  }
+  return (taskId) => factsOf(taskId, rows.get(taskId));
 }

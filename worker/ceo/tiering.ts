@@ -7,19 +7,8 @@ import { sendOnce } from './send';
 import { notificationStatus, sentSince, storeOnce } from './store';
 import { voice } from './voice';
 
-/**
- * Sorts one happening by the rules table: SILENT is recorded and never sent; IMMEDIATE is
- * sent now unless the same thing was just said (dedup layer 1); DIGEST is recorded as
- * pending and returned for the digest buffer. Processing the same happening again sends
- * nothing twice: its notification id is its cause.
- */
-export async function place(
-  env: Env,
-  settings: SettingsValue,
-  outside: OutsideDelivery,
-  happening: Happening,
-  now: number,
-): Promise<BufferedMember | null> {
+/** What a happening is stored as: its rule, its notification row and its digest member. */
+export async function placement(settings: SettingsValue, happening: Happening, now: number) {
   const rule = settings.notificationRules[happening.type];
   // The detail goes after the text, as is: the voice rewords the text alone (below).
   const full = (text: string) => (happening.detail ? `${text}\n\n${happening.detail}` : text);
@@ -37,23 +26,60 @@ export async function place(
   };
   // A digest's line is the text alone: twenty plans in one message would not fit.
   const member: BufferedMember = { ...base, text: happening.text, type: happening.type, at: now };
-  const earlier = await notificationStatus(env, happening.key);
-  // Placed before a restart: a pending digest member goes back into the buffer, and an
-  // immediate send left half-done is settled by sendOnce without sending again.
-  if (earlier === 'pending') return rule.tier === 'DIGEST' ? member : null;
-  if (earlier !== null && earlier !== 'sending') return null;
+  return { rule, full, base, member };
+}
 
-  if (happening.suppress) {
-    await storeOnce(env, { ...base, status: 'suppressed', reason: happening.suppress });
-    return null;
-  }
-  if (rule.tier === 'SILENT') {
-    await storeOnce(env, { ...base, status: 'suppressed', reason: 'silent_tier' });
-    return null;
-  }
-  if (rule.tier === 'DIGEST') {
-    await storeOnce(env, { ...base, status: 'pending', reason: 'buffered' });
-    return member;
+/**
+ * How a happening that is not sent is stored (suppressed, or pending for the digest), or
+ * null when it is to be sent now (IMMEDIATE).
+ */
+export function quietStatus(
+  tier: string,
+  happening: Happening,
+): { status: 'suppressed' | 'pending'; reason: string } | null {
+  if (happening.suppress) return { status: 'suppressed', reason: happening.suppress };
+  if (tier === 'SILENT') return { status: 'suppressed', reason: 'silent_tier' };
+  if (tier === 'DIGEST') return { status: 'pending', reason: 'buffered' };
+  return null;
+}
+
+/**
+ * What a placing before a restart settled, given the status it stored: a pending digest member
+ * goes back into the buffer, anything else stored is done (null member). Null when there is
+ * nothing (or an immediate send left half-done, which sendOnce settles without sending again).
+ */
+export function placedEarlier(
+  earlier: string | null,
+  tier: string,
+  member: BufferedMember,
+): { member: BufferedMember | null } | null {
+  if (earlier === 'pending') return { member: tier === 'DIGEST' ? member : null };
+  if (earlier !== null && earlier !== 'sending') return { member: null };
+  return null;
+}
+
+/**
+ * Sorts one happening by the rules table: SILENT is recorded and never sent; IMMEDIATE is
+ * sent now unless the same thing was just said (dedup layer 1); DIGEST is recorded as
+ * pending and returned for the digest buffer. Processing the same happening again sends
+ * nothing twice: its notification id is its cause. A run of them: place-many.
+ */
+export async function place(
+  env: Env,
+  settings: SettingsValue,
+  outside: OutsideDelivery,
+  happening: Happening,
+  now: number,
+): Promise<BufferedMember | null> {
+  const { rule, full, base, member } = await placement(settings, happening, now);
+  const earlier = await notificationStatus(env, happening.key);
+  const settled = placedEarlier(earlier, rule.tier, member);
+  if (settled) return settled.member;
+
+  const quiet = quietStatus(rule.tier, happening);
+  if (quiet) {
+    await storeOnce(env, { ...base, ...quiet });
+    return quiet.status === 'pending' ? member : null;
   }
   const windowStart = now - settings.ceo.immediateDedupMinutes * 60_000;
   if (earlier === null && (await sentSince(env, happening.type, happening.entityId, windowStart))) {
