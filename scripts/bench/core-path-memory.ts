@@ -10,7 +10,7 @@ export interface Resident {
   all: { pid: number; mib: number; command: string }[];
 }
 
-function read(path: string): string | undefined {
+export function read(path: string): string | undefined {
   try {
     return readFileSync(path, 'utf8');
   } catch {
@@ -19,7 +19,7 @@ function read(path: string): string | undefined {
 }
 
 /** The inodes of the sockets listening on `port` (IPv4 and IPv6), from /proc/net. */
-function listening(port: number): Set<string> {
+export function listening(port: number): Set<string> {
   const inodes = new Set<string>();
   const hex = port.toString(16).toUpperCase().padStart(4, '0');
   for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
@@ -33,7 +33,7 @@ function listening(port: number): Set<string> {
 }
 
 /** Whether `pid` holds one of the sockets `inodes`. */
-function holds(pid: number, inodes: Set<string>): boolean {
+export function holds(pid: number, inodes: Set<string>): boolean {
   let fds: string[] = [];
   try {
     fds = readdirSync(`/proc/${pid}/fd`);
@@ -58,7 +58,7 @@ function residentMib(pid: number): number | undefined {
 }
 
 /** The pids under `root` (its children, theirs, …), from /proc's parent links. Linux only. */
-function descendants(root: number): number[] {
+export function descendants(root: number): number[] {
   const children = new Map<number, number[]>();
   let entries: string[] = [];
   try {

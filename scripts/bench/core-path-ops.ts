@@ -26,7 +26,7 @@ export interface Runner {
 export class CorePath {
   private readonly url: string;
   constructor(
-    hq: BenchHq,
+    readonly hq: BenchHq,
     private readonly operator: Session,
     private readonly viewer: Session,
   ) {
