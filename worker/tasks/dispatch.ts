@@ -36,9 +36,9 @@ const waitingIn = (status: 'PENDING' | 'CHANGES_REQUESTED') =>
 /**
  * Tasks of approved missions under budget that wait for an agent, oldest first. One query
  * per status, each walking the (status, created_at, id) index in order and stopping at its
- * limit, then merged: with both statuses in one IN, SQLite read every waiting task and sorted
- * them all, so each dispatch cost more as a backlog grew (`npm run bench`, core path:
- * propose + approve p50 48, 72, 85 ms over three runs as about 1,000 tasks a run piled up).
+ * limit, then merged. With both statuses in one IN, SQLite read and sorted every waiting
+ * task, so each dispatch cost more as a backlog grew: in sqlite3, with 110,000 tasks of which
+ * 5,500 wait, 12 ms of CPU (over 200 ms once ANALYZE had run) against about 1.5 ms this way.
  */
 const WAITING_SQL = `SELECT id, status, agent_id, agent_hint, role_hint
   FROM (${waitingIn('PENDING')} UNION ALL ${waitingIn('CHANGES_REQUESTED')})
