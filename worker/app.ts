@@ -48,7 +48,7 @@ import { routineHookRoutes } from './routines/webhook';
 import { runLogRoutes } from './run-logs/routes';
 import { runnerAdminRoutes } from './runners/admin-routes';
 import { runnerApiRoutes } from './runners/api-routes';
-import { requireRunner } from './runners/guard';
+import { requireRunner, runnerTokenOnly } from './runners/guard';
 import { runnerPlanningRoutes } from './runners/planning-routes';
 import { repositoryRoutes } from './runners/repositories';
 import { runnerReviewRoutes } from './runners/review-routes';
@@ -70,6 +70,7 @@ export function createApp(): OpenAPIHono<HonoEnv> {
   provideGuards({
     role: requireRole,
     runner: requireRunner,
+    runnerInBatch: runnerTokenOnly,
     telegram: requireTelegram,
     run: requireRunToken,
   });

@@ -20,6 +20,8 @@ export type HonoEnv = {
        * plain names because this foundation file may not import the agents' catalog. */
       offer: { presets: string[]; repositories: string[] };
     };
+    /** The SHA-256 of a runner's token, for a route that checks it in its own batch (runners/guard.ts). */
+    runnerTokenHash: string;
     /** The run an agent's CLI calls HQ's MCP server for (its run token, worker/mcp/guard.ts). */
     run: RunCaller;
   };

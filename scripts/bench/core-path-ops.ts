@@ -87,6 +87,28 @@ export class CorePath {
     return this.as(this.viewer, 'GET', `/api/tasks/${id}`, undefined, 200);
   }
 
+  /**
+   * The floor under every row, no D1 at all: an unknown API path, answered 404 by the worker's
+   * own router (the middleware every request runs, then the not-found handler).
+   */
+  noD1(): Promise<Timing> {
+    return timed(`${this.url}/api/bench-floor`, { method: 'GET', headers: {} }, 404);
+  }
+
+  /**
+   * The floor with one D1 round trip: a runner call with an unknown token, refused 401 by the
+   * runner guard after its one batch (the first round trip of every runner request).
+   */
+  oneRoundTrip(): Promise<Timing> {
+    return this.runnerCall(
+      { name: 'unknown', token: 'hqr_bench_unknown' },
+      'POST',
+      '/api/runner/verdicts',
+      {},
+      401,
+    );
+  }
+
   /** Registers a runner (as the admin) and declares it serves the demo repository. */
   async runner(admin: Session, name: string): Promise<Runner> {
     const { token } = await admin.json<{ token: string }>('/api/runners', {

@@ -21,10 +21,22 @@ const BAR_RUNTIME_MIB = 200;
 /** 10,000 finished or in-review tasks in 200 approved missions (task-list.ts's generator). */
 export const seedSql = (): string => tasksSeedSql(TASKS, 'core');
 
-type Op = 'proposeApprove' | 'approve50' | 'list' | 'get' | 'claim' | 'heartbeat' | 'report';
+type Op =
+  | 'noD1'
+  | 'oneRoundTrip'
+  | 'proposeApprove'
+  | 'approve50'
+  | 'list'
+  | 'get'
+  | 'claim'
+  | 'heartbeat'
+  | 'report';
 
 /** What each operation is called in the table, the figure its bar is on, and the bar. */
 const OPS: { op: Op; name: string; bar?: { on: 'p50' | 'p95'; ms: number } }[] = [
+  // Floors: what any request costs here before HQ's own work, to read the bars against.
+  { op: 'noD1', name: 'floor, no D1 (unknown path, 404)' },
+  { op: 'oneRoundTrip', name: 'floor, one D1 round trip (unknown runner token, 401)' },
   { op: 'proposeApprove', name: 'propose + approve, one-task mission', bar: { on: 'p50', ms: 10 } },
   { op: 'approve50', name: 'approve, 50-task mission' },
   { op: 'list', name: 'list 50 tasks', bar: { on: 'p95', ms: 10 } },
@@ -72,6 +84,8 @@ async function phase(
   };
   const runner = (lane: number) => runners[lane] as Runner;
   const result: Record<Op, Figures> = {
+    noD1: await step('noD1', samples, () => path.noD1()),
+    oneRoundTrip: await step('oneRoundTrip', samples, () => path.oneRoundTrip()),
     proposeApprove: await step('proposeApprove', samples, (_, i) =>
       path.proposeApprove(`Core path ${label} one-task ${i}`),
     ),

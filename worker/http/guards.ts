@@ -17,6 +17,8 @@ export interface Guards {
   role(minRole: Role): Guard;
   /** A runner's bearer token. */
   runner: Guard;
+  /** A runner's bearer token read but not yet checked: the route checks it in its own batch. */
+  runnerInBatch: Guard;
   /** Telegram's webhook secret. */
   telegram: Guard;
   /** One run's own token (an agent mid-run, on HQ's MCP server). */
@@ -38,8 +40,19 @@ export function guardedRole(handler: unknown): MinRole | undefined {
   return typeof handler === 'function' ? marks.get(handler as Guard) : undefined;
 }
 
-function pick(guards: Guards, minRole: Exclude<MinRole, 'public'>): Guard {
-  if (minRole === 'runner') return guards.runner;
+/** How a route's guard runs, besides its role. */
+export interface GuardOptions {
+  /**
+   * A runner route that checks the token in its own D1 batch (with its writes, one round
+   * trip): the guard only reads the token, and the route must call the runner guard's
+   * `admitRunner` before it answers.
+   */
+  runnerCheckedInBatch?: boolean;
+}
+
+function pick(guards: Guards, minRole: Exclude<MinRole, 'public'>, options: GuardOptions): Guard {
+  if (minRole === 'runner')
+    return options.runnerCheckedInBatch ? guards.runnerInBatch : guards.runner;
   if (minRole === 'telegram') return guards.telegram;
   if (minRole === 'run') return guards.run;
   return guards.role(minRole);
@@ -49,13 +62,14 @@ function pick(guards: Guards, minRole: Exclude<MinRole, 'public'>): Guard {
  * The guard a route declares for `minRole`: a public route lets everyone through; any other
  * runs the guard the host provided, and fails closed (500) if none was.
  */
-export function routeGuard(minRole: MinRole): Guard {
+export function routeGuard(minRole: MinRole, options: GuardOptions = {}): Guard {
   let resolved: { from: Guards; guard: Guard } | undefined;
   const guard: Guard = async function routeGuard(c, next) {
     if (minRole === 'public') return next();
     if (!provided) throw new Error(`No guard provided for ${minRole} routes: call provideGuards.`);
     // Picked once per provided set, not per request: a role guard is built once.
-    if (resolved?.from !== provided) resolved = { from: provided, guard: pick(provided, minRole) };
+    if (resolved?.from !== provided)
+      resolved = { from: provided, guard: pick(provided, minRole, options) };
     return resolved.guard(c, next);
   };
   marks.set(guard, minRole);

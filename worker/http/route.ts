@@ -1,6 +1,6 @@
 import { createRoute, type RouteConfig, z } from '@hono/zod-openapi';
 import { securityFor } from './credentials';
-import { type MinRole, routeGuard } from './guards';
+import { type GuardOptions, type MinRole, routeGuard } from './guards';
 
 export const ErrorBody = z
   .object({
@@ -46,13 +46,17 @@ type RouteSpec = Omit<RouteConfig, 'middleware' | 'operationId' | 'security'> & 
  * OpenAPI operation carries `x-min-role` and the `security` that role implies, both from the
  * one `minRole`, so the document says who may call it and with which credential.
  */
-export function defineRoute<const R extends RouteSpec>(minRole: MinRole, route: R) {
+export function defineRoute<const R extends RouteSpec>(
+  minRole: MinRole,
+  route: R,
+  guardOptions: GuardOptions = {},
+) {
   const errors = minRole === 'public' ? commonErrors : signedInErrors;
   return createRoute({
     ...route,
     'x-min-role': minRole,
     security: securityFor(minRole, route.path),
-    middleware: [routeGuard(minRole)] as const,
+    middleware: [routeGuard(minRole, guardOptions)] as const,
     responses: { ...errors, ...route.responses },
   });
 }

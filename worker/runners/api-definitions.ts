@@ -147,55 +147,62 @@ const Remaining = z
     'What is left of each budget with this run’s use so far counted (negative: passed); null: no such budget.',
   );
 
-export const heartbeat = defineRoute('runner', {
-  operationId: 'sendTaskHeartbeat',
-  method: 'post',
-  path: '/api/runner/tasks/{id}/heartbeat',
-  tags,
-  summary:
-    'Progress, phase, log tail, last line and usage of a running task; answers the budgets left, and stop when one is passed; 409 tells the runner to stop',
-  request: {
-    params: TaskParam,
-    body: jsonBody(
-      z.strictObject({
-        phase: z.string().max(60).optional(),
-        progress: z.number().min(0).max(1).optional(),
-        logTail: z.string().max(16_384).optional(),
-        lastLine: z
-          .string()
-          .max(500)
-          .optional()
-          .describe('The last meaningful line of the output, for the task and office cards.'),
-        usage: Usage.optional(),
-        disk: Disk.optional(),
-      }),
-    ),
+export const heartbeat = defineRoute(
+  'runner',
+  {
+    operationId: 'sendTaskHeartbeat',
+    method: 'post',
+    path: '/api/runner/tasks/{id}/heartbeat',
+    tags,
+    summary:
+      'Progress, phase, log tail, last line and usage of a running task; answers the budgets left, and stop when one is passed; 409 tells the runner to stop',
+    request: {
+      params: TaskParam,
+      body: jsonBody(
+        z.strictObject({
+          phase: z.string().max(60).optional(),
+          progress: z.number().min(0).max(1).optional(),
+          logTail: z.string().max(16_384).optional(),
+          lastLine: z
+            .string()
+            .max(500)
+            .optional()
+            .describe('The last meaningful line of the output, for the task and office cards.'),
+          usage: Usage.optional(),
+          disk: Disk.optional(),
+        }),
+      ),
+    },
+    responses: {
+      200: jsonResponse(
+        z.object({
+          status: z.literal('RUNNING'),
+          remaining: Remaining,
+          runCostUsd: z
+            .number()
+            .nullable()
+            .describe(
+              'The run’s cost so far as HQ counts it: reported, else estimated; null: unknown.',
+            ),
+          price: z
+            .object({ inputPerMillionUsd: z.number(), outputPerMillionUsd: z.number() })
+            .nullable()
+            .describe(
+              'The price table’s price for what the run reports under, to price its tokens.',
+            ),
+          stop: z
+            .literal('budget')
+            .optional()
+            .describe('Present when a budget is passed: stop the agent and report a failure.'),
+          stopReason: z.string().optional(),
+        }),
+        'Recorded.',
+      ),
+    },
   },
-  responses: {
-    200: jsonResponse(
-      z.object({
-        status: z.literal('RUNNING'),
-        remaining: Remaining,
-        runCostUsd: z
-          .number()
-          .nullable()
-          .describe(
-            'The run’s cost so far as HQ counts it: reported, else estimated; null: unknown.',
-          ),
-        price: z
-          .object({ inputPerMillionUsd: z.number(), outputPerMillionUsd: z.number() })
-          .nullable()
-          .describe('The price table’s price for what the run reports under, to price its tokens.'),
-        stop: z
-          .literal('budget')
-          .optional()
-          .describe('Present when a budget is passed: stop the agent and report a failure.'),
-        stopReason: z.string().optional(),
-      }),
-      'Recorded.',
-    ),
-  },
-});
+  // One round trip: the token is checked in the beat's own batch (worker/runners/heartbeat.ts).
+  { runnerCheckedInBatch: true },
+);
 
 export const proposeMission = defineRoute('runner', {
   operationId: 'proposeRunnerMission',

@@ -15,6 +15,7 @@ import { capabilities, claimRoute, heartbeat, proposeMission, release } from './
 import { declareCapabilities, runnerOffer } from './capabilities';
 import { claim } from './claim';
 import { diskStatement } from './disk';
+import { admitRunner } from './guard';
 import { recordBeat } from './heartbeat';
 import { applyMerge, leaseApproved } from './merge';
 import { merged, report, verdicts } from './merge-definitions';
@@ -39,7 +40,7 @@ async function heldTask(c: Context<HonoEnv>, id: string, status: 'RUNNING') {
 runnerApiRoutes.openapi(claimRoute, async (c) => {
   const { waitSeconds, disk } = c.req.valid('json');
   const runner = c.get('runner');
-  if (disk) await diskStatement(c.env.DB, runner.id, disk, Date.now()).run();
+  if (disk) await diskStatement(c.env.DB, { id: runner.id }, disk, Date.now()).run();
   const found = await claim(
     c.env,
     runner,
@@ -63,8 +64,9 @@ runnerApiRoutes.openapi(capabilities, async (c) => {
 
 runnerApiRoutes.openapi(heartbeat, async (c) => {
   const { id } = c.req.valid('param');
-  const answer = await recordBeat(c.env, id, c.get('runner').id, c.req.valid('json'));
-  if (answer) return c.json(answer, 200);
+  const beat = await recordBeat(c.env, id, c.get('runnerTokenHash'), c.req.valid('json'));
+  admitRunner(c, beat.runner);
+  if (beat.answer) return c.json(beat.answer, 200);
   // Not held here in RUNNING: heldTask answers 404 or 409 (stop) and says why.
   await heldTask(c, id, 'RUNNING');
   throw new ApiError('conflict', `Task ${id} moved while its heartbeat was recorded.`);

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { liveRunnerSql } from './guard';
 import type { Disk as DiskReport } from './wire';
 
 // A runner keeps a clone per task; its disk fills as they pile up. It says how much is free
@@ -16,6 +17,9 @@ export const Disk = z
   })
   .openapi('RunnerDisk');
 
+/** A runner as a statement names it: by id, or by its token's hash while it is live. */
+export type RunnerKey = { id: string } | { tokenHash: string };
+
 /**
  * The update that stores what a runner said of its disk, now. `whileHolding`: a task id, for a
  * heartbeat's batch: it writes only if the runner still holds that task RUNNING, so a refused
@@ -23,21 +27,18 @@ export const Disk = z
  */
 export function diskStatement(
   db: D1Database,
-  runnerId: string,
+  runner: RunnerKey,
   disk: DiskReport,
   now: number,
   whileHolding?: string,
 ) {
+  const [who, key] = 'id' in runner ? ['?4', runner.id] : [liveRunnerSql('?4'), runner.tokenHash];
   const held = whileHolding
-    ? ` AND EXISTS (SELECT 1 FROM tasks WHERE id = ? AND runner_id = ? AND status = 'RUNNING')`
+    ? ` AND EXISTS (SELECT 1 FROM tasks WHERE id = ?5 AND runner_id = ${who} AND status = 'RUNNING')`
     : '';
   return db
-    .prepare(`UPDATE runners SET free_disk_bytes = ?, clones = ?, disk_at = ? WHERE id = ?${held}`)
-    .bind(
-      disk.freeBytes,
-      disk.clones,
-      now,
-      runnerId,
-      ...(whileHolding ? [whileHolding, runnerId] : []),
-    );
+    .prepare(
+      `UPDATE runners SET free_disk_bytes = ?1, clones = ?2, disk_at = ?3 WHERE id = ${who}${held}`,
+    )
+    .bind(disk.freeBytes, disk.clones, now, key, ...(whileHolding ? [whileHolding] : []));
 }

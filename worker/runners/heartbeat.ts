@@ -2,6 +2,7 @@ import { type Budgets, judgeRun, type RunUsage } from '../budgets/in-flight';
 import { monthStart, type SpendFigures, spendColumns, spendsOf } from '../budgets/spent';
 import type { Price } from '../prices/price';
 import { diskStatement } from './disk';
+import { liveRunnerSql, runnerStatements } from './guard';
 import type { Disk } from './wire';
 
 export interface Beat {
@@ -35,16 +36,20 @@ const priceWhere = (task: string) =>
  * is still told, on every beat, until it stops and reports.
  *
  * One batch, one round trip (a beat arrives every few seconds per running task, so it is on
- * the core path, `npm run bench`): the update, which prices the run in SQL as `knownCost`
- * does; the runner's disk, written only if the beat counted; then the task as recorded with
- * its budgets, the price used and the spend its budgets are checked against.
+ * the core path, `npm run bench`): the runner the token names (its row, and its contact time),
+ * the update, which prices the run in SQL as `knownCost` does; the runner's disk, written only
+ * if the beat counted; then the task as recorded with its budgets, the price used and the
+ * spend its budgets are checked against. Every write names the runner as the live holder of
+ * `tokenHash`, so an unknown or revoked token writes nothing (`runner` is then undefined).
  */
-export async function recordBeat(env: Env, taskId: string, runnerId: string, beat: Beat) {
+export async function recordBeat(env: Env, taskId: string, tokenHash: string, beat: Beat) {
   const now = Date.now();
   const usage = beat.usage;
   const db = env.DB;
-  const params = [taskId, runnerId, usage?.provider ?? null, usage?.model ?? null];
-  const [result, ...rest] = await db.batch<Held>([
+  const params = [taskId, tokenHash, usage?.provider ?? null, usage?.model ?? null];
+  const runner = liveRunnerSql('?2');
+  const [found, , result, ...rest] = await db.batch<Held>([
+    ...runnerStatements(db, tokenHash, now),
     // The CLI's money, else both token counts at the price (a null count or no price: null,
     // never half the tokens priced), else unknown: priceTokens and knownCost, in SQL.
     db
@@ -57,7 +62,7 @@ export async function recordBeat(env: Env, taskId: string, runnerId: string, bea
          run_cost_usd = CASE WHEN ?10 THEN coalesce(?13,
            (SELECT (?11 * p.input_per_million_usd + ?12 * p.output_per_million_usd) / 1000000.0
             FROM prices p WHERE ${priceWhere('tasks')})) ELSE run_cost_usd END
-         WHERE id = ?1 AND runner_id = ?2 AND status = 'RUNNING'`,
+         WHERE id = ?1 AND runner_id = ${runner} AND status = 'RUNNING'`,
       )
       .bind(
         ...params,
@@ -72,7 +77,7 @@ export async function recordBeat(env: Env, taskId: string, runnerId: string, bea
         usage?.costUsd ?? null,
       ),
     // Only with a beat that counted: a refused beat (409) writes nothing.
-    ...(beat.disk ? [diskStatement(db, runnerId, beat.disk, now, taskId)] : []),
+    ...(beat.disk ? [diskStatement(db, { tokenHash }, beat.disk, now, taskId)] : []),
     db
       .prepare(
         `SELECT t.mission_id AS missionId, t.run_cost_usd AS runCostUsd,
@@ -84,12 +89,17 @@ export async function recordBeat(env: Env, taskId: string, runnerId: string, bea
          LEFT JOIN prices p ON ${priceWhere('t')}
          LEFT JOIN agent_month_spend al ON al.agent_id = t.agent_id AND al.month_start = ?5
          LEFT JOIN mission_spend ml ON ml.mission_id = t.mission_id
-         WHERE t.id = ?1 AND t.runner_id = ?2 AND t.status = 'RUNNING'`,
+         WHERE t.id = ?1 AND t.runner_id = ${runner} AND t.status = 'RUNNING'`,
       )
       .bind(...params, monthStart(now)),
   ]);
   const held = rest.at(-1)?.results[0];
-  if (result?.meta.changes !== 1 || !held) return null;
+  const answer = result?.meta.changes === 1 && held ? verdictOf(held, usage) : null;
+  return { runner: found?.results[0] as Record<string, unknown> | undefined, answer };
+}
+
+/** The beat's answer from the task as recorded: the run's cost, its price, the budgets left. */
+function verdictOf(held: Held, usage: Beat['usage']) {
   const price: Price | null =
     held.inputPerMillionUsd === null || held.outputPerMillionUsd === null
       ? null
