@@ -69,26 +69,31 @@ export const Claimed = z.object({
     ),
 });
 
-export const claimRoute = defineRoute('runner', {
-  operationId: 'claimTask',
-  method: 'post',
-  path: '/api/runner/claim',
-  tags,
-  summary:
-    'Claim the next assigned task of a repository this runner serves (long-poll up to 25 s); 204 when none came',
-  request: {
-    body: jsonBody(
-      z.strictObject({
-        waitSeconds: z.number().min(0).max(25).default(25),
-        disk: Disk.optional(),
-      }),
-    ),
+export const claimRoute = defineRoute(
+  'runner',
+  {
+    operationId: 'claimTask',
+    method: 'post',
+    path: '/api/runner/claim',
+    tags,
+    summary:
+      'Claim the next assigned task of a repository this runner serves (long-poll up to 25 s); 204 when none came',
+    request: {
+      body: jsonBody(
+        z.strictObject({
+          waitSeconds: z.number().min(0).max(25).default(25),
+          disk: Disk.optional(),
+        }),
+      ),
+    },
+    responses: {
+      200: jsonResponse(Claimed, 'A task is now RUNNING on this runner.'),
+      204: { description: 'No task.' },
+    },
   },
-  responses: {
-    200: jsonResponse(Claimed, 'A task is now RUNNING on this runner.'),
-    204: { description: 'No task.' },
-  },
-});
+  // The token is checked in the claim's first batch, with its candidates (worker/runners/claim.ts).
+  { runnerCheckedInBatch: true },
+);
 
 export const capabilities = defineRoute('runner', {
   operationId: 'declareRunnerCapabilities',

@@ -15,7 +15,7 @@ import { capabilities, claimRoute, heartbeat, proposeMission, release } from './
 import { declareCapabilities, runnerOffer } from './capabilities';
 import { claim } from './claim';
 import { diskStatement } from './disk';
-import { admitRunner } from './guard';
+import { admitRunner, runnerStatements } from './guard';
 import { recordBeat } from './heartbeat';
 import { applyMerge, leaseApproved } from './merge';
 import { merged, report, verdicts } from './merge-definitions';
@@ -39,13 +39,27 @@ async function heldTask(c: Context<HonoEnv>, id: string, status: 'RUNNING') {
 
 runnerApiRoutes.openapi(claimRoute, async (c) => {
   const { waitSeconds, disk } = c.req.valid('json');
-  const runner = c.get('runner');
-  if (disk) await diskStatement(c.env.DB, { id: runner.id }, disk, Date.now()).run();
+  const tokenHash = c.get('runnerTokenHash');
+  const now = Date.now();
+  // The first attempt's batch: the runner's check and contact time, and the disk it reported.
+  const first = [
+    ...runnerStatements(c.env.DB, tokenHash, now),
+    ...(disk ? [diskStatement(c.env.DB, { tokenHash }, disk, now)] : []),
+  ];
   const found = await claim(
     c.env,
-    runner,
+    tokenHash,
+    first,
     waitSeconds,
-    { mcpUrl: `${appOrigin(c)}/mcp`, defer: (work) => c.executionCtx.waitUntil(work) },
+    {
+      mcpUrl: `${appOrigin(c)}/mcp`,
+      defer: (work) => c.executionCtx.waitUntil(work),
+      admit: (raw) => {
+        admitRunner(c, raw);
+        return c.get('runner');
+      },
+      runner: () => c.get('runner'),
+    },
     c.req.raw.signal,
   );
   return found ? c.json(found, 200) : c.body(null, 204);

@@ -29,40 +29,44 @@ const AGENT = 'a.';
  * ASSIGNED), so two claimers never get the same task; a claimer that loses a race tries the
  * next candidate.
  *
- * Two round trips per claim after the runner guard (it is on the core path, `npm run bench`):
- * the candidates come with their mission and agent, and each attempt is one batch (take). A
- * lost race costs one more attempt; an agent whose MCP secrets do not open, one more move.
+ * The runner is `me`: the live runner whose token hashes to ?1, so a runner revoked while its
+ * claim waits takes nothing (its token stops working at once), and what it serves and runs is
+ * read with the candidates, not bound from an earlier query.
  */
-async function claimOnce(env: Env, runnerId: string, offer: Offer, run: RunContext) {
-  const now = Date.now();
-  const { results } = await env.DB.prepare(
-    `SELECT t.id, t.runs, t.mission_id, m.target_branch, m.repository, t.agent_id, t.head_commit, t.head_pushed,
+const CANDIDATES = `SELECT t.id, t.runs, t.mission_id, m.target_branch, m.repository, t.agent_id, t.head_commit, t.head_pushed,
        m.title AS mission_title, m.brief AS mission_brief, ${columnsOf(agents, 'a', AGENT)},
        t.runner_id AS holder_id, h.name AS holder_name, h.revoked_at AS holder_revoked_at,
        h.last_seen_at AS holder_seen_at,
        EXISTS (SELECT 1 FROM json_each(h.repositories) s
                WHERE json_extract(s.value, '$.name') = m.repository) AS holder_serves
-     FROM tasks t
+     FROM runners me
+     JOIN tasks t ON t.status = 'ASSIGNED'
      JOIN missions m ON m.id = t.mission_id LEFT JOIN agents a ON a.id = t.agent_id
      LEFT JOIN runners h ON h.id = t.runner_id
-     WHERE t.status = 'ASSIGNED'
-       -- A runner revoked while its claim waits takes nothing: its token stops working at once.
-       AND EXISTS (SELECT 1 FROM runners me WHERE me.id = ?3 AND me.revoked_at IS NULL)
-       AND m.repository IN (SELECT value FROM json_each(?2))
-       AND (a.executor IS NULL OR json_extract(a.executor, '$.preset') IN (SELECT value FROM json_each(?1)))
-       AND (t.head_commit IS NULL OR t.head_pushed = 1 OR t.runner_id IS ?3 OR h.id IS NULL
-         OR h.revoked_at IS NOT NULL OR coalesce(h.last_seen_at, 0) < ?4
+     WHERE me.token_hash = ?1 AND me.revoked_at IS NULL
+       AND m.repository IN (SELECT json_extract(s.value, '$.name') FROM json_each(me.repositories) s)
+       AND (a.executor IS NULL OR json_extract(a.executor, '$.preset') IN
+            (SELECT json_extract(p.value, '$.preset') FROM json_each(me.capabilities) p))
+       AND (t.head_commit IS NULL OR t.head_pushed = 1 OR t.runner_id IS me.id OR h.id IS NULL
+         OR h.revoked_at IS NOT NULL OR coalesce(h.last_seen_at, 0) < ?2
          OR NOT EXISTS (SELECT 1 FROM json_each(h.repositories) s
                         WHERE json_extract(s.value, '$.name') = m.repository))
-     ORDER BY t.created_at, t.id LIMIT 25`,
-  )
-    .bind(
-      JSON.stringify(offer.presets),
-      JSON.stringify(offer.repositories),
-      runnerId,
-      now - RUNNER_GONE_MS,
-    )
-    .all<Row>();
+     ORDER BY t.created_at, t.id LIMIT 25`;
+
+/**
+ * One attempt. Two round trips on the core path (`npm run bench`): the candidates, with their
+ * mission and agent, in one batch with the runner's own check on the first attempt (and the
+ * disk it reported); then the take (one batch). A lost race costs one more take; an agent
+ * whose MCP secrets do not open, one more move.
+ */
+async function claimOnce(env: Env, first: Statements, run: RunContext & { tokenHash: string }) {
+  const now = Date.now();
+  const answers = await env.DB.batch<Record<string, unknown>>([
+    ...first,
+    env.DB.prepare(CANDIDATES).bind(run.tokenHash, now - RUNNER_GONE_MS),
+  ]);
+  const runner = first.length ? run.admit(answers[0]?.results[0]) : run.runner();
+  const results = (answers.at(-1)?.results ?? []) as Row[];
   for (const candidate of results) {
     const prepared = await agentFor(env, candidate);
     if ('problem' in prepared) {
@@ -70,13 +74,13 @@ async function claimOnce(env: Env, runnerId: string, offer: Offer, run: RunConte
         taskId: candidate.id,
         from: 'ASSIGNED',
         to: 'FAILED',
-        actor: `runner:${runnerId}`,
+        actor: `runner:${runner.id}`,
         reason: prepared.problem,
         set: { failure_reason: prepared.problem, finished_at: now },
       });
       continue;
     }
-    const found = await take(env, candidate, prepared.agent, { ...run, runnerId, now });
+    const found = await take(env, candidate, prepared.agent, { ...run, runnerId: runner.id, now });
     if (found) {
       const agentId = found.task.agentId;
       // The agent's Durable Object wakes when this run would go stale without heartbeats. After
@@ -184,24 +188,29 @@ async function take(
 }
 
 export type Claim = NonNullable<Awaited<ReturnType<typeof claimOnce>>>;
-/** Only stringified into SQL, so plain preset names do (the guard types them so, worker/env.ts). */
-type Offer = { presets: string[]; repositories: string[] };
+type Statements = D1PreparedStatement[];
 
-/** How a claim reaches past its answer: HQ's MCP address, and work to finish after it. */
+/** How a claim reaches past its answer: the runner's check, HQ's MCP address, deferred work. */
 interface RunContext {
   /** Where agents reach HQ's MCP server: this HQ's origin as the runner reached it, `/mcp`. */
   mcpUrl: string;
   /** Keeps work running after the response (the execution context's waitUntil). */
   defer(work: Promise<unknown>): void;
+  /** The runner from its row as the first batch read it (`runnerStatements`); throws 401 without one. */
+  admit(raw: Record<string, unknown> | undefined): { id: string };
+  /** The runner admitted on the first attempt. */
+  runner(): { id: string };
 }
 
 /**
  * Long-polls for work: tries now, then every half second until `waitSeconds` pass. Stops as
- * soon as the runner hangs up (`signal`), so a stopped runner is never handed a task.
+ * soon as the runner hangs up (`signal`), so a stopped runner is never handed a task. The
+ * first attempt's batch also checks the runner's token and stores its disk (`first`).
  */
 export async function claim(
   env: Env,
-  runner: { id: string; offer: Offer },
+  tokenHash: string,
+  first: Statements,
   waitSeconds: number,
   run: RunContext,
   signal?: AbortSignal,
@@ -209,13 +218,9 @@ export async function claim(
   // Before any task moves: a claim whose run token cannot be signed would strand its task.
   requireRunTokenKey(env);
   const deadline = Date.now() + waitSeconds * 1000;
-  const { id: runnerId, offer } = runner;
-  for (;;) {
+  for (let statements = first; ; statements = []) {
     if (signal?.aborted) return undefined;
-    // A runner that serves no repository can run nothing: it only waits out its poll.
-    const found = offer.repositories.length
-      ? await claimOnce(env, runnerId, offer, run)
-      : undefined;
+    const found = await claimOnce(env, statements, { ...run, tokenHash });
     if (found || Date.now() + POLL_MS > deadline) return found;
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }

@@ -4,8 +4,8 @@ import { approve, hire, plan, propose } from '../missions/support';
 import { call } from '../support/client';
 import { type ClaimBody, cancelOpenTasks, registerRunner, runnerCall } from './support';
 
-// The heartbeat checks its runner's token inside its own D1 batch, not in a guard before it
-// (one round trip instead of two): these pin that the check still comes first in effect.
+// The heartbeat and the claim check their runner's token inside their own D1 batch, not in a
+// guard before it (one round trip fewer): these pin that the check still comes first in effect.
 
 const beat = {
   phase: 'editing',
@@ -77,5 +77,34 @@ describe('runner heartbeat: the token checked in the beat’s own batch', () => 
     expect((await runnerCall(token, path, { json: { progress: 0.5 } })).status).toBe(200);
     expect(((await runnerRow(id)) as { last_seen_at: number }).last_seen_at).toBe(recent);
     await cancelOpenTasks();
+  });
+
+  it('a revoked runner’s claim is refused 401: no task moves and its disk is not written', async () => {
+    const { id, token, admin } = await registerRunner('claim-revoked');
+    await hire({ slug: 'claim-revoked-agent' });
+    const { mission, operator } = await propose(
+      plan({ tasks: [{ title: 't', spec: 's', expectedScope: ['**'] }] }),
+    );
+    await approve(mission.id, operator);
+    await call(`/api/runners/${id}`, { method: 'DELETE', cookie: admin });
+    const runnerBefore = await runnerRow(id);
+    const claim = { waitSeconds: 0, disk: { freeBytes: 5, clones: 1 } };
+    expect((await runnerCall(token, '/api/runner/claim', { json: claim })).status).toBe(401);
+    expect((await runnerCall('hqr_forged', '/api/runner/claim', { json: claim })).status).toBe(401);
+    expect(await runnerRow(id)).toEqual(runnerBefore);
+    const running = await env.DB.prepare(
+      "SELECT count(*) AS n FROM tasks WHERE mission_id = ? AND status = 'RUNNING'",
+    )
+      .bind(mission.id)
+      .first<{ n: number }>();
+    expect(running?.n).toBe(0);
+    await cancelOpenTasks();
+  });
+
+  it('a claim stores the disk its runner reports; one that serves nothing gets 204', async () => {
+    const { id, token } = await registerRunner('claim-disk', null);
+    const claim = { waitSeconds: 0, disk: { freeBytes: 4096, clones: 2 } };
+    expect((await runnerCall(token, '/api/runner/claim', { json: claim })).status).toBe(204);
+    expect(await runnerRow(id)).toMatchObject({ free_disk_bytes: 4096, clones: 2 });
   });
 });
