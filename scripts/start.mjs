@@ -13,10 +13,16 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const port = process.env.PORT || '8787';
 // Local D1 and Durable Object state; HQ_STATE_DIR keeps a demo or a test apart from your own.
 const persist = process.env.HQ_STATE_DIR ? ['--persist-to', process.env.HQ_STATE_DIR] : [];
-// The devtools port (wrangler's default is 9229); two HQs on one machine need different ones.
+// wrangler's devtools inspector only on request (HQ_INSPECTOR_PORT=9229): its proxy buffers the
+// runtime's devtools events until a debugger attaches, so it grew by about 10 MiB per 2,000 tasks
+// with none attached (`npm run bench`), and replayed it all on attach (to 1.5 GB). wrangler 4
+// has no flag to leave it out; it does in a VS Code debug terminal, which VSCODE_INSPECTOR_OPTIONS marks.
 const inspector = process.env.HQ_INSPECTOR_PORT
   ? ['--inspector-port', process.env.HQ_INSPECTOR_PORT]
   : [];
+const devEnv = inspector.length
+  ? process.env
+  : { ...process.env, VSCODE_INSPECTOR_OPTIONS: process.env.VSCODE_INSPECTOR_OPTIONS ?? '{}' };
 const skipBuild = process.argv.includes('--skip-build');
 
 // The project's own pinned binaries, never whatever happens to be on PATH.
@@ -122,6 +128,7 @@ const dev = spawn(
   ['dev', '--port', port, '--ip', '127.0.0.1', '--test-scheduled', ...persist, ...inspector],
   {
     cwd: root,
+    env: devEnv,
     stdio: 'inherit',
     shell: false,
   },

@@ -1,6 +1,7 @@
 import { mib, type Resident, workerdResident } from './core-path-memory';
 import { CorePath, type Runner } from './core-path-ops';
 import { type Figures, medianFigures, sample, type Timing } from './core-path-sample';
+import { HqHeap } from './hq-heap';
 import { ms, repeat, verdict } from './stats';
 import { tasksSeedSql } from './task-list';
 import type { BenchContext, BenchRow } from './types';
@@ -130,6 +131,8 @@ async function throughput(path: CorePath) {
   return { tasks: approved * PER_MISSION, seconds, perSecond: (approved * PER_MISSION) / seconds };
 }
 
+const bytesMib = (bytes: number | undefined) => (bytes === undefined ? undefined : bytes / 2 ** 20);
+
 const describeMemory = (r: Resident) =>
   `runtime ${mib(r.runtime)}, proxy ${mib(r.proxy)} (workerd ${r.all.map((w) => `${w.pid} ${mib(w.mib)}`).join(', ')})`;
 
@@ -144,6 +147,9 @@ export async function measure(ctx: BenchContext): Promise<BenchRow[]> {
   const hq = await ctx.hq();
   const before = workerdResident(hq.pid, hq.url);
   ctx.log(`core path: workerd resident before: ${describeMemory(before)}`);
+  // HQ's own live heap, through the runtime's inspector: only while wrangler's is off.
+  const heap = hq.inspector ? undefined : await HqHeap.open(hq.pid, hq.url);
+  const heapBefore = await heap?.live();
   const [admin, operator, viewer] = await Promise.all([
     hq.signIn('admin@hq.local'),
     hq.signIn('operator@hq.local'),
@@ -174,6 +180,11 @@ export async function measure(ctx: BenchContext): Promise<BenchRow[]> {
   await hq.ceoIdle();
   const after = workerdResident(hq.pid, hq.url);
   ctx.log(`core path: workerd resident after: ${describeMemory(after)}`);
+  const heapAfter = await heap?.live();
+  heap?.close();
+  ctx.log(
+    `core path: HQ's live heap before ${mib(bytesMib(heapBefore))}, after ${mib(bytesMib(heapAfter))}`,
+  );
   const { total: end } = await viewer.json<{ total: number }>('/api/tasks/counts');
 
   const rows: BenchRow[] = [];
@@ -212,11 +223,22 @@ export async function measure(ctx: BenchContext): Promise<BenchRow[]> {
       note: `before ${mib(before.runtime)}; ${total.toLocaleString('en')} tasks at start, ${end.toLocaleString('en')} after`,
     },
     {
+      name: `HQ's live heap (after a full collection), after`,
+      value: mib(bytesMib(heapAfter)),
+      bar: '—',
+      verdict: '—',
+      note: heap
+        ? `before ${mib(bytesMib(heapBefore))}; V8's used size after a heap snapshot, through the runtime's inspector`
+        : hq.inspector
+          ? `not read: wrangler dev's inspector holds HQ's isolate (HQ_BENCH_INSPECTOR=on)`
+          : `not read: the runtime's inspector was not found`,
+    },
+    {
       name: `Resident memory of wrangler's proxy workerd, after`,
       value: mib(after.proxy),
       bar: '—',
       verdict: '—',
-      note: `before ${mib(before.proxy)}; inspector ${hq.inspector ? 'on' : 'off (HQ_BENCH_INSPECTOR=off)'}`,
+      note: `before ${mib(before.proxy)}; wrangler's inspector ${hq.inspector ? 'on (HQ_BENCH_INSPECTOR=on)' : 'off, as npm start runs it'}`,
     },
   );
   return rows;

@@ -23,7 +23,7 @@ export interface BenchHq {
   url: string;
   /** wrangler dev's pid (its workerd processes are its descendants). */
   pid: number | undefined;
-  /** False when started with HQ_BENCH_INSPECTOR=off: wrangler dev without its inspector. */
+  /** True when started with HQ_BENCH_INSPECTOR=on: wrangler dev with its inspector proxy. */
   inspector: boolean;
   /** The local Bot API server the bot talks to (its `/__calls` lists what was sent). */
   botApiRoot: string;
@@ -75,7 +75,8 @@ function seed(root: string, state: string, sql: string) {
  * with a Telegram bot whose Bot API is the local stand-in, so replies never leave the machine.
  */
 export async function startBenchHq(root: string, seedSql: string): Promise<BenchHq> {
-  const inspector = process.env.HQ_BENCH_INSPECTOR !== 'off';
+  // As `npm start` runs it: without wrangler's inspector proxy, unless asked for.
+  const inspector = process.env.HQ_BENCH_INSPECTOR === 'on';
   const telegram = await startTelegramStandIn();
   let hq: LocalHq;
   try {

@@ -1,7 +1,7 @@
 import { descendants, holds, listening, read } from './core-path-memory';
 
 /** The ports `pid` listens on (IPv4 loopback), from its socket inodes and /proc/net/tcp. */
-function portsOf(pid: number): number[] {
+export function portsOf(pid: number): number[] {
   const ports: number[] = [];
   for (const line of (read('/proc/net/tcp') ?? '').split('\n').slice(1)) {
     const fields = line.trim().split(/\s+/);

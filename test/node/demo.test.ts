@@ -48,7 +48,6 @@ describe('npm run demo', () => {
       env: {
         ...process.env,
         PORT: String(port),
-        HQ_INSPECTOR_PORT: String(await freePort()),
         HQ_STATE_DIR: join(state, 'wrangler'),
         HQ_DEMO_REPO: repo,
         CI: 'true',

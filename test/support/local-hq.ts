@@ -60,8 +60,8 @@ export interface LocalHqOptions {
   /** Runs once the state directory is migrated, before `wrangler dev` starts (e.g. to seed D1). */
   prepare?(state: string): void;
   /**
-   * False: wrangler dev without its devtools inspector proxy (as in a VS Code debug terminal,
-   * which wrangler 4 recognises by VSCODE_INSPECTOR_OPTIONS; it has no flag for it).
+   * True: wrangler dev with its devtools inspector proxy, on a port of its own. Off by
+   * default, as `npm start` runs it (scripts/start.mjs says why).
    */
   inspector?: boolean;
 }
@@ -110,17 +110,16 @@ async function startOnce(vars: Record<string, string>, options: LocalHqOptions):
     VIEWER_EMAILS: 'viewer@hq.local',
     ...vars,
   };
-  // Each instance needs its own devtools port too: the default (9229) is shared and parallel
-  // test files would race for it.
-  const inspector = String(await freePort());
+  // With the inspector, each instance needs its own devtools port: the default (9229) is
+  // shared and parallel test files would race for it.
+  const inspector = options.inspector ? ['--inspector-port', String(await freePort())] : [];
   const args = [
     'dev',
     '--port',
     String(port),
     '--ip',
     '127.0.0.1',
-    '--inspector-port',
-    inspector,
+    ...inspector,
     '--persist-to',
     state,
     // As `npm start` runs it: /__scheduled runs the scheduled handler (its local clock's door).
@@ -130,7 +129,7 @@ async function startOnce(vars: Record<string, string>, options: LocalHqOptions):
   // Its own process group with our mark: ended as a whole, also if this process dies.
   const child = spawnOwned(bin('wrangler'), args, {
     cwd: root,
-    env: options.inspector === false ? { ...env, VSCODE_INSPECTOR_OPTIONS: '{}' } : env,
+    env: options.inspector ? env : { ...env, VSCODE_INSPECTOR_OPTIONS: '{}' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -1,0 +1,96 @@
+import WebSocket from 'ws';
+import { descendants, holds, listening, read } from './core-path-memory';
+import { portsOf } from './runtime-port';
+
+interface Target {
+  title?: string;
+  webSocketDebuggerUrl?: string;
+}
+
+/** HQ's isolate in the runtime's target list: the worker named `hq` (wrangler.toml). */
+const isHq = (target: Target) => /(^|:)hq$/.test(target.title ?? '');
+
+/**
+ * A devtools session on HQ's own isolate, through the inspector of wrangler dev's runtime
+ * workerd (it lists every isolate it runs: HQ, the local D1, the assets, ...). Only usable
+ * when wrangler dev runs without its own inspector proxy: workerd allows one session per
+ * isolate, and opening a second drops wrangler's and then this one. Held for the whole suite:
+ * a session opened after another closed was never answered.
+ */
+export class HqHeap {
+  private next = 0;
+  private readonly waiting = new Map<number, (message: { result?: unknown }) => void>();
+
+  private constructor(private readonly socket: WebSocket) {
+    socket.on('message', (data: Buffer) => {
+      const message = JSON.parse(data.toString()) as { id?: number; result?: unknown };
+      // Events (the snapshot's chunks) are not kept: only the heap's size is wanted.
+      if (message.id !== undefined) this.waiting.get(message.id)?.(message);
+    });
+  }
+
+  /** The session, or undefined when the runtime or HQ's isolate cannot be found. */
+  static async open(wranglerPid: number | undefined, url: string): Promise<HqHeap | undefined> {
+    if (wranglerPid === undefined) return undefined;
+    const proxyPort = listening(Number(new URL(url).port));
+    for (const pid of descendants(wranglerPid)) {
+      if (read(`/proc/${pid}/comm`)?.trim() !== 'workerd' || holds(pid, proxyPort)) continue;
+      for (const port of portsOf(pid)) {
+        const target = await hqTarget(port);
+        if (!target?.webSocketDebuggerUrl) continue;
+        const address = target.webSocketDebuggerUrl.replace(/\/\/[^/]+\//, `//127.0.0.1:${port}/`);
+        const socket = new WebSocket(address, { perMessageDeflate: false });
+        await new Promise((resolve, reject) => {
+          socket.once('open', resolve);
+          socket.once('error', reject);
+        });
+        return new HqHeap(socket);
+      }
+    }
+    return undefined;
+  }
+
+  private send<T>(method: string, params: object, timeoutMs: number): Promise<T> {
+    const id = ++this.next;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiting.delete(id);
+        reject(new Error(`${method}: no answer from HQ's isolate within ${timeoutMs / 1000} s`));
+      }, timeoutMs);
+      this.waiting.set(id, (message) => {
+        clearTimeout(timer);
+        this.waiting.delete(id);
+        resolve(message.result as T);
+      });
+      this.socket.send(JSON.stringify({ id, method, params }));
+    });
+  }
+
+  /**
+   * HQ's live heap in bytes: V8's used size right after a heap snapshot, which collects all
+   * garbage first (`HeapProfiler.collectGarbage` is never answered by workerd). Without the
+   * collection the figure is mostly garbage V8 has not taken back yet.
+   */
+  async live(): Promise<number> {
+    await this.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false }, 120_000);
+    const usage = await this.send<{ usedSize: number }>('Runtime.getHeapUsage', {}, 10_000);
+    return usage.usedSize;
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+}
+
+/** HQ's target in the target list a port serves, if it is an inspector port. */
+async function hqTarget(port: number): Promise<Target | undefined> {
+  try {
+    const response = await fetch(`http://127.0.0.1:${port}/json/list`, {
+      signal: AbortSignal.timeout(2000),
+    });
+    const targets = (await response.json()) as unknown;
+    return Array.isArray(targets) ? (targets as Target[]).find(isHq) : undefined;
+  } catch {
+    return undefined; // not an inspector port (HQ's own, or the runtime's loopback)
+  }
+}
