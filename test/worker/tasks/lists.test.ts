@@ -210,3 +210,25 @@ describe('throughput', () => {
     expect((await errorOf(bad)).fields?.[0]?.field).toBe('days');
   });
 });
+
+describe('one task', () => {
+  it('comes with its history in order; an unknown id is 404, naming it', async () => {
+    await seed('acme/one-task', [{ id: 'one-task-a', status: 'PENDING', createdAt: 1 }]);
+    await env.DB.prepare(
+      `INSERT INTO task_events (task_id, from_status, to_status, actor, reason, created_at)
+       VALUES ('one-task-a', NULL, 'PENDING', 'op@test.hq', 'approved', 1),
+              ('one-task-a', 'PENDING', 'ASSIGNED', 'hq', 'dispatched', 2)`,
+    ).run();
+    const task = await get<{ id: string; events: { from: string | null; to: string }[] }>(
+      '/api/tasks/one-task-a',
+    );
+    expect(task.id).toBe('one-task-a');
+    expect(task.events.map((e) => [e.from, e.to])).toEqual([
+      [null, 'PENDING'],
+      ['PENDING', 'ASSIGNED'],
+    ]);
+    const missing = await call('/api/tasks/no-such-task', { cookie: viewer });
+    expect(missing.status).toBe(404);
+    expect((await errorOf(missing)).message).toBe('No task no-such-task.');
+  });
+});
