@@ -147,6 +147,7 @@ export async function decide(
     waiting?.results ?? [],
     agents?.results ?? [],
     options.answer ? detailStatements(db, mission.id) : [],
+    'moved',
   );
   return options.answer ? { changed, answer: detailFrom(mission.id, assigned.after) } : { changed };
 }

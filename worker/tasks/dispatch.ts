@@ -8,7 +8,7 @@ import {
   fitting,
   MISSION_UNDER_BUDGET,
 } from './eligibility';
-import { markRunnerWaits, runnerWaitsStatement } from './runner-waits';
+import { markRunnerWaits, runnerWaitsForTasks, runnerWaitsStatement } from './runner-waits';
 import type { TaskStatus } from './state-machine';
 
 interface Waiting {
@@ -83,7 +83,8 @@ export function dispatchReads(db: D1Database, now: number): D1PreparedStatement[
 /**
  * Dispatch on the results of `dispatchReads`. `after`: the caller's reads, run at the end of
  * the moves' batch (an approval's answer, showing the tasks just assigned); their results
- * come back in `after`.
+ * come back in `after`. `waits`: which ASSIGNED tasks have their runner waits marked again,
+ * all of them or only those this dispatch moves (an approval: runner-waits.ts says why).
  */
 export async function assign(
   env: Env,
@@ -92,6 +93,7 @@ export async function assign(
   waiting: unknown[],
   agents: unknown[],
   after: D1PreparedStatement[] = [],
+  waits: 'all' | 'moved' = 'all',
 ): Promise<{ assigned: number; after: D1Result<unknown>[] }> {
   const db = env.DB;
   if (!settings.workerSwitch) {
@@ -114,7 +116,21 @@ export async function assign(
     });
   }
   const moves = assignStatements(db, assignments, now);
-  const writes = [...moves, runnerWaitsStatement(db, now)];
+  const marks =
+    waits === 'all'
+      ? [runnerWaitsStatement(db, now)]
+      : assignments.length
+        ? [
+            runnerWaitsForTasks(
+              db,
+              now,
+              assignments.map((a) => a.taskId),
+            ),
+          ]
+        : [];
+  const writes = [...moves, ...marks];
+  // Nothing moved, nothing to mark and nothing to read: D1 refuses an empty batch.
+  if (!writes.length && !after.length) return { assigned: 0, after: [] };
   const results = await db.batch([...writes, ...after]);
   // The moves' last statement is their update: it changed a row for each task that moved.
   const assigned = moves.length ? (results[moves.length - 1]?.meta.changes ?? 0) : 0;
