@@ -1,6 +1,5 @@
 import WebSocket from 'ws';
-import { descendants, holds, listening, read } from './core-path-memory';
-import { portsOf } from './runtime-port';
+import { runtimePorts } from './runtime-port';
 
 interface Target {
   title?: string;
@@ -31,21 +30,16 @@ export class HqHeap {
 
   /** The session, or undefined when the runtime or HQ's isolate cannot be found. */
   static async open(wranglerPid: number | undefined, url: string): Promise<HqHeap | undefined> {
-    if (wranglerPid === undefined) return undefined;
-    const proxyPort = listening(Number(new URL(url).port));
-    for (const pid of descendants(wranglerPid)) {
-      if (read(`/proc/${pid}/comm`)?.trim() !== 'workerd' || holds(pid, proxyPort)) continue;
-      for (const port of portsOf(pid)) {
-        const target = await hqTarget(port);
-        if (!target?.webSocketDebuggerUrl) continue;
-        const address = target.webSocketDebuggerUrl.replace(/\/\/[^/]+\//, `//127.0.0.1:${port}/`);
-        const socket = new WebSocket(address, { perMessageDeflate: false });
-        await new Promise((resolve, reject) => {
-          socket.once('open', resolve);
-          socket.once('error', reject);
-        });
-        return new HqHeap(socket);
-      }
+    for (const port of runtimePorts(wranglerPid, url)) {
+      const target = await hqTarget(port);
+      if (!target?.webSocketDebuggerUrl) continue;
+      const address = target.webSocketDebuggerUrl.replace(/\/\/[^/]+\//, `//127.0.0.1:${port}/`);
+      const socket = new WebSocket(address, { perMessageDeflate: false });
+      await new Promise((resolve, reject) => {
+        socket.once('open', resolve);
+        socket.once('error', reject);
+      });
+      return new HqHeap(socket);
     }
     return undefined;
   }

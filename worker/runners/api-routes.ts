@@ -58,7 +58,6 @@ runnerApiRoutes.openapi(claimRoute, async (c) => {
         admitRunner(c, raw);
         return c.get('runner');
       },
-      runner: () => c.get('runner'),
     },
     c.req.raw.signal,
   );

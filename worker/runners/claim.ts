@@ -59,13 +59,20 @@ const CANDIDATES = `SELECT t.id, t.runs, t.mission_id, m.target_branch, m.reposi
  * disk it reported); then the take (one batch). A lost race costs one more take; an agent
  * whose MCP secrets do not open, one more move.
  */
-async function claimOnce(env: Env, first: Statements, run: RunContext & { tokenHash: string }) {
+async function claimOnce(
+  env: Env,
+  tokenHash: string,
+  /** The first attempt's statements (the runner's check first), or the runner it admitted. */
+  known: Statements | { id: string },
+  run: RunContext,
+) {
   const now = Date.now();
+  const first = Array.isArray(known) ? known : [];
   const answers = await env.DB.batch<Record<string, unknown>>([
     ...first,
-    env.DB.prepare(CANDIDATES).bind(run.tokenHash, now - RUNNER_GONE_MS),
+    env.DB.prepare(CANDIDATES).bind(tokenHash, now - RUNNER_GONE_MS),
   ]);
-  const runner = first.length ? run.admit(answers[0]?.results[0]) : run.runner();
+  const runner = Array.isArray(known) ? run.admit(answers[0]?.results[0]) : known;
   const results = (answers.at(-1)?.results ?? []) as Row[];
   for (const candidate of results) {
     const prepared = await agentFor(env, candidate);
@@ -92,10 +99,10 @@ async function claimOnce(env: Env, first: Statements, run: RunContext & { tokenH
             now + (found.timeoutSeconds + 1) * 1000,
           ),
         );
-      return found;
+      return { runner, found };
     }
   }
-  return undefined;
+  return { runner, found: undefined };
 }
 
 /** The candidate's agent ready for a run (null: a task without an agent), or why it cannot run. */
@@ -187,7 +194,7 @@ async function take(
   };
 }
 
-export type Claim = NonNullable<Awaited<ReturnType<typeof claimOnce>>>;
+export type Claim = NonNullable<Awaited<ReturnType<typeof claimOnce>>['found']>;
 type Statements = D1PreparedStatement[];
 
 /** How a claim reaches past its answer: the runner's check, HQ's MCP address, deferred work. */
@@ -198,8 +205,6 @@ interface RunContext {
   defer(work: Promise<unknown>): void;
   /** The runner from its row as the first batch read it (`runnerStatements`); throws 401 without one. */
   admit(raw: Record<string, unknown> | undefined): { id: string };
-  /** The runner admitted on the first attempt. */
-  runner(): { id: string };
 }
 
 /**
@@ -218,9 +223,12 @@ export async function claim(
   // Before any task moves: a claim whose run token cannot be signed would strand its task.
   requireRunTokenKey(env);
   const deadline = Date.now() + waitSeconds * 1000;
-  for (let statements = first; ; statements = []) {
+  let known: Statements | { id: string } = first;
+  for (;;) {
     if (signal?.aborted) return undefined;
-    const found = await claimOnce(env, statements, { ...run, tokenHash });
+    const attempt = await claimOnce(env, tokenHash, known, run);
+    known = attempt.runner;
+    const found = attempt.found;
     if (found || Date.now() + POLL_MS > deadline) return found;
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }

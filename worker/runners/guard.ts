@@ -68,10 +68,11 @@ export const requireRunner: MiddlewareHandler<HonoEnv> = async function requireR
 };
 
 /**
- * The guard of a runner route that checks the token in its own D1 batch (the heartbeat, on
- * the core path): here only the token's presence and hash; the route runs `runnerStatements`
- * first in its batch, guards its writes with `liveRunnerSql`, then calls `admitRunner`.
- * One round trip instead of two. A bad body is answered 400 before an unknown token's 401.
+ * The guard of a runner route that checks the token in its own D1 batch (the heartbeat and
+ * the claim, on the core path): here only the token's presence and hash; the route runs
+ * `runnerStatements` first in its batch, names the runner in its statements as the live
+ * holder of the hash (`liveRunnerSql`), then calls `admitRunner`. One round trip fewer. A bad
+ * body is answered 400 before an unknown token's 401.
  */
 export const runnerTokenOnly: MiddlewareHandler<HonoEnv> = async function runnerTokenOnly(c, next) {
   c.set('runnerTokenHash', await tokenHashOf(c));

@@ -116,18 +116,7 @@ export async function assign(
     });
   }
   const moves = assignStatements(db, assignments, now);
-  const marks =
-    waits === 'all'
-      ? [runnerWaitsStatement(db, now)]
-      : assignments.length
-        ? [
-            runnerWaitsForTasks(
-              db,
-              now,
-              assignments.map((a) => a.taskId),
-            ),
-          ]
-        : [];
+  const marks = waitMarks(db, now, waits, assignments);
   const writes = [...moves, ...marks];
   // Nothing moved, nothing to mark and nothing to read: D1 refuses an empty batch.
   if (!writes.length && !after.length) return { assigned: 0, after: [] };
@@ -135,4 +124,16 @@ export async function assign(
   // The moves' last statement is their update: it changed a row for each task that moved.
   const assigned = moves.length ? (results[moves.length - 1]?.meta.changes ?? 0) : 0;
   return { assigned, after: results.slice(writes.length) };
+}
+
+/** The runner waits a dispatch marks: on every ASSIGNED task, or on those it moves (if any). */
+function waitMarks(
+  db: D1Database,
+  now: number,
+  waits: 'all' | 'moved',
+  assignments: Assignment[],
+): D1PreparedStatement[] {
+  if (waits === 'all') return [runnerWaitsStatement(db, now)];
+  const moved = assignments.map((a) => a.taskId);
+  return moved.length ? [runnerWaitsForTasks(db, now, moved)] : [];
 }

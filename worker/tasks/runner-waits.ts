@@ -29,7 +29,8 @@ export const HOLDER_SUFFIX = ', which holds its earlier round';
 /**
  * Sets the phase of every ASSIGNED task that waits for one of those reasons, and clears it
  * once the reason is gone. One statement over the ASSIGNED tasks (this runs on every
- * dispatch but an approval's, which looks only at what it assigned: runnerWaitsForTasks). `updated_at` is left alone: the ops scan's dispatch drift measures how long a
+ * dispatch but an approval's, which looks only at what it assigned: runnerWaitsForTasks).
+ * `updated_at` is left alone: the ops scan's dispatch drift measures how long a
  * task has been ASSIGNED by it.
  */
 export async function markRunnerWaits(db: D1Database, now = Date.now()): Promise<void> {
