@@ -1,6 +1,7 @@
 import * as bundleSize from './bundle-size';
 import * as ceoQueue from './ceo-queue';
 import * as corePath from './core-path';
+import * as durableAck from './durable-ack';
 import * as missionApproval from './mission-approval';
 import * as officeFps from './office-fps';
 import * as officeHub from './office-hub';
@@ -14,6 +15,8 @@ import type { Suite } from './types';
  */
 export const suites: Suite[] = [
   { name: 'telegram-webhook', ...telegramWebhook },
+  // Right after the webhook: what the same burst costs the runtime without HQ.
+  { name: 'durable-ack', ...durableAck },
   { name: 'task-list', ...taskList },
   { name: 'mission-approval', ...missionApproval },
   { name: 'ceo-queue', ...ceoQueue },
