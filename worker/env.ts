@@ -22,6 +22,8 @@ export type HonoEnv = {
     };
     /** The SHA-256 of a runner's token, for a route that checks it in its own batch (runners/guard.ts). */
     runnerTokenHash: string;
+    /** A route's first reads, asked in the sign-in check's batch (worker/http/sign-in-reads.ts). */
+    signInReads: { reads: unknown; results: unknown[] } | undefined;
     /** The run an agent's CLI calls HQ's MCP server for (its run token, worker/mcp/guard.ts). */
     run: RunCaller;
   };

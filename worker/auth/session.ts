@@ -1,10 +1,11 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import { type Role, sessions, users } from '../../drizzle/schema';
+import { type Role, roleGrants, sessions, users } from '../../drizzle/schema';
 import { database } from '../db/client';
 import type { HonoEnv } from '../env';
 import { SESSION_COOKIE } from '../http/credentials';
+import type { SignInReads } from '../http/sign-in-reads';
 import { keyedHash, randomToken } from './crypto';
 
 const SESSION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
@@ -71,22 +72,37 @@ export async function sessionEmail(
  * The live session named by the cookie with its stored role grant, in one query: every signed-in
  * request asks this first, so it is one D1 round trip instead of two (`npm run bench`, core
  * path). `grant` is undefined when no grant is stored, null when the grant is a revocation.
+ * `reads` (a route's first reads, worker/http/sign-in-reads.ts) go in the same batch; their
+ * results come back beside the session, for the guard to hand on only if the role holds.
  */
 export async function sessionWithGrant(
   c: Context<HonoEnv>,
   secret: string,
-): Promise<{ email: string; grant: Role | null | undefined } | undefined> {
+  reads?: SignInReads,
+): Promise<
+  { email: string; grant: Role | null | undefined; readResults: unknown[] | undefined } | undefined
+> {
   const token = getCookie(c, SESSION_COOKIE);
   if (!token) return undefined;
-  const row = await c.env.DB.prepare(
-    `SELECT s.email, s.expires_at AS expiresAt, g.email IS NOT NULL AS granted, g.role
-     FROM sessions s LEFT JOIN role_grants g ON g.email = lower(s.email)
-     WHERE s.token_hash = ?`,
-  )
-    .bind(await keyedHash(secret, token))
-    .first<{ email: string; expiresAt: number; granted: number; role: Role | null }>();
+  const db = database(c.env);
+  const session = db
+    .select({
+      email: sessions.email,
+      expiresAt: sessions.expiresAt,
+      granted: sql<number>`${roleGrants.email} IS NOT NULL`,
+      role: roleGrants.role,
+    })
+    .from(sessions)
+    .leftJoin(roleGrants, eq(roleGrants.email, sql`lower(${sessions.email})`))
+    .where(eq(sessions.tokenHash, await keyedHash(secret, token)));
+  const [rows, ...readResults] = reads ? await db.batch([session, ...reads(c)]) : [await session];
+  const row = rows[0];
   if (!row || row.expiresAt <= Date.now()) return undefined;
-  return { email: row.email, grant: row.granted ? row.role : undefined };
+  return {
+    email: row.email,
+    grant: row.granted ? row.role : undefined,
+    readResults: reads ? readResults : undefined,
+  };
 }
 
 /** Ends the session on the server (so a stolen cookie dies with it) and clears the cookie. */

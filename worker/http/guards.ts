@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import type { Role } from '../../drizzle/schema';
 import type { HonoEnv } from '../env';
+import type { SignInReads } from './sign-in-reads';
 
 /** The minimum role a route declares: the three operator roles, or a non-human caller. */
 export type MinRole = 'public' | Role | 'runner' | 'telegram' | 'run';
@@ -13,8 +14,8 @@ type Guard = MiddlewareHandler<HonoEnv>;
  * host hands them in once (`provideGuards` in createApp) and every route's guard runs them.
  */
 export interface Guards {
-  /** A signed-in person holding `minRole` or above. */
-  role(minRole: Role): Guard;
+  /** A signed-in person holding `minRole` or above; `reads` ride in the sign-in check's batch. */
+  role(minRole: Role, reads?: SignInReads): Guard;
   /** A runner's bearer token. */
   runner: Guard;
   /** A runner's bearer token read but not yet checked: the route checks it in its own batch. */
@@ -48,6 +49,11 @@ export interface GuardOptions {
    * `admitRunner` before it answers.
    */
   runnerCheckedInBatch?: boolean;
+  /**
+   * A signed-in route's first reads, asked with the sign-in check in one batch; the route
+   * takes their results with `readsAfterSignIn` (worker/http/sign-in-reads.ts).
+   */
+  readsWithSignIn?: SignInReads;
 }
 
 function pick(guards: Guards, minRole: Exclude<MinRole, 'public'>, options: GuardOptions): Guard {
@@ -55,7 +61,7 @@ function pick(guards: Guards, minRole: Exclude<MinRole, 'public'>, options: Guar
     return options.runnerCheckedInBatch ? guards.runnerInBatch : guards.runner;
   if (minRole === 'telegram') return guards.telegram;
   if (minRole === 'run') return guards.run;
-  return guards.role(minRole);
+  return guards.role(minRole, options.readsWithSignIn);
 }
 
 /**

@@ -1,11 +1,13 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { and, desc, eq, lt } from 'drizzle-orm';
+import type { Context } from 'hono';
 import { MISSION_STATUSES, missions, settings as settingsTable } from '../../drizzle/schema';
 import { missionsSpent } from '../budgets/spent';
 import { database } from '../db/client';
 import type { HonoEnv } from '../env';
 import { ApiError } from '../http/errors';
 import { defineRoute, jsonBody, jsonResponse } from '../http/route';
+import { readsAfterSignIn } from '../http/sign-in-reads';
 import { validationHook } from '../http/validation';
 import { settingsFrom } from '../settings/store';
 import { detail } from './answer';
@@ -68,25 +70,41 @@ const propose = defineRoute('operator', {
   responses: { 201: jsonResponse(Mission, 'Proposed.') },
 });
 
+/** What a decision reads first, with the sign-in check: the mission, and the settings for decide and dispatch. */
+const decisionReads = (c: Context<HonoEnv>) => {
+  const db = database(c.env);
+  return [
+    db
+      .select()
+      .from(missions)
+      .where(eq(missions.id, c.req.param('id') ?? '')),
+    db.select().from(settingsTable),
+  ] as const;
+};
+
 const decision = (verb: 'approve' | 'reject') =>
-  defineRoute('operator', {
-    operationId: verb === 'approve' ? 'approveMission' : 'rejectMission',
-    method: 'post',
-    path: `/api/missions/{id}/${verb}`,
-    tags,
-    summary:
-      verb === 'approve'
-        ? 'Approve (idempotent): its tasks become PENDING and are dispatched'
-        : 'Reject (idempotent)',
-    request: { params: IdParam, body: jsonBody(Verdict) },
-    responses: {
-      200: jsonResponse(
-        MissionDetail.extend({ changed: z.boolean() }),
-        'Decided (changed false: it already was).',
-      ),
-      409: jsonResponse(z.object({}), 'Already decided the other way, or edited meanwhile.'),
+  defineRoute(
+    'operator',
+    {
+      operationId: verb === 'approve' ? 'approveMission' : 'rejectMission',
+      method: 'post',
+      path: `/api/missions/{id}/${verb}`,
+      tags,
+      summary:
+        verb === 'approve'
+          ? 'Approve (idempotent): its tasks become PENDING and are dispatched'
+          : 'Reject (idempotent)',
+      request: { params: IdParam, body: jsonBody(Verdict) },
+      responses: {
+        200: jsonResponse(
+          MissionDetail.extend({ changed: z.boolean() }),
+          'Decided (changed false: it already was).',
+        ),
+        409: jsonResponse(z.object({}), 'Already decided the other way, or edited meanwhile.'),
+      },
     },
-  });
+    { readsWithSignIn: decisionReads },
+  );
 
 const cancel = defineRoute('operator', {
   operationId: 'cancelMission',
@@ -148,11 +166,7 @@ for (const verb of ['approve', 'reject'] as const) {
   missionRoutes.openapi(decision(verb), async (c) => {
     const { id } = c.req.valid('param');
     // Only the row is needed to decide; the settings ride along for decide and dispatch.
-    const db = database(c.env);
-    const [[row], stored] = await db.batch([
-      db.select().from(missions).where(eq(missions.id, id)),
-      db.select().from(settingsTable),
-    ]);
+    const [[row], stored] = await readsAfterSignIn(c, decisionReads);
     if (!row) throw new ApiError('not_found', `No mission ${id}.`);
     const { reason, revision } = c.req.valid('json');
     const { changed, answer } = await decide(

@@ -1,0 +1,109 @@
+import { env } from 'cloudflare:workers';
+import { describe, expect, it } from 'vitest';
+import { call, signInAs } from '../support/client';
+import { createToken, withToken } from '../tokens/support';
+import { approve, type MissionBody, plan, propose } from './support';
+
+// A decision and a task's page read what they need in the sign-in check's own D1 batch (one
+// round trip fewer, worker/http/sign-in-reads.ts). These pin that the role still decides
+// first in effect, that an API token (which signs in without that batch) gets the same
+// answer, and how many round trips each costs.
+
+/** The real D1 binding, counting the calls that reach the database (a batch is one). */
+function countingDb() {
+  const real = env.DB;
+  let trips = 0;
+  const counted = (statement: D1PreparedStatement): D1PreparedStatement => {
+    const bind = statement.bind.bind(statement);
+    statement.bind = (...values: unknown[]) => counted(bind(...values));
+    for (const method of ['first', 'all', 'run', 'raw'] as const) {
+      const original = (statement[method] as (...args: unknown[]) => unknown).bind(statement);
+      (statement as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => {
+        trips++;
+        return original(...args);
+      };
+    }
+    return statement;
+  };
+  const db = Object.create(real) as D1Database;
+  db.prepare = (query: string) => counted(real.prepare(query));
+  db.batch = (statements) => {
+    trips++;
+    return real.batch(statements);
+  };
+  db.exec = (query: string) => {
+    trips++;
+    return real.exec(query);
+  };
+  return { db, trips: () => trips };
+}
+
+const missionStatus = async (id: string) =>
+  (
+    await env.DB.prepare('SELECT status FROM missions WHERE id = ?')
+      .bind(id)
+      .first<{ status: string }>()
+  )?.status;
+
+describe('a route’s first reads ride in the sign-in check’s batch', () => {
+  it('approve: one round trip for the sign-in and the mission, three in all; a viewer still gets 403 and decides nothing', async () => {
+    const { mission, operator } = await propose(plan({ title: 'Reads with sign-in' }));
+    const viewer = await signInAs('viewer@test.hq');
+    const refused = await call(`/api/missions/${mission.id}/approve`, {
+      method: 'POST',
+      cookie: viewer,
+      json: {},
+    });
+    expect(refused.status).toBe(403);
+    expect(JSON.stringify(await refused.json())).not.toContain('Reads with sign-in');
+    expect(await missionStatus(mission.id)).toBe('PROPOSED');
+    const unsigned = await call(`/api/missions/${mission.id}/approve`, {
+      method: 'POST',
+      json: {},
+    });
+    expect(unsigned.status).toBe(401);
+
+    const counting = countingDb();
+    const approved = await call(`/api/missions/${mission.id}/approve`, {
+      method: 'POST',
+      cookie: operator,
+      json: {},
+      env: { DB: counting.db },
+    });
+    expect(approved.status, await approved.clone().text()).toBe(200);
+    const body = (await approved.json()) as MissionBody;
+    expect(body).toMatchObject({ id: mission.id, status: 'APPROVED', changed: true });
+    expect(body.tasks).toHaveLength(2);
+    // Sign-in with the mission and settings; the decision; dispatch's moves with the answer.
+    expect(counting.trips()).toBe(3);
+    // An unknown mission is still a 404 after the shared batch.
+    const missing = await approve('no-such-mission', operator);
+    expect(missing.status).toBe(404);
+  });
+
+  it('get a task: one round trip in all with a session, the same answer with an API token', async () => {
+    const { mission, operator } = await propose(plan({ title: 'Task page reads' }));
+    const approved = (await (await approve(mission.id, operator)).json()) as MissionBody;
+    const taskId = approved.tasks[0]?.id ?? '';
+    const viewer = await signInAs('viewer@test.hq');
+
+    const counting = countingDb();
+    const bySession = await call(`/api/tasks/${taskId}`, {
+      cookie: viewer,
+      env: { DB: counting.db },
+    });
+    expect(bySession.status).toBe(200);
+    expect(counting.trips()).toBe(1);
+    const task = (await bySession.json()) as { id: string; events: { to: string }[] };
+    expect(task.id).toBe(taskId);
+    expect(task.events.length).toBeGreaterThan(0);
+
+    const { token } = await createToken('reads-with-sign-in', 'viewer');
+    const byToken = await withToken(token, `/api/tasks/${taskId}`);
+    expect(byToken.status).toBe(200);
+    expect(await byToken.json()).toEqual(task);
+
+    expect((await call(`/api/tasks/${taskId}`)).status).toBe(401);
+    expect((await call('/api/tasks/no-such-task', { cookie: viewer })).status).toBe(404);
+  });
+});
