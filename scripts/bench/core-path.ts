@@ -137,7 +137,7 @@ const describeMemory = (r: Resident) =>
   `runtime ${mib(r.runtime)}, proxy ${mib(r.proxy)} (workerd ${r.all.map((w) => `${w.pid} ${mib(w.mib)}`).join(', ')})`;
 
 /**
- * The core path with 10,000 tasks in D1 (more when other suites seeded theirs): an operator
+ * The core path with 10,000 tasks in D1, on an HQ of its own (`ownHq` in suites.ts): an operator
  * proposes and approves, a viewer lists and opens tasks, runners claim, beat and report.
  * One at a time, then 8 at once (8 runners); p50 and p95 of the worker's own time
  * (Server-Timing app;dur) and of the wall time. Then the creation rate through 50-task

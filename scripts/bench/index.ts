@@ -10,7 +10,7 @@ import { endAllProcesses } from '../../test/support/processes';
 import { type BenchHq, proxyRetryCount, startBenchHq } from './hq';
 import { suites } from './suites';
 import { formatTable } from './table';
-import type { BenchContext, BenchRow } from './types';
+import type { BenchContext, BenchRow, Suite } from './types';
 
 const root = join(import.meta.dirname, '..', '..');
 const { values } = parseArgs({
@@ -51,6 +51,7 @@ const ctx: BenchContext = {
   hq() {
     started ??= (async () => {
       const seed = selected
+        .filter((s) => !s.ownHq)
         .map((s) => s.seedSql?.() ?? '')
         .filter((sql) => sql.trim() !== '')
         .join('\n');
@@ -61,17 +62,38 @@ const ctx: BenchContext = {
   },
 };
 
+/**
+ * A suite that measures HQ in a stated condition (`ownHq`) gets an HQ of its own, loaded with
+ * its own seed only, with the shared one stopped first: what the suites before it left in D1
+ * (the task list's 100,000 tasks, the office's 200 agents) is not its condition.
+ */
+async function ownContext(suite: Suite): Promise<{ ctx: BenchContext; stop(): Promise<void> }> {
+  if (started) {
+    await (await started.catch(() => null))?.stop();
+    started = undefined;
+  }
+  log(`starting an HQ of ${suite.name}'s own (wrangler dev)`);
+  const own = startBenchHq(root, suite.seedSql?.() ?? '');
+  return {
+    ctx: { ...ctx, hq: () => own },
+    stop: async () => (await own.catch(() => null))?.stop(),
+  };
+}
+
 const rows: BenchRow[] = [];
 let failed = false;
 try {
   for (const suite of selected) {
     log(`${suite.name}…`);
+    const own = suite.ownHq ? await ownContext(suite) : undefined;
     try {
-      rows.push(...(await suite.measure(ctx)));
+      rows.push(...(await suite.measure(own?.ctx ?? ctx)));
     } catch (error) {
       failed = true;
       log(`${suite.name} failed: ${error instanceof Error ? error.stack : String(error)}`);
       rows.push({ name: suite.name, value: 'error', bar: '—', verdict: 'MISS', note: 'see log' });
+    } finally {
+      await own?.stop();
     }
   }
 } finally {

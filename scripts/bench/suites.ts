@@ -24,5 +24,6 @@ export const suites: Suite[] = [
   // The hub first: the frames suite hires agents up to 200.
   { name: 'office-hub', ...officeHub },
   { name: 'office-fps', ...officeFps },
-  { name: 'core-path', ...corePath },
+  // The condition: 10,000 tasks, not what the suites above leave (100,000 and 200 agents).
+  { name: 'core-path', ownHq: true, ...corePath },
 ];

@@ -25,4 +25,6 @@ export interface Suite {
   measure(ctx: BenchContext): Promise<BenchRow[]>;
   /** Statements for `wrangler d1 execute --file`, run on the migrated database before start. */
   seedSql?(): string;
+  /** Measured on an HQ of its own, loaded with its own seed only (see ownContext in index.ts). */
+  ownHq?: boolean;
 }
