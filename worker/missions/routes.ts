@@ -70,7 +70,10 @@ const propose = defineRoute('operator', {
   responses: { 201: jsonResponse(Mission, 'Proposed.') },
 });
 
-/** What a decision reads first, with the sign-in check: the mission, and the settings for decide and dispatch. */
+/**
+ * What a decision reads first, in the sign-in check's batch: the mission, and the settings
+ * that decide and dispatch use.
+ */
 const decisionReads = (c: Context<HonoEnv>) => {
   const db = database(c.env);
   return [
