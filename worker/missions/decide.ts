@@ -1,29 +1,42 @@
 import type { missions } from '../../drizzle/schema';
+import { settings as settingsTable } from '../../drizzle/schema';
+import { database } from '../db/client';
 import { DomainError } from '../errors';
 import { missionDecidedStatement } from '../events/outbox';
 import type { SettingsValue } from '../settings/schema';
-import { readSettings } from '../settings/store';
-import { assign, dispatchReads } from '../tasks/dispatch';
-import { runnerWaitsStatement } from '../tasks/runner-waits';
-import { type Detail, detail, detailFrom, detailStatements } from './answer';
-import { newTasksStatements } from './new-tasks';
+import { settingsFrom } from '../settings/store';
+import { assignStatements } from '../tasks/assign-moves';
+import { assignmentsFor, dispatchReadItems, type Waiting, withAdded } from '../tasks/dispatch';
+import type { AgentFacts } from '../tasks/eligibility';
+import { runnerWaitsForTasks, runnerWaitsStatement } from '../tasks/runner-waits';
+import { type Detail, detailFrom, detailStatements } from './answer';
+import { newTaskIds, newTasksStatements } from './new-tasks';
 
 type MissionRow = typeof missions.$inferSelect;
+
+/** What dispatch reads (`dispatchReadItems`), read before the decision's batch. */
+export interface DispatchRead {
+  waiting: Waiting[];
+  agents: AgentFacts[];
+}
 
 /**
  * Approves or rejects a proposed mission, exactly once however many times it is asked.
  * One D1 batch: the status update matches only while the mission is PROPOSED at the revision
  * the caller read (so an edit landing in between is not approved unseen), and stamps it
  * with this request's id; every insert after it (tasks, their first events, the audit entry)
- * runs only where that stamp is this request's, so a lost race writes nothing. The same
- * batch reads the mission's status after the update (for the 409 when it did not match) and,
- * for an approval, what dispatch needs; dispatch's moves are a second batch.
+ * and, for an approval, every dispatch move runs only where that stamp is this request's, so
+ * a lost race writes nothing. The same batch reads the mission's status after the update (for
+ * the 409 when it did not match) and, with `answer`, the mission as the API answers with it
+ * (`detail`), after the writes.
  *
- * `answer`: also read the mission as the API answers with it (`detail`), in the last batch
- * that writes, after the writes: two round trips for an approval that dispatches, one for a
- * rejection or an approval with the worker switch off, where reading it afterwards was one
- * more. Only an approval asked again while the switch is on reads it afterwards: its one
- * batch read what dispatch needs, and there was nothing to dispatch.
+ * An approval dispatches in that same batch: what dispatch reads (the waiting tasks and the
+ * agents) is read before it, by the caller in its sign-in check's batch (`dispatchRead`) or
+ * here with the settings, and the new tasks join the waiting ones as dispatch would have read
+ * them after their insert. So an approval is one round trip after the sign-in check's; it was
+ * two before, with dispatch's reads in the decision's batch and its moves in a third. Between
+ * the read and the moves another dispatch may move a task first: each move is guarded by the
+ * task's status, so a task moves once; agents' loads only balance work, they cap nothing.
  */
 export async function decide(
   env: Env,
@@ -31,11 +44,7 @@ export async function decide(
   mission: MissionRow,
   verdict: 'APPROVED' | 'REJECTED',
   reason: string | null,
-  options?: {
-    /** The settings in force, when the caller read them already (one D1 round trip fewer). */
-    settings?: SettingsValue;
-    answer?: false;
-  },
+  options?: ReadAhead & { answer?: false },
 ): Promise<{ changed: boolean }>;
 export async function decide(
   env: Env,
@@ -43,7 +52,7 @@ export async function decide(
   mission: MissionRow,
   verdict: 'APPROVED' | 'REJECTED',
   reason: string | null,
-  options: { settings?: SettingsValue; answer: true },
+  options: ReadAhead & { answer: true },
 ): Promise<{ changed: boolean; answer: Detail }>;
 export async function decide(
   env: Env,
@@ -51,14 +60,14 @@ export async function decide(
   mission: MissionRow,
   verdict: 'APPROVED' | 'REJECTED',
   reason: string | null,
-  options: { settings?: SettingsValue; answer?: boolean } = {},
+  options: ReadAhead & { answer?: boolean } = {},
 ): Promise<{ changed: boolean; answer?: Detail }> {
   const db = env.DB;
   const now = Date.now();
   const { actor, requestId } = by;
-  const settings = options.settings ?? (await readSettings(env));
   const approved = verdict === 'APPROVED';
-  const dispatching = approved && settings.workerSwitch;
+  const ahead = approved ? await readAhead(env, now, options) : undefined;
+  const ids = approved ? newTaskIds(mission) : [];
   const won = 'EXISTS (SELECT 1 FROM missions WHERE id = ? AND decision_request_id = ?)';
   const writes: D1PreparedStatement[] = [
     db
@@ -69,15 +78,16 @@ export async function decide(
       .bind(verdict, actor, now, reason, requestId, now, mission.id, mission.revision),
     // Read after the update: what the mission is now, should the update not have matched.
     db.prepare('SELECT status, revision FROM missions WHERE id = ?').bind(mission.id),
-    ...(approved
+    ...(ahead
       ? newTasksStatements(
           db,
           mission,
           actor,
-          settings.workLoop.heartbeatTimeoutSeconds,
+          ahead.settings.workLoop.heartbeatTimeoutSeconds,
           now,
           won,
           requestId,
+          ids,
         )
       : []),
     missionDecidedStatement(
@@ -104,17 +114,14 @@ export async function decide(
         requestId,
       ),
   ];
-  // What follows the writes: an approval that dispatches reads what dispatch needs, after the
-  // new tasks are in (the answer then comes with the moves). Otherwise this batch is the last:
-  // an approval with the switch off marks the runner waits as dispatch would (when it won),
-  // and the answer is read here.
-  const tail = dispatching
-    ? dispatchReads(db, now)
-    : [
-        ...(approved ? [runnerWaitsStatement(db, now, won, mission.id, requestId)] : []),
-        ...(options.answer ? detailStatements(db, mission.id) : []),
-      ];
-  const results = await db.batch([...writes, ...tail]);
+  const moves = ahead
+    ? dispatchStatements(db, now, mission, ids, ahead, {
+        sql: won,
+        values: [mission.id, requestId],
+      })
+    : [];
+  const reads = options.answer ? detailStatements(db, mission.id) : [];
+  const results = await db.batch([...writes, ...moves, ...reads]);
   const changed = (results[0]?.meta.changes ?? 0) === 1;
   if (!changed) {
     const current = results[1]?.results[0] as { status: string; revision: number } | undefined;
@@ -132,22 +139,77 @@ export async function decide(
       );
     }
   }
-  const after = results.slice(writes.length);
-  if (!dispatching) {
-    const read = after.slice(approved ? 1 : 0);
-    return options.answer ? { changed, answer: detailFrom(mission.id, read) } : { changed };
-  }
-  if (!changed)
-    return options.answer ? { changed, answer: await detail(env, mission.id) } : { changed };
-  const [waiting, agents] = after;
-  const assigned = await assign(
-    env,
-    now,
-    settings,
-    waiting?.results ?? [],
-    agents?.results ?? [],
-    options.answer ? detailStatements(db, mission.id) : [],
-    'moved',
-  );
-  return options.answer ? { changed, answer: detailFrom(mission.id, assigned.after) } : { changed };
+  if (!options.answer) return { changed };
+  return { changed, answer: detailFrom(mission.id, results.slice(writes.length + moves.length)) };
+}
+
+/** What the caller read already: the settings in force, and what dispatch reads. */
+export interface ReadAhead {
+  settings?: SettingsValue;
+  dispatchRead?: DispatchRead;
+}
+
+/** The settings and (the worker switch on) what dispatch reads: the caller's, or one batch. */
+async function readAhead(
+  env: Env,
+  now: number,
+  known: ReadAhead,
+): Promise<{ settings: SettingsValue; dispatchRead?: DispatchRead }> {
+  if (known.settings && (known.dispatchRead || !known.settings.workerSwitch))
+    return { settings: known.settings, dispatchRead: known.dispatchRead };
+  const db = database(env);
+  const [rows, waiting, agents] = await db.batch([
+    db.select().from(settingsTable),
+    ...dispatchReadItems(db, now),
+  ]);
+  return {
+    settings: known.settings ?? settingsFrom(rows),
+    dispatchRead: known.dispatchRead ?? { waiting, agents },
+  };
+}
+
+/**
+ * An approval's dispatch, as statements for its own batch: the moves (only where `onlyIf`, the
+ * decision won) and the runner waits of the tasks they move. With the worker switch off,
+ * nothing moves and the runner waits are marked as dispatch would.
+ */
+function dispatchStatements(
+  db: D1Database,
+  now: number,
+  mission: MissionRow,
+  ids: string[],
+  ahead: { settings: SettingsValue; dispatchRead?: DispatchRead },
+  onlyIf: { sql: string; values: unknown[] },
+): D1PreparedStatement[] {
+  const { settings, dispatchRead } = ahead;
+  if (!settings.workerSwitch || !dispatchRead)
+    return [runnerWaitsStatement(db, now, onlyIf.sql, ...onlyIf.values)];
+  // A mission being decided has no tasks yet, so nothing spent: it is under its budgets unless
+  // a budget is zero (eligibility.ts MISSION_UNDER_BUDGET, with nothing spent).
+  const underBudget =
+    (mission.budgetUsd === null || mission.budgetUsd > 0) &&
+    (mission.budgetTokens === null || mission.budgetTokens > 0);
+  const added: Waiting[] = underBudget
+    ? mission.plan.map((task, i) => ({
+        id: ids[i] as string,
+        status: 'PENDING',
+        agent_id: null,
+        agent_hint: task.agentHint ?? null,
+        role_hint: task.roleHint ?? null,
+        created_at: now + i,
+      }))
+    : [];
+  const waiting = withAdded(dispatchRead.waiting, added);
+  const assignments = assignmentsFor(now, settings, waiting, dispatchRead.agents);
+  if (!assignments.length) return [];
+  return [
+    ...assignStatements(db, assignments, now, onlyIf),
+    // Only the tasks this approval moves (runner-waits.ts says why). Unguarded: where the
+    // decision lost, these tasks are not ASSIGNED by it, and marking any that are is harmless.
+    runnerWaitsForTasks(
+      db,
+      now,
+      assignments.map((a) => a.taskId),
+    ),
+  ];
 }

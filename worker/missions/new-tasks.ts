@@ -3,13 +3,17 @@ import { taskMovedPayload } from '../events/outbox';
 
 type MissionRow = typeof missions.$inferSelect;
 
+/** An id for each task in the mission's plan, in its order. */
+export const newTaskIds = (mission: MissionRow) => mission.plan.map(() => crypto.randomUUID());
+
 /**
  * The writes that create an approved mission's tasks: the tasks, their first events and their
  * outbox entries, three statements however long the plan (each over `json_each` of the plan as
- * a JSON parameter; one statement per row made 150 for a 50-task mission). The ids are made
- * here and each task is created at `now` plus its place in the plan, so listing by creation
- * time keeps the plan's order. Each statement writes only where `won` (an SQL condition
- * with two parameters: the mission's id and the deciding request's) holds.
+ * a JSON parameter; one statement per row made 150 for a 50-task mission). `ids` come from
+ * `newTaskIds`, made by the caller so it can dispatch the tasks in the same batch. Each task is
+ * created at `now` plus its place in the plan, so listing by creation time keeps the plan's
+ * order. Each statement writes only where `won` (an SQL condition with two parameters: the
+ * mission's id and the deciding request's) holds.
  */
 export function newTasksStatements(
   db: D1Database,
@@ -19,9 +23,9 @@ export function newTasksStatements(
   now: number,
   won: string,
   requestId: string,
+  ids: string[],
 ): D1PreparedStatement[] {
   const reason = 'mission approved';
-  const ids = mission.plan.map(() => crypto.randomUUID());
   const plan = JSON.stringify(
     mission.plan.map((task, i) => ({
       id: ids[i],

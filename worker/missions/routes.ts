@@ -10,9 +10,11 @@ import { defineRoute, jsonBody, jsonResponse } from '../http/route';
 import { readsAfterSignIn } from '../http/sign-in-reads';
 import { validationHook } from '../http/validation';
 import { settingsFrom } from '../settings/store';
+import { dispatchReadItems, type Waiting } from '../tasks/dispatch';
+import type { AgentFacts } from '../tasks/eligibility';
 import { detail } from './answer';
 import { cancelMission } from './cancel';
-import { decide } from './decide';
+import { decide, type ReadAhead } from './decide';
 import { insertMission } from './propose';
 import { Mission, MissionDetail, ProposeMission } from './schemas';
 import { missionView } from './views';
@@ -71,17 +73,22 @@ const propose = defineRoute('operator', {
 });
 
 /**
- * What a decision reads first, in the sign-in check's batch: the mission, and the settings
- * that decide and dispatch use.
+ * What a decision reads first, in the sign-in check's batch: the mission; an approval also the
+ * settings and what dispatch reads, so it dispatches in its decision's own batch (decide.ts).
  */
-const decisionReads = (c: Context<HonoEnv>) => {
-  const db = database(c.env);
-  return [
-    db
+const rejectionReads = (c: Context<HonoEnv>) =>
+  [
+    database(c.env)
       .select()
       .from(missions)
       .where(eq(missions.id, c.req.param('id') ?? '')),
+  ] as const;
+const approvalReads = (c: Context<HonoEnv>) => {
+  const db = database(c.env);
+  return [
+    ...rejectionReads(c),
     db.select().from(settingsTable),
+    ...dispatchReadItems(db, Date.now()),
   ] as const;
 };
 
@@ -106,7 +113,7 @@ const decision = (verb: 'approve' | 'reject') =>
         409: jsonResponse(z.object({}), 'Already decided the other way, or edited meanwhile.'),
       },
     },
-    { readsWithSignIn: decisionReads },
+    { readsWithSignIn: verb === 'approve' ? approvalReads : rejectionReads },
   );
 
 const cancel = defineRoute('operator', {
@@ -121,6 +128,16 @@ const cancel = defineRoute('operator', {
     409: jsonResponse(z.object({}), 'The mission is not APPROVED or FAILED.'),
   },
 });
+
+/** An approval's reads after the mission, as decide takes them (a rejection has none). */
+function aheadFrom(ahead: unknown[]): ReadAhead {
+  const [stored, waiting, agents] = ahead as [
+    { key: string; value: unknown }[] | undefined,
+    Waiting[],
+    AgentFacts[],
+  ];
+  return stored ? { settings: settingsFrom(stored), dispatchRead: { waiting, agents } } : {};
+}
 
 export const missionRoutes = new OpenAPIHono<HonoEnv>({ defaultHook: validationHook });
 
@@ -168,8 +185,10 @@ missionRoutes.openapi(propose, async (c) => {
 for (const verb of ['approve', 'reject'] as const) {
   missionRoutes.openapi(decision(verb), async (c) => {
     const { id } = c.req.valid('param');
-    // Only the row is needed to decide; the settings ride along for decide and dispatch.
-    const [[row], stored] = await readsAfterSignIn(c, decisionReads);
+    const [[row], ...ahead] =
+      verb === 'approve'
+        ? await readsAfterSignIn(c, approvalReads)
+        : await readsAfterSignIn(c, rejectionReads);
     if (!row) throw new ApiError('not_found', `No mission ${id}.`);
     const { reason, revision } = c.req.valid('json');
     const { changed, answer } = await decide(
@@ -179,7 +198,7 @@ for (const verb of ['approve', 'reject'] as const) {
       { ...row, revision: revision ?? row.revision },
       verb === 'approve' ? 'APPROVED' : 'REJECTED',
       reason ?? null,
-      { settings: settingsFrom(stored), answer: true },
+      { ...aheadFrom(ahead), answer: true },
     );
     return c.json({ ...answer.view, changed }, 200);
   });

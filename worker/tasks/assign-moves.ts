@@ -23,6 +23,8 @@ export function assignStatements(
   db: D1Database,
   assignments: Assignment[],
   now: number,
+  /** An SQL condition every move also needs, with its values: an approval's `won`. */
+  onlyIf: { sql: string; values: unknown[] } = { sql: '1', values: [] },
 ): D1PreparedStatement[] {
   if (!assignments.length) return [];
   const actor = 'dispatcher';
@@ -43,25 +45,26 @@ export function assignStatements(
   const field = (name: string) => `json_extract(m.value, '$.${name}')`;
   // The tasks still where dispatch saw them, in the order dispatch chose (the events' ids too).
   const still = `FROM json_each(?) m JOIN tasks t ON t.id = ${field('id')} AND t.status = ${field('from')}
-    ORDER BY m.key`;
+    WHERE ${onlyIf.sql} ORDER BY m.key`;
   return [
     db
       .prepare(
         `INSERT INTO task_events (task_id, actor, from_status, to_status, reason, created_at)
          SELECT t.id, ?, t.status, 'ASSIGNED', ${field('reason')}, ? ${still}`,
       )
-      .bind(actor, now, moves),
+      .bind(actor, now, moves, ...onlyIf.values),
     db
       .prepare(
         `INSERT INTO domain_events (type, entity_type, entity_id, payload, created_at)
          SELECT 'task.moved', 'task', t.id, ${field('payload')}, ? ${still}`,
       )
-      .bind(now, moves),
+      .bind(now, moves, ...onlyIf.values),
     db
       .prepare(
         `UPDATE tasks SET status = 'ASSIGNED', updated_at = ?, agent_id = ${field('agentId')}
-         FROM json_each(?) m WHERE tasks.id = ${field('id')} AND tasks.status = ${field('from')}`,
+         FROM json_each(?) m WHERE tasks.id = ${field('id')} AND tasks.status = ${field('from')}
+           AND ${onlyIf.sql}`,
       )
-      .bind(now, moves),
+      .bind(now, moves, ...onlyIf.values),
   ];
 }

@@ -1,9 +1,12 @@
+import { sql } from 'drizzle-orm';
+import type { Db } from '../db/client';
 import type { SettingsValue } from '../settings/schema';
 import { readSettings } from '../settings/store';
 import { type Assignment, assignStatements } from './assign-moves';
 import {
   type AgentFacts,
   agentBlock,
+  agentFactsSql,
   agentFactsStatement,
   fitting,
   MISSION_UNDER_BUDGET,
@@ -11,12 +14,14 @@ import {
 import { markRunnerWaits, runnerWaitsForTasks, runnerWaitsStatement } from './runner-waits';
 import type { TaskStatus } from './state-machine';
 
-interface Waiting {
+/** A task waiting for an agent, as dispatch reads it. */
+export interface Waiting {
   id: string;
   status: TaskStatus;
   agent_id: string | null;
   agent_hint: string | null;
   role_hint: string | null;
+  created_at: number;
 }
 
 /** The agent for a task: the least busy of those that fit it (eligibility.ts `fitting`). */
@@ -40,7 +45,7 @@ const waitingIn = (status: 'PENDING' | 'CHANGES_REQUESTED') =>
  * task, so each dispatch cost more as a backlog grew: in sqlite3, with 110,000 tasks of which
  * 5,500 wait, 12 ms of CPU (over 200 ms once ANALYZE had run) against about 1.5 ms this way.
  */
-const WAITING_SQL = `SELECT id, status, agent_id, agent_hint, role_hint
+const WAITING_SQL = `SELECT id, status, agent_id, agent_hint, role_hint, created_at
   FROM (${waitingIn('PENDING')} UNION ALL ${waitingIn('CHANGES_REQUESTED')})
   ORDER BY created_at, id LIMIT ${WAITING_LIMIT}`;
 
@@ -81,6 +86,53 @@ export function dispatchReads(db: D1Database, now: number): D1PreparedStatement[
 }
 
 /**
+ * dispatchReads as Drizzle queries, for a Drizzle batch: the sign-in check's (an approval
+ * reads them with the session) or decide's own with the settings.
+ */
+export function dispatchReadItems(db: Db, now: number) {
+  return [
+    db.all<Waiting>(sql.raw(WAITING_SQL)),
+    db.all<AgentFacts>(sql.raw(agentFactsSql(now))),
+  ] as const;
+}
+
+/**
+ * The waiting tasks with `added` (tasks the caller's own batch creates, not yet written: an
+ * approval's), in the order and up to the limit in which dispatch would have read them all.
+ */
+export function withAdded(waiting: Waiting[], added: Waiting[]): Waiting[] {
+  const order = (a: Waiting, b: Waiting) =>
+    a.created_at - b.created_at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  return [...waiting, ...added].sort(order).slice(0, WAITING_LIMIT);
+}
+
+/**
+ * Which waiting tasks go to which agents at `now`: each to the least busy agent that fits it
+ * and may work now. Pure; `agents` get their loads counted up as tasks go to them.
+ */
+export function assignmentsFor(
+  now: number,
+  settings: SettingsValue,
+  waiting: Waiting[],
+  agents: AgentFacts[],
+): Assignment[] {
+  const pool = agents.filter((agent) => !agentBlock(agent, now, settings.briefing.timeZone));
+  const assignments: Assignment[] = [];
+  for (const task of waiting) {
+    const agent = choose(task, pool);
+    if (!agent) continue;
+    agent.load++;
+    assignments.push({
+      taskId: task.id,
+      from: task.status,
+      agentId: agent.id,
+      agentSlug: agent.slug,
+    });
+  }
+  return assignments;
+}
+
+/**
  * Dispatch on the results of `dispatchReads`. `after`: the caller's reads, run at the end of
  * the moves' batch (an approval's answer, showing the tasks just assigned); their results
  * come back in `after`. `waits`: which ASSIGNED tasks have their runner waits marked again,
@@ -100,21 +152,7 @@ export async function assign(
     const results = await db.batch([runnerWaitsStatement(db, now), ...after]);
     return { assigned: 0, after: results.slice(1) };
   }
-  const pool = (agents as AgentFacts[]).filter(
-    (agent) => !agentBlock(agent, now, settings.briefing.timeZone),
-  );
-  const assignments: Assignment[] = [];
-  for (const task of waiting as Waiting[]) {
-    const agent = choose(task, pool);
-    if (!agent) continue;
-    agent.load++;
-    assignments.push({
-      taskId: task.id,
-      from: task.status,
-      agentId: agent.id,
-      agentSlug: agent.slug,
-    });
-  }
+  const assignments = assignmentsFor(now, settings, waiting as Waiting[], agents as AgentFacts[]);
   const moves = assignStatements(db, assignments, now);
   const marks = waitMarks(db, now, waits, assignments);
   const writes = [...moves, ...marks];

@@ -48,20 +48,25 @@ export async function agentFacts(db: D1Database, now: number): Promise<AgentFact
 
 /** agentFacts as a statement, for a caller that reads it in its own batch. */
 export function agentFactsStatement(db: D1Database, now: number): D1PreparedStatement {
+  return db.prepare(agentFactsSql(now));
+}
+
+/**
+ * agentFacts as SQL with no parameters, so Drizzle can put it in a batch as a raw query (a
+ * raw query with parameters breaks Drizzle's D1 batch). The only value in it is the month's
+ * start, an integer this function computes.
+ */
+export function agentFactsSql(now: number): string {
   const month = new Date(now);
   const monthStart = Date.UTC(month.getUTCFullYear(), month.getUTCMonth(), 1);
-  return db
-    .prepare(
-      `SELECT a.id, a.slug, a.name, a.type, a.role, a.schedule, a.executor, a.worker_enabled,
+  return `SELECT a.id, a.slug, a.name, a.type, a.role, a.schedule, a.executor, a.worker_enabled,
         a.archived_at, a.cooldown_until, a.monthly_budget_usd, a.monthly_budget_tokens,
         coalesce(s.cost_usd, 0) AS spent_usd, coalesce(s.tokens, 0) AS spent_tokens,
         (SELECT count(*) FROM tasks t WHERE t.agent_id = a.id AND t.status IN ('ASSIGNED', 'RUNNING')) AS load
        FROM agents a
        -- This month's running sum (migration 0023), not the ledger summed per dispatch.
-       LEFT JOIN agent_month_spend s ON s.agent_id = a.id AND s.month_start = ?1
-       ORDER BY a.slug`,
-    )
-    .bind(monthStart);
+       LEFT JOIN agent_month_spend s ON s.agent_id = a.id AND s.month_start = ${Math.trunc(monthStart)}
+       ORDER BY a.slug`;
 }
 
 export type AgentBlock =

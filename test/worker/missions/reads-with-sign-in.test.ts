@@ -2,7 +2,7 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { call, signInAs } from '../support/client';
 import { createToken, withToken } from '../tokens/support';
-import { approve, type MissionBody, plan, propose } from './support';
+import { approve, hire, type MissionBody, plan, propose } from './support';
 
 // A decision and a task's page read what they need in the sign-in check's own D1 batch (one
 // round trip fewer, worker/http/sign-in-reads.ts). These pin that the role still decides
@@ -46,7 +46,8 @@ const missionStatus = async (id: string) =>
   )?.status;
 
 describe('a route’s first reads ride in the sign-in check’s batch', () => {
-  it('approve: one round trip for the sign-in and the mission, three in all; a viewer still gets 403 and decides nothing', async () => {
+  it('approve: one round trip for the sign-in, the mission and what dispatch reads, two in all; a viewer still gets 403 and decides nothing', async () => {
+    await hire({ slug: 'rs-one' });
     const { mission, operator } = await propose(plan({ title: 'Reads with sign-in' }));
     const viewer = await signInAs('viewer@test.hq');
     const refused = await call(`/api/missions/${mission.id}/approve`, {
@@ -74,8 +75,10 @@ describe('a route’s first reads ride in the sign-in check’s batch', () => {
     const body = (await approved.json()) as MissionBody;
     expect(body).toMatchObject({ id: mission.id, status: 'APPROVED', changed: true });
     expect(body.tasks).toHaveLength(2);
-    // Sign-in with the mission and settings; the decision; dispatch's moves with the answer.
-    expect(counting.trips()).toBe(3);
+    // Sign-in with the mission, the settings and dispatch's reads; then the decision with
+    // dispatch's moves and the answer, which shows the tasks already given to agents.
+    expect(counting.trips()).toBe(2);
+    expect(body.tasks.map((t) => t.status)).toEqual(['ASSIGNED', 'ASSIGNED']);
     // An unknown mission is still a 404 after the shared batch.
     const missing = await approve('no-such-mission', operator);
     expect(missing.status).toBe(404);
