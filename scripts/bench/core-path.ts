@@ -171,6 +171,14 @@ export async function measure(ctx: BenchContext): Promise<BenchRow[]> {
       OPS.map(({ op }) => `${op} ${ms(f[op].p50)}/${ms(f[op].p95)}`).join(', ');
     ctx.log(`core path run ${run + 1}, worker p50/p95, one at a time: ${line(one)}`);
     ctx.log(`core path run ${run + 1}, worker p50/p95, ${LANES} at once: ${line(eight)}`);
+    // What each run leaves behind, to read a rise from run to run against.
+    const { byStatus } = await viewer.json<{ byStatus: Record<string, number> }>(
+      '/api/tasks/counts',
+    );
+    const left = Object.entries(byStatus).filter(([, n]) => n > 0);
+    ctx.log(
+      `core path run ${run + 1}: tasks by state after it: ${left.map(([s, n]) => `${s} ${n}`).join(', ')}`,
+    );
     return { one, eight };
   });
   const rate = await throughput(path);
