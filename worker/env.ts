@@ -22,6 +22,14 @@ export type HonoEnv = {
     };
     /** The SHA-256 of a runner's token, for a route that checks it in its own batch (runners/guard.ts). */
     runnerTokenHash: string;
+    /**
+     * A sign-in the role guard left to the route's own batch (worker/auth/sign-in-in-batch.ts):
+     * the session's token hash, the email its last full check found, the role the route needs, and the
+     * full check, for saying why when the batch refused.
+     */
+    signInToCheck:
+      | { tokenHash: string; email: string; minRole: Role; recheck(): Promise<void> }
+      | undefined;
     /** A route's first reads, asked in the sign-in check's batch (worker/http/sign-in-reads.ts). */
     signInReads: { reads: unknown; results: unknown[] } | undefined;
     /** The run an agent's CLI calls HQ's MCP server for (its run token, worker/mcp/guard.ts). */

@@ -7,6 +7,7 @@ import type { HonoEnv } from '../env';
 import { SESSION_COOKIE } from '../http/credentials';
 import type { SignInReads } from '../http/sign-in-reads';
 import { keyedHash, randomToken } from './crypto';
+import { forgetSession } from './sign-in-in-batch';
 
 const SESSION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
@@ -22,9 +23,10 @@ export async function startSession(
   const token = randomToken();
   const now = Date.now();
   const db = database(c.env);
+  const tokenHash = await keyedHash(secret, token);
   await db.batch([
     db.insert(sessions).values({
-      tokenHash: await keyedHash(secret, token),
+      tokenHash,
       email,
       provider,
       userAgent: c.req.header('user-agent')?.slice(0, 300) ?? null,
@@ -80,11 +82,18 @@ export async function sessionWithGrant(
   secret: string,
   reads?: SignInReads,
 ): Promise<
-  { email: string; grant: Role | null | undefined; readResults: unknown[] | undefined } | undefined
+  | {
+      tokenHash: string;
+      email: string;
+      grant: Role | null | undefined;
+      readResults: unknown[] | undefined;
+    }
+  | undefined
 > {
   const token = getCookie(c, SESSION_COOKIE);
   if (!token) return undefined;
   const db = database(c.env);
+  const tokenHash = await keyedHash(secret, token);
   const session = db
     .select({
       email: sessions.email,
@@ -94,11 +103,12 @@ export async function sessionWithGrant(
     })
     .from(sessions)
     .leftJoin(roleGrants, eq(roleGrants.email, sql`lower(${sessions.email})`))
-    .where(eq(sessions.tokenHash, await keyedHash(secret, token)));
+    .where(eq(sessions.tokenHash, tokenHash));
   const [rows, ...readResults] = reads ? await db.batch([session, ...reads(c)]) : [await session];
   const row = rows[0];
   if (!row || row.expiresAt <= Date.now()) return undefined;
   return {
+    tokenHash,
     email: row.email,
     grant: row.granted ? row.role : undefined,
     readResults: reads ? readResults : undefined,
@@ -111,6 +121,7 @@ export async function endSession(c: Context<HonoEnv>, secret: string): Promise<b
   deleteCookie(c, SESSION_COOKIE, cookieOptions);
   if (!token) return false;
   const tokenHash = await keyedHash(secret, token);
+  forgetSession(tokenHash);
   const deleted = await database(c.env)
     .delete(sessions)
     .where(eq(sessions.tokenHash, tokenHash))

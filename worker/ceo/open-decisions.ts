@@ -30,13 +30,15 @@ export async function openDecisions(
     title: string;
     revision?: number;
   }>([
+    // `+status`, `+verdict`: looked up by id. Left to itself SQLite walked the status index
+    // instead, every task in review (2,500 rows, about 2 ms a pass, on the bench's HQ).
     env.DB.prepare(
-      `SELECT id, title, revision FROM missions WHERE id IN (SELECT value FROM json_each(?)) AND status = 'PROPOSED'
+      `SELECT id, title, revision FROM missions WHERE id IN (SELECT value FROM json_each(?)) AND +status = 'PROPOSED'
        ORDER BY created_at`,
     ).bind(list(missionIds)),
     env.DB.prepare(
-      `SELECT id, title FROM tasks WHERE id IN (SELECT value FROM json_each(?)) AND status = 'REVIEW'
-       AND verdict IS NULL`,
+      `SELECT id, title FROM tasks WHERE id IN (SELECT value FROM json_each(?)) AND +status = 'REVIEW'
+       AND +verdict IS NULL`,
     ).bind(list(taskIds)),
     env.DB.prepare(
       `SELECT id, question AS title FROM agent_questions

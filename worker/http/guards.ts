@@ -15,7 +15,7 @@ type Guard = MiddlewareHandler<HonoEnv>;
  */
 export interface Guards {
   /** A signed-in person holding `minRole` or above; `reads` ride in the sign-in check's batch. */
-  role(minRole: Role, reads?: SignInReads): Guard;
+  role(minRole: Role, reads?: SignInReads, options?: { inBatch?: boolean }): Guard;
   /** A runner's bearer token. */
   runner: Guard;
   /** A runner's bearer token read but not yet checked: the route checks it in its own batch. */
@@ -54,6 +54,12 @@ export interface GuardOptions {
    * takes their results with `readsAfterSignIn` (worker/http/sign-in-reads.ts).
    */
   readsWithSignIn?: SignInReads;
+  /**
+   * A write route that checks a remembered session in its own D1 batch (one round trip): the
+   * route must guard its writes with `signedInSql` and call `settleSignIn` after its batch
+   * whenever `signInToCheck` is set (worker/auth/sign-in-in-batch.ts).
+   */
+  signInCheckedInBatch?: boolean;
 }
 
 function pick(guards: Guards, minRole: Exclude<MinRole, 'public'>, options: GuardOptions): Guard {
@@ -61,7 +67,9 @@ function pick(guards: Guards, minRole: Exclude<MinRole, 'public'>, options: Guar
     return options.runnerCheckedInBatch ? guards.runnerInBatch : guards.runner;
   if (minRole === 'telegram') return guards.telegram;
   if (minRole === 'run') return guards.run;
-  return guards.role(minRole, options.readsWithSignIn);
+  return guards.role(minRole, options.readsWithSignIn, {
+    inBatch: options.signInCheckedInBatch,
+  });
 }
 
 /**

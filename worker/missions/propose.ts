@@ -1,8 +1,18 @@
 import type { z } from '@hono/zod-openapi';
 import { eq } from 'drizzle-orm';
-import { missions } from '../../drizzle/schema';
+import type { Context } from 'hono';
+import { missions, type Role } from '../../drizzle/schema';
 import { auditRow } from '../audit/record';
+import {
+  grantStatement,
+  type SignInToCheck,
+  settleSignIn,
+  signedInSql,
+} from '../auth/sign-in-in-batch';
 import { type Db, database } from '../db/client';
+import { guardedInsert } from '../db/guarded-insert';
+import { columnsOf, rowOf } from '../db/rows';
+import type { HonoEnv } from '../env';
 import { missionProposedInsert } from '../events/outbox';
 import type { ProposeMission } from './schemas';
 import { missionView } from './views';
@@ -61,6 +71,37 @@ export async function insertMission(env: Env, input: MissionProposal, proposedBy
   ]);
   if (!created) throw new Error(`mission ${id} vanished after insert`);
   return missionView(created);
+}
+
+/**
+ * Stores a proposed mission with its proposer's sign-in check in the same batch, one round
+ * trip (the guard left the check to this route: worker/auth/sign-in-in-batch.ts). The mission,
+ * its event and its audit entry are each written only where the session holds; the mission is
+ * read back after them. Undefined when the session did not hold: nothing was written.
+ */
+export async function insertMissionSignedIn(
+  c: Context<HonoEnv>,
+  input: MissionProposal,
+  check: SignInToCheck,
+) {
+  const env = c.env;
+  const id = crypto.randomUUID();
+  const now = Date.now();
+  const onlyIf = signedInSql(env, check, now);
+  const by = { actor: check.email, requestId: c.get('requestId') };
+  const writes = missionInsertStatements(database(env), input, check.email, by, { id, now });
+  const [grant, written, , , created] = await env.DB.batch<Record<string, unknown>>([
+    grantStatement(env.DB, check),
+    ...writes.map((write) => guardedInsert(env.DB, write, onlyIf)),
+    env.DB.prepare(`SELECT ${columnsOf(missions, 'm')} FROM missions m WHERE m.id = ?`).bind(id),
+  ]);
+  await settleSignIn(c, check, {
+    wrote: (written?.meta.changes ?? 0) === 1,
+    grant: grant?.results[0] as { granted: number; role: Role | null } | undefined,
+  });
+  const row = created?.results[0];
+  if (!row) throw new Error(`mission ${id} vanished after insert`);
+  return missionView(rowOf(missions, row));
 }
 
 /** A mission as the API shows it, read back after a write. */

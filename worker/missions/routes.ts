@@ -2,6 +2,7 @@ import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { and, desc, eq, lt } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { MISSION_STATUSES, missions, settings as settingsTable } from '../../drizzle/schema';
+import { signInToCheck } from '../auth/sign-in-in-batch';
 import { missionsSpent } from '../budgets/spent';
 import { database } from '../db/client';
 import type { HonoEnv } from '../env';
@@ -15,7 +16,7 @@ import type { AgentFacts } from '../tasks/eligibility';
 import { detail } from './answer';
 import { cancelMission } from './cancel';
 import { decide, type ReadAhead } from './decide';
-import { insertMission } from './propose';
+import { insertMission, insertMissionSignedIn } from './propose';
 import { Mission, MissionDetail, ProposeMission } from './schemas';
 import { missionView } from './views';
 
@@ -62,15 +63,19 @@ const get = defineRoute('viewer', {
   responses: { 200: jsonResponse(MissionDetail, 'The mission.') },
 });
 
-const propose = defineRoute('operator', {
-  operationId: 'proposeMission',
-  method: 'post',
-  path: '/api/missions',
-  tags,
-  summary: 'Propose a mission with its planned tasks',
-  request: { body: jsonBody(ProposeMission) },
-  responses: { 201: jsonResponse(Mission, 'Proposed.') },
-});
+const propose = defineRoute(
+  'operator',
+  {
+    operationId: 'proposeMission',
+    method: 'post',
+    path: '/api/missions',
+    tags,
+    summary: 'Propose a mission with its planned tasks',
+    request: { body: jsonBody(ProposeMission) },
+    responses: { 201: jsonResponse(Mission, 'Proposed.') },
+  },
+  { signInCheckedInBatch: true },
+);
 
 /**
  * What a decision reads first, in the sign-in check's batch: the mission; an approval also the
@@ -175,6 +180,9 @@ missionRoutes.openapi(get, async (c) =>
 );
 
 missionRoutes.openapi(propose, async (c) => {
+  // A remembered session is checked in the proposal's own batch: one round trip.
+  const check = signInToCheck(c);
+  if (check) return c.json(await insertMissionSignedIn(c, c.req.valid('json'), check), 201);
   const mission = await insertMission(c.env, c.req.valid('json'), c.get('user').email, {
     actor: c.get('user').email,
     requestId: c.get('requestId'),

@@ -80,7 +80,8 @@ async function openReviews(env: Env, rows: Row[]): Promise<Set<string>> {
   const ids = [...new Set(rows.filter(isReadyForReview).map((r) => r.entityId ?? ''))];
   if (!ids.length) return new Set();
   const { results } = await env.DB.prepare(
-    `SELECT id FROM tasks WHERE id IN (SELECT value FROM json_each(?)) AND status = 'REVIEW' AND verdict IS NULL`,
+    // By id (`+status`, `+verdict`), not by walking every task in review.
+    `SELECT id FROM tasks WHERE id IN (SELECT value FROM json_each(?)) AND +status = 'REVIEW' AND +verdict IS NULL`,
   )
     .bind(JSON.stringify(ids))
     .all<{ id: string }>();

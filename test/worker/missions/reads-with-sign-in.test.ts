@@ -2,41 +2,13 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { call, signInAs } from '../support/client';
 import { createToken, withToken } from '../tokens/support';
+import { countingDb } from './counting-db';
 import { approve, hire, type MissionBody, plan, propose } from './support';
 
 // A decision and a task's page read what they need in the sign-in check's own D1 batch (one
 // round trip fewer, worker/http/sign-in-reads.ts). These pin that the role still decides
 // first in effect, that an API token (which signs in without that batch) gets the same
 // answer, and how many round trips each costs.
-
-/** The real D1 binding, counting the calls that reach the database (a batch is one). */
-function countingDb() {
-  const real = env.DB;
-  let trips = 0;
-  const counted = (statement: D1PreparedStatement): D1PreparedStatement => {
-    const bind = statement.bind.bind(statement);
-    statement.bind = (...values: unknown[]) => counted(bind(...values));
-    for (const method of ['first', 'all', 'run', 'raw'] as const) {
-      const original = (statement[method] as (...args: unknown[]) => unknown).bind(statement);
-      (statement as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => {
-        trips++;
-        return original(...args);
-      };
-    }
-    return statement;
-  };
-  const db = Object.create(real) as D1Database;
-  db.prepare = (query: string) => counted(real.prepare(query));
-  db.batch = (statements) => {
-    trips++;
-    return real.batch(statements);
-  };
-  db.exec = (query: string) => {
-    trips++;
-    return real.exec(query);
-  };
-  return { db, trips: () => trips };
-}
 
 const missionStatus = async (id: string) =>
   (
