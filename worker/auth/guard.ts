@@ -5,7 +5,7 @@ import type { HonoEnv } from '../env';
 import { ApiError } from '../http/errors';
 import type { SignInReads } from '../http/sign-in-reads';
 import { presentedApiToken, runAsApiToken } from './api-tokens/bearer';
-import { bootstrapRole, roleAtLeast } from './roles';
+import { roleAtLeast, roleFrom } from './roles';
 import { sessionTokenHash, sessionWithGrant } from './session';
 import { rememberedSession, rememberSession } from './sign-in-in-batch';
 
@@ -59,9 +59,7 @@ async function checkSignedIn(
   const session = await sessionWithGrant(c, secret, reads);
   if (!session) throw new ApiError('unauthenticated', 'Sign in first.');
   const { email } = session;
-  // A stored grant wins (null: revoked), else the env lists, as effectiveRole() says.
-  const role =
-    session.grant === undefined ? bootstrapRole(c.env, email) : (session.grant ?? undefined);
+  const role = roleFrom(c.env, email, session.grant);
   if (!role) throw new ApiError('forbidden', `${email} has no role in HQ.`);
   // For a write route that checks the session in its own batch (sign-in-in-batch.ts).
   rememberSession(session.tokenHash, { email, role });

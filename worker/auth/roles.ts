@@ -17,6 +17,18 @@ export function bootstrapRole(env: Env, email: string): Role | undefined {
   return undefined;
 }
 
+/**
+ * The role from what was read: a grant stored in D1 wins (`grant` null: a revocation), else
+ * (`grant` undefined: none stored) the env lists.
+ */
+export function roleFrom(
+  env: Env,
+  email: string,
+  grant: Role | null | undefined,
+): Role | undefined {
+  return grant === undefined ? bootstrapRole(env, email) : (grant ?? undefined);
+}
+
 /** The effective role: a grant stored in D1 wins (a null grant is a revocation), else the env lists. */
 export async function effectiveRole(db: Db, env: Env, email: string): Promise<Role | undefined> {
   const grant = await db
@@ -24,6 +36,5 @@ export async function effectiveRole(db: Db, env: Env, email: string): Promise<Ro
     .from(roleGrants)
     .where(eq(roleGrants.email, email.toLowerCase()))
     .get();
-  if (grant) return grant.role ?? undefined;
-  return bootstrapRole(env, email);
+  return roleFrom(env, email, grant ? grant.role : undefined);
 }

@@ -3,7 +3,7 @@ import { ROLES, type Role } from '../../drizzle/schema';
 import type { HonoEnv } from '../env';
 import { envEmails } from '../env';
 import { ApiError } from '../http/errors';
-import { bootstrapRole, roleAtLeast } from './roles';
+import { roleAtLeast, roleFrom } from './roles';
 
 // A write route's sign-in check in the route's own D1 batch, one round trip instead of two
 // (`npm run bench`, core path: proposing a mission). The guard does not read D1: it finds the
@@ -79,9 +79,9 @@ export function grantStatement(db: D1Database, check: SignInToCheck): D1Prepared
 }
 
 /**
- * After the route's batch: `wrote` says whether its guarded writes happened. If they did, the
- * caller is signed in (the batch said so) and becomes the request's user, with the role the
- * grant read (`grant`, from grantStatement) or the env lists give. If not, the full check runs
+ * After the route's batch: `outcome.wrote` says whether its guarded writes happened. If they
+ * did, the caller is signed in (the batch said so) and becomes the request's user, with the
+ * role the grant read (`outcome.grant`, from grantStatement) or the env lists give. If not, the full check runs
  * to say why (401 or 403); should it pass (a role granted in between), the caller is asked to
  * send the request again. Nothing was written either way.
  */
@@ -93,7 +93,8 @@ export async function settleSignIn(
   if (outcome.wrote) {
     const { grant } = outcome;
     // The batch's guard held, so the role is at least minRole; the grant read only names it.
-    const role = (grant?.granted ? grant.role : bootstrapRole(c.env, check.email)) ?? check.minRole;
+    const stored = grant?.granted ? grant.role : undefined;
+    const role = roleFrom(c.env, check.email, stored) ?? check.minRole;
     c.set('user', { email: check.email, role });
     rememberSession(check.tokenHash, { email: check.email, role });
     return;

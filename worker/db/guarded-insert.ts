@@ -16,7 +16,8 @@ export function guardedInsert(
 ): D1PreparedStatement {
   const { sql, params } = insert.toSQL();
   const match = /^(insert into "[^"]+" \([^)]*\)) values \((.*)\)$/s.exec(sql);
-  if (!match || match[2]?.includes(') values (') || match[2]?.includes('), ('))
+  // Drizzle writes `?` for every value, so a second row shows as `), (`.
+  if (!match?.[2] || match[2].includes('), ('))
     throw new Error(`guardedInsert takes a single-row insert, not: ${sql.slice(0, 80)}`);
   return db
     .prepare(`${match[1]} select ${match[2]} where ${onlyIf.sql}`)

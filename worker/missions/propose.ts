@@ -77,7 +77,8 @@ export async function insertMission(env: Env, input: MissionProposal, proposedBy
  * Stores a proposed mission with its proposer's sign-in check in the same batch, one round
  * trip (the guard left the check to this route: worker/auth/sign-in-in-batch.ts). The mission,
  * its event and its audit entry are each written only where the session holds; the mission is
- * read back after them. Undefined when the session did not hold: nothing was written.
+ * read back after them. When the session did not hold, nothing was written and this throws
+ * the full check's 401 or 403 (settleSignIn).
  */
 export async function insertMissionSignedIn(
   c: Context<HonoEnv>,

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { missions } from '../../../drizzle/schema';
 import {
   forgetSession,
+  rememberedSession,
   rememberedSessionCount,
   rememberSession,
 } from '../../../worker/auth/sign-in-in-batch';
@@ -132,8 +133,15 @@ describe('a proposal checks the sign-in in its own batch', () => {
   it('remembers a bounded number of sessions, the oldest dropped first', () => {
     for (let i = 0; i < 800; i++)
       rememberSession(`bench-hash-${i}`, { email: `u${i}@test.hq`, role: 'operator' });
-    expect(rememberedSessionCount()).toBeLessThanOrEqual(500);
+    expect(rememberedSessionCount()).toBe(500);
+    expect(rememberedSession('bench-hash-299')).toBeUndefined();
+    expect(rememberedSession('bench-hash-300')).toEqual({
+      email: 'u300@test.hq',
+      role: 'operator',
+    });
+    expect(rememberedSession('bench-hash-799')?.email).toBe('u799@test.hq');
     for (let i = 0; i < 800; i++) forgetSession(`bench-hash-${i}`);
+    expect(rememberedSession('bench-hash-799')).toBeUndefined();
   });
 
   it('guardedInsert writes the insert only where its condition holds, and takes a single row only', async () => {
