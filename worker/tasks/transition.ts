@@ -42,7 +42,7 @@ export interface Move {
   cause?: 'budget';
   set?: Partial<Record<Column, string | number | null>>;
   /** A further condition the task must still meet for the move (SQL over its columns). */
-  guard?: { sql: string; values: (string | number)[] };
+  guard?: { sql: string; values: (string | number | null)[] };
 }
 
 /**
