@@ -67,7 +67,7 @@ export async function takeAhead(env: Env, tokenHash: string, now: number) {
     }
   }
   const guard = {
-    sql: `id = (SELECT id FROM (${candidatesSql(1)}))
+    sql: `id = (${candidatesSql(1, 't.id')})
       AND head_commit IS NULL AND runs = ? AND agent_id IS ?
       AND (SELECT target_branch FROM missions WHERE id = tasks.mission_id) = ?
       AND (SELECT mcp_servers_sealed FROM agents WHERE id = tasks.agent_id) IS ?

@@ -150,6 +150,28 @@ describe('a claim takes its runner’s next task in the read’s own batch', () 
     }
   });
 
+  it('reads the full list when the take ahead lost and none of the few it read could be taken', async () => {
+    await createAgent('few-fine');
+    const { agent } = await createAgent('few-locked', {
+      mcpServers: { github: { command: 'github-mcp', env: { GITHUB_TOKEN: 'ghp_x' } } },
+    });
+    const [first, remembered] = await queue('few-fine', 2);
+    const locked = await queue('few-locked', 3);
+    const { token } = await registerRunner('few-runner');
+    expect((await claim(token))?.task.id).toBe(first);
+    // Three tasks older than the remembered one, whose agent's secrets no longer open.
+    for (const [i, id] of locked.entries()) {
+      await env.DB.prepare('UPDATE tasks SET created_at = ? WHERE id = ?')
+        .bind(10 + i, id)
+        .run();
+    }
+    await env.DB.prepare('UPDATE agents SET mcp_servers_sealed = ? WHERE id = ?')
+      .bind('v1.AAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', agent.id)
+      .run();
+    expect((await claim(token))?.task.id).toBe(remembered);
+    for (const id of locked) expect(await row(id)).toMatchObject({ status: 'FAILED' });
+  });
+
   it('remembers at most 500 runners’ next tasks, dropping the oldest', () => {
     const next = (i: number) => ({ id: `t${i}`, runs: 0, head_commit: null }) as CandidateRow;
     for (let i = 0; i < 600; i++) rememberNext(`runner-${i}`, `r${i}`, next(i));
