@@ -1,6 +1,8 @@
+import type { McpServersConfig } from '../agents/fields';
 import { unseal } from '../secrets/seal';
 import { RUNNER_GONE_MS } from '../tasks/runner-waits';
 import { AGENT, type CandidateRow, candidatesSql } from './candidates';
+import { liveRunnerSql } from './guard';
 import { takeStatements } from './take';
 
 // A claim in one round trip (`npm run bench`, core path: claim). A claim reads the oldest
@@ -52,15 +54,17 @@ export const rememberedNextCount = () => ahead.size;
 
 /**
  * The guarded take of this runner's remembered task, for the claim's first batch after its
- * read; undefined when nothing is remembered or the agent's MCP servers no longer open (the
- * claim then takes as before, and fails that task with the reason).
+ * read, with the agent's MCP servers opened; undefined when nothing is remembered or they no
+ * longer open (the claim then takes as before, and fails that task with the reason).
  */
 export async function takeAhead(env: Env, tokenHash: string, now: number) {
   const next = ahead.get(tokenHash);
   if (!next) return undefined;
+  // Opened now, for the answer if the take wins: its guard keeps the sealed value the same.
+  let opened: McpServersConfig = {};
   if (next.sealed) {
     try {
-      await unseal(env, next.sealed);
+      opened = await unseal<McpServersConfig>(env, next.sealed);
     } catch {
       ahead.delete(tokenHash);
       return undefined;
@@ -71,7 +75,7 @@ export async function takeAhead(env: Env, tokenHash: string, now: number) {
       AND head_commit IS NULL AND runs = ? AND agent_id IS ?
       AND (SELECT target_branch FROM missions WHERE id = tasks.mission_id) = ?
       AND (SELECT mcp_servers_sealed FROM agents WHERE id = tasks.agent_id) IS ?
-      AND (SELECT id FROM runners WHERE token_hash = ? AND revoked_at IS NULL) = ?`,
+      AND ${liveRunnerSql('?')} = ?`,
     values: [
       tokenHash,
       now - RUNNER_GONE_MS,
@@ -90,5 +94,5 @@ export async function takeAhead(env: Env, tokenHash: string, now: number) {
     { runnerId: next.runnerId, now, reason: 'claimed' },
     guard,
   );
-  return { ...take, taskId: next.taskId };
+  return { ...take, taskId: next.taskId, opened };
 }

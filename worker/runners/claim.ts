@@ -5,7 +5,7 @@ import { moveTask } from '../tasks/transition';
 import { AGENT, type CandidateRow, candidatesSql } from './candidates';
 import { rememberNext, takeAhead } from './claim-ahead';
 import { claimReason } from './continuation';
-import { type RunAgent, runAgent } from './run-agent';
+import { type RunAgent, runAgent, runAgentWith } from './run-agent';
 import { requireRunTokenKey } from './run-token';
 import { claimAnswer, takeStatements } from './take';
 
@@ -56,25 +56,21 @@ async function claimOnce(
     watchRun(env, found, now, run);
     return { runner, found };
   };
-  let from = 0;
   const aheadTaken = ahead?.read(answers.slice(first.length + 1));
   if (ahead && aheadTaken && aheadToken) {
     // Its guard made it the oldest candidate: the read's first row, as read just before.
     const candidate = results[0];
     if (candidate?.id !== ahead.taskId) throw new Error('claim ahead took a task not read first');
-    const prepared = await agentFor(env, candidate);
-    if (!('problem' in prepared)) {
-      const mcp = { url: run.mcpUrl, token: await aheadToken };
-      return done(0, claimAnswer(aheadTaken, candidate, prepared.agent, mcp));
-    }
-    await failTask(env, candidate.id, 'RUNNING', runner.id, prepared.problem, now);
-    from = 1;
+    const agent = hasAgent(candidate)
+      ? runAgentWith(rowOf(agents, candidate, AGENT), ahead.opened)
+      : null;
+    const mcp = { url: run.mcpUrl, token: await aheadToken };
+    return done(0, claimAnswer(aheadTaken, candidate, agent, mcp));
   }
   for (const [at, candidate] of results.entries()) {
-    if (at < from) continue;
     const prepared = await agentFor(env, candidate);
     if ('problem' in prepared) {
-      await failTask(env, candidate.id, 'ASSIGNED', runner.id, prepared.problem, now);
+      await failTask(env, candidate.id, runner.id, prepared.problem, now);
       continue;
     }
     const found = await take(env, candidate, prepared.agent, { ...run, runnerId: runner.id, now });
@@ -98,17 +94,10 @@ function watchRun(env: Env, found: Claim, now: number, run: RunContext) {
 }
 
 /** Fails a task whose agent cannot run (its MCP secrets do not open), naming why. */
-function failTask(
-  env: Env,
-  taskId: string,
-  from: 'ASSIGNED' | 'RUNNING',
-  runnerId: string,
-  problem: string,
-  now: number,
-) {
+function failTask(env: Env, taskId: string, runnerId: string, problem: string, now: number) {
   return moveTask(env.DB, {
     taskId,
-    from,
+    from: 'ASSIGNED',
     to: 'FAILED',
     actor: `runner:${runnerId}`,
     reason: problem,
@@ -121,10 +110,13 @@ async function agentFor(
   env: Env,
   candidate: CandidateRow,
 ): Promise<{ agent: RunAgent | null } | { problem: string }> {
-  // No agent row joined (no agent, or its row is gone): the task runs without one.
-  if (!candidate.agent_id || candidate[`${AGENT}id`] == null) return { agent: null };
+  if (!hasAgent(candidate)) return { agent: null };
   return runAgent(env, rowOf(agents, candidate, AGENT));
 }
+
+/** No agent row joined (no agent, or its row is gone): the task runs without one. */
+const hasAgent = (candidate: CandidateRow) =>
+  Boolean(candidate.agent_id) && candidate[`${AGENT}id`] != null;
 
 /** One take, one batch (take.ts); undefined when another claimer won. */
 async function take(

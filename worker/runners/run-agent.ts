@@ -43,16 +43,22 @@ export async function runAgent(
       };
     }
   }
+  return { agent: runAgentWith(row, mcpServers) };
+}
+
+/** The agent for a run, with its MCP servers already opened (`runAgent`, claim-ahead.ts). */
+export function runAgentWith(
+  row: typeof agents.$inferSelect,
+  mcpServers: McpServersConfig,
+): RunAgent {
   return {
-    agent: {
-      slug: row.slug,
-      name: row.name,
-      identity: row.identity,
-      model: row.model,
-      provider: row.provider,
-      tools: row.tools,
-      executor: (row.executor as ExecutorConfig | null) ?? null,
-      mcpServers,
-    },
+    slug: row.slug,
+    name: row.name,
+    identity: row.identity,
+    model: row.model,
+    provider: row.provider,
+    tools: row.tools,
+    executor: (row.executor as ExecutorConfig | null) ?? null,
+    mcpServers,
   };
 }

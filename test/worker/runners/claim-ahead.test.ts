@@ -151,6 +151,29 @@ describe('a claim takes its runner’s next task in the read’s own batch', () 
     }
   });
 
+  it('a take ahead hands over the agent’s MCP servers opened; one sealed unreadably already when remembered is not taken ahead', async () => {
+    const servers = { github: { command: 'github-mcp', env: { GITHUB_TOKEN: 'ghp_opened' } } };
+    await createAgent('opened-agent', { mcpServers: servers });
+    const { agent: locked } = await createAgent('unreadable-agent', { mcpServers: servers });
+    await env.DB.prepare('UPDATE agents SET mcp_servers_sealed = ? WHERE id = ?')
+      .bind('v1.AAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', locked.id)
+      .run();
+    const [first, second] = await queue('opened-agent', 2);
+    const [unreadable] = await queue('unreadable-agent', 1);
+    const [last] = await queue('opened-agent', 1);
+    const { token } = await registerRunner('opened-runner');
+    expect(await countedClaim(token)).toMatchObject({ id: first, trips: 2 });
+    const ahead = await countedClaim(token);
+    expect(ahead).toMatchObject({ id: second, trips: 1 });
+    expect(ahead.claimed?.agent?.mcpServers).toEqual(servers);
+    // Remembered next: the task whose agent's secrets never opened. Not taken ahead (it would
+    // be claimed, then failed); failed from ASSIGNED with the reason, and the next one taken.
+    expect((await claim(token))?.task.id).toBe(last);
+    expect(await events(unreadable ?? '')).toEqual([
+      { from_status: 'ASSIGNED', to_status: 'FAILED', reason: expect.any(String) },
+    ]);
+  });
+
   it('reads the full list when the take ahead lost and none of the few it read could be taken', async () => {
     await createAgent('few-fine');
     const { agent } = await createAgent('few-locked', {
