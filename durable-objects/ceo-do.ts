@@ -20,7 +20,7 @@ import { pullEvents } from './ceo/pull';
 import { ceoState } from './ceo/state';
 import { ChatStreams, MAX_OPEN_STREAMS } from './ceo/streams';
 import { giveWay } from './give-way';
-import { Serial } from './serial';
+import { FOLLOW_GAP_MS, Serial } from './serial';
 
 /** The CEO wakes itself at least this often (briefing, scan, memory), cron or not. */
 const HEARTBEAT_MS = 5 * 60_000;
@@ -41,7 +41,7 @@ export class CeoDO extends DurableObject<Env> {
   /** D1 calls would otherwise interleave: the queue is worked one step after another. */
   private readonly serial = new Serial('The CEO');
   /** A pass over the feed and the queue that every poke arriving before it starts joins. */
-  private readonly workOnce = this.serial.coalesced(() => this.work(Date.now()));
+  private readonly workOnce = this.serial.coalesced(() => this.work(Date.now()), FOLLOW_GAP_MS);
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -51,7 +51,8 @@ export class CeoDO extends DurableObject<Env> {
   /** Something was written: read the new domain events and work through the queue. */
   async poke(now?: number): Promise<void> {
     // Pokes that arrive while one is still waiting its turn join it: when it starts it reads
-    // every event written before, theirs included. A burst of writes costs one pass, not one each.
+    // every event written before, theirs included. A burst of writes costs one pass, not one each,
+    // and passes start at most once per FOLLOW_GAP_MS (serial.ts says why).
     // A poke at a given clock (tests) is its own pass.
     await (now === undefined ? this.workOnce() : this.serial.run(() => this.work(now)));
   }

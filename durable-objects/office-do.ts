@@ -14,7 +14,7 @@ import {
 import { MAX_MOVES_HELD, retryLater, socketsFull } from './office/caps';
 import { evict } from './office/evict';
 import { HubStore } from './office/hub-store';
-import { refusedWhenFull, Serial, SerialOverloaded } from './serial';
+import { FOLLOW_GAP_MS, refusedWhenFull, Serial, SerialOverloaded } from './serial';
 
 const PAGE = 200;
 /**
@@ -48,7 +48,7 @@ export class OfficeDO extends DurableObject<Env> {
   /** The most task moves the last pass over the feed held at once (see MAX_MOVES_HELD). */
   private movesHeld = 0;
   /** Pokes that arrive while one waits its turn join it (see `poke`). */
-  private readonly followOnce = this.serial.coalesced(() => this.follow());
+  private readonly followOnce = this.serial.coalesced(() => this.follow(), FOLLOW_GAP_MS);
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -146,7 +146,8 @@ export class OfficeDO extends DurableObject<Env> {
   /** Something was written: read the new domain events and push what changed. */
   async poke(): Promise<number> {
     // Pokes that arrive while one waits its turn join it: it reads everything written before
-    // it starts, theirs included, so a burst of writes costs one pass, not one each.
+    // it starts, theirs included, so a burst of writes costs one pass, not one each; passes
+    // start at most once per FOLLOW_GAP_MS (serial.ts says why).
     return this.followOnce();
   }
 

@@ -123,7 +123,9 @@ describe('GET /api/ceo/state', () => {
     await useModels({ voice: 'voice-state-slow' });
     await script('voice-state-slow', [{ text: 'Voiced slowly.', delayMs: 3_000 }]);
     const failed = await emitTaskMove('st-task', 'FAILED');
-    const working = ceo().poke();
+    // At the test's clock: its own pass, started now. A plain poke may wait out the follow gap
+    // (serial.ts), and the polls below move the fake date on meanwhile.
+    const working = ceo().poke(clock.now());
     await expect
       .poll(async () => (await modelRequests('voice-state-slow')).length, { timeout: 2_000 })
       .toBe(1);

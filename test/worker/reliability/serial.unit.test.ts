@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Serial } from '../../../durable-objects/serial';
+import { MAX_WAITING, Serial, SerialOverloaded } from '../../../durable-objects/serial';
 
 /** A promise the test settles by hand, to hold a run at its await. */
 function gate<T = void>() {
@@ -98,5 +98,42 @@ describe('Serial: one piece of work at a time inside a Durable Object', () => {
     busy.open();
     for (const caller of joined) await expect(caller).rejects.toThrow('first pass failed');
     expect(await pass()).toBe(2);
+  });
+
+  it('with a gap, runs at once after a quiet spell, then at most once per gap', async () => {
+    const serial = new Serial();
+    const GAP = 60;
+    const starts: number[] = [];
+    const pass = serial.coalesced(async () => starts.push(performance.now()), GAP);
+    expect(await pass()).toBe(1);
+    // Inside the gap: held, and every call meanwhile joins the one held run.
+    const held = pass();
+    expect(pass()).toBe(held);
+    await settle();
+    expect(starts).toHaveLength(1);
+    expect(await held).toBe(2);
+    expect(starts[1]! - starts[0]!).toBeGreaterThanOrEqual(GAP - 1);
+    // A quiet spell longer than the gap: the next call starts at once, not after a wait.
+    await new Promise((resolve) => setTimeout(resolve, GAP + 10));
+    const quiet = pass();
+    await settle();
+    expect(starts).toHaveLength(3);
+    await quiet;
+  });
+
+  it('does not keep a run held for its gap and refused when its turn came', async () => {
+    const serial = new Serial();
+    const pass = serial.coalesced(async () => 'pass', 30);
+    await pass();
+    const held = pass();
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    for (let i = 0; i < MAX_WAITING; i++) serial.run(() => gate).catch(() => undefined);
+    await expect(held).rejects.toBeInstanceOf(SerialOverloaded);
+    release();
+    await expect.poll(() => serial.waiting).toBe(0);
+    expect(await pass()).toBe('pass');
   });
 });
