@@ -35,7 +35,12 @@ const CANDIDATE_COLUMNS = `t.id, t.runs, t.mission_id, m.target_branch,
  * query can sit inside another statement's condition (claim-ahead.ts), where `select` is just
  * `t.id` (the full select list cost it about 0.15 ms more a batch in the core path's bench).
  */
-export const candidatesSql = (limit: number, select = CANDIDATE_COLUMNS) => `SELECT ${select}
+export const candidatesSql = (
+  limit: number,
+  select = CANDIDATE_COLUMNS,
+  /** True: a third parameter, a JSON array of task ids left out (claim-ahead.ts). */
+  excluding = false,
+) => `SELECT ${select}
      FROM runners me
      JOIN tasks t ON t.status = 'ASSIGNED'
      JOIN missions m ON m.id = t.mission_id LEFT JOIN agents a ON a.id = t.agent_id
@@ -48,4 +53,5 @@ export const candidatesSql = (limit: number, select = CANDIDATE_COLUMNS) => `SEL
          OR h.revoked_at IS NOT NULL OR coalesce(h.last_seen_at, 0) < ?
          OR NOT EXISTS (SELECT 1 FROM json_each(h.repositories) s
                         WHERE json_extract(s.value, '$.name') = m.repository))
+       ${excluding ? 'AND t.id NOT IN (SELECT value FROM json_each(?))' : ''}
      ORDER BY t.created_at, t.id LIMIT ${limit}`;

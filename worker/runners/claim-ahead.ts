@@ -16,6 +16,13 @@ import { takeStatements } from './take';
 // secrets, opened before the batch, still open). When the guard fails nothing moves and the
 // claim goes on from its read as before. The memory only picks what to try: every fact the
 // move depends on is checked by the database in the move's own transaction.
+//
+// Runners that claim at the same time read the same list. So that they do not all remember,
+// and then race for, the same task, a task is spoken for while a claim in this isolate is
+// taking it, or for SPOKEN_FOR_MS after another runner's claim remembered it: the others
+// remember the next one instead, the guard's "oldest" leaves spoken-for tasks out, and a claim
+// that goes on from its read tries them last. A runner that stops claiming holds nothing for
+// longer than that.
 
 /** What a take of the remembered task writes, and what its guard checks against. */
 interface Ahead {
@@ -25,19 +32,50 @@ interface Ahead {
   targetBranch: string;
   agentId: string | null;
   sealed: string | null;
+  /** When it was remembered (ms). */
+  at: number;
 }
 
 /** The next task per runner token hash; oldest dropped first. */
 const ahead = new Map<string, Ahead>();
 const AHEAD_KEPT = 500;
+const SPOKEN_FOR_MS = 5_000;
+/** Tasks whose take is out right now, from claims in this isolate. */
+const taking = new Set<string>();
+
+/** Tasks other runners' claims in this isolate are taking, or remembered just now. */
+export function spokenFor(tokenHash: string, now: number): Set<string> {
+  const ids = new Set(taking);
+  for (const [holder, next] of ahead) {
+    if (holder !== tokenHash && now - next.at < SPOKEN_FOR_MS) ids.add(next.taskId);
+  }
+  return ids;
+}
+
+/** Marks a task as being taken while `take` runs. */
+export async function whileTaking<T>(taskId: string, take: () => Promise<T>): Promise<T> {
+  taking.add(taskId);
+  try {
+    return await take();
+  } finally {
+    taking.delete(taskId);
+  }
+}
 
 /**
- * Remembers the task after the one a claim took (`next`), if it has no head to continue from;
- * forgets this runner's entry otherwise.
+ * Remembers the first of `rest` (the candidates after the one a claim took, oldest first) that
+ * has no head to continue from and is not spoken for; forgets this runner's entry if none is.
  */
-export function rememberNext(tokenHash: string, runnerId: string, next: CandidateRow | undefined) {
+export function rememberNext(
+  tokenHash: string,
+  runnerId: string,
+  rest: CandidateRow[],
+  now = Date.now(),
+) {
   ahead.delete(tokenHash);
-  if (!next || next.head_commit) return;
+  const busy = spokenFor(tokenHash, now);
+  const next = rest.find((candidate) => !candidate.head_commit && !busy.has(candidate.id));
+  if (!next) return;
   ahead.set(tokenHash, {
     runnerId,
     taskId: next.id,
@@ -45,6 +83,7 @@ export function rememberNext(tokenHash: string, runnerId: string, next: Candidat
     targetBranch: next.target_branch,
     agentId: next.agent_id,
     sealed: (next[`${AGENT}mcp_servers_sealed`] as string | null) ?? null,
+    at: now,
   });
   if (ahead.size > AHEAD_KEPT) ahead.delete(ahead.keys().next().value as string);
 }
@@ -70,8 +109,9 @@ export async function takeAhead(env: Env, tokenHash: string, now: number) {
       return undefined;
     }
   }
+  const excluded = JSON.stringify([...spokenFor(tokenHash, now)]);
   const guard = {
-    sql: `id = (${candidatesSql(1, 't.id')})
+    sql: `id = (${candidatesSql(1, 't.id', true)})
       AND head_commit IS NULL AND runs = ? AND agent_id IS ?
       AND (SELECT target_branch FROM missions WHERE id = tasks.mission_id) = ?
       AND (SELECT mcp_servers_sealed FROM agents WHERE id = tasks.agent_id) IS ?
@@ -79,6 +119,7 @@ export async function takeAhead(env: Env, tokenHash: string, now: number) {
     values: [
       tokenHash,
       now - RUNNER_GONE_MS,
+      excluded,
       next.runs,
       next.agentId,
       next.targetBranch,
@@ -94,5 +135,6 @@ export async function takeAhead(env: Env, tokenHash: string, now: number) {
     { runnerId: next.runnerId, now, reason: 'claimed' },
     guard,
   );
-  return { ...take, taskId: next.taskId, opened };
+  // The claim's read leaves out the same tasks, so a take that wins is its first row.
+  return { ...take, taskId: next.taskId, opened, excluded };
 }

@@ -3,7 +3,7 @@ import { rowOf } from '../db/rows';
 import { RUNNER_GONE_MS } from '../tasks/runner-waits';
 import { moveTask } from '../tasks/transition';
 import { AGENT, type CandidateRow, candidatesSql } from './candidates';
-import { rememberNext, takeAhead } from './claim-ahead';
+import { rememberNext, spokenFor, takeAhead, whileTaking } from './claim-ahead';
 import { claimReason } from './continuation';
 import { type RunAgent, runAgent, runAgentWith } from './run-agent';
 import { requireRunTokenKey } from './run-token';
@@ -13,17 +13,19 @@ const POLL_MS = 500;
 
 const CANDIDATES = candidatesSql(25);
 /**
- * With a take ahead, a few: it most likely wins, and then only the next one is remembered
- * (25 rows cost about 1 ms more than 2 in the core path's bench). If it loses and none of the
- * few can be taken, the attempt reads the full list.
+ * With a take ahead, a few, without the tasks spoken for (claim-ahead.ts), as its guard reads
+ * them: it most likely wins, and then only the next one is remembered (25 rows cost about 1 ms
+ * more than 2 in the core path's bench). If it loses and none of the few can be taken, the
+ * attempt reads the full list.
  */
 const FEW = 3;
-const FEW_CANDIDATES = candidatesSql(FEW);
+const FEW_CANDIDATES = candidatesSql(FEW, undefined, true);
 
 /**
  * One attempt: takes the oldest ASSIGNED task this runner can run (candidates.ts). Each take
  * is a guarded move (ASSIGNED → RUNNING only if still ASSIGNED), so two claimers never get the
- * same task; a claimer that loses a race tries the next candidate.
+ * same task; a claimer that loses a race tries the next candidate. Tasks that other claims in
+ * this isolate are taking, or are about to take, are tried last (claim-ahead.ts).
  *
  * Round trips on the core path (`npm run bench`): one when the runner's remembered next task
  * is still its oldest (claim-ahead.ts: the take rides in the read's batch), else two: the
@@ -37,22 +39,26 @@ async function claimOnce(
   /** The first attempt's statements (the runner's check first), or the runner it admitted. */
   known: Statements | { id: string },
   run: RunContext,
+  /** False on the full read after a take ahead lost. */
+  mayTakeAhead = true,
 ) {
   const now = Date.now();
   const first = Array.isArray(known) ? known : [];
-  const ahead = await takeAhead(env, tokenHash, now);
+  const ahead = mayTakeAhead ? await takeAhead(env, tokenHash, now) : undefined;
   const aheadToken = ahead?.token(env);
   // Awaited only if the take wins; a lost one's token is dropped, so it must not go unhandled.
   aheadToken?.catch(() => undefined);
-  const answers = await env.DB.batch<Record<string, unknown>>([
-    ...first,
-    env.DB.prepare(ahead ? FEW_CANDIDATES : CANDIDATES).bind(tokenHash, now - RUNNER_GONE_MS),
-    ...(ahead?.statements ?? []),
-  ]);
+  const gone = now - RUNNER_GONE_MS;
+  const read = ahead
+    ? env.DB.prepare(FEW_CANDIDATES).bind(tokenHash, gone, ahead.excluded)
+    : env.DB.prepare(CANDIDATES).bind(tokenHash, gone);
+  const batch = () =>
+    env.DB.batch<Record<string, unknown>>([...first, read, ...(ahead?.statements ?? [])]);
+  const answers = await (ahead ? whileTaking(ahead.taskId, batch) : batch());
   const runner = Array.isArray(known) ? run.admit(answers[0]?.results[0]) : known;
   const results = (answers[first.length]?.results ?? []) as CandidateRow[];
   const done = (at: number, found: Claim) => {
-    rememberNext(tokenHash, runner.id, results[at + 1]);
+    rememberNext(tokenHash, runner.id, results.slice(at + 1));
     watchRun(env, found, now, run);
     return { runner, found };
   };
@@ -67,18 +73,25 @@ async function claimOnce(
     const mcp = { url: run.mcpUrl, token: await aheadToken };
     return done(0, claimAnswer(aheadTaken, candidate, agent, mcp));
   }
-  for (const [at, candidate] of results.entries()) {
+  // Tasks other claims here are taking or about to take go last: they most likely lose them.
+  const busy = spokenFor(tokenHash, now);
+  const order = [...results.entries()];
+  order.sort(([a, x], [b, y]) => Number(busy.has(x.id)) - Number(busy.has(y.id)) || a - b);
+  for (const [at, candidate] of order) {
     const prepared = await agentFor(env, candidate);
     if ('problem' in prepared) {
       await failTask(env, candidate.id, runner.id, prepared.problem, now);
       continue;
     }
-    const found = await take(env, candidate, prepared.agent, { ...run, runnerId: runner.id, now });
+    const taking = { ...run, runnerId: runner.id, now };
+    const found = await whileTaking(candidate.id, () =>
+      take(env, candidate, prepared.agent, taking),
+    );
     if (found) return done(at, found);
   }
-  rememberNext(tokenHash, runner.id, undefined);
-  // Nothing is remembered now, so this reads the full list.
-  if (ahead && results.length === FEW) return claimOnce(env, tokenHash, runner, run);
+  rememberNext(tokenHash, runner.id, []);
+  // The few left out what was spoken for: read it all (nothing is remembered now).
+  if (ahead) return claimOnce(env, tokenHash, runner, run, false);
   return { runner, found: undefined };
 }
 

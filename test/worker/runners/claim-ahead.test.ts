@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { CandidateRow } from '../../../worker/runners/candidates';
-import { rememberedNextCount, rememberNext } from '../../../worker/runners/claim-ahead';
+import { rememberedNextCount, rememberNext, spokenFor } from '../../../worker/runners/claim-ahead';
 import { createAgent, patch } from '../agents/support';
 import { countingDb } from '../missions/counting-db';
 import { call } from '../support/client';
@@ -101,16 +101,21 @@ describe('a claim takes its runner’s next task in the read’s own batch', () 
     expect(await events(b ?? '')).toEqual([]);
   });
 
-  it('takes the next when another runner took the remembered task, which moves once', async () => {
+  it('takes the next when another runner took the remembered task, which the lost take leaves alone', async () => {
     await createAgent('raced-agent');
     const [a, b, c] = await queue('raced-agent', 3);
     const first = await registerRunner('raced-runner-1');
     const second = await registerRunner('raced-runner-2');
     expect((await claim(first.token))?.task.id).toBe(a);
-    expect((await claim(second.token))?.task.id).toBe(b);
+    // The second runner's claim went to another isolate, which remembers nothing of the first's.
+    await env.DB.prepare(
+      "UPDATE tasks SET status = 'RUNNING', runner_id = ?, runs = 1 WHERE id = ?",
+    )
+      .bind(second.id, b)
+      .run();
     expect(await countedClaim(first.token)).toMatchObject({ id: c, trips: 2 });
     expect(await row(b ?? '')).toMatchObject({ status: 'RUNNING', runner_id: second.id, runs: 1 });
-    expect(await events(b ?? '')).toHaveLength(1);
+    expect(await events(b ?? '')).toEqual([]);
   });
 
   it('a runner revoked since its last claim is refused 401 and takes nothing', async () => {
@@ -196,11 +201,51 @@ describe('a claim takes its runner’s next task in the read’s own batch', () 
     for (const id of locked) expect(await row(id)).toMatchObject({ status: 'FAILED' });
   });
 
+  it('runners claiming in turn do not remember the same task, and each takes its own next in one round trip', async () => {
+    await createAgent('pair-agent');
+    const [t0, t1, t2, t3] = await queue('pair-agent', 4);
+    const a = await registerRunner('pair-runner-a');
+    const b = await registerRunner('pair-runner-b');
+    expect(await countedClaim(a.token)).toMatchObject({ id: t0, trips: 2 });
+    // t1 is spoken for (a remembered it just now): b takes the next one and remembers t3.
+    expect(await countedClaim(b.token)).toMatchObject({ id: t2, trips: 2 });
+    // b first: its take ahead of t3 counts as the oldest it can run, t1 being spoken for.
+    expect(await countedClaim(b.token)).toMatchObject({ id: t3, trips: 1 });
+    expect(await countedClaim(a.token)).toMatchObject({ id: t1, trips: 1 });
+    for (const [id, runner] of [
+      [t0, a],
+      [t1, a],
+      [t2, b],
+      [t3, b],
+    ] as const) {
+      expect(await row(id ?? '')).toMatchObject({
+        status: 'RUNNING',
+        runner_id: runner.id,
+        runs: 1,
+      });
+    }
+  });
+
+  it('a remembered task is spoken for, for other runners only, and for 5 s only', () => {
+    const task = { id: 'spoken-task', runs: 0, head_commit: null } as CandidateRow;
+    rememberNext('holder-token', 'holder', [task], 1_000);
+    expect(spokenFor('other-token', 1_000).has('spoken-task')).toBe(true);
+    expect(spokenFor('other-token', 5_999).has('spoken-task')).toBe(true);
+    expect(spokenFor('other-token', 6_000).has('spoken-task')).toBe(false);
+    expect(spokenFor('holder-token', 1_000).has('spoken-task')).toBe(false);
+    // Another runner remembering next leaves it out while it is spoken for.
+    const later = { id: 'later-task', runs: 0, head_commit: null } as CandidateRow;
+    rememberNext('other-token', 'other', [task, later], 2_000);
+    expect(spokenFor('holder-token', 2_000).has('later-task')).toBe(true);
+    rememberNext('holder-token', 'holder', []);
+    rememberNext('other-token', 'other', []);
+  });
+
   it('remembers at most 500 runners’ next tasks, dropping the oldest', () => {
     const next = (i: number) => ({ id: `t${i}`, runs: 0, head_commit: null }) as CandidateRow;
-    for (let i = 0; i < 600; i++) rememberNext(`runner-${i}`, `r${i}`, next(i));
+    for (let i = 0; i < 600; i++) rememberNext(`runner-${i}`, `r${i}`, [next(i)]);
     expect(rememberedNextCount()).toBe(500);
-    for (let i = 0; i < 600; i++) rememberNext(`runner-${i}`, `r${i}`, undefined);
+    for (let i = 0; i < 600; i++) rememberNext(`runner-${i}`, `r${i}`, []);
     expect(rememberedNextCount()).toBe(0);
   });
 });
