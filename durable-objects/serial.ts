@@ -12,7 +12,7 @@ export const MAX_WAITING = 1_000;
  * The feed's followers (the CEO, the office hub) start a pass at most this often. A poke
  * follows every write, and a pass costs several reads and its own CPU whatever it finds: under
  * `wrangler dev` everything shares one thread, so passes ran inside the next requests. With
- * the followers unpoked, propose + approve took 7 to 10 ms instead of 11 to 15 (`npm run
+ * the followers unpoked, propose + approve took 7 to 12 ms instead of 11 to 15 (`npm run
  * bench`, core path). A tenth of a second is quicker than anyone reads a notification or
  * watches a robot stand up.
  */
