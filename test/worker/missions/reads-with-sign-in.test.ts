@@ -81,4 +81,51 @@ describe('a route’s first reads ride in the sign-in check’s batch', () => {
     expect((await call(`/api/tasks/${taskId}`)).status).toBe(401);
     expect((await call('/api/tasks/no-such-task', { cookie: viewer })).status).toBe(404);
   });
+
+  it('list tasks: one round trip in all with a session, filtered by agent in the same read; a bad query is still 400', async () => {
+    await hire({ slug: 'rs-list' });
+    const { mission, operator } = await propose(plan({ title: 'Task list reads' }));
+    const approved = (await (await approve(mission.id, operator)).json()) as MissionBody;
+    const agentId = approved.tasks[0]?.agentId;
+    expect(agentId).toBeTruthy();
+    const slug = (
+      await env.DB.prepare('SELECT slug FROM agents WHERE id = ?')
+        .bind(agentId)
+        .first<{ slug: string }>()
+    )?.slug;
+    const viewer = await signInAs('viewer@test.hq');
+    const path = `/api/tasks?agent=${slug}&missionId=${mission.id}&limit=1`;
+
+    const counting = countingDb();
+    const bySession = await call(path, { cookie: viewer, env: { DB: counting.db } });
+    expect(bySession.status, await bySession.clone().text()).toBe(200);
+    expect(counting.trips()).toBe(1);
+    const page = (await bySession.json()) as {
+      items: { id: string; agentId: string; missionId: string }[];
+      nextCursor: string | null;
+    };
+    const mine = approved.tasks.filter((t) => t.agentId === agentId);
+    expect(page.items).toHaveLength(1);
+    expect(page.items[0]).toMatchObject({ agentId, missionId: mission.id });
+    // One more task of that agent's on the mission means one more page.
+    expect(page.nextCursor === null).toBe(mine.length === 1);
+
+    const { token } = await createToken('reads-with-sign-in-list', 'viewer');
+    const byToken = await withToken(token, path);
+    expect(byToken.status).toBe(200);
+    expect(await byToken.json()).toEqual(page);
+
+    const nobody = await call(`/api/tasks?agent=no-such-agent&missionId=${mission.id}`, {
+      cookie: viewer,
+    });
+    expect(((await nobody.json()) as { items: unknown[] }).items).toEqual([]);
+    for (const bad of [
+      '/api/tasks?limit=0',
+      '/api/tasks?order=up',
+      '/api/tasks?status=DONE&status=FAILED',
+    ]) {
+      expect((await call(bad, { cookie: viewer })).status, bad).toBe(400);
+    }
+    expect((await call(path)).status).toBe(401);
+  });
 });

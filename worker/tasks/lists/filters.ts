@@ -20,20 +20,17 @@ export interface Filters {
   repository?: string | undefined;
 }
 
-/** The SQL conditions for `filters`; an agent slug nobody has matches no task. */
-export async function filterConditions(
-  db: ReturnType<typeof database>,
-  filters: Filters,
-): Promise<SQL[]> {
+/**
+ * The SQL conditions for `filters`; an agent slug nobody has matches no task. Subqueries, not
+ * reads of their own: a list's whole read is one statement, so it can ride in the sign-in
+ * check's batch (routes.ts).
+ */
+export function filterConditions(db: ReturnType<typeof database>, filters: Filters): SQL[] {
   const where: SQL[] = [];
   if (filters.missionId) where.push(eq(tasks.missionId, filters.missionId));
   if (filters.agent) {
-    const agent = await db
-      .select({ id: agents.id })
-      .from(agents)
-      .where(eq(agents.slug, filters.agent))
-      .get();
-    where.push(eq(tasks.agentId, agent?.id ?? '(none)'));
+    const agent = db.select({ id: agents.id }).from(agents).where(eq(agents.slug, filters.agent));
+    where.push(inArray(tasks.agentId, agent));
   }
   if (filters.repository) {
     // Missions are few beside their tasks: the subquery is read once, then tasks by mission.
