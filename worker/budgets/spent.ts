@@ -37,15 +37,25 @@ export async function agentSpent(
   now: number,
   exceptTask = '',
 ): Promise<Spent> {
-  const [ledger, flight] = await db.batch<Row>([
+  const [ledger, flight] = await db.batch<Row>(agentSpentStatements(db, agentId, now, exceptTask));
+  return spentFrom(ledger, flight);
+}
+
+/** agentSpent's reads as statements, for a caller's own batch; `spentFrom` sums their results. */
+export function agentSpentStatements(
+  db: D1Database,
+  agentId: string,
+  now: number,
+  exceptTask = '',
+): D1PreparedStatement[] {
+  return [
     db
       .prepare(`SELECT ${SUMS} FROM agent_month_spend WHERE agent_id = ? AND month_start = ?`)
       .bind(agentId, monthStart(now)),
     db
       .prepare(`SELECT ${FLIGHT} FROM tasks WHERE agent_id = ? AND status = 'RUNNING' AND id <> ?`)
       .bind(agentId, exceptTask),
-  ]);
-  return spentOf(ledger?.results[0] ?? null, flight?.results[0] ?? null);
+  ];
 }
 
 /** The mission's spend so far, with its runs in flight other than `exceptTask`. */

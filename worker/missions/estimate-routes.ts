@@ -1,12 +1,9 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
-import { eq } from 'drizzle-orm';
-import { missions } from '../../drizzle/schema';
-import { database } from '../db/client';
 import type { HonoEnv } from '../env';
 import { ApiError } from '../http/errors';
 import { defineRoute, jsonResponse } from '../http/route';
 import { validationHook } from '../http/validation';
-import { estimatePlan } from './estimate';
+import { missionEstimate } from './estimate';
 
 const Usd = z.number().nullable();
 
@@ -59,11 +56,7 @@ export const missionEstimateRoutes = new OpenAPIHono<HonoEnv>({ defaultHook: val
 
 missionEstimateRoutes.openapi(estimate, async (c) => {
   const { id } = c.req.valid('param');
-  const row = await database(c.env)
-    .select({ plan: missions.plan, budgetUsd: missions.budgetUsd })
-    .from(missions)
-    .where(eq(missions.id, id))
-    .get();
-  if (!row) throw new ApiError('not_found', `No mission ${id}.`);
-  return c.json(await estimatePlan(c.env, row, Date.now()), 200);
+  const found = await missionEstimate(c.env, id, Date.now());
+  if (!found) throw new ApiError('not_found', `No mission ${id}.`);
+  return c.json(found.estimate, 200);
 });

@@ -1,5 +1,5 @@
 import type { TaskPlan } from '../../drizzle/schema';
-import { agentSpent } from '../budgets/spent';
+import { agentSpentStatements, type Spent, spentFrom } from '../budgets/spent';
 import { fitting } from '../tasks/eligibility';
 import { costRange, type Range, sum } from './percentiles';
 
@@ -24,7 +24,8 @@ export interface Estimate {
   warnings: string[];
 }
 
-interface Candidate {
+/** An agent on the roster, as the estimate reads it. */
+export interface Candidate {
   id: string;
   slug: string;
   role: string;
@@ -50,9 +51,8 @@ export const usd = (n: number) => `$${n > 0 && n < 0.01 ? n.toPrecision(2) : n.t
  * a mission's spend: so the estimate compares like for like with the mission's budget. A task
  * with any row of unknown cost, or no row at all, is no sample: its true cost is not known.
  */
-async function samples(db: D1Database, agentIds: string[]): Promise<Sample[]> {
-  if (!agentIds.length) return [];
-  const { results } = await db
+function samplesStatement(db: D1Database, agentIds: string[]): D1PreparedStatement {
+  return db
     .prepare(
       `SELECT taskId, agentId, usd FROM (
          SELECT t.id AS taskId, t.agent_id AS agentId, sum(s.cost_usd) AS usd,
@@ -62,9 +62,36 @@ async function samples(db: D1Database, agentIds: string[]): Promise<Sample[]> {
          GROUP BY t.id HAVING count(*) = count(s.cost_usd))
        WHERE n <= ?2`,
     )
-    .bind(JSON.stringify(agentIds), MAX_SAMPLES_PER_AGENT)
-    .all<Sample>();
-  return results;
+    .bind(JSON.stringify(agentIds), MAX_SAMPLES_PER_AGENT);
+}
+
+/** The agents a plan can go to, for a caller that reads them in its own batch. */
+export const rosterStatement = (db: D1Database): D1PreparedStatement =>
+  db.prepare(
+    `SELECT id, slug, role, type, monthly_budget_usd AS monthlyBudgetUsd FROM agents
+     WHERE archived_at IS NULL ORDER BY slug`,
+  );
+
+/**
+ * The samples of `agentIds` and the spend this month of each of `budgeted`, in one batch
+ * (none when there is nothing to read).
+ */
+async function readHistory(
+  db: D1Database,
+  agentIds: string[],
+  budgeted: Candidate[],
+  now: number,
+): Promise<{ samples: Sample[]; spent: Map<string, Spent> }> {
+  const spentReads = budgeted.flatMap((a) => agentSpentStatements(db, a.id, now));
+  const statements = agentIds.length ? [samplesStatement(db, agentIds), ...spentReads] : spentReads;
+  const results = statements.length ? await db.batch(statements) : [];
+  const first = agentIds.length ? 1 : 0;
+  return {
+    samples: agentIds.length ? ((results[0]?.results ?? []) as Sample[]) : [],
+    spent: new Map(
+      budgeted.map((a, i) => [a.id, spentFrom(results[first + 2 * i], results[first + 2 * i + 1])]),
+    ),
+  };
 }
 
 /** Who a planned task would likely go to, and whose history to price it by. */
@@ -99,23 +126,25 @@ export async function estimatePlan(
   env: Env,
   mission: { plan: TaskPlan[]; budgetUsd: number | null },
   now: number,
+  readRoster?: Candidate[],
 ): Promise<Estimate> {
-  const { results: roster } = await env.DB.prepare(
-    `SELECT id, slug, role, type, monthly_budget_usd AS monthlyBudgetUsd FROM agents
-     WHERE archived_at IS NULL ORDER BY slug`,
-  ).all<Candidate>();
+  const roster = readRoster ?? (await rosterStatement(env.DB).all<Candidate>()).results;
   const bases = mission.plan.map((task) => ({ task, ...basisOf(task, roster) }));
   const involved = [...new Set(bases.flatMap((b) => [b.agent, ...b.peers]).filter(Boolean))];
-  const history = await samples(
+  const likelyAgents = [...new Set(bases.map((b) => b.agent).filter((a) => a !== undefined))];
+  // The samples and the likely agents' spend in one round trip.
+  const read = await readHistory(
     env.DB,
     involved.map((a) => (a as Candidate).id),
+    likelyAgents.filter((a) => a.monthlyBudgetUsd !== null),
+    now,
   );
   const used = new Set<string>();
   const charged = new Map<string, number>();
   const tasks: TaskEstimate[] = bases.map(({ task, agent, peers, roleName }) => {
-    const own = agent ? history.filter((s) => s.agentId === agent.id) : [];
+    const own = agent ? read.samples.filter((s) => s.agentId === agent.id) : [];
     const peerIds = new Set(peers.map((p) => p.id));
-    const pool = own.length ? own : history.filter((s) => peerIds.has(s.agentId));
+    const pool = own.length ? own : read.samples.filter((s) => peerIds.has(s.agentId));
     for (const s of pool) used.add(s.taskId);
     const range = costRange(pool.map((s) => s.usd));
     if (agent && range.medianUsd !== null)
@@ -132,16 +161,11 @@ export async function estimatePlan(
         highUsd: sum(priced.map((t) => t.highUsd ?? 0)),
       }
     : null;
-  const likelyAgents = [...new Set(bases.map((b) => b.agent).filter((a) => a !== undefined))];
-  const agents = await Promise.all(
-    likelyAgents.map(async (a) => ({
-      slug: a.slug,
-      remainingMonthlyUsd:
-        a.monthlyBudgetUsd === null
-          ? null
-          : a.monthlyBudgetUsd - (await agentSpent(env.DB, a.id, now)).usd,
-    })),
-  );
+  const agents = likelyAgents.map((a) => ({
+    slug: a.slug,
+    remainingMonthlyUsd:
+      a.monthlyBudgetUsd === null ? null : a.monthlyBudgetUsd - (read.spent.get(a.id)?.usd ?? 0),
+  }));
   const warnings: string[] = [];
   if (total && mission.budgetUsd !== null && total.medianUsd > mission.budgetUsd)
     warnings.push(
@@ -162,5 +186,30 @@ export async function estimatePlan(
     budgetUsd: mission.budgetUsd,
     agents,
     warnings,
+  };
+}
+
+/**
+ * A mission's plan with its estimate (null: no such mission): the mission and the roster in
+ * one round trip, the samples and the agents' spend in a second.
+ */
+export async function missionEstimate(
+  env: Env,
+  missionId: string,
+  now: number,
+): Promise<{ plan: TaskPlan[]; estimate: Estimate } | null> {
+  const [mission, roster] = await env.DB.batch([
+    env.DB.prepare('SELECT plan, budget_usd AS budgetUsd FROM missions WHERE id = ?').bind(
+      missionId,
+    ),
+    rosterStatement(env.DB),
+  ]);
+  const row = mission?.results[0] as { plan: string; budgetUsd: number | null } | undefined;
+  if (!row) return null;
+  const plan = JSON.parse(row.plan) as TaskPlan[];
+  const agents = (roster?.results ?? []) as Candidate[];
+  return {
+    plan,
+    estimate: await estimatePlan(env, { plan, budgetUsd: row.budgetUsd }, now, agents),
   };
 }

@@ -1,6 +1,6 @@
 import type { TaskPlan } from '../../drizzle/schema';
 import { envValue } from '../env';
-import { type Estimate, estimatePlan, usd } from './estimate';
+import { type Estimate, missionEstimate, usd } from './estimate';
 
 /**
  * Room for the plan under a proposal's first line. Telegram takes 4096 characters; well under
@@ -58,15 +58,8 @@ export function planText(env: Env, id: string, plan: TaskPlan[], estimate: Estim
   return [...lines, ...tail].join('\n');
 }
 
-/** The plan text of a proposed mission, as it is now (null: no such mission). */
+/** The plan text of a proposed mission, as it is now (null: no such mission): two round trips. */
 export async function proposalPlanText(env: Env, missionId: string): Promise<string | null> {
-  const row = await env.DB.prepare(
-    'SELECT plan, budget_usd AS budgetUsd FROM missions WHERE id = ?',
-  )
-    .bind(missionId)
-    .first<{ plan: string; budgetUsd: number | null }>();
-  if (!row) return null;
-  const plan = JSON.parse(row.plan) as TaskPlan[];
-  const estimate = await estimatePlan(env, { plan, budgetUsd: row.budgetUsd }, Date.now());
-  return planText(env, missionId, plan, estimate);
+  const found = await missionEstimate(env, missionId, Date.now());
+  return found && planText(env, missionId, found.plan, found.estimate);
 }

@@ -1,5 +1,8 @@
+import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { proposalPlanText } from '../../../worker/missions/proposal-text';
 import { call, signInAs } from '../support/client';
+import { countingDb } from './counting-db';
 import { estimateOf, hinted, pastTasks } from './estimate.support';
 import { hire, plan, propose } from './support';
 
@@ -131,6 +134,35 @@ describe('GET /api/missions/{id}/estimate', () => {
     expect((await estimateOf(three)).warnings).toEqual([
       'the estimate $12.00 for its tasks exceeds what agent es-cy has left this month ($8.00)',
     ]);
+  });
+
+  it('reads the mission and the roster in one round trip, the samples and every likely agent’s spend in a second', async () => {
+    const id = await mission([
+      hinted('Ada one', { agentHint: 'es-ada' }),
+      hinted('Cy one', { agentHint: 'es-cy' }),
+      hinted('Anyone', {}),
+    ]);
+    const expected = await estimateOf(id);
+    expect(expected.agents).toEqual([
+      { slug: 'es-ada', remainingMonthlyUsd: null },
+      { slug: 'es-cy', remainingMonthlyUsd: 8 },
+    ]);
+    const counting = countingDb();
+    const viewer = await signInAs('viewer@test.hq');
+    const counted = await call(`/api/missions/${id}/estimate`, {
+      cookie: viewer,
+      env: { DB: counting.db },
+    });
+    expect(await counted.json()).toEqual(expected);
+    // The sign-in check, then the estimate's two.
+    expect(counting.trips()).toBe(3);
+    // The text a proposal's Telegram message shows: the same two round trips.
+    const text = countingDb();
+    const plan = await proposalPlanText({ ...env, DB: text.db }, id);
+    expect(plan).toContain('1. Ada one');
+    expect(plan).toContain('Estimate ~');
+    expect(text.trips()).toBe(2);
+    expect(await proposalPlanText({ ...env, DB: text.db }, 'no-such-mission')).toBeNull();
   });
 
   it('is for signed-in users, and names an unknown mission', async () => {
