@@ -13,11 +13,25 @@ export async function storeOnce(env: Env, row: NotificationInsert): Promise<bool
   return result.meta.changes === 1;
 }
 
+const statusRead = (env: Env, id: string) =>
+  env.DB.prepare('SELECT status FROM notifications WHERE id = ?').bind(id);
+
+const sentRead = (
+  env: Env,
+  eventType: string,
+  entityId: string,
+  since: number,
+  proactiveOnly: boolean,
+) =>
+  env.DB.prepare(
+    `SELECT 1 AS found FROM notifications
+     WHERE event_type = ? AND entity_id = ? AND status = 'sent' AND sent_at >= ?
+       AND (proactive = 1 OR ? = 0) LIMIT 1`,
+  ).bind(eventType, entityId, since, proactiveOnly ? 1 : 0);
+
 /** The status of a notification, or null when none has that id. */
 export async function notificationStatus(env: Env, id: string): Promise<string | null> {
-  const row = await env.DB.prepare('SELECT status FROM notifications WHERE id = ?')
-    .bind(id)
-    .first<{ status: string }>();
+  const row = await statusRead(env, id).first<{ status: string }>();
   return row?.status ?? null;
 }
 
@@ -33,14 +47,26 @@ export async function sentSince(
   since: number,
   proactiveOnly = false,
 ): Promise<boolean> {
-  const row = await env.DB.prepare(
-    `SELECT 1 AS found FROM notifications
-     WHERE event_type = ? AND entity_id = ? AND status = 'sent' AND sent_at >= ?
-       AND (proactive = 1 OR ? = 0) LIMIT 1`,
-  )
-    .bind(eventType, entityId, since, proactiveOnly ? 1 : 0)
-    .first();
-  return row !== null;
+  return (await sentRead(env, eventType, entityId, since, proactiveOnly).first()) !== null;
+}
+
+/**
+ * `notificationStatus(id)` and `sentSince(eventType, entityId, since)` in one round trip: what
+ * tiering asks of every happening it places (the second only counts for a first placement).
+ */
+export async function statusAndSentSince(
+  env: Env,
+  id: string,
+  eventType: string,
+  entityId: string,
+  since: number,
+): Promise<{ earlier: string | null; sent: boolean }> {
+  const [status, sent] = await env.DB.batch([
+    statusRead(env, id),
+    sentRead(env, eventType, entityId, since, false),
+  ]);
+  const row = status?.results[0] as { status: string } | undefined;
+  return { earlier: row?.status ?? null, sent: (sent?.results.length ?? 0) > 0 };
 }
 
 /** The fingerprint of the last digest that went out (dedup layer 2). */

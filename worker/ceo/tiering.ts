@@ -4,7 +4,7 @@ import type { Happening } from './describe';
 import type { BufferedMember } from './digest';
 import { subjectFingerprint } from './policy';
 import { sendOnce } from './send';
-import { notificationStatus, sentSince, storeOnce } from './store';
+import { statusAndSentSince, storeOnce } from './store';
 import { voice } from './voice';
 
 /** What a happening is stored as: its rule, its notification row and its digest member. */
@@ -72,7 +72,15 @@ export async function place(
   now: number,
 ): Promise<BufferedMember | null> {
   const { rule, full, base, member } = await placement(settings, happening, now);
-  const earlier = await notificationStatus(env, happening.key);
+  const windowStart = now - settings.ceo.immediateDedupMinutes * 60_000;
+  // One round trip: whether it was placed before, and whether the same was just said.
+  const { earlier, sent } = await statusAndSentSince(
+    env,
+    happening.key,
+    happening.type,
+    happening.entityId,
+    windowStart,
+  );
   const settled = placedEarlier(earlier, rule.tier, member);
   if (settled) return settled.member;
 
@@ -81,8 +89,7 @@ export async function place(
     await storeOnce(env, { ...base, ...quiet });
     return quiet.status === 'pending' ? member : null;
   }
-  const windowStart = now - settings.ceo.immediateDedupMinutes * 60_000;
-  if (earlier === null && (await sentSince(env, happening.type, happening.entityId, windowStart))) {
+  if (earlier === null && sent) {
     await storeOnce(env, { ...base, status: 'suppressed', reason: 'duplicate_immediate' });
     return null;
   }
