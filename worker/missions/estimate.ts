@@ -24,8 +24,7 @@ export interface Estimate {
   warnings: string[];
 }
 
-/** An agent on the roster, as the estimate reads it. */
-export interface Candidate {
+interface Candidate {
   id: string;
   slug: string;
   role: string;
@@ -65,32 +64,27 @@ function samplesStatement(db: D1Database, agentIds: string[]): D1PreparedStateme
     .bind(JSON.stringify(agentIds), MAX_SAMPLES_PER_AGENT);
 }
 
-/** The agents a plan can go to, for a caller that reads them in its own batch. */
-export const rosterStatement = (db: D1Database): D1PreparedStatement =>
+/** The agents a plan can go to. */
+const rosterStatement = (db: D1Database): D1PreparedStatement =>
   db.prepare(
     `SELECT id, slug, role, type, monthly_budget_usd AS monthlyBudgetUsd FROM agents
      WHERE archived_at IS NULL ORDER BY slug`,
   );
 
-/**
- * The samples of `agentIds` and the spend this month of each of `budgeted`, in one batch
- * (none when there is nothing to read).
- */
+/** The samples of `agentIds` and the spend this month of each of `budgeted`, in one batch. */
 async function readHistory(
   db: D1Database,
   agentIds: string[],
   budgeted: Candidate[],
   now: number,
 ): Promise<{ samples: Sample[]; spent: Map<string, Spent> }> {
-  const spentReads = budgeted.flatMap((a) => agentSpentStatements(db, a.id, now));
-  const statements = agentIds.length ? [samplesStatement(db, agentIds), ...spentReads] : spentReads;
-  const results = statements.length ? await db.batch(statements) : [];
-  const first = agentIds.length ? 1 : 0;
+  const [samples, ...spent] = await db.batch([
+    samplesStatement(db, agentIds),
+    ...budgeted.flatMap((a) => agentSpentStatements(db, a.id, now)),
+  ]);
   return {
-    samples: agentIds.length ? ((results[0]?.results ?? []) as Sample[]) : [],
-    spent: new Map(
-      budgeted.map((a, i) => [a.id, spentFrom(results[first + 2 * i], results[first + 2 * i + 1])]),
-    ),
+    samples: (samples?.results ?? []) as Sample[],
+    spent: new Map(budgeted.map((a, i) => [a.id, spentFrom(spent[2 * i], spent[2 * i + 1])])),
   };
 }
 
@@ -122,13 +116,12 @@ function basisOf(task: TaskPlan, roster: Candidate[]) {
  * by the agent each would go to (else by agents of its role), and what that means for the
  * mission's budget and its agents' money left this month.
  */
-export async function estimatePlan(
+async function estimatePlan(
   env: Env,
   mission: { plan: TaskPlan[]; budgetUsd: number | null },
   now: number,
-  readRoster?: Candidate[],
+  roster: Candidate[],
 ): Promise<Estimate> {
-  const roster = readRoster ?? (await rosterStatement(env.DB).all<Candidate>()).results;
   const bases = mission.plan.map((task) => ({ task, ...basisOf(task, roster) }));
   const involved = [...new Set(bases.flatMap((b) => [b.agent, ...b.peers]).filter(Boolean))];
   const likelyAgents = [...new Set(bases.map((b) => b.agent).filter((a) => a !== undefined))];

@@ -158,9 +158,9 @@ describe('GET /api/missions/{id}/estimate', () => {
     expect(counting.trips()).toBe(3);
     // The text a proposal's Telegram message shows: the same two round trips.
     const text = countingDb();
-    const plan = await proposalPlanText({ ...env, DB: text.db }, id);
-    expect(plan).toContain('1. Ada one');
-    expect(plan).toContain('Estimate ~');
+    const shown = await proposalPlanText({ ...env, DB: text.db }, id);
+    expect(shown).toContain('1. Ada one');
+    expect(shown).toContain('Estimate ~');
     expect(text.trips()).toBe(2);
     expect(await proposalPlanText({ ...env, DB: text.db }, 'no-such-mission')).toBeNull();
   });
