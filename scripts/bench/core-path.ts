@@ -1,7 +1,7 @@
 import { mib, type Resident, workerdResident } from './core-path-memory';
 import { CorePath, type Runner } from './core-path-ops';
 import { type Figures, medianFigures, sample, type Timing } from './core-path-sample';
-import { HqHeap } from './hq-heap';
+import { HqHeap, otherIsolateHeaps } from './hq-heap';
 import { ms, repeat, verdict } from './stats';
 import { tasksSeedSql } from './task-list';
 import type { BenchContext, BenchRow } from './types';
@@ -179,6 +179,10 @@ export async function measure(ctx: BenchContext): Promise<BenchRow[]> {
     ctx.log(
       `core path run ${run + 1}: tasks by state after it: ${left.map(([s, n]) => `${s} ${n}`).join(', ')}`,
     );
+    // Whether the runtime keeps growing with work or levels off: read it after every run.
+    ctx.log(
+      `core path run ${run + 1}: workerd resident after it: ${describeMemory(workerdResident(hq.pid, hq.url))}`,
+    );
     return { one, eight };
   });
   const rate = await throughput(path);
@@ -188,10 +192,17 @@ export async function measure(ctx: BenchContext): Promise<BenchRow[]> {
   await hq.ceoIdle();
   const after = workerdResident(hq.pid, hq.url);
   ctx.log(`core path: workerd resident after: ${describeMemory(after)}`);
+  // HQ's isolate as it stands (garbage included), then the runtime once that garbage is gone:
+  // how much of the runtime's growth is HQ's heap.
+  const standing = await heap?.usage();
+  const others = heap ? await otherIsolateHeaps(hq.pid, hq.url) : [];
+  ctx.log(
+    `core path: the runtime's other isolates, V8 used/reserved: ${others.map((o) => `${o.title} ${mib(bytesMib(o.usedSize))}/${mib(bytesMib(o.totalSize))}`).join(', ') || 'none found'}`,
+  );
   const heapAfter = await heap?.live();
   heap?.close();
   ctx.log(
-    `core path: HQ's live heap before ${mib(bytesMib(heapBefore))}, after ${mib(bytesMib(heapAfter))}`,
+    `core path: HQ's live heap before ${mib(bytesMib(heapBefore))}, after ${mib(bytesMib(heapAfter))}; before that collection HQ's isolate used ${mib(bytesMib(standing?.usedSize))} of ${mib(bytesMib(standing?.totalSize))} reserved, and the runtime after it: ${describeMemory(workerdResident(hq.pid, hq.url))}`,
   );
   const { total: end } = await viewer.json<{ total: number }>('/api/tasks/counts');
 

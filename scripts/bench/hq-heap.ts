@@ -71,20 +71,76 @@ export class HqHeap {
     return usage.usedSize;
   }
 
+  /** V8's heap figures for HQ's isolate as they stand, garbage included: used and reserved. */
+  usage(): Promise<{ usedSize: number; totalSize: number }> {
+    return this.send('Runtime.getHeapUsage', {}, 10_000);
+  }
+
   close(): void {
     this.socket.close();
   }
 }
 
-/** HQ's target in the target list a port serves, if it is an inspector port. */
-async function hqTarget(port: number): Promise<Target | undefined> {
+/**
+ * V8's figures for every other isolate the runtime lists (the local D1, the assets, the
+ * runtime's own entry workers), garbage included: used and reserved bytes by title. Each
+ * through a session of its own, closed after the one question (HQ's is held by `HqHeap`).
+ */
+export async function otherIsolateHeaps(
+  wranglerPid: number | undefined,
+  url: string,
+): Promise<{ title: string; usedSize: number; totalSize: number }[]> {
+  const found: { title: string; usedSize: number; totalSize: number }[] = [];
+  for (const port of runtimePorts(wranglerPid, url)) {
+    const targets = await targetList(port);
+    for (const target of targets.filter((t) => !isHq(t) && t.webSocketDebuggerUrl)) {
+      const address = (target.webSocketDebuggerUrl as string).replace(
+        /\/\/[^/]+\//,
+        `//127.0.0.1:${port}/`,
+      );
+      const usage = await askOnce<{ usedSize: number; totalSize: number }>(
+        address,
+        'Runtime.getHeapUsage',
+      );
+      if (usage) found.push({ title: target.title ?? '?', ...usage });
+    }
+  }
+  return found;
+}
+
+/** One devtools question on a session of its own; undefined when not answered within 10 s. */
+function askOnce<T>(address: string, method: string): Promise<T | undefined> {
+  return new Promise((resolve) => {
+    const socket = new WebSocket(address, { perMessageDeflate: false });
+    const done = (value: T | undefined) => {
+      clearTimeout(timer);
+      socket.close();
+      resolve(value);
+    };
+    const timer = setTimeout(() => done(undefined), 10_000);
+    socket.once('open', () => socket.send(JSON.stringify({ id: 1, method, params: {} })));
+    socket.on('message', (data: Buffer) => {
+      const message = JSON.parse(data.toString()) as { id?: number; result?: T };
+      if (message.id === 1) done(message.result);
+    });
+    socket.once('error', () => done(undefined));
+  });
+}
+
+/** The targets a port's inspector lists; empty when it is not an inspector port. */
+async function targetList(port: number): Promise<Target[]> {
   try {
     const response = await fetch(`http://127.0.0.1:${port}/json/list`, {
       signal: AbortSignal.timeout(2000),
     });
     const targets = (await response.json()) as unknown;
-    return Array.isArray(targets) ? (targets as Target[]).find(isHq) : undefined;
+    return Array.isArray(targets) ? (targets as Target[]) : [];
   } catch {
-    return undefined; // not an inspector port (HQ's own, or the runtime's loopback)
+    return []; // not an inspector port (HQ's own, or the runtime's loopback)
   }
+}
+
+/** HQ's target in the target list a port serves, if it is an inspector port. */
+async function hqTarget(port: number): Promise<Target | undefined> {
+  return (await targetList(port)).find(isHq);
 }
