@@ -71,10 +71,23 @@ export class CorePath {
     return this.as(this.operator, 'POST', `/api/missions/${id}/approve`, {}, 200);
   }
 
+  /** The worker times of each half of the propose + approve pairs since the last `takeHalves`. */
+  private halves = { propose: [] as number[], approve: [] as number[] };
+
   /** A one-task mission proposed and approved: the two requests' times added. */
   async proposeApprove(title: string): Promise<Timing> {
     const { id, timing } = await this.propose(title, 1);
-    return plus(timing, await this.approve(id));
+    const approved = await this.approve(id);
+    this.halves.propose.push(timing.server);
+    this.halves.approve.push(approved.server);
+    return plus(timing, approved);
+  }
+
+  /** Which half of propose + approve the time went to: the halves' times, then cleared. */
+  takeHalves() {
+    const taken = this.halves;
+    this.halves = { propose: [], approve: [] };
+    return taken;
   }
 
   /** The newest page of 50 tasks, as a viewer. */
