@@ -71,15 +71,15 @@ export class CorePath {
     return this.as(this.operator, 'POST', `/api/missions/${id}/approve`, {}, 200);
   }
 
-  /** The worker times of each half of the propose + approve pairs since the last `takeHalves`. */
-  private halves = { propose: [] as number[], approve: [] as number[] };
+  /** The timings of each half of the propose + approve pairs since the last `takeHalves`. */
+  private halves = { propose: [] as Timing[], approve: [] as Timing[] };
 
   /** A one-task mission proposed and approved: the two requests' times added. */
   async proposeApprove(title: string): Promise<Timing> {
     const { id, timing } = await this.propose(title, 1);
     const approved = await this.approve(id);
-    this.halves.propose.push(timing.server);
-    this.halves.approve.push(approved.server);
+    this.halves.propose.push(timing);
+    this.halves.approve.push(approved);
     return plus(timing, approved);
   }
 

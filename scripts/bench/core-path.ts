@@ -1,8 +1,8 @@
 import { mib, type Resident, workerdResident } from './core-path-memory';
 import { CorePath, type Runner } from './core-path-ops';
-import { type Figures, medianFigures, sample, type Timing } from './core-path-sample';
+import { type Figures, figures, medianFigures, sample, type Timing } from './core-path-sample';
 import { HqHeap, otherIsolateHeaps } from './hq-heap';
-import { median, ms, percentile, repeat, verdict } from './stats';
+import { ms, repeat, verdict } from './stats';
 import { tasksSeedSql } from './task-list';
 import type { BenchContext, BenchRow } from './types';
 
@@ -89,12 +89,13 @@ async function phase(
     oneRoundTrip: await step('oneRoundTrip', samples, () => path.oneRoundTrip()),
     proposeApprove: await step('proposeApprove', samples, (_, i) =>
       path.proposeApprove(`Core path ${label} one-task ${i}`),
-    ).then((figures) => {
-      const { propose, approve } = path.takeHalves();
+    ).then((pairs) => {
+      const halves = path.takeHalves();
+      const [propose, approve] = [figures(halves.propose), figures(halves.approve)];
       ctx.log(
-        `core path ${label}: proposeApprove halves, worker p50/p95: propose ${ms(median(propose))}/${ms(percentile(propose, 0.95))}, approve ${ms(median(approve))}/${ms(percentile(approve, 0.95))}`,
+        `core path ${label}: proposeApprove halves, worker p50/p95: propose ${ms(propose.p50)}/${ms(propose.p95)}, approve ${ms(approve.p50)}/${ms(approve.p95)}`,
       );
-      return figures;
+      return pairs;
     }),
     approve50: await step('approve50', approvals, async (_, i) => {
       const { id } = await path.propose(`Core path ${label} fifty ${i}`, PER_MISSION);

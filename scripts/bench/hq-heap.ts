@@ -6,6 +6,16 @@ interface Target {
   webSocketDebuggerUrl?: string;
 }
 
+/** V8's heap figures of one isolate (`Runtime.getHeapUsage`): bytes used and reserved. */
+interface HeapUsage {
+  usedSize: number;
+  totalSize: number;
+}
+
+/** A target's devtools address on `port` (the runtime lists it under its own host name). */
+const sessionAddress = (debuggerUrl: string, port: number) =>
+  debuggerUrl.replace(/\/\/[^/]+\//, `//127.0.0.1:${port}/`);
+
 /** HQ's isolate in the runtime's target list: the worker named `hq` (wrangler.toml). */
 const isHq = (target: Target) => /(^|:)hq$/.test(target.title ?? '');
 
@@ -33,8 +43,9 @@ export class HqHeap {
     for (const port of runtimePorts(wranglerPid, url)) {
       const target = await hqTarget(port);
       if (!target?.webSocketDebuggerUrl) continue;
-      const address = target.webSocketDebuggerUrl.replace(/\/\/[^/]+\//, `//127.0.0.1:${port}/`);
-      const socket = new WebSocket(address, { perMessageDeflate: false });
+      const socket = new WebSocket(sessionAddress(target.webSocketDebuggerUrl, port), {
+        perMessageDeflate: false,
+      });
       await new Promise((resolve, reject) => {
         socket.once('open', resolve);
         socket.once('error', reject);
@@ -67,12 +78,11 @@ export class HqHeap {
    */
   async live(): Promise<number> {
     await this.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false }, 120_000);
-    const usage = await this.send<{ usedSize: number }>('Runtime.getHeapUsage', {}, 10_000);
-    return usage.usedSize;
+    return (await this.usage()).usedSize;
   }
 
   /** V8's heap figures for HQ's isolate as they stand, garbage included: used and reserved. */
-  usage(): Promise<{ usedSize: number; totalSize: number }> {
+  usage(): Promise<HeapUsage> {
     return this.send('Runtime.getHeapUsage', {}, 10_000);
   }
 
@@ -89,17 +99,14 @@ export class HqHeap {
 export async function otherIsolateHeaps(
   wranglerPid: number | undefined,
   url: string,
-): Promise<{ title: string; usedSize: number; totalSize: number }[]> {
-  const found: { title: string; usedSize: number; totalSize: number }[] = [];
+): Promise<(HeapUsage & { title: string })[]> {
+  const found: (HeapUsage & { title: string })[] = [];
   for (const port of runtimePorts(wranglerPid, url)) {
     const targets = await targetList(port);
-    for (const target of targets.filter((t) => !isHq(t) && t.webSocketDebuggerUrl)) {
-      const address = (target.webSocketDebuggerUrl as string).replace(
-        /\/\/[^/]+\//,
-        `//127.0.0.1:${port}/`,
-      );
-      const usage = await askOnce<{ usedSize: number; totalSize: number }>(
-        address,
+    for (const target of targets) {
+      if (isHq(target) || !target.webSocketDebuggerUrl) continue;
+      const usage = await askOnce<HeapUsage>(
+        sessionAddress(target.webSocketDebuggerUrl, port),
         'Runtime.getHeapUsage',
       );
       if (usage) found.push({ title: target.title ?? '?', ...usage });
