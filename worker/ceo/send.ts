@@ -3,7 +3,7 @@ import { notifications } from '../../drizzle/schema';
 import { database } from '../db/client';
 import type { SettingsValue } from '../settings/schema';
 import { type OutsideDelivery, REPLY_CHANNEL } from './deliver';
-import { openDecisions } from './open-decisions';
+import { openDecisionReads } from './open-decisions';
 
 export type NotificationInsert = typeof notifications.$inferInsert;
 
@@ -31,7 +31,7 @@ export async function sendOnce(
 ): Promise<SendOutcome> {
   const db = database(env);
   const sending = { status: 'sending' as const, sentAt: null, channel: null };
-  const [claim] = await db.batch([
+  const claims = [
     db
       .insert(notifications)
       .values({ ...row, ...sending })
@@ -48,20 +48,26 @@ export async function sendOnce(
           setWhere: inArray(notifications.status, ['pending', 'sending']),
         }),
     ),
-  ]);
-  if (claim.meta.changes !== 1)
+  ].map((query) => {
+    // As plain D1 statements, so the open decisions' reads can ride in the claim's batch.
+    const { sql, params } = query.toSQL();
+    return env.DB.prepare(sql).bind(...params);
+  });
+  // An answer to someone who asked (an on-demand scan) goes back to them only, not to every chat.
+  const toAsker = row.channel === REPLY_CHANNEL;
+  const decisions = toAsker ? undefined : openDecisionReads(env.DB, [row, ...attached]);
+  const results = await env.DB.batch([...claims, ...(decisions?.statements ?? [])]);
+  if (results[0]?.meta.changes !== 1)
     return { ...(await settleEarlierClaim(env, row.id)), claimedNow: false };
 
-  // An answer to someone who asked (an on-demand scan) goes back to them only, not to every chat.
-  const { channel, error } =
-    row.channel === REPLY_CHANNEL
-      ? { channel: REPLY_CHANNEL, error: null }
-      : await outside.deliver(
-          env,
-          settings,
-          { id: row.id, text: row.text, ...(await openDecisions(env, [row, ...attached])) },
-          now,
-        );
+  const { channel, error } = !decisions
+    ? { channel: REPLY_CHANNEL, error: null }
+    : await outside.deliver(
+        env,
+        settings,
+        { id: row.id, text: row.text, ...decisions.from(results.slice(claims.length)) },
+        now,
+      );
   const status = error ? ('failed' as const) : ('sent' as const);
   await env.DB.batch([
     env.DB.prepare(
