@@ -92,20 +92,45 @@ export function descendants(root: number): number[] {
 export function workerdResident(wranglerPid: number | undefined, url: string): Resident {
   const all: Resident['all'] = [];
   if (wranglerPid === undefined) return { runtime: undefined, proxy: undefined, all };
-  for (const pid of descendants(wranglerPid)) {
-    if (read(`/proc/${pid}/comm`)?.trim() !== 'workerd') continue;
+  for (const pid of workerdPids(wranglerPid)) {
     const mib = residentMib(pid);
     const command = (read(`/proc/${pid}/cmdline`) ?? '').replaceAll('\0', ' ').trim();
     if (mib !== undefined) all.push({ pid, mib, command });
   }
-  // Both are started with an entry socket on port 0; the proxy's is HQ's port once bound.
-  const inodes = listening(Number(new URL(url).port));
-  const isProxy = (w: Resident['all'][number]) => holds(w.pid, inodes);
+  const isProxy = proxyTest(url);
   return {
-    runtime: all.find((w) => !isProxy(w))?.mib,
-    proxy: all.find(isProxy)?.mib,
+    runtime: all.find((w) => !isProxy(w.pid))?.mib,
+    proxy: all.find((w) => isProxy(w.pid))?.mib,
     all,
   };
+}
+
+const workerdPids = (wranglerPid: number) =>
+  descendants(wranglerPid).filter((pid) => read(`/proc/${pid}/comm`)?.trim() === 'workerd');
+
+/**
+ * Whether a workerd is wrangler's proxy: both start with an entry socket on port 0, and the
+ * proxy's is HQ's port once bound.
+ */
+function proxyTest(url: string) {
+  const inodes = listening(Number(new URL(url).port));
+  return (pid: number) => holds(pid, inodes);
+}
+
+/**
+ * CPU time (user and system) the runtime workerd has used since it started, in ms: its share
+ * of the one thread every isolate runs on (HQ's worker and Durable Objects, the local D1).
+ * Undefined when it is not found. /proc counts in clock ticks, 100 a second on Linux (USER_HZ).
+ */
+export function runtimeCpuMs(wranglerPid: number | undefined, url: string): number | undefined {
+  if (wranglerPid === undefined) return undefined;
+  const isProxy = proxyTest(url);
+  const pid = workerdPids(wranglerPid).find((p) => !isProxy(p));
+  const stat = pid === undefined ? undefined : read(`/proc/${pid}/stat`);
+  if (!stat) return undefined;
+  // After the command's closing parenthesis: state is field 3, utime 14 and stime 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 /** MiB with no decimals, or "?" when the process was not found. */

@@ -1,4 +1,4 @@
-import { mib, type Resident, workerdResident } from './core-path-memory';
+import { mib, type Resident, runtimeCpuMs, workerdResident } from './core-path-memory';
 import { CorePath, type Runner } from './core-path-ops';
 import { type Figures, figures, medianFigures, sample, type Timing } from './core-path-sample';
 import { HqHeap, otherIsolateHeaps } from './hq-heap';
@@ -69,10 +69,14 @@ async function phase(
   ) => {
     // The CEO's backlog from the step before is not this step's cost.
     await path.hq.ceoIdle();
+    const cpuBefore = runtimeCpuMs(path.hq.pid, path.hq.url);
     const started = performance.now();
     const figures = await sample(count, lanes, once);
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    // The passes the step's writes set off may run after its last answer: the CPU counts them.
+    await path.hq.ceoIdle();
     ctx.log(
-      `core path ${label}: ${op} ×${count} in ${((performance.now() - started) / 1000).toFixed(1)} s, worker p50 ${ms(figures.p50)} p95 ${ms(figures.p95)}`,
+      `core path ${label}: ${op} ×${count} in ${seconds} s, worker p50 ${ms(figures.p50)} p95 ${ms(figures.p95)}; runtime CPU ${cpuEach(cpuBefore, runtimeCpuMs(path.hq.pid, path.hq.url), count)} each`,
     );
     return figures;
   };
@@ -137,6 +141,10 @@ async function throughput(path: CorePath) {
   const seconds = (performance.now() - started) / 1000;
   return { tasks: approved * PER_MISSION, seconds, perSecond: (approved * PER_MISSION) / seconds };
 }
+
+/** The runtime's CPU per request (or pair) over a step, its followers' catch-up included. */
+const cpuEach = (before: number | undefined, after: number | undefined, count: number) =>
+  before === undefined || after === undefined ? '?' : ms((after - before) / count);
 
 const bytesMib = (bytes: number | undefined) => (bytes === undefined ? undefined : bytes / 2 ** 20);
 
