@@ -272,7 +272,7 @@ export class CeoDO extends DurableObject<Env> {
     const now = Date.now();
     const due = [now + HEARTBEAT_MS];
     if (this.store.depth() > 0 || this.store.mark('flush')) due.push(now);
-    const first = this.store.buffer()[0];
+    const first = this.store.oldest();
     const notBefore = Number(this.store.mark('digestNotBefore') ?? 0);
     if (first) due.push(Math.max(first.at + DIGEST_DELAY_MS, notBefore, now));
     await this.ctx.storage.setAlarm(Math.min(...due));

@@ -7,11 +7,12 @@ import type { QueueItem } from './process';
 const SEEN_FOR_MS = 7 * 24 * 3_600_000;
 
 /**
- * The most digest members kept one by one. Every pass reads the whole buffer into memory (the
- * alarm's schedule, the flush, the state view), and a digest held back by its guards (quiet
- * hours, an operator typing) keeps filling: past this, the oldest are folded into a count that
- * the digest still reports ("…and 4,500 more"), so nothing is silently lost. A digest shows 20
- * lines; 500 is room enough for its gate and fingerprint to see what the batch is about.
+ * The most digest members kept one by one. The flush and the state view read the whole
+ * buffer into memory (the alarm's schedule, after every pass, only its oldest), and a digest
+ * held back by its guards (quiet hours, an operator typing) keeps filling: past this, the
+ * oldest are folded into a count that the digest still reports ("…and 4,500 more"), so
+ * nothing is silently lost. A digest shows 20 lines; 500 is room enough for its gate and
+ * fingerprint to see what the batch is about.
  */
 export const MAX_DIGEST_MEMBERS = 500;
 
@@ -221,6 +222,17 @@ export class CeoLocalStore {
 
   depth(): number {
     return this.storage.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM queue').one().n;
+  }
+
+  /**
+   * The member that has waited longest, or null: what the alarm's schedule needs, without
+   * reading and parsing the whole buffer (up to MAX_DIGEST_MEMBERS) after every pass.
+   */
+  oldest(): BufferedMember | null {
+    const row = this.storage.sql
+      .exec<{ member: string }>('SELECT member FROM digest_buffer ORDER BY at, id LIMIT 1')
+      .toArray()[0];
+    return row ? (JSON.parse(row.member) as BufferedMember) : null;
   }
 
   buffer(): BufferedMember[] {
