@@ -39,5 +39,17 @@ export interface Delivery {
  * the Telegram implementation, `telegramDelivery` in worker/telegram/deliver.ts.
  */
 export interface OutsideDelivery {
-  deliver(env: Env, settings: SettingsValue, message: Outgoing, now: number): Promise<Delivery>;
+  /**
+   * What the delivery reads before it sends (Telegram: the linked chats), as statements for
+   * the send's own claim batch (send.ts), so they cost no round trip of their own.
+   */
+  reads?(env: Env, settings: SettingsValue): D1PreparedStatement[];
+  /** `read`: the results of `reads`, when the caller ran them; else the delivery reads itself. */
+  deliver(
+    env: Env,
+    settings: SettingsValue,
+    message: Outgoing,
+    now: number,
+    read?: D1Result[],
+  ): Promise<Delivery>;
 }

@@ -56,17 +56,26 @@ export async function sendOnce(
   // An answer to someone who asked (an on-demand scan) goes back to them only, not to every chat.
   const toAsker = row.channel === REPLY_CHANNEL;
   const decisions = toAsker ? undefined : openDecisionReads(env.DB, [row, ...attached]);
-  const results = await env.DB.batch([...claims, ...(decisions?.statements ?? [])]);
+  // What the delivery reads before sending (Telegram's linked chats) rides in the claim too.
+  const deliveryReads = decisions ? (outside.reads?.(env, settings) ?? []) : [];
+  const asked = decisions?.statements ?? [];
+  const results = await env.DB.batch([...claims, ...asked, ...deliveryReads]);
   if (results[0]?.meta.changes !== 1)
     return { ...(await settleEarlierClaim(env, row.id)), claimedNow: false };
 
+  const afterAsked = claims.length + asked.length;
   const { channel, error } = !decisions
     ? { channel: REPLY_CHANNEL, error: null }
     : await outside.deliver(
         env,
         settings,
-        { id: row.id, text: row.text, ...decisions.from(results.slice(claims.length)) },
+        {
+          id: row.id,
+          text: row.text,
+          ...decisions.from(results.slice(claims.length, afterAsked)),
+        },
         now,
+        deliveryReads.length ? results.slice(afterAsked) : undefined,
       );
   const status = error ? ('failed' as const) : ('sent' as const);
   await env.DB.batch([

@@ -38,10 +38,19 @@ function withRole(env: Env, row: ChatRow): LinkedChat | null {
  * only private ones, where the chat is its user (a shared chat is never told anything).
  */
 export async function linkedChats(env: Env): Promise<LinkedChat[]> {
-  const { results } = await env.DB.prepare(
-    `${CHAT_WITH_GRANT} WHERE c.chat_id = c.telegram_user_id ORDER BY c.linked_at`,
-  ).all<ChatRow>();
-  return results.map((row) => withRole(env, row)).filter((chat) => chat !== null);
+  return linkedChatsFrom(env, await linkedChatsStatement(env.DB).all<ChatRow>());
+}
+
+/** linkedChats as a statement, for a caller's own batch (a send's claim: send.ts). */
+export function linkedChatsStatement(db: D1Database): D1PreparedStatement {
+  return db.prepare(`${CHAT_WITH_GRANT} WHERE c.chat_id = c.telegram_user_id ORDER BY c.linked_at`);
+}
+
+/** linkedChats from linkedChatsStatement's result. */
+export function linkedChatsFrom(env: Env, result: D1Result): LinkedChat[] {
+  return (result.results as ChatRow[])
+    .map((row) => withRole(env, row))
+    .filter((chat) => chat !== null);
 }
 
 /** The linked chat with this id and its user's role now, or null (unlinked, or the role was revoked). */

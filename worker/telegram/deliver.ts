@@ -3,7 +3,7 @@ import type { Outgoing, OutsideDelivery } from '../ceo/deliver';
 import { WEB_CHANNEL } from '../ceo/deliver';
 import type { Button } from '../ceo/reply';
 import { missionButtons, reviewButtons } from '../ceo/views/work';
-import { linkedChats } from './chats';
+import { linkedChats, linkedChatsFrom, linkedChatsStatement } from './chats';
 import { telegramConfig } from './config';
 import { recordDecisionMessage } from './decision-messages';
 import { fitText, keyboard } from './render';
@@ -44,10 +44,13 @@ function decisionButtons(message: Outgoing): Button[][] {
  * bot or a chat it went to the web app's list alone, which cannot fail.
  */
 export const telegramDelivery: OutsideDelivery = {
-  async deliver(env, settings, message, now) {
+  reads: (env, settings) => (telegramConfig(env, settings) ? [linkedChatsStatement(env.DB)] : []),
+  async deliver(env, settings, message, now, read) {
     const config = telegramConfig(env, settings);
     if (!config) return { channel: WEB_CHANNEL, error: null };
-    const chats = (await linkedChats(env)).filter((c) => !c.mutedUntil || c.mutedUntil <= now);
+    // Read in the send's claim batch when the caller ran `reads` (send.ts), else now.
+    const linked = read?.[0] ? linkedChatsFrom(env, read[0]) : await linkedChats(env);
+    const chats = linked.filter((c) => !c.mutedUntil || c.mutedUntil <= now);
     if (!chats.length) return { channel: WEB_CHANNEL, error: null };
     const api = new Api(config.token, { apiRoot: config.apiRoot });
     const problems: string[] = [];
