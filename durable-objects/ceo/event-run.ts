@@ -1,6 +1,6 @@
-import { describeMany } from '../../worker/ceo/describe-many';
+import { describeMany, taskFactsReads } from '../../worker/ceo/describe-many';
 import { placeMany } from '../../worker/ceo/place-many';
-import { showDecision } from '../../worker/telegram/edits';
+import { closeDecisionsOfRun } from '../../worker/telegram/edits';
 import type { CeoLocalStore } from './local-store';
 import type { ProcessContext } from './process';
 
@@ -29,19 +29,21 @@ export async function workEventRun(
   let members: Awaited<ReturnType<typeof placeMany>>;
   try {
     const events = run.map((item) => item.event);
+    // What the run's words and its decisions' Telegram messages need, in one round trip.
+    const facts = taskFactsReads(p.env.DB, events);
+    const decisions = closeDecisionsOfRun(p.env, p.settings, events);
+    const reads = [...facts.statements, ...decisions.statements];
+    const read = reads.length ? await p.env.DB.batch(reads) : [];
+    const split = facts.statements.length;
     members = await placeMany(
       p.env,
       p.settings,
       p.outside,
-      await describeMany(p.env, events),
+      await describeMany(p.env, events, facts.from(read.slice(0, split))),
       p.now,
     );
-    // Mostly nothing to do (no D1): only decisions (a mission decided, a task leaving review)
-    // close their Telegram buttons.
-    for (const event of events)
-      await showDecision(p.env, p.settings, event).catch((error: unknown) =>
-        console.warn(`editing the decision's Telegram messages failed: ${String(error)}`),
-      );
+    // Only decisions (a mission decided, a task leaving review) close their Telegram buttons.
+    await decisions.show(read.slice(split));
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
     console.warn(`CEO run of ${run.length} events from ${keys[0]} failed, one by one now: ${why}`);

@@ -81,12 +81,17 @@ export async function reviewFactsMany(
   env: Env,
   taskIds: string[],
 ): Promise<(taskId: string) => ReviewFacts> {
+  return reviewFactsFrom(taskIds.length ? await reviewFactsStatement(env.DB, taskIds).all() : null);
+}
+
+/** reviewFactsMany's query, for a caller's own batch (a CEO run's: durable-objects/ceo/event-run.ts). */
+export function reviewFactsStatement(db: D1Database, taskIds: string[]): D1PreparedStatement {
+  return db.prepare(FACTS_SQL).bind(JSON.stringify([...new Set(taskIds)]));
+}
+
+/** The lookup reviewFactsMany answers, from its statement's result (null: no task asked). */
+export function reviewFactsFrom(result: D1Result | null): (taskId: string) => ReviewFacts {
   const rows = new Map<string, FactsRow>();
-  if (taskIds.length) {
-    const { results } = await env.DB.prepare(FACTS_SQL)
-      .bind(JSON.stringify([...new Set(taskIds)]))
-      .all<FactsRow>();
-    for (const row of results) rows.set(row.id, row);
-  }
+  for (const row of (result?.results ?? []) as FactsRow[]) rows.set(row.id, row);
   return (taskId) => factsOf(taskId, rows.get(taskId));
 }

@@ -99,6 +99,36 @@ export function closedMessage(
   };
 }
 
+/** A recorded message of a decision, as closeDecision reads it. */
+export interface DecisionMessage extends DecisionRef {
+  chatId: string;
+  messageId: number;
+  text: string;
+  buttons: string;
+  /** How many decisions the message carries. */
+  decisions: number;
+}
+
+const MESSAGES_SQL = `SELECT decision_kind AS kind, decision_id AS id, chat_id AS chatId,
+    message_id AS messageId, text, buttons, decisions
+  FROM telegram_decision_messages`;
+
+/**
+ * The recorded messages of these decisions, as one statement for a caller's own batch (a CEO
+ * run, which closes the decisions its events made: worker/telegram/edits.ts).
+ */
+export function decisionMessagesStatement(
+  db: D1Database,
+  decisions: DecisionRef[],
+): D1PreparedStatement {
+  return db
+    .prepare(
+      `${MESSAGES_SQL} WHERE (decision_kind, decision_id) IN
+         (SELECT json_extract(value, '$.kind'), json_extract(value, '$.id') FROM json_each(?))`,
+    )
+    .bind(JSON.stringify(decisions.map(({ kind, id }) => ({ kind, id }))));
+}
+
 /**
  * Edits every recorded message of a decision (or the one message `only` names): its buttons
  * go and the outcome is said. Each message is edited once: its row goes with the edit, and
@@ -110,16 +140,21 @@ export async function closeDecision(
   decision: DecisionRef,
   outcome: Outcome,
   only?: { chatId: string; messageId: number },
+  /** The decision's messages, when the caller read them (decisionMessagesStatement). */
+  known?: DecisionMessage[],
 ): Promise<number> {
   const config = telegramConfig(env, settings);
   if (!config) return 0;
-  const { results } = await env.DB.prepare(
-    `SELECT chat_id AS chatId, message_id AS messageId, text, buttons, decisions
-     FROM telegram_decision_messages
-     WHERE decision_kind = ?1 AND decision_id = ?2 AND (?3 IS NULL OR (chat_id = ?3 AND message_id = ?4))`,
-  )
-    .bind(decision.kind, decision.id, only?.chatId ?? null, only?.messageId ?? null)
-    .all<{ chatId: string; messageId: number; text: string; buttons: string; decisions: number }>();
+  const results =
+    known?.filter((m) => sameDecision(decision, m)) ??
+    (
+      await env.DB.prepare(
+        `${MESSAGES_SQL} WHERE decision_kind = ?1 AND decision_id = ?2
+           AND (?3 IS NULL OR (chat_id = ?3 AND message_id = ?4))`,
+      )
+        .bind(decision.kind, decision.id, only?.chatId ?? null, only?.messageId ?? null)
+        .all<DecisionMessage>()
+    ).results;
   const api = new Api(config.token, { apiRoot: config.apiRoot });
   let edited = 0;
   for (const message of results) {

@@ -1,7 +1,15 @@
 import { taskTitle } from '../ceo/review-actions';
 import type { DomainEvent, MissionDecided, TaskMoved } from '../events/types';
 import type { SettingsValue } from '../settings/schema';
-import { closeDecision, minuteUtc, type Outcome } from './decision-messages';
+import { telegramConfig } from './config';
+import {
+  closeDecision,
+  type DecisionMessage,
+  type DecisionRef,
+  decisionMessagesStatement,
+  minuteUtc,
+  type Outcome,
+} from './decision-messages';
 
 /** The line a decided mission's message gets: who decided, and when. */
 export function decisionLine(event: Pick<MissionDecided, 'verdict' | 'actor'>, at: string) {
@@ -34,23 +42,69 @@ export async function showDecision(
   env: Env,
   settings: SettingsValue,
   event: DomainEvent,
+  /** The decision's messages, when the caller read them (closeDecisionsOfRun). */
+  known?: DecisionMessage[],
 ): Promise<number> {
   if (event.type === 'mission.decided') {
     const outcome: Outcome = { line: decisionLine(event, event.at), subject: `"${event.title}"` };
-    return closeDecision(env, settings, { kind: 'mission', id: event.missionId }, outcome);
+    const mission = { kind: 'mission' as const, id: event.missionId };
+    return closeDecision(env, settings, mission, outcome, undefined, known);
   }
   if (event.type === 'task.approved') {
     const line = `✅ Approved by ${event.actor} at ${minuteUtc(event.at)}, waiting for its merge`;
     const outcome = { line, subject: await taskTitle(env, event.taskId) };
-    return closeDecision(env, settings, { kind: 'task', id: event.taskId }, outcome);
+    const task = { kind: 'task' as const, id: event.taskId };
+    return closeDecision(env, settings, task, outcome, undefined, known);
   }
   if (event.type === 'task.moved') {
     const line = reviewLine(event, event.at);
     if (!line) return 0;
     const outcome = { line, subject: await taskTitle(env, event.taskId) };
-    return closeDecision(env, settings, { kind: 'task', id: event.taskId }, outcome);
+    const task = { kind: 'task' as const, id: event.taskId };
+    return closeDecision(env, settings, task, outcome, undefined, known);
   }
   return 0;
+}
+
+/** The decision an event made, whose messages showDecision closes, or null. */
+function decisionMade(event: DomainEvent): DecisionRef | null {
+  if (event.type === 'mission.decided') return { kind: 'mission', id: event.missionId };
+  if (event.type === 'task.approved') return { kind: 'task', id: event.taskId };
+  if (event.type === 'task.moved' && reviewLine(event, event.at))
+    return { kind: 'task', id: event.taskId };
+  return null;
+}
+
+/**
+ * showDecision for a run of events (durable-objects/ceo/event-run.ts): the messages of every
+ * decision they made, read as one statement for the run's own batch, and `show`, which closes
+ * each decision in turn from those results. The CEO alone writes these rows, one item at a
+ * time, so what the batch read holds until the run's own edits; a message an earlier decision
+ * of the run touched (a digest carrying two) is read again before the next one edits it.
+ */
+export function closeDecisionsOfRun(env: Env, settings: SettingsValue, events: DomainEvent[]) {
+  const decisions = telegramConfig(env, settings)
+    ? events.map(decisionMade).filter((d) => d !== null)
+    : [];
+  return {
+    statements: decisions.length ? [decisionMessagesStatement(env.DB, decisions)] : [],
+    async show(results: D1Result[]): Promise<void> {
+      const read = (results[0]?.results ?? []) as DecisionMessage[];
+      const touched = new Set<string>();
+      for (const event of events) {
+        const decision = decisionMade(event);
+        const mine = decision
+          ? read.filter((m) => m.kind === decision.kind && m.id === decision.id)
+          : [];
+        const keys = mine.map((m) => `${m.chatId}:${m.messageId}`);
+        const fresh = decisions.length && !keys.some((key) => touched.has(key));
+        for (const key of keys) touched.add(key);
+        await showDecision(env, settings, event, fresh ? mine : undefined).catch((error: unknown) =>
+          console.warn(`editing the decision's Telegram messages failed: ${String(error)}`),
+        );
+      }
+    },
+  };
 }
 
 /**

@@ -1,7 +1,11 @@
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { DomainEvent } from '../../../worker/events/types';
+import { readSettings } from '../../../worker/settings/store';
+import { closeDecisionsOfRun } from '../../../worker/telegram/edits';
 import { ceo, noModel, patchSettings } from '../ceo/support';
 import { approvedTasks, hire, newRunner } from '../ceo/work';
+import { countingDb } from '../missions/counting-db';
 import { approve, plan, propose } from '../missions/support';
 import { call, signInAs } from '../support/client';
 import {
@@ -187,5 +191,47 @@ describe('decision buttons never go stale', () => {
       (c) => c.payload.message_id === 77,
     );
     expect(cleared.map((c) => c.payload.reply_markup)).toEqual([{ inline_keyboard: [] }]);
+  });
+
+  it('a run that closes two decisions of one message reads it once, and again after the first edit', async () => {
+    const first = await propose(plan({ title: 'Run decision one' }));
+    const second = await propose(plan({ title: 'Run decision two' }));
+    await send(textUpdate(operator, '/missions'));
+    const list = await sentWith(LIST, `mission:approve:${second.mission.id}`);
+    const proposals = [
+      await sentWith('Run decision one', `mission:approve:${first.mission.id}`),
+      await sentWith('Run decision two', `mission:approve:${second.mission.id}`),
+    ];
+    // Two decisions as a CEO run meets them (built here: deciding through the API would poke
+    // the CEO, which would close them itself).
+    const decided = (mission: { id: string }, title: string, verdict: 'APPROVED' | 'REJECTED') =>
+      ({
+        type: 'mission.decided',
+        missionId: mission.id,
+        title,
+        verdict,
+        actor: 'admin@test.hq',
+        reason: null,
+        id: 0,
+        at: '2032-05-03T09:00:00.000Z',
+      }) as DomainEvent;
+    const counting = countingDb();
+    const counted = { ...env, DB: counting.db };
+    const run = closeDecisionsOfRun(counted, await readSettings(env), [
+      decided(first.mission, 'Run decision one', 'APPROVED'),
+      decided(second.mission, 'Run decision two', 'REJECTED'),
+    ]);
+    expect(run.statements).toHaveLength(1);
+    await run.show(await counted.DB.batch(run.statements));
+    // The read; each proposal's edit recorded; the list's first edit recorded, its second read
+    // again (the first changed it) and recorded.
+    expect(counting.trips()).toBe(6);
+    const listEdit = (await editsOf(list.messageId)).at(-1);
+    expect(listEdit?.text).toContain('"Run decision one": ✅ Approved by admin@test.hq');
+    expect(listEdit?.text).toContain('"Run decision two": ❌ Rejected by admin@test.hq');
+    expect(listEdit?.actions).not.toContain(first.mission.id);
+    expect(listEdit?.actions).not.toContain(second.mission.id);
+    expect((await editsOf(proposals[0]?.messageId ?? -1)).at(-1)?.text).toMatch(/✅ Approved/);
+    expect((await editsOf(proposals[1]?.messageId ?? -1)).at(-1)?.text).toMatch(/❌ Rejected/);
   });
 });
