@@ -1,5 +1,6 @@
-import { describeMany, taskFactsReads } from '../../worker/ceo/describe-many';
+import { describeMany, runWordsReads } from '../../worker/ceo/describe-many';
 import { placeMany } from '../../worker/ceo/place-many';
+import { placedBeforeReads } from '../../worker/ceo/placed-before';
 import { closeDecisionsOfRun } from '../../worker/telegram/edits';
 import type { CeoLocalStore } from './local-store';
 import type { ProcessContext } from './process';
@@ -30,20 +31,25 @@ export async function workEventRun(
   try {
     const events = run.map((item) => item.event);
     // What the run's words and its decisions' Telegram messages need, in one round trip.
-    const facts = taskFactsReads(p.env.DB, events);
+    const words = runWordsReads(p.env.DB, events);
     const decisions = closeDecisionsOfRun(p.env, p.settings, events);
-    const reads = [...facts.statements, ...decisions.statements];
+    // Tiering's reads ride along when the run reads anyway (no trip of their own otherwise).
+    const ahead = [...words.statements, ...decisions.statements].length > 0;
+    const placed = ahead ? placedBeforeReads(p.env.DB, p.settings, events, p.now) : null;
+    const reads = [...(placed?.statements ?? []), ...words.statements, ...decisions.statements];
     const read = reads.length ? await p.env.DB.batch(reads) : [];
-    const split = facts.statements.length;
+    const placedEnd = placed?.statements.length ?? 0;
+    const wordsEnd = placedEnd + words.statements.length;
     members = await placeMany(
       p.env,
       p.settings,
       p.outside,
-      await describeMany(p.env, events, facts.from(read.slice(0, split))),
+      await describeMany(p.env, events, words.from(p.env, read.slice(placedEnd, wordsEnd))),
       p.now,
+      placed?.from(read.slice(0, placedEnd)),
     );
     // Only decisions (a mission decided, a task leaving review) close their Telegram buttons.
-    await decisions.show(read.slice(split));
+    await decisions.show(read.slice(wordsEnd));
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
     console.warn(`CEO run of ${run.length} events from ${keys[0]} failed, one by one now: ${why}`);

@@ -1,5 +1,5 @@
 import type { DomainEvent } from '../events/types';
-import { proposalPlanText } from '../missions/proposal-text';
+import { type PlanTexts, proposalPlanText } from '../missions/proposal-text';
 import type { NotificationType } from '../notifications/catalog';
 import type { TaskStatus } from '../tasks/state-machine';
 import { firstReviewed } from './first-review';
@@ -77,6 +77,8 @@ export async function describe(
   env: Env,
   event: DomainEvent,
   factsOf: FactsOf = (taskId) => reviewFacts(env, taskId),
+  /** A proposal's plan text, when the caller read its first trip (describeMany). */
+  plans: PlanTexts = () => undefined,
 ): Promise<Happening> {
   const key = `event-${event.id}`;
   switch (event.type) {
@@ -116,7 +118,7 @@ export async function describe(
     case 'task.first_reviewed':
       return firstReviewed(key, event, factsOf);
     case 'mission.proposed': {
-      const plan = await proposalPlanText(env, event.missionId);
+      const plan = await (plans(event.missionId) ?? proposalPlanText(env, event.missionId));
       return {
         key,
         type: 'mission.proposed',

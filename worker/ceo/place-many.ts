@@ -5,6 +5,7 @@ import type { SettingsValue } from '../settings/schema';
 import type { OutsideDelivery } from './deliver';
 import type { Happening } from './describe';
 import type { BufferedMember } from './digest';
+import type { PlacedBefore } from './placed-before';
 import { place, placedEarlier, placement, quietStatus } from './tiering';
 
 /**
@@ -22,6 +23,8 @@ export async function placeMany(
   outside: OutsideDelivery,
   happenings: Happening[],
   now: number,
+  /** What the run read ahead of placing (placed-before.ts), for the IMMEDIATE ones. */
+  placedBefore?: PlacedBefore,
 ): Promise<(BufferedMember | null)[]> {
   const placed = await Promise.all(
     happenings.map(async (happening) => {
@@ -60,7 +63,7 @@ export async function placeMany(
     result.push(
       p.quiet
         ? (members.get(p.happening.key) ?? null)
-        : await place(env, settings, outside, p.happening, now),
+        : await place(env, settings, outside, p.happening, now, placedBefore),
     );
   }
   return result;

@@ -2,6 +2,7 @@ import type { SettingsValue } from '../settings/schema';
 import type { OutsideDelivery } from './deliver';
 import type { Happening } from './describe';
 import type { BufferedMember } from './digest';
+import type { PlacedBefore } from './placed-before';
 import { subjectFingerprint } from './policy';
 import { sendOnce } from './send';
 import { statusAndSentSince, storeOnce } from './store';
@@ -28,6 +29,10 @@ export async function placement(settings: SettingsValue, happening: Happening, n
   const member: BufferedMember = { ...base, text: happening.text, type: happening.type, at: now };
   return { rule, full, base, member };
 }
+
+/** Since when an IMMEDIATE happening already said counts as said (dedup layer 1). */
+export const dedupSince = (settings: SettingsValue, now: number) =>
+  now - settings.ceo.immediateDedupMinutes * 60_000;
 
 /**
  * How a happening that is not sent is stored (suppressed, or pending for the digest), or
@@ -70,17 +75,20 @@ export async function place(
   outside: OutsideDelivery,
   happening: Happening,
   now: number,
+  /** The answers to the read below, when the caller's run read them (placed-before.ts). */
+  placedBefore?: PlacedBefore,
 ): Promise<BufferedMember | null> {
   const { rule, full, base, member } = await placement(settings, happening, now);
-  const windowStart = now - settings.ceo.immediateDedupMinutes * 60_000;
   // One round trip: whether it was placed before, and whether the same was just said.
-  const { earlier, sent } = await statusAndSentSince(
-    env,
-    happening.key,
-    happening.type,
-    happening.entityId,
-    windowStart,
-  );
+  const { earlier, sent } =
+    placedBefore?.(happening.key, happening.type, happening.entityId) ??
+    (await statusAndSentSince(
+      env,
+      happening.key,
+      happening.type,
+      happening.entityId,
+      dedupSince(settings, now),
+    ));
   const settled = placedEarlier(earlier, rule.tier, member);
   if (settled) return settled.member;
 

@@ -191,12 +191,26 @@ export async function missionEstimate(
   missionId: string,
   now: number,
 ): Promise<{ plan: TaskPlan[]; estimate: Estimate } | null> {
-  const [mission, roster] = await env.DB.batch([
-    env.DB.prepare('SELECT plan, budget_usd AS budgetUsd FROM missions WHERE id = ?').bind(
-      missionId,
-    ),
-    rosterStatement(env.DB),
-  ]);
+  const [roster, mission] = await env.DB.batch(missionEstimateReads(env.DB, [missionId]));
+  return estimateFrom(env, roster, mission, now);
+}
+
+/**
+ * missionEstimate's first round trip as statements for a caller's own batch, for any number
+ * of missions (a CEO run's proposals): the roster, then each mission's plan and budget.
+ */
+export function missionEstimateReads(db: D1Database, missionIds: string[]): D1PreparedStatement[] {
+  const plan = db.prepare('SELECT plan, budget_usd AS budgetUsd FROM missions WHERE id = ?');
+  return [rosterStatement(db), ...missionIds.map((id) => plan.bind(id))];
+}
+
+/** missionEstimate from missionEstimateReads' roster and one mission's result: one round trip. */
+export async function estimateFrom(
+  env: Env,
+  roster: D1Result | undefined,
+  mission: D1Result | undefined,
+  now: number,
+): Promise<{ plan: TaskPlan[]; estimate: Estimate } | null> {
   const row = mission?.results[0] as { plan: string; budgetUsd: number | null } | undefined;
   if (!row) return null;
   const plan = JSON.parse(row.plan) as TaskPlan[];

@@ -1,6 +1,12 @@
 import type { TaskPlan } from '../../drizzle/schema';
 import { envValue } from '../env';
-import { type Estimate, missionEstimate, usd } from './estimate';
+import {
+  type Estimate,
+  estimateFrom,
+  missionEstimate,
+  missionEstimateReads,
+  usd,
+} from './estimate';
 
 /**
  * Room for the plan under a proposal's first line. Telegram takes 4096 characters; well under
@@ -62,4 +68,28 @@ export function planText(env: Env, id: string, plan: TaskPlan[], estimate: Estim
 export async function proposalPlanText(env: Env, missionId: string): Promise<string | null> {
   const found = await missionEstimate(env, missionId, Date.now());
   return found && planText(env, missionId, found.plan, found.estimate);
+}
+
+/** The plan texts of proposed missions, for a caller that reads their first trip in its batch. */
+export type PlanTexts = (missionId: string) => Promise<string | null> | undefined;
+
+/**
+ * proposalPlanText for several missions (a CEO run's proposals), its first round trip as
+ * statements for the caller's own batch; `from` answers for the missions read, with the
+ * second trip each, and undefined for any other.
+ */
+export function proposalPlanReads(db: D1Database, missionIds: string[]) {
+  const ids = [...new Set(missionIds)];
+  return {
+    statements: ids.length ? missionEstimateReads(db, ids) : [],
+    from:
+      (env: Env, [roster, ...missions]: D1Result[]): PlanTexts =>
+      (missionId) => {
+        const i = ids.indexOf(missionId);
+        if (i < 0) return undefined;
+        return estimateFrom(env, roster, missions[i], Date.now()).then(
+          (found) => found && planText(env, missionId, found.plan, found.estimate),
+        );
+      },
+  };
 }
