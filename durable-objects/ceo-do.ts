@@ -16,7 +16,7 @@ import { flushBuffer } from './ceo/flush';
 import { ItemSteps, MAX_ATTEMPTS } from './ceo/item-progress';
 import { CeoLocalStore } from './ceo/local-store';
 import { type ProcessContext, processItem, type QueueItem, type WebChatInput } from './ceo/process';
-import { pullEvents } from './ceo/pull';
+import { pullEvents, settingsAndPull } from './ceo/pull';
 import { ceoState } from './ceo/state';
 import { ChatStreams, MAX_OPEN_STREAMS } from './ceo/streams';
 import { giveWay } from './give-way';
@@ -174,7 +174,8 @@ export class CeoDO extends DurableObject<Env> {
   /** Reads new domain events and processes the queue until both are empty; sets the next alarm. */
   private async work(now: number, known?: SettingsValue): Promise<number> {
     await this.ctx.storage.setAlarm(Date.now() + RETRY_MS);
-    const settings = known ?? (await readSettings(this.env));
+    // Unless the caller read the settings, they come with the feed's new events: one trip.
+    const settings = known ?? (await settingsAndPull(this.env, this.store, now));
     const levers = {
       digest: () =>
         digestPreview(this.env, settings, this.store.buffer(), now, this.store.folded()),
@@ -186,7 +187,9 @@ export class CeoDO extends DurableObject<Env> {
     const runContext = { env: this.env, settings, outside: this.outside, now };
     // After a run threw, its items go one by one (with their retries): this many are left.
     let alone = 0;
-    for (let next = await this.next(now); next; next = await this.next(now)) {
+    // Just pulled: the first item needs no second look at the feed.
+    let next = known ? await this.next(now) : this.store.head();
+    for (; next; next = await this.next(now)) {
       // Events in a row are worked together (a mission's approval queues a hundred); an item
       // the run cannot take (a message, an event tried before) goes one by one below.
       const run = next.item.kind === 'event' && !alone ? this.store.headRun(MAX_RUN) : [];

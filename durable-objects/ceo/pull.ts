@@ -1,4 +1,8 @@
-import { eventsAfter } from '../../worker/events/feed';
+import { settings as settingsTable } from '../../drizzle/schema';
+import { database } from '../../worker/db/client';
+import { eventsAfter, eventsAfterQuery, eventsFrom } from '../../worker/events/feed';
+import type { SettingsValue } from '../../worker/settings/schema';
+import { readSettings, settingsFrom } from '../../worker/settings/store';
 import type { CeoLocalStore } from './local-store';
 
 /** Events older than this when the CEO first starts are history, not news. */
@@ -26,4 +30,30 @@ export async function pullEvents(env: Env, store: CeoLocalStore, now: number): P
     if (page.length < PAGE) return;
     cursor = page.at(-1)?.id ?? cursor;
   }
+}
+
+/**
+ * The settings in force, with the new domain events pulled into the queue in the same round
+ * trip: how a pass starts (a pass after each poke read the two one after the other). The
+ * first start, and a page that may have more behind it, go on as pullEvents.
+ */
+export async function settingsAndPull(
+  env: Env,
+  store: CeoLocalStore,
+  now: number,
+): Promise<SettingsValue> {
+  const cursor = Number(store.mark('cursor') ?? -1);
+  if (cursor < 0) {
+    const settings = await readSettings(env);
+    await pullEvents(env, store, now);
+    return settings;
+  }
+  const db = database(env);
+  const [stored, rows] = await db.batch([
+    db.select().from(settingsTable),
+    eventsAfterQuery(db, cursor, PAGE),
+  ]);
+  store.enqueueEvents(eventsFrom(rows), now);
+  if (rows.length === PAGE) await pullEvents(env, store, now);
+  return settingsFrom(stored);
 }

@@ -1,6 +1,6 @@
 import { asc, gt } from 'drizzle-orm';
 import { domainEvents } from '../../drizzle/schema';
-import { database } from '../db/client';
+import { type Db, database } from '../db/client';
 import type { DomainEvent } from './types';
 
 /** Events after `afterId`, oldest first: the one feed every subscriber reads. */
@@ -9,13 +9,21 @@ export async function eventsAfter(
   afterId: number,
   limit: number,
 ): Promise<DomainEvent[]> {
-  const rows = await database(env)
+  return eventsFrom(await eventsAfterQuery(database(env), afterId, limit).all());
+}
+
+/** eventsAfter as a query, for a reader's own batch (the CEO reads it with its settings). */
+export function eventsAfterQuery(db: Db, afterId: number, limit: number) {
+  return db
     .select()
     .from(domainEvents)
     .where(gt(domainEvents.id, afterId))
     .orderBy(asc(domainEvents.id))
-    .limit(limit)
-    .all();
+    .limit(limit);
+}
+
+/** The events of eventsAfterQuery's rows. */
+export function eventsFrom(rows: (typeof domainEvents.$inferSelect)[]): DomainEvent[] {
   return rows.map(
     (row) =>
       ({

@@ -3,7 +3,7 @@ import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MAX_RUN, workEventRun } from '../../../durable-objects/ceo/event-run';
 import type { CeoLocalStore } from '../../../durable-objects/ceo/local-store';
-import { pullEvents } from '../../../durable-objects/ceo/pull';
+import { pullEvents, settingsAndPull } from '../../../durable-objects/ceo/pull';
 import type { CeoDO } from '../../../durable-objects/ceo-do';
 import { taskMovedStatement } from '../../../worker/events/outbox';
 import { insertMission } from '../../../worker/missions/propose';
@@ -86,5 +86,33 @@ describe("a CEO run's round trips", () => {
     expect(said.filter((text) => text.includes('run-trips-task'))).toEqual([
       'Task run-trips-task failed: first try.',
     ]);
+  });
+
+  it('a pass starts with the settings and the new events in one trip; a full page reads on', async () => {
+    const settings = await readSettings(env);
+    const quiet = (n: number) =>
+      Array.from({ length: n }, (_, i) =>
+        taskMovedStatement(
+          env.DB,
+          { taskId: `pull-${n}-${i}`, from: 'PENDING', to: 'ASSIGNED', actor: 'x', reason: null },
+          Date.now(),
+        ),
+      );
+    for (const [n, trips] of [
+      [3, 1],
+      [250, 2], // the page of 200, then the rest
+    ] as const) {
+      await env.DB.batch(quiet(n));
+      const counting = countingDb();
+      await runInDurableObject(ceo(), async (instance: CeoDO) => {
+        const store = (instance as unknown as CeoInside).store;
+        const before = store.depth();
+        const read = await settingsAndPull({ ...env, DB: counting.db }, store, Date.now());
+        expect(read).toEqual(settings);
+        expect(store.depth() - before).toBe(n);
+        while (store.head()) store.complete(store.head()?.key ?? '', null, Date.now());
+      });
+      expect(counting.trips()).toBe(trips);
+    }
   });
 });
