@@ -146,7 +146,11 @@ export async function closeDecision(
   const config = telegramConfig(env, settings);
   if (!config) return 0;
   const results =
-    known?.filter((m) => sameDecision(decision, m)) ??
+    known?.filter(
+      (m) =>
+        sameDecision(decision, m) &&
+        (!only || (m.chatId === only.chatId && m.messageId === only.messageId)),
+    ) ??
     (
       await env.DB.prepare(
         `${MESSAGES_SQL} WHERE decision_kind = ?1 AND decision_id = ?2
