@@ -45,34 +45,31 @@ export async function showDecision(
   /** The decision's messages, when the caller read them (closeDecisionsOfRun). */
   known?: DecisionMessage[],
 ): Promise<number> {
-  if (event.type === 'mission.decided') {
-    const outcome: Outcome = { line: decisionLine(event, event.at), subject: `"${event.title}"` };
-    const mission = { kind: 'mission' as const, id: event.missionId };
-    return closeDecision(env, settings, mission, outcome, undefined, known);
-  }
-  if (event.type === 'task.approved') {
-    const line = `✅ Approved by ${event.actor} at ${minuteUtc(event.at)}, waiting for its merge`;
-    const outcome = { line, subject: await taskTitle(env, event.taskId) };
-    const task = { kind: 'task' as const, id: event.taskId };
-    return closeDecision(env, settings, task, outcome, undefined, known);
-  }
-  if (event.type === 'task.moved') {
-    const line = reviewLine(event, event.at);
-    if (!line) return 0;
-    const outcome = { line, subject: await taskTitle(env, event.taskId) };
-    const task = { kind: 'task' as const, id: event.taskId };
-    return closeDecision(env, settings, task, outcome, undefined, known);
-  }
-  return 0;
+  const made = decisionMade(env, event);
+  if (!made) return 0;
+  return closeDecision(env, settings, made.ref, await made.outcome(), undefined, known);
 }
 
-/** The decision an event made, whose messages showDecision closes, or null. */
-function decisionMade(event: DomainEvent): DecisionRef | null {
-  if (event.type === 'mission.decided') return { kind: 'mission', id: event.missionId };
-  if (event.type === 'task.approved') return { kind: 'task', id: event.taskId };
-  if (event.type === 'task.moved' && reviewLine(event, event.at))
-    return { kind: 'task', id: event.taskId };
-  return null;
+/** The decision an event made and how its messages say it, or null: what showDecision closes. */
+function decisionMade(
+  env: Env,
+  event: DomainEvent,
+): { ref: DecisionRef; outcome: () => Promise<Outcome> } | null {
+  if (event.type === 'mission.decided') {
+    const outcome = { line: decisionLine(event, event.at), subject: `"${event.title}"` };
+    return { ref: { kind: 'mission', id: event.missionId }, outcome: async () => outcome };
+  }
+  if (event.type !== 'task.approved' && event.type !== 'task.moved') return null;
+  const line =
+    event.type === 'task.approved'
+      ? `✅ Approved by ${event.actor} at ${minuteUtc(event.at)}, waiting for its merge`
+      : reviewLine(event, event.at);
+  if (!line) return null;
+  const { taskId } = event;
+  return {
+    ref: { kind: 'task', id: taskId },
+    outcome: async () => ({ line, subject: await taskTitle(env, taskId) }),
+  };
 }
 
 /**
@@ -84,7 +81,7 @@ function decisionMade(event: DomainEvent): DecisionRef | null {
  */
 export function closeDecisionsOfRun(env: Env, settings: SettingsValue, events: DomainEvent[]) {
   const decisions = telegramConfig(env, settings)
-    ? events.map(decisionMade).filter((d) => d !== null)
+    ? events.flatMap((event) => decisionMade(env, event)?.ref ?? [])
     : [];
   return {
     statements: decisions.length ? [decisionMessagesStatement(env.DB, decisions)] : [],
@@ -92,7 +89,7 @@ export function closeDecisionsOfRun(env: Env, settings: SettingsValue, events: D
       const read = (results[0]?.results ?? []) as DecisionMessage[];
       const touched = new Set<string>();
       for (const event of events) {
-        const decision = decisionMade(event);
+        const decision = decisionMade(env, event)?.ref;
         const mine = decision
           ? read.filter((m) => m.kind === decision.kind && m.id === decision.id)
           : [];
